@@ -1,0 +1,339 @@
+"""The vault index: every note and attachment under one root, with the lookups that make
+resolution and "who is affected by this change" dictionary lookups rather than scans.
+
+`upsert`, `remove`, `add_attachment` and `remove_attachment` are the only ways the index
+changes; each returns the set of notes whose problems may have changed, so the server
+re-checks exactly those and never rebuilds the vault for one event.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from vaultls.vault import names
+from vaultls.vault.model import Block, Heading, Link, ParsedNote
+from vaultls.vault.settings import Settings
+
+
+@dataclass(slots=True)
+class Note:
+    path: str  # relative to the vault root, `/`-separated, with its extension
+    name: str  # file name without the extension
+    parsed: ParsedNote
+    valid_utf8: bool = True
+
+    @property
+    def folder(self) -> str:
+        return self.path.rpartition("/")[0]
+
+
+@dataclass(slots=True)
+class Resolution:
+    """Where a link leads. `targets` is empty for a dangling link, best candidate first."""
+
+    targets: list[str] = field(default_factory=list)
+    heading: Heading | None = None
+    block: Block | None = None
+    missing: str | None = None  # "heading" or "block" when the note exists but that part not
+    via_alias: bool = False
+    outside: bool = False  # the link climbs out of the vault (`../../etc/passwd`)
+
+    @property
+    def target(self) -> str | None:
+        return self.targets[0] if self.targets else None
+
+    @property
+    def dangling(self) -> bool:
+        return not self.targets
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.targets) > 1
+
+
+class Vault:
+    def __init__(self, root: Path, settings: Settings | None = None) -> None:
+        self.root = root
+        self.settings = settings or Settings()
+        self.notes: dict[str, Note] = {}
+        self.attachments: set[str] = set()
+        self._notes_by_name: dict[str, list[str]] = defaultdict(list)
+        self._notes_by_path: dict[str, str] = {}  # key(path without .md) → path
+        self._files_by_name: dict[str, list[str]] = defaultdict(list)  # attachments, with extension
+        self._files_by_path: dict[str, str] = {}
+        self._linkers: dict[str, set[str]] = defaultdict(set)  # link lookup key → linking notes
+        self._alias_owners: dict[str, set[str]] = defaultdict(set)  # key(alias) → notes
+
+    # ------------------------------------------------------------------ changes
+
+    def upsert(self, path: str, parsed: ParsedNote, valid_utf8: bool = True) -> set[str]:
+        """Add or replace a note; returns the notes whose problems may have changed."""
+        old = self.notes.get(path)
+        name = names.strip_note_suffix(names.last_component(path))
+        note = Note(path, name, parsed, valid_utf8)
+        affected = {path}
+        if old is None:
+            self._notes_by_name[names.key(name)].append(path)
+            self._notes_by_path[names.key(names.strip_note_suffix(path))] = path
+            affected |= self._linkers.get(names.key(name), set())
+        else:
+            self._forget_links(old)
+            if _targets_changed(old.parsed, parsed):
+                affected |= self._linkers.get(names.key(name), set())
+        old_aliases = set(map(names.key, old.parsed.aliases)) if old else set()
+        new_aliases = set(map(names.key, parsed.aliases))
+        for alias in old_aliases - new_aliases:
+            self._alias_owners[alias].discard(path)
+        for alias in new_aliases - old_aliases:
+            self._alias_owners[alias].add(path)
+        for alias in old_aliases ^ new_aliases:
+            affected |= self._linkers.get(alias, set())
+        self.notes[path] = note
+        self._remember_links(note)
+        return affected
+
+    def remove(self, path: str) -> set[str]:
+        old = self.notes.pop(path, None)
+        if old is None:
+            return set()
+        name_key = names.key(old.name)
+        self._notes_by_name[name_key].remove(path)
+        if not self._notes_by_name[name_key]:
+            del self._notes_by_name[name_key]
+        self._notes_by_path.pop(names.key(names.strip_note_suffix(path)), None)
+        self._forget_links(old)
+        affected = set(self._linkers.get(name_key, set()))
+        for alias in map(names.key, old.parsed.aliases):
+            self._alias_owners[alias].discard(path)
+            affected |= self._linkers.get(alias, set())
+        affected.discard(path)
+        return affected
+
+    def add_attachment(self, path: str) -> set[str]:
+        if path in self.attachments:
+            return set()
+        self.attachments.add(path)
+        file_key = names.key(names.last_component(path))
+        self._files_by_name[file_key].append(path)
+        self._files_by_path[names.key(path)] = path
+        return set(self._linkers.get(file_key, set()))
+
+    def remove_attachment(self, path: str) -> set[str]:
+        if path not in self.attachments:
+            return set()
+        self.attachments.discard(path)
+        file_key = names.key(names.last_component(path))
+        self._files_by_name[file_key].remove(path)
+        if not self._files_by_name[file_key]:
+            del self._files_by_name[file_key]
+        self._files_by_path.pop(names.key(path), None)
+        return set(self._linkers.get(file_key, set()))
+
+    def _remember_links(self, note: Note) -> None:
+        for link in note.parsed.links:
+            if not link.is_self:
+                self._linkers[names.link_lookup_key(link.target)].add(note.path)
+
+    def _forget_links(self, note: Note) -> None:
+        for link in note.parsed.links:
+            if link.is_self:
+                continue
+            lookup = names.link_lookup_key(link.target)
+            linkers = self._linkers.get(lookup)
+            if linkers is not None:
+                linkers.discard(note.path)
+                if not linkers:
+                    del self._linkers[lookup]
+
+    # ------------------------------------------------------------------ lookups
+
+    def notes_named(self, name: str) -> list[str]:
+        return list(self._notes_by_name.get(names.key(name), ()))
+
+    def alias_owners(self, alias: str) -> list[str]:
+        return sorted(self._alias_owners.get(names.key(alias), ()))
+
+    def linkers_of(self, lookup_key: str) -> set[str]:
+        """Notes with a link whose lookup key (`names.link_lookup_key`) is this."""
+        return set(self._linkers.get(lookup_key, ()))
+
+    def is_note(self, path: str) -> bool:
+        return path in self.notes
+
+    def abspath(self, path: str) -> Path:
+        return self.root.joinpath(*path.split("/"))
+
+    def relpath(self, file: Path) -> str | None:
+        """The vault-relative path of a file, or None when it is outside this vault."""
+        try:
+            rel = file.relative_to(self.root)
+        except ValueError:
+            return None
+        return rel.as_posix()
+
+    def shortest_link(self, path: str) -> str:
+        """The shortest text that links to `path` unambiguously (Obsidian's "shortest path when
+        possible"): the bare name when no other note shares it, else the shortest unique path
+        suffix, else the full path. Attachments keep their extension."""
+        is_note = path in self.notes
+        bare = names.strip_note_suffix(path) if is_note else path
+        parts = bare.split("/")
+        siblings = (
+            self._notes_by_name.get(names.key(parts[-1]), [])
+            if is_note
+            else self._files_by_name.get(names.key(parts[-1]), [])
+        )
+        if len(siblings) <= 1:
+            return parts[-1]
+        others = [names.key(names.strip_note_suffix(p) if is_note else p) for p in siblings if p != path]
+        for n in range(2, len(parts) + 1):
+            suffix = names.key("/".join(parts[-n:]))
+            if not any(o == suffix or o.endswith("/" + suffix) for o in others):
+                return "/".join(parts[-n:])
+        return bare
+
+    # ------------------------------------------------------------------ resolution
+
+    def resolve(self, source: str, link: Link) -> Resolution:
+        """Obsidian's "best match" for a link written in note `source`."""
+        if link.is_self:
+            targets = [source] if source in self.notes else []
+        else:
+            targets, outside = self._candidates(source, link)
+            if outside:
+                return Resolution(outside=True)
+        result = Resolution(targets=targets)
+        if not targets and self.settings.resolve_aliases and not link.is_self:
+            owners = self.alias_owners(link.target)
+            if owners:
+                result = Resolution(targets=owners, via_alias=True)
+        if result.targets:
+            self._resolve_subpath(result, link)
+        return result
+
+    def _candidates(self, source: str, link: Link) -> tuple[list[str], bool]:
+        target = names.nfc(link.target.replace("\\", "/"))
+        source_folder = source.rpartition("/")[0]
+        relative_first = link.kind == "markdown" or target.startswith(("./", "../"))
+        if relative_first and not target.startswith("/"):
+            joined = _normalise(f"{source_folder}/{target}" if source_folder else target)
+            if joined is None:
+                return [], True
+            found = self._exact(joined)
+            if found:
+                return [found], False
+            if target.startswith(("./", "../")):
+                return [], False
+        stripped = target.lstrip("/")
+        normalised = _normalise(stripped)
+        if normalised is None:
+            return [], True
+        found = self._exact(normalised)
+        if found:
+            return [found], False
+        bare = names.strip_note_suffix(normalised)
+        last = names.last_component(bare)
+        candidates = list(self._notes_by_name.get(names.key(last), ()))
+        files = False
+        if not candidates:
+            candidates = list(self._files_by_name.get(names.key(names.last_component(normalised)), ()))
+            files = True
+        if "/" in normalised:
+            wanted = names.key(normalised if files else bare)
+            candidates = [
+                p
+                for p in candidates
+                if names.key(p if files else names.strip_note_suffix(p)).endswith("/" + wanted)
+            ]
+        if len(candidates) > 1:
+            candidates.sort(key=lambda p: _rank(p, last, source_folder, files))
+        return candidates, False
+
+    def _exact(self, path: str) -> str | None:
+        """A note or attachment at exactly this vault path (case-insensitively)."""
+        if _has_extension(path) and not names.is_note_path(path):
+            # `[[Report.pdf]]` is the file itself before any note called `Report.pdf.md`.
+            found = self._files_by_path.get(names.key(path))
+            if found is not None:
+                return found
+        return self._notes_by_path.get(names.key(names.strip_note_suffix(path)))
+
+    def _resolve_subpath(self, result: Resolution, link: Link) -> None:
+        target = result.targets[0]
+        note = self.notes.get(target)
+        if note is None:
+            return  # an attachment: `#page=3` and the like are not ours to check
+        if link.block is not None:
+            wanted = names.key(link.block)
+            result.block = next((b for b in note.parsed.blocks if names.key(b.id) == wanted), None)
+            if result.block is None:
+                result.missing = "block"
+        elif link.subpath:
+            result.heading = find_heading(note.parsed.headings, link.subpath)
+            if result.heading is None:
+                result.missing = "heading"
+
+
+def find_heading(headings: list[Heading], chain: tuple[str, ...]) -> Heading | None:
+    """The heading a `#A#B` chain names: B inside A's section. Obsidian is lenient when the
+    chain does not nest as written, and so is this: the last part alone still matches."""
+    last = chain[-1]
+    if len(chain) > 1:
+        start, limit_level = 0, 0
+        found: Heading | None = None
+        for part in chain:
+            found = None
+            for idx in range(start, len(headings)):
+                h = headings[idx]
+                if found is None and limit_level and h.level <= limit_level and idx > start:
+                    break
+                if names.heading_matches(h.text, part):
+                    found, start, limit_level = h, idx + 1, h.level
+                    break
+            if found is None:
+                break
+        if found is not None:
+            return found
+    return next((h for h in headings if names.heading_matches(h.text, last)), None)
+
+
+def _targets_changed(old: ParsedNote, new: ParsedNote) -> bool:
+    """Whether links *to* this note could resolve differently: its headings or blocks moved."""
+    return [h.text for h in old.headings] != [h.text for h in new.headings] or [
+        b.id for b in old.blocks
+    ] != [b.id for b in new.blocks]
+
+
+def _normalise(path: str) -> str | None:
+    """Collapse `.` and `..`; None when the path climbs above the vault root."""
+    parts: list[str] = []
+    for part in PurePosixPath(path).parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif part == "/":
+            continue
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _has_extension(path: str) -> bool:
+    return "." in names.last_component(path).lstrip(".")
+
+
+def _rank(path: str, written: str, source_folder: str, files: bool) -> tuple[int, int, int, int, str]:
+    name = names.last_component(path if files else names.strip_note_suffix(path))
+    folder = path.rpartition("/")[0]
+    return (
+        0 if names.nfc(name) == names.nfc(written) else 1,
+        0 if folder == source_folder else 1,
+        path.count("/"),
+        len(path),
+        path,
+    )

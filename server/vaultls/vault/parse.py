@@ -1,0 +1,543 @@
+"""Text of one note → `ParsedNote`: frontmatter, headings, block ids, links and tags with ranges.
+
+One pass over the lines with a small block-level state machine (fences, indented code, lists,
+comments) decides where Markdown text is, and precompiled patterns find links and tags in it.
+Cheap `in` tests guard every pattern because most lines of a vault hold none of them; that is
+what keeps a cold scan of a large vault fast.
+
+Where this deliberately simplifies CommonMark it errs towards finding links, since a hidden
+real link (a false "dangling" silence) hurts more than an extra one: inline code spans and
+HTML comments are recognised on one line (comments also across lines), and indented lines
+inside a list are list content, never code.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import yaml
+from frontmatter.default_handlers import SafeLoader  # CSafeLoader when libyaml is present
+
+from vaultls.vault.model import (
+    Block,
+    Frontmatter,
+    Heading,
+    Link,
+    ParsedNote,
+    Position,
+    Range,
+    Tag,
+)
+from vaultls.vault.text import split_lines
+
+_QUOTE_PREFIX = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
+_FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
+_LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"(=+|-+)[ \t]*$")
+_THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_CALLOUT = re.compile(r"\[!([^\]]+)\]")
+_INLINE_SPECIAL = re.compile(r"<!--|%%|`+")
+_WIKILINK = re.compile(r"(!?)\[\[((?:(?!\[\[|\]\]).)+?)\]\]")
+_MD_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*"
+    r"(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+)
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S+")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_TAG = re.compile(r"(?:(?<=\s)|^)#([^\s!-,.:-@\[-^`{-~]+)")
+_BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$")
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
+_TAG_SPLIT = re.compile(r"[,\s]+")
+
+
+def parse(text: str) -> ParsedNote:
+    """Parse a note. Never raises on any text: bad YAML becomes `frontmatter.error`."""
+    lines = split_lines(text)
+    if lines[0].startswith("\ufeff"):
+        # Editors drop the BOM; when a buffer still has one, read past it without moving columns.
+        lines[0] = " " + lines[0][1:]
+    parser = _BodyParser(lines)
+    frontmatter = None
+    body_start = 0
+    if lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+        if end is not None:
+            frontmatter = _parse_frontmatter(lines, end)
+            body_start = end + 1
+            _frontmatter_links_and_tags(lines, frontmatter, parser)
+    parser.run(body_start)
+    return ParsedNote(
+        frontmatter=frontmatter,
+        headings=parser.headings,
+        blocks=parser.blocks,
+        links=parser.links,
+        tags=parser.tags,
+        aliases=_aliases(frontmatter),
+        line_count=len(lines),
+        code_spans=parser.code_spans,
+        callout_spans=parser.callout_spans,
+        warnings=parser.warnings,
+    )
+
+
+# --------------------------------------------------------------------------- frontmatter
+
+
+def _parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
+    fm = Frontmatter(start_line=0, end_line=end)
+    source = "\n".join(lines[1:end])
+    loader = SafeLoader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return fm
+        if not isinstance(node, yaml.MappingNode):
+            fm.error = "frontmatter must be a mapping of properties (`key: value` lines)"
+            fm.error_range = Range.on_line(0, 0, 3)
+            return fm
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = 1 + (mark.line if mark else 0)
+        line = min(line, end - 1) if end > 1 else 0
+        fm.error = f"invalid YAML in frontmatter: {exc.problem or exc.context}"
+        fm.error_range = Range.on_line(line, 0, len(lines[line]))
+        return fm
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        # Unhashable keys (`? [a]: b`), recursion and the like: still a YAML problem to report.
+        fm.error = f"invalid YAML in frontmatter: {exc}"
+        fm.error_range = Range.on_line(0, 0, 3)
+        return fm
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        return fm
+    fm.data = {str(k): v for k, v in data.items()}
+    seen: set[str] = set()
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        name = str(key_node.value)
+        key_range = _mark_range(key_node)
+        if name in seen:
+            # YAML keeps the last value, as Obsidian does; the first one is silently lost.
+            fm.duplicate_keys.append((name, key_range))
+        seen.add(name)
+        fm.key_ranges[name] = key_range
+        fm.value_ranges[name] = _mark_range(value_node)
+    return fm
+
+
+def _mark_range(node: yaml.Node) -> Range:
+    start, end = node.start_mark, node.end_mark
+    return Range(Position(start.line + 1, start.column), Position(end.line + 1, end.column))
+
+
+def _aliases(frontmatter: Frontmatter | None) -> list[str]:
+    if frontmatter is None:
+        return []
+    value = frontmatter.data.get("aliases", frontmatter.data.get("alias"))
+    if isinstance(value, str):
+        value = [part for part in value.split(",")]
+    if not isinstance(value, list):
+        return []
+    return [str(item).strip() for item in value if isinstance(item, (str, int, float)) and str(item).strip()]
+
+
+def _frontmatter_links_and_tags(lines: list[str], fm: Frontmatter, parser: "_BodyParser") -> None:
+    """Quoted wikilinks in property values are links (Obsidian's frontmatter links), and the
+    `tags` property holds tags."""
+    for i in range(1, fm.end_line):
+        line = lines[i]
+        if "[[" not in line:
+            continue
+        for quoted in _QUOTED.finditer(line):
+            parser.find_wikilinks(i, line, quoted.start() + 1, quoted.end() - 1, in_frontmatter=True)
+    for name in ("tags", "tag"):
+        if name not in fm.value_ranges:
+            continue
+        value = fm.data.get(name)
+        items = value if isinstance(value, list) else [value]
+        value_range = fm.value_ranges[name]
+        for item in items:
+            if not isinstance(item, str):
+                continue
+            for word in _TAG_SPLIT.split(item):
+                tag = word.lstrip("#").rstrip("/")
+                if not tag or tag.isdigit():
+                    continue
+                parser.tags.append(
+                    Tag(tag, _locate(lines, value_range, word) or value_range, in_frontmatter=True)
+                )
+
+
+def _locate(lines: list[str], within: Range, word: str) -> Range | None:
+    """Where `word` is written inside a YAML value's range (the value may span lines)."""
+    for line in range(within.start.line, min(within.end.line, len(lines) - 1) + 1):
+        start = within.start.character if line == within.start.line else 0
+        col = lines[line].find(word, start)
+        if col >= 0:
+            return Range.on_line(line, col, col + len(word))
+    return None
+
+
+# --------------------------------------------------------------------------- body
+
+
+class _BodyParser:
+    """The block-level walk over a note's body and the inline scan of each Markdown line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.headings: list[Heading] = []
+        self.blocks: list[Block] = []
+        self.links: list[Link] = []
+        self.tags: list[Tag] = []
+        self.code_spans: list[tuple[int, int]] = []
+        self.callout_spans: list[tuple[int, int]] = []
+        self.warnings: list[tuple[str, str, Range]] = []
+        self._comment: str | None = None  # "<!--" or "%%" while a comment spans lines
+
+    # ------------------------------------------------------------------ block level
+
+    def run(self, start: int) -> None:
+        lines = self.lines
+        fence: tuple[str, int, int, int, int] | None = None  # char, length, indent, depth, line
+        ad_fences: list[tuple[str, int, int]] = []  # char, length, opening line
+        callout: int | None = None  # first line of an open `> [!note]` callout
+        indented_code_from: int | None = None
+        math_from: int | None = None
+        comment_from: int | None = None
+        prev = "start"  # kind of the previous line: start, blank, para, list, other
+        in_list = False
+        block_start: int | None = None
+        prev_block_start: int | None = None
+
+        for i in range(start, len(lines)):
+            raw = lines[i]
+            depth = 0
+            content = raw
+            if raw.lstrip(" ").startswith(">"):
+                m = _QUOTE_PREFIX.match(raw)
+                if m:
+                    depth = m.group().count(">")
+                    content = raw[m.end():]
+            if callout is not None and depth == 0:
+                self.callout_spans.append((callout, i - 1))
+                callout = None
+
+            if fence is not None:
+                f_char, f_len, f_indent, f_depth, f_line = fence
+                if depth < f_depth:
+                    fence = None  # leaving the block quote closes the fence
+                    self.code_spans.append((f_line, i - 1))
+                else:
+                    stripped = content.lstrip(" ")
+                    if (
+                        stripped.startswith(f_char * f_len)
+                        and len(content) - len(stripped) <= f_indent + 3
+                        and stripped.rstrip() == f_char * len(stripped.rstrip())
+                    ):
+                        fence = None
+                        self.code_spans.append((f_line, i))
+                        prev = "other"
+                    continue
+
+            if math_from is not None:
+                if content.strip() == "$$" or content.rstrip().endswith("$$"):
+                    self.code_spans.append((math_from, i))
+                    math_from = None
+                    prev = "other"
+                continue
+
+            if self._comment is not None:
+                # Inside a multi-line comment: only the scanner knows where it ends.
+                if comment_from is None:
+                    comment_from = i
+                self._scan_inline(i, raw)
+                if self._comment is None:
+                    self.code_spans.append((comment_from, i))
+                    comment_from = None
+                continue
+
+            stripped = content.strip()
+            if not stripped:
+                if block_start is not None:
+                    prev_block_start = block_start
+                    block_start = None
+                if indented_code_from is None:
+                    prev = "blank"
+                continue
+
+            indent = _indent_width(content)
+            if indented_code_from is not None:
+                if indent >= 4:
+                    continue
+                self.code_spans.append((indented_code_from, _last_nonblank(lines, i)))
+                indented_code_from = None
+                prev = "blank"
+            if indent >= 4 and not in_list and prev in ("start", "blank", "other") and depth == 0:
+                indented_code_from = i
+                continue
+
+            lstripped = content.lstrip()
+            first = lstripped[0]
+            if first in "`~" and (indent <= 3 or in_list):
+                m = _FENCE.match(lstripped)
+                if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+                    char, length, info = m.group(1)[0], len(m.group(1)), m.group(2).strip()
+                    if ad_fences and not info and char == ad_fences[-1][0] and length >= ad_fences[-1][1]:
+                        _, _, opened = ad_fences.pop()
+                        self.callout_spans.append((opened, i))
+                    elif info.lower().startswith("ad-"):
+                        ad_fences.append((char, length, i))
+                    else:
+                        fence = (char, length, indent, depth, i)
+                    prev = "other"
+                    block_start = None
+                    continue
+
+            if stripped == "$$":
+                math_from = i
+                continue
+
+            if depth > 0 and callout is None and _CALLOUT.match(content.lstrip()):
+                callout = i
+
+            heading_line = False
+            if first == "#" and indent <= 3:
+                m = _ATX.match(lstripped)
+                if m:
+                    text = (m.group(2) or "").strip()
+                    col = raw.find(text, len(raw) - len(lstripped)) if text else len(raw)
+                    self.headings.append(
+                        Heading(len(m.group(1)), text, i, Range.on_line(i, col, col + len(text)))
+                    )
+                    heading_line = True
+                    in_list = in_list and indent > 0
+            elif prev == "para" and indent <= 3 and first in "=-" and _SETEXT.match(lstripped):
+                above = self.lines[i - 1]
+                text = above.strip()
+                col = above.find(text)
+                level = 1 if first == "=" else 2
+                self.headings.append(Heading(level, text, i - 1, Range.on_line(i - 1, col, col + len(text))))
+                prev = "other"
+                prev_block_start, block_start = i - 1, None
+                continue
+            elif first in "-*_" and _THEMATIC.match(lstripped):
+                prev = "other"
+                block_start = None
+                continue
+
+            is_item = bool(_LIST_ITEM.match(lstripped))
+            if is_item:
+                in_list = True
+            elif in_list and prev == "blank" and indent < 2 and depth == 0:
+                in_list = False
+
+            if is_item or heading_line or block_start is None:
+                if block_start is not None:
+                    prev_block_start = block_start
+                block_start = i
+
+            self._scan_inline(i, raw)
+            if "^" in raw:
+                self._block_id(i, raw, stripped, block_start, prev_block_start)
+
+            if heading_line:
+                prev = "other"
+                prev_block_start, block_start = i, None
+            else:
+                prev = "list" if is_item else "para"
+
+        end = len(lines) - 1
+        if fence is not None:
+            self.code_spans.append((fence[4], end))  # an unclosed fence runs to the end
+        if indented_code_from is not None:
+            self.code_spans.append((indented_code_from, end))
+        if math_from is not None:
+            self.code_spans.append((math_from, end))
+        if comment_from is not None:
+            self.code_spans.append((comment_from, end))
+        for _, _, opened in ad_fences:
+            self.callout_spans.append((opened, end))
+        if callout is not None:
+            self.callout_spans.append((callout, end))
+
+    def _block_id(
+        self, i: int, raw: str, stripped: str, block_start: int | None, prev_block_start: int | None
+    ) -> None:
+        m = _BLOCK_ID.search(raw)
+        if not m:
+            return
+        col = m.start(1) - 1
+        own_line = stripped == m.group().strip()
+        if own_line and block_start == i:
+            start = prev_block_start if prev_block_start is not None else i
+        else:
+            start = block_start if block_start is not None else i
+        self.blocks.append(Block(m.group(1), i, Range.on_line(i, col, m.end(1)), start))
+
+    # ------------------------------------------------------------------ inline level
+
+    def _mask(self, line: str) -> str:
+        """The line with comments and inline code replaced by spaces (columns preserved)."""
+        if self._comment is None and "`" not in line and "<!--" not in line and "%%" not in line:
+            return line
+        chars = list(line)
+        pos = 0
+        n = len(line)
+        while pos < n:
+            if self._comment is not None:
+                closer = "-->" if self._comment == "<!--" else "%%"
+                j = line.find(closer, pos)
+                stop = n if j < 0 else j + len(closer)
+                chars[pos:stop] = " " * (stop - pos)
+                pos = stop
+                if j >= 0:
+                    self._comment = None
+                continue
+            m = _INLINE_SPECIAL.search(line, pos)
+            if not m:
+                break
+            token = m.group()
+            if token in ("<!--", "%%"):
+                self._comment = token
+                chars[m.start():m.end()] = " " * (m.end() - m.start())
+                pos = m.end()
+                continue
+            closing = re.compile(r"(?<!`)" + token + r"(?!`)").search(line, m.end())
+            if closing is None:
+                pos = m.end()  # an unmatched backtick run is literal text
+                continue
+            chars[m.start():closing.end()] = " " * (closing.end() - m.start())
+            pos = closing.end()
+        return "".join(chars)
+
+    def _scan_inline(self, i: int, raw: str) -> None:
+        text = self._mask(raw)
+        if "[[" in text:
+            text = self.find_wikilinks(i, text, 0, len(text), mask=True)
+        if "](" in text:
+            text = self._markdown_links(i, text)
+        if "#" in text:
+            if "://" in text:
+                text = _URL.sub(lambda m: " " * len(m.group()), text)
+            for m in _TAG.finditer(text):
+                name = m.group(1).rstrip("/")
+                if name and not name.replace("/", "").isdigit() and any(not c.isdigit() for c in name):
+                    self.tags.append(Tag(name, Range.on_line(i, m.start(), m.start() + 1 + len(name))))
+
+    def find_wikilinks(
+        self, i: int, text: str, start: int, end: int, *, mask: bool = False, in_frontmatter: bool = False
+    ) -> str:
+        """Record the wikilinks in text[start:end]; return text with them blanked when `mask`."""
+        chars = list(text) if mask else None
+        for m in _WIKILINK.finditer(text, start, end):
+            link = _wikilink(i, m, in_frontmatter)
+            if link is None:
+                continue
+            self.links.append(link)
+            if chars is not None:
+                chars[m.start():m.end()] = " " * (m.end() - m.start())
+        return "".join(chars) if chars is not None else text
+
+    def _markdown_links(self, i: int, text: str) -> str:
+        chars = list(text)
+        for m in _MD_LINK.finditer(text):
+            link = _markdown_link(i, m)
+            if link is not None:
+                self.links.append(link)
+            chars[m.start():m.end()] = " " * (m.end() - m.start())
+        return "".join(chars)
+
+
+def _indent_width(content: str) -> int:
+    width = 0
+    for ch in content:
+        if ch == " ":
+            width += 1
+        elif ch == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _last_nonblank(lines: list[str], before: int) -> int:
+    j = before - 1
+    while j > 0 and not lines[j].strip():
+        j -= 1
+    return j
+
+
+def _split_subpath(part: str) -> tuple[tuple[str, ...], str | None]:
+    """`Heading#Sub` → (("Heading", "Sub"), None); `^id` → ((), "id")."""
+    pieces = [p.strip() for p in part.split("#")]
+    block = None
+    if pieces and pieces[-1].startswith("^"):
+        block = pieces.pop()[1:].strip()
+    return tuple(p for p in pieces if p), block
+
+
+def _wikilink(i: int, m: re.Match[str], in_frontmatter: bool) -> Link | None:
+    inner = m.group(2)
+    inner_start = m.start(2)
+    pipe = inner.find("|")
+    display = None
+    target_part = inner
+    if pipe >= 0:
+        display = inner[pipe + 1:].strip()
+        target_part = inner[:pipe]
+        if target_part.endswith("\\"):  # `[[Note\|shown]]` inside a table row
+            target_part = target_part[:-1]
+    hash_at = target_part.find("#")
+    if hash_at >= 0:
+        target = target_part[:hash_at].strip()
+        subpath, block = _split_subpath(target_part[hash_at + 1:])
+    else:
+        target, subpath, block = target_part.strip(), (), None
+    if not target and not subpath and block is None:
+        return None
+    lead = len(target_part) - len(target_part.lstrip())
+    t_start = inner_start + lead
+    t_end = inner_start + len(target_part.rstrip())
+    return Link(
+        kind="wiki",
+        target=target,
+        subpath=subpath,
+        block=block or None,
+        display=display,
+        embed=bool(m.group(1)),
+        range=Range.on_line(i, m.start(), m.end()),
+        target_range=Range.on_line(i, t_start, max(t_end, t_start)),
+        in_frontmatter=in_frontmatter,
+    )
+
+
+def _markdown_link(i: int, m: re.Match[str]) -> Link | None:
+    dest = m.group(3)
+    dest_start = m.start(3)
+    if dest.startswith("<"):
+        dest = dest[1:-1]
+        dest_start += 1
+    if not dest or dest.startswith("//") or _SCHEME.match(dest):
+        return None  # a URL (https:, mailto:, obsidian:, file:, C:) is not a vault link
+    path, _, fragment = dest.partition("#")
+    target = unquote(path).strip()
+    subpath, block = _split_subpath(unquote(fragment)) if fragment else ((), None)
+    if not target and not subpath and block is None:
+        return None
+    return Link(
+        kind="markdown",
+        target=target,
+        subpath=subpath,
+        block=block or None,
+        display=m.group(2),
+        embed=bool(m.group(1)),
+        range=Range.on_line(i, m.start(), m.end()),
+        target_range=Range.on_line(i, dest_start, dest_start + len(dest)),
+    )

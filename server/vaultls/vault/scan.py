@@ -1,0 +1,103 @@
+"""Finding and reading a vault's files.
+
+Hidden folders (`.obsidian`, `.git`, `.trash`) and configured excludes are skipped. Symbolic
+links are not followed unless they stay inside the vault: a cloned vault must not make vaultls
+read `~/.ssh` through a planted link, and a link loop must not hang the scan. Files that vanish
+or cannot be read while we scan are skipped, never fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vaultls.vault import names
+from vaultls.vault.globs import GlobSet
+from vaultls.vault.model import ParsedNote
+from vaultls.vault.parse import parse
+from vaultls.vault.text import decode
+
+log = logging.getLogger(__name__)
+
+MAX_NOTE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class ScanResult:
+    notes: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+
+
+def is_hidden(relpath: str) -> bool:
+    return any(part.startswith(".") for part in relpath.split("/"))
+
+
+def walk(root: Path, exclude: GlobSet) -> ScanResult:
+    result = ScanResult()
+    real_root = os.path.realpath(root)
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        abs_dir = os.path.join(root, *rel_dir.split("/")) if rel_dir else str(root)
+        try:
+            entries = list(os.scandir(abs_dir))
+        except OSError as exc:
+            result.skipped.append((rel_dir or ".", exc.strerror or str(exc)))
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if exclude.matches(rel):
+                continue
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if os.path.commonpath([real_root, target]) != real_root:
+                        result.skipped.append((rel, "symbolic link to outside the vault"))
+                        continue
+                    if os.path.isdir(target):
+                        # Folders reached through links would be indexed twice or loop forever.
+                        result.skipped.append((rel, "symbolic link to a folder"))
+                        continue
+                    is_dir, is_file = False, os.path.isfile(target)
+                else:
+                    is_dir, is_file = entry.is_dir(follow_symlinks=False), entry.is_file(follow_symlinks=False)
+            except OSError as exc:
+                result.skipped.append((rel, exc.strerror or str(exc)))
+                continue
+            if is_dir:
+                stack.append(rel)
+            elif is_file:
+                (result.notes if names.is_note_path(name) else result.attachments).append(rel)
+    result.notes.sort()
+    result.attachments.sort()
+    return result
+
+
+def read_note(path: Path) -> tuple[str, bool] | None:
+    """The text of a note file and whether it was valid UTF-8; None when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_NOTE_BYTES + 1)
+    except OSError as exc:
+        log.warning("cannot read %s: %s", path, exc.strerror or exc)
+        return None
+    if len(data) > MAX_NOTE_BYTES:
+        log.warning("%s is larger than %d bytes; only its beginning is indexed", path, MAX_NOTE_BYTES)
+        data = data[:MAX_NOTE_BYTES]
+    if b"\0" in data:
+        data = data.replace(b"\0", b"\xef\xbf\xbd")  # NUL is no text; keep the columns of the rest
+    return decode(data)
+
+
+def load_note(path: Path) -> tuple[ParsedNote, bool] | None:
+    read = read_note(path)
+    if read is None:
+        return None
+    text, valid = read
+    return parse(text), valid

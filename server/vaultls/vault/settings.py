@@ -1,0 +1,130 @@
+"""One typed settings object, built from layers.
+
+Lowest to highest: defaults, `.vaultls.toml` at the vault root, the client's
+`initializationOptions`, its `workspace/configuration` (section `vaultls`). Every layer is a
+nested mapping; keys may be written snake_case (TOML style) or camelCase (VS Code style), so
+`links.resolve_aliases` and `links.resolveAliases` are the same setting. A bad value or an
+unknown key is reported (one message per problem) and the lower layer's value is kept, so a
+typo never stops the server.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from vaultls.vault.globs import GlobSet
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILE = ".vaultls.toml"
+SEVERITIES = ("error", "warning", "information", "hint", "off")
+
+
+@dataclass(frozen=True)
+class Settings:
+    dangling_links: str = "warning"  # a name from SEVERITIES
+    resolve_aliases: bool = False
+    exclude: GlobSet = field(default_factory=GlobSet)
+
+    def with_layer(self, layer: dict[str, Any] | None, origin: str) -> tuple["Settings", list[str]]:
+        """This settings object overridden by one layer; returns it and the layer's problems."""
+        if not layer:
+            return self, []
+        if not isinstance(layer, dict):
+            return self, [f"{origin}: settings must be a table/object, got {type(layer).__name__}"]
+        changes: dict[str, Any] = {}
+        errors: list[str] = []
+        _walk(layer, "", origin, changes, errors)
+        return replace(self, **changes), errors
+
+
+def _severity(value: Any) -> str:
+    if isinstance(value, str) and value.lower() in SEVERITIES:
+        return value.lower()
+    if isinstance(value, str) and value.lower() in ("info", "none", "ignore", "false"):
+        return {"info": "information"}.get(value.lower(), "off")
+    raise ValueError(f"must be one of {', '.join(SEVERITIES)}")
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("must be true or false")
+
+
+def _globs(value: Any) -> GlobSet:
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return GlobSet(tuple(value))
+    raise ValueError("must be a list of glob patterns")
+
+
+# dotted snake_case path → (Settings field, converter)
+_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "diagnostics.dangling_links": ("dangling_links", _severity),
+    "links.resolve_aliases": ("resolve_aliases", _boolean),
+    "exclude": ("exclude", _globs),
+}
+# Sections that belong to other parts of vaultls or to editors, accepted without complaint.
+_PASSTHROUGH = ("server", "trace", "frontmatter")
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _walk(node: dict[str, Any], prefix: str, origin: str, changes: dict[str, Any], errors: list[str]) -> None:
+    for raw_key, value in node.items():
+        dotted = f"{prefix}{_snake(str(raw_key))}"
+        if dotted in _FIELDS:
+            name, convert = _FIELDS[dotted]
+            if value is None:
+                continue
+            try:
+                changes[name] = convert(value)
+            except ValueError as exc:
+                errors.append(f"{origin}: setting `{dotted}` {exc} (got {value!r}); using the default")
+        elif isinstance(value, dict) and any(f.startswith(dotted + ".") for f in _FIELDS):
+            _walk(value, dotted + ".", origin, changes, errors)
+        elif dotted.split(".")[0] in _PASSTHROUGH:
+            continue
+        else:
+            errors.append(f"{origin}: unknown setting `{dotted}` ignored")
+
+
+def read_config_file(root: Path) -> tuple[dict[str, Any], list[str]]:
+    """The `.vaultls.toml` layer of a vault root (empty if there is none)."""
+    path = root / CONFIG_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}, []
+    except OSError as exc:
+        return {}, [f"{path}: cannot be read ({exc.strerror}); using defaults"]
+    try:
+        return tomllib.loads(data.decode("utf-8", errors="replace")), []
+    except tomllib.TOMLDecodeError as exc:
+        return {}, [f"{path}: invalid TOML ({exc}); using defaults"]
+
+
+def build_settings(root: Path | None, *client_layers: tuple[dict[str, Any] | None, str]) -> tuple[Settings, list[str]]:
+    """Defaults < `.vaultls.toml` < each (layer, origin) given, in order."""
+    settings = Settings()
+    errors: list[str] = []
+    if root is not None:
+        file_layer, file_errors = read_config_file(root)
+        errors += file_errors
+        settings, layer_errors = settings.with_layer(file_layer, str(root / CONFIG_FILE))
+        errors += layer_errors
+    for layer, origin in client_layers:
+        settings, layer_errors = settings.with_layer(layer, origin)
+        errors += layer_errors
+    return settings, errors
