@@ -1,0 +1,36 @@
+-- Neovim 0.11+ runtime configuration for vaultls, the language server for
+-- Obsidian-style Markdown vaults.
+--
+-- With `editors/neovim` on 'runtimepath' (or this file copied to
+-- `~/.config/nvim/lsp/vaultls.lua`), this is all it takes:
+--
+--   vim.lsp.enable('vaultls')
+--
+-- Override any field with vim.lsp.config(), for example:
+--
+--   vim.lsp.config('vaultls', {
+--     settings = { vaultls = { diagnostics = { danglingLinks = 'error' } } },
+--   })
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'vaultls', 'serve' },
+  filetypes = { 'markdown' },
+  -- Searched in this order, each all the way up: a vault inside a Git repository
+  -- is found by its `.obsidian` folder before the repository's `.git`.
+  root_markers = { '.obsidian', '.vaultls.toml', '.git' },
+  -- Sent as the `vaultls` section of `workspace/configuration`. Keys left out keep
+  -- the server's value (its default, or the vault's `.vaultls.toml`):
+  --   diagnostics = { danglingLinks = 'warning' }, -- 'error'|'warning'|'information'|'hint'|'off'
+  --   links = { resolveAliases = true },
+  --   exclude = { 'templates/**' },
+  -- (vim.empty_dict() so that an empty section is sent as {} and not as [].)
+  settings = { vaultls = vim.empty_dict() },
+  capabilities = {
+    workspace = {
+      -- Let the server watch the vault for notes created, renamed or deleted
+      -- outside Neovim (Neovim turns this off by default on Linux).
+      didChangeWatchedFiles = { dynamicRegistration = true },
+    },
+  },
+}

