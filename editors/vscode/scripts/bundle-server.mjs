@@ -1,0 +1,79 @@
+// Builds bundled/libs: the vaultls server and its dependencies, for `python -S -m vaultls serve`
+// with PYTHONPATH=bundled/libs.
+//
+//   dependencies  from requirements.txt (hash-locked, wheels only, --no-deps)
+//   vaultls       copied from ../../server/vaultls (the package's source; no build backend needed)
+//
+// Then checks that the bundle imports and answers `--version` with the building Python.
+// Python: $VAULTLS_BUNDLE_PYTHON, else python3, else python.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const libs = join(root, 'bundled', 'libs');
+const serverSource = resolve(root, '..', '..', 'server', 'vaultls');
+
+function findPython() {
+    const candidates = process.env.VAULTLS_BUNDLE_PYTHON ? [process.env.VAULTLS_BUNDLE_PYTHON] : ['python3', 'python'];
+    for (const candidate of candidates) {
+        const result = spawnSync(candidate, ['-c', 'import sys; print(sys.version_info >= (3, 10))'], { encoding: 'utf8' });
+        if (result.status === 0 && result.stdout.trim() === 'True') {
+            return candidate;
+        }
+    }
+    throw new Error(`no Python 3.10+ found (tried ${candidates.join(', ')}); set VAULTLS_BUNDLE_PYTHON`);
+}
+
+function run(command, args, options = {}) {
+    console.log(`$ ${[command, ...args].join(' ')}`);
+    execFileSync(command, args, { stdio: 'inherit', ...options });
+}
+
+function removePycache(dir) {
+    for (const name of readdirSync(dir)) {
+        const full = join(dir, name);
+        if (!statSync(full).isDirectory()) {
+            continue;
+        }
+        if (name === '__pycache__') {
+            rmSync(full, { recursive: true, force: true });
+        } else {
+            removePycache(full);
+        }
+    }
+}
+
+const python = findPython();
+if (!existsSync(join(serverSource, '__init__.py'))) {
+    throw new Error(`the vaultls package is not at ${serverSource}`);
+}
+
+rmSync(join(root, 'bundled'), { recursive: true, force: true });
+mkdirSync(libs, { recursive: true });
+
+run(python, [
+    '-m', 'pip', 'install',
+    '--disable-pip-version-check', '--no-input', '--no-compile',
+    '--target', libs,
+    '--no-deps', '--require-hashes', '--only-binary=:all:',
+    '-r', join(root, 'requirements.txt'),
+]);
+
+cpSync(serverSource, join(libs, 'vaultls'), {
+    recursive: true,
+    filter: (source) => !source.includes('__pycache__') && !source.endsWith('.pyc'),
+});
+
+// Console scripts that pip writes point at the building Python; the extension does not use them.
+rmSync(join(libs, 'bin'), { recursive: true, force: true });
+removePycache(libs);
+
+// The bundle must work as the extension starts it: -S (no site-packages) and PYTHONPATH.
+const env = { ...process.env, PYTHONPATH: libs, PYTHONDONTWRITEBYTECODE: '1' };
+run(python, ['-S', '-c', 'import vaultls, pygls, lsprotocol, frontmatter, yaml, cattrs, attrs, tomli, exceptiongroup, typing_extensions'], { env, cwd: root });
+if (process.env.VAULTLS_BUNDLE_SKIP_CHECK !== '1') {
+    run(python, ['-S', '-m', 'vaultls', '--version'], { env, cwd: root });
+}
+console.log(`bundled the vaultls server into ${libs}`);

@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+
+import { InspectedValue, configurationFor, explicitValue, serverSettingKeys, setNested, toServerSettings } from '../settings';
+
+const packageJson = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+const properties = packageJson.contributes.configuration.properties as { [key: string]: { default: unknown; enum?: string[] } };
+
+describe('package.json settings', () => {
+    it('contributes every server setting, and the server ones are all but server.* and trace.*', () => {
+        assert.deepEqual(serverSettingKeys(packageJson), ['diagnostics.danglingLinks', 'exclude', 'links.resolveAliases']);
+        for (const key of ['vaultls.server.path', 'vaultls.server.python', 'vaultls.trace.server']) {
+            assert.ok(key in properties, key);
+        }
+    });
+
+    it("has the server's defaults", () => {
+        assert.equal(properties['vaultls.diagnostics.danglingLinks'].default, 'warning');
+        assert.deepEqual(properties['vaultls.diagnostics.danglingLinks'].enum, ['error', 'warning', 'information', 'hint', 'off']);
+        assert.equal(properties['vaultls.links.resolveAliases'].default, false);
+        assert.deepEqual(properties['vaultls.exclude'].default, []);
+    });
+
+    it('accepts configuration given as an array of blocks', () => {
+        const keys = serverSettingKeys({
+            contributes: {
+                configuration: [
+                    { properties: { 'vaultls.a.b': {}, 'vaultls.server.path': {} } },
+                    { properties: { 'vaultls.c': {}, 'other.d': {} } },
+                ],
+            },
+        });
+        assert.deepEqual(keys, ['a.b', 'c']);
+    });
+});
+
+describe('toServerSettings', () => {
+    const keys = ['diagnostics.danglingLinks', 'exclude', 'links.resolveAliases'];
+
+    it('sends nothing when nothing is set, so .vaultls.toml and server defaults apply', () => {
+        const inspect = (key: string): InspectedValue => ({ defaultValue: properties[`vaultls.${key}`].default });
+        assert.deepEqual(toServerSettings(keys, inspect), {});
+    });
+
+    it('nests the dotted keys the way the server reads them', () => {
+        const values: { [key: string]: InspectedValue } = {
+            'diagnostics.danglingLinks': { defaultValue: 'warning', globalValue: 'error' },
+            exclude: { defaultValue: [], workspaceValue: ['templates/**', 'archive/*.md'] },
+            'links.resolveAliases': { defaultValue: false, workspaceFolderValue: true },
+        };
+        assert.deepEqual(toServerSettings(keys, (key) => values[key]), {
+            diagnostics: { danglingLinks: 'error' },
+            exclude: ['templates/**', 'archive/*.md'],
+            links: { resolveAliases: true },
+        });
+    });
+
+    it('sends a value set back to the default explicitly', () => {
+        const settings = toServerSettings(keys, (key) => (key === 'links.resolveAliases' ? { defaultValue: false, globalValue: false } : undefined));
+        assert.deepEqual(settings, { links: { resolveAliases: false } });
+    });
+
+    it('takes the folder value over the workspace value over the user value', () => {
+        assert.equal(explicitValue({ globalValue: 'a', workspaceValue: 'b', workspaceFolderValue: 'c' }), 'c');
+        assert.equal(explicitValue({ globalValue: 'a', workspaceValue: 'b' }), 'b');
+        assert.equal(explicitValue({ globalValue: 'a', defaultValue: 'd' }), 'a');
+        assert.equal(explicitValue({ defaultValue: 'd' }), undefined);
+        assert.equal(explicitValue(undefined), undefined);
+    });
+
+    it('gives plain JSON, not the objects VS Code handed out', () => {
+        const frozen = Object.freeze(['a/**']);
+        const settings = toServerSettings(['exclude'], () => ({ globalValue: frozen }));
+        assert.notEqual(settings.exclude, frozen);
+        assert.deepEqual(settings.exclude, ['a/**']);
+    });
+});
+
+describe('setNested', () => {
+    it('creates and reuses intermediate objects', () => {
+        const target = {};
+        setNested(target, 'frontmatter.schema.path', 'schema.json');
+        setNested(target, 'frontmatter.schema.strict', true);
+        setNested(target, 'exclude', []);
+        assert.deepEqual(target, { frontmatter: { schema: { path: 'schema.json', strict: true } }, exclude: [] });
+    });
+});
+
+describe('configurationFor', () => {
+    const settings = { diagnostics: { danglingLinks: 'error' }, exclude: ['x'] };
+
+    it('answers section vaultls with the whole object', () => {
+        assert.deepEqual(configurationFor('vaultls', settings), settings);
+    });
+
+    it('answers a sub-section with that part, or null when unset', () => {
+        assert.deepEqual(configurationFor('vaultls.diagnostics', settings), { danglingLinks: 'error' });
+        assert.equal(configurationFor('vaultls.diagnostics.danglingLinks', settings), 'error');
+        assert.equal(configurationFor('vaultls.links', settings), null);
+    });
+
+    it('answers no section with the object under its section name, and other sections with null', () => {
+        assert.deepEqual(configurationFor(undefined, settings), { vaultls: settings });
+        assert.deepEqual(configurationFor(null, settings), { vaultls: settings });
+        assert.equal(configurationFor('editor', settings), null);
+        assert.equal(configurationFor('vaultlsx', settings), null);
+    });
+});
