@@ -218,7 +218,7 @@ class Vault:
         source_folder = source.rpartition("/")[0]
         relative_first = link.kind == "markdown" or target.startswith(("./", "../"))
         if relative_first and not target.startswith("/"):
-            joined = _normalise(f"{source_folder}/{target}" if source_folder else target)
+            joined = normalise_path(f"{source_folder}/{target}" if source_folder else target)
             if joined is None:
                 return [], True
             found = self._exact(joined)
@@ -227,7 +227,7 @@ class Vault:
             if target.startswith(("./", "../")):
                 return [], False
         stripped = target.lstrip("/")
-        normalised = _normalise(stripped)
+        normalised = normalise_path(stripped)
         if normalised is None:
             return [], True
         found = self._exact(normalised)
@@ -306,7 +306,7 @@ def _targets_changed(old: ParsedNote, new: ParsedNote) -> bool:
     ] != [b.id for b in new.blocks]
 
 
-def _normalise(path: str) -> str | None:
+def normalise_path(path: str) -> str | None:
     """Collapse `.` and `..`; None when the path climbs above the vault root."""
     parts: list[str] = []
     for part in PurePosixPath(path).parts:

@@ -1,0 +1,1 @@
+"""The language server: `server.py` holds the state, `features/` translate model ⇄ LSP."""

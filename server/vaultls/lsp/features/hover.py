@@ -1,0 +1,87 @@
+"""Hover on a link: a Markdown preview of what it points to."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from vaultls.lsp.cursor import cursor_at
+from vaultls.lsp.server import VaultLanguageServer
+from vaultls.vault import names
+from vaultls.vault.index import Resolution, Vault
+from vaultls.vault.model import Link
+from vaultls.vault.text import split_lines
+
+MAX_LINES = 24
+MAX_CHARS = 2000
+
+
+async def hover(ls: VaultLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    await ls.ready.wait()
+    cursor = cursor_at(ls, params.text_document.uri, params.position)
+    if cursor is None:
+        return None
+    link = cursor.link()
+    if link is None:
+        return None
+    vault = cursor.ref.vault
+    res = vault.resolve(cursor.ref.path, link)
+    text = _dangling(vault, link, res) if res.dangling else _preview(ls, vault, link, res)
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
+        range=ls.codec.range_to_client(cursor.lines, link.range),
+    )
+
+
+def _dangling(vault: Vault, link: Link, res: Resolution) -> str:
+    if res.outside:
+        return f"**{link.target}** points outside the vault."
+    linkers = vault.linkers_of(names.link_lookup_key(link.target))
+    count = len(linkers)
+    text = f"**{link.target}** does not exist yet. {count} note{'s' if count != 1 else ''} link to this name."
+    owners = vault.alias_owners(link.target)
+    if owners:
+        text += f"\n\nIt is an alias of **{vault.notes[owners[0]].name}** (`{owners[0]}`)."
+    return text
+
+
+def _preview(ls: VaultLanguageServer, vault: Vault, link: Link, res: Resolution) -> str:
+    path = res.targets[0]
+    note = vault.notes.get(path)
+    if note is None:
+        return f"**{names.last_component(path)}** · `{path}` (attachment)"
+    header = f"**{note.name}** · `{path}`"
+    if res.ambiguous:
+        header += f"\n\n*{len(res.targets)} notes have this name; this is the one the link resolves to.*"
+    text = ls.text_of(vault, path)
+    if text is None:
+        return header + "\n\n*(the file cannot be read)*"
+    lines = split_lines(text)
+    parsed = note.parsed
+    if res.heading is not None:
+        start = res.heading.line
+        end = next(
+            (h.line for h in parsed.headings if h.line > start and h.level <= res.heading.level), len(lines)
+        )
+    elif res.block is not None:
+        start, end = res.block.start_line, res.block.line + 1
+    else:
+        start = parsed.frontmatter.end_line + 1 if parsed.frontmatter is not None else 0
+        end = len(lines)
+    if res.missing:
+        header += f"\n\n*No {res.missing} `{'#'.join(link.subpath) or '^' + str(link.block)}` there; showing the start of the note.*"
+    body = _truncate(lines[start:end])
+    return f"{header}\n\n---\n\n{body}"
+
+
+def _truncate(lines: list[str]) -> str:
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    shown = lines[:MAX_LINES]
+    text = "\n".join(shown).rstrip()
+    cut = len(lines) > MAX_LINES
+    if len(text) > MAX_CHARS:
+        text, cut = text[:MAX_CHARS].rstrip(), True
+    return text + ("\n\n*… (truncated)*" if cut else "")
+
+
+FEATURES = [(types.TEXT_DOCUMENT_HOVER, None, hover)]

@@ -1,0 +1,385 @@
+"""The language server object: it owns all state (vaults, open documents, settings, published
+diagnostics) and the few operations that change it. Features live in `vaultls.lsp.features`
+and reach this state only through the server passed to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from lsprotocol import types
+from pygls.capabilities import get_capability
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+from pygls.uris import from_fs_path, to_fs_path
+
+from vaultls import __version__
+from vaultls.lsp.documents import OpenDocument
+from vaultls.lsp.positions import PositionCodec
+from vaultls.vault import names
+from vaultls.vault.check import Problem, check_note
+from vaultls.vault.index import Vault
+from vaultls.vault.parse import parse
+from vaultls.vault.scan import is_hidden, load_note, read_note, walk
+from vaultls.vault.settings import Settings, build_settings
+from vaultls.vault.text import split_lines
+
+log = logging.getLogger(__name__)
+
+# Diagnostics wait this long after the last edit before they are computed and sent. A burst of
+# keystrokes then costs one check instead of one per key, while a single edit still shows its
+# problems well within the 60 ms users perceive as immediate.
+DIAGNOSTICS_DELAY = 0.02
+SCAN_BATCH = 256
+
+
+class VaultProtocol(LanguageServerProtocol):
+    """pygls's protocol without its own copy of open documents (see `documents.py`)."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
+@dataclass
+class NoteRef:
+    """Where a URI lives in the model."""
+
+    vault: Vault
+    path: str  # vault-relative
+
+    @property
+    def note(self):  # noqa: ANN201 - Note | None
+        return self.vault.notes.get(self.path)
+
+
+class VaultLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("vaultls", __version__, protocol_cls=VaultProtocol)
+        self.vaults: dict[Path, Vault] = {}
+        self.documents: dict[str, OpenDocument] = {}
+        self.ready = asyncio.Event()
+        self.init_options: dict[str, Any] = {}
+        self.client_settings: dict[Path, dict[str, Any]] = {}
+        self.published: dict[str, list[types.Diagnostic]] = {}
+        self._pending: dict[str, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._reported: set[str] = set()
+
+    # ------------------------------------------------------------------ capabilities
+
+    @property
+    def codec(self) -> PositionCodec:
+        return PositionCodec(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    def client_supports(self, field: str, default: Any = None) -> Any:
+        return get_capability(self.client_capabilities, field, default)
+
+    # ------------------------------------------------------------------ messages
+
+    def tell_once(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        """Show a message unless the same one was already shown: a bad setting is re-read on
+        every configuration change and must not nag."""
+        log.warning("%s", message)
+        if message in self._reported:
+            return
+        self._reported.add(message)
+        try:
+            self.window_show_message(types.ShowMessageParams(type=kind, message=f"vaultls: {message}"))
+        except Exception:  # noqa: BLE001 - no client connected (unit tests, shutdown)
+            log.debug("could not show message", exc_info=True)
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def cancel_tasks(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task failed", exc_info=task.exception())
+
+    # ------------------------------------------------------------------ roots and settings
+
+    def settings_for(self, root: Path) -> Settings:
+        settings, errors = build_settings(
+            root,
+            (self.init_options, "initializationOptions"),
+            (self.client_settings.get(root) or self.client_settings.get(Path("*")), "workspace settings"),
+        )
+        for error in errors:
+            self.tell_once(error)
+        return settings
+
+    def add_root(self, root: Path) -> Vault:
+        root = Path(os.path.abspath(root))  # as the client names it: its URIs must match
+        if root not in self.vaults:
+            self.vaults[root] = Vault(root, self.settings_for(root))
+        return self.vaults[root]
+
+    def locate(self, uri: str) -> NoteRef | None:
+        """The vault and vault-relative path of a URI, or None when it is not a note of ours
+        (outside every root, hidden, excluded, or not a file)."""
+        if not uri.startswith("file:"):
+            return None
+        fs_path = to_fs_path(uri)
+        if fs_path is None:
+            return None
+        path = Path(fs_path)
+        best = self._vault_containing(path)
+        if best is None:
+            path = path.resolve()
+            best = self._vault_containing(path)
+        if best is None:
+            return None
+        rel = path.relative_to(best.root).as_posix()
+        if is_hidden(rel) or best.settings.exclude.matches(rel):
+            return None
+        return NoteRef(best, rel)
+
+    def _vault_containing(self, path: Path) -> Vault | None:
+        best: Vault | None = None
+        for root, vault in self.vaults.items():
+            if path.is_relative_to(root) and (best is None or len(root.parts) > len(best.root.parts)):
+                best = vault
+        return best
+
+    def uri_of(self, vault: Vault, path: str) -> str:
+        return from_fs_path(str(vault.abspath(path))) or ""
+
+    def lines_of(self, vault: Vault, path: str) -> list[str]:
+        """The current lines of a note: the open buffer if there is one, else the file."""
+        doc = self.documents.get(self.uri_of(vault, path))
+        if doc is not None:
+            return doc.lines
+        read = read_note(vault.abspath(path))
+        return split_lines(read[0]) if read else [""]
+
+    def text_of(self, vault: Vault, path: str) -> str | None:
+        doc = self.documents.get(self.uri_of(vault, path))
+        if doc is not None:
+            return doc.text
+        read = read_note(vault.abspath(path))
+        return read[0] if read else None
+
+    # ------------------------------------------------------------------ indexing
+
+    async def index_all(self) -> None:
+        """The first scan of every root, in the background, with progress when the client can
+        show it. Requests that need the index await `ready`."""
+        token = None
+        if self.client_supports("window.work_done_progress", False):
+            token = "vaultls-index"
+            try:
+                await asyncio.wait_for(self.work_done_progress.create_async(token), 5)
+                self.work_done_progress.begin(
+                    token, types.WorkDoneProgressBegin(title="vaultls: indexing", percentage=0, cancellable=False)
+                )
+            except Exception:  # noqa: BLE001 - some clients never answer; progress is optional
+                log.info("client did not accept a progress token", exc_info=True)
+                token = None
+        try:
+            for vault in list(self.vaults.values()):
+                await self._scan(vault, token)
+        finally:
+            self.ready.set()
+            if token is not None:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
+        self.refresh_all()
+
+    async def _scan(self, vault: Vault, token: str | None) -> None:
+        found = await asyncio.to_thread(walk, vault.root, vault.settings.exclude)
+        for rel, why in found.skipped:
+            log.info("skipped %s: %s", rel, why)
+        for rel in found.attachments:
+            vault.add_attachment(rel)
+        total = max(len(found.notes), 1)
+        for start in range(0, len(found.notes), SCAN_BATCH):
+            batch = found.notes[start : start + SCAN_BATCH]
+            loaded = await asyncio.to_thread(_load_batch, vault.root, batch)
+            for rel, result in loaded:
+                if result is None or self.uri_of(vault, rel) in self.documents:
+                    continue  # unreadable, or open: the buffer (already indexed) wins
+                vault.upsert(rel, *result)
+            if token is not None:
+                done = min(start + SCAN_BATCH, total)
+                self.work_done_progress.report(
+                    token,
+                    types.WorkDoneProgressReport(message=f"{done}/{total} notes", percentage=done * 100 // total),
+                )
+        log.info("indexed %d notes and %d other files in %s", len(vault.notes), len(vault.attachments), vault.root)
+
+    def rescan(self, vault: Vault) -> None:
+        """Start over for one vault (its excludes changed): rare, and the only full rebuild."""
+        fresh = Vault(vault.root, self.settings_for(vault.root))
+        self.vaults[vault.root] = fresh
+
+        async def run() -> None:
+            await self._scan(fresh, None)
+            for uri, doc in self.documents.items():
+                ref = self.locate(uri)
+                if ref is not None and ref.vault is fresh:
+                    fresh.upsert(ref.path, parse(doc.text))
+            self.refresh_all()
+
+        self.spawn(run())
+
+    # ------------------------------------------------------------------ model changes
+
+    def update_note(self, ref: NoteRef, text: str | None = None, valid_utf8: bool = True) -> set[str]:
+        """Re-parse one note (from `text`, else from disk) and return who is affected."""
+        if text is None:
+            loaded = load_note(ref.vault.abspath(ref.path))
+            if loaded is None:
+                return ref.vault.remove(ref.path)
+            parsed, valid_utf8 = loaded
+        else:
+            parsed = parse(text)
+        return ref.vault.upsert(ref.path, parsed, valid_utf8)
+
+    def file_event(self, uri: str, kind: types.FileChangeType) -> set[tuple[Vault, str]]:
+        """A file created, changed or deleted outside the editor."""
+        fs_path = to_fs_path(uri) if uri.startswith("file:") else None
+        if fs_path is None:
+            return set()
+        path = Path(fs_path)
+        for root, vault in list(self.vaults.items()):
+            if path == root / ".vaultls.toml":
+                self.apply_settings(vault)
+                return set()
+        ref = self.locate(uri)
+        if ref is None:
+            return set()
+        vault, rel = ref.vault, ref.path
+        affected: set[str] = set()
+        if uri in self.documents:
+            return set()  # the open buffer wins until it is closed
+        if kind == types.FileChangeType.Deleted:
+            prefix = rel + "/"
+            gone_notes = [p for p in vault.notes if p == rel or p.startswith(prefix)]
+            gone_files = [p for p in vault.attachments if p == rel or p.startswith(prefix)]
+            for p in gone_notes:
+                affected |= vault.remove(p)
+            for p in gone_files:
+                affected |= vault.remove_attachment(p)
+        elif path.is_dir():
+            if kind == types.FileChangeType.Created:  # a folder moved in: its files come with it
+                found = walk(path, vault.settings.exclude)
+                for sub in found.attachments:
+                    affected |= vault.add_attachment(f"{rel}/{sub}")
+                for sub in found.notes:
+                    affected |= self.update_note(NoteRef(vault, f"{rel}/{sub}"))
+        elif names.is_note_path(rel):
+            affected |= self.update_note(ref)
+        elif kind == types.FileChangeType.Created:
+            affected |= vault.add_attachment(rel)
+        return {(vault, p) for p in affected}
+
+    def apply_settings(self, vault: Vault) -> None:
+        settings = self.settings_for(vault.root)
+        if settings == vault.settings:
+            return
+        if settings.exclude != vault.settings.exclude:
+            self.rescan(vault)
+            return
+        vault.settings = settings
+        self.refresh_all()
+
+    # ------------------------------------------------------------------ diagnostics
+
+    def refresh(self, affected: Iterable[tuple[Vault, str]], delay: float = DIAGNOSTICS_DELAY) -> None:
+        """Schedule new diagnostics for the affected notes that are open."""
+        for vault, path in affected:
+            uri = self.uri_of(vault, path)
+            if uri in self.documents:
+                self.schedule_diagnostics(uri, delay)
+
+    def refresh_all(self) -> None:
+        for uri in list(self.documents):
+            self.schedule_diagnostics(uri, 0)
+
+    def schedule_diagnostics(self, uri: str, delay: float = DIAGNOSTICS_DELAY) -> None:
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        loop = asyncio.get_running_loop()
+        self._pending[uri] = loop.call_later(delay, self._publish, uri)
+
+    def _publish(self, uri: str) -> None:
+        self._pending.pop(uri, None)
+        if not self.ready.is_set():
+            return  # published for every open note once the scan is done
+        doc = self.documents.get(uri)
+        if doc is None:
+            return
+        try:
+            diagnostics = self.diagnostics_for(uri)
+        except Exception:  # noqa: BLE001 - one note's bug must not stop the others
+            log.exception("computing diagnostics for %s failed", uri)
+            return
+        if self.published.get(uri) == diagnostics:
+            return
+        self.published[uri] = diagnostics
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=doc.version)
+        )
+
+    def diagnostics_for(self, uri: str) -> list[types.Diagnostic]:
+        ref = self.locate(uri)
+        if ref is None or ref.note is None:
+            return []
+        lines = self.lines_of(ref.vault, ref.path)
+        return [self.to_diagnostic(lines, p) for p in check_note(ref.vault, ref.path)]
+
+    def to_diagnostic(self, lines: list[str], problem: Problem) -> types.Diagnostic:
+        return types.Diagnostic(
+            range=self.codec.range_to_client(lines, problem.range),
+            message=problem.message,
+            severity=types.DiagnosticSeverity(int(problem.severity)),
+            code=problem.code,
+            source="vaultls",
+            data=problem.data,
+        )
+
+    def clear_diagnostics(self, uri: str) -> None:
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        if self.published.pop(uri, None):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def _load_batch(root: Path, batch: list[str]) -> list[tuple[str, Any]]:
+    return [(rel, load_note(root.joinpath(*rel.split("/")))) for rel in batch]
+
+
+def create_server() -> VaultLanguageServer:
+    from vaultls.lsp.features import register_all
+
+    server = VaultLanguageServer()
+    register_all(server)
+    return server
+
+
