@@ -26,15 +26,18 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 PLUGIN = REPO / "editors" / "neovim"
 SCRIPTS = Path(__file__).resolve().parent / "nvim"
-EXAMPLE_VAULT = Path(os.environ.get("VAULTLS_EXAMPLE_VAULT", REPO / "examples" / "vault"))
+EXAMPLE_VAULT = Path(os.environ.get("VAULTLS_EXAMPLE_VAULT") or REPO / "examples" / "vault")
 BIN = Path(sys.executable).parent
 TIMEOUT = 30  # seconds for one Neovim run; a run normally takes about a second
 
 # What the tests rely on in examples/vault (names, not line numbers: those are looked up).
-DANGLING_NOTE = "Index.md"  # has a link to a note that does not exist ...
-DANGLING_TARGET = "Missing Note"  # ... this one
-TARGET_NOTE = "Projects"  # an existing note ...
-TARGET_HEADING = "Roadmap"  # ... with this heading
+DANGLING_NOTE = "Events/Chinese Revolution 1927.md"  # links to a note that does not exist:
+DANGLING_TARGET = "Northern Expedition"  # this one
+TARGET_NOTE = "Permanent Revolution"  # an existing note (Concepts/), with one name only ...
+TARGET_PATH = "Concepts/Permanent Revolution.md"
+TARGET_HEADING = "Theory"  # ... a heading in it ...
+TARGET_TEXT = "backward countries"  # ... and words from its text (for hover)
+NON_ASCII_NOTE = "日本語ノート.md"  # links after Japanese text and an emoji
 SCRATCH = "nvim-scratch.md"  # written by the tests into the copy of the vault
 
 
@@ -142,8 +145,8 @@ class Nvim:
         run_env = dict(self.env, VAULTLS_ROUTE=route, VAULTLS_LOOP="1" if loop else "0")
         if settings is not None:
             run_env["VAULTLS_SETTINGS"] = json.dumps(settings)
-        run_env.update({f"VAULTLS_T_{k.upper()}": str(v) for k, v in env.items()})
-        cmd = [self.nvim, "--headless", "-u", "NONE", "-i", "NONE"]
+        run_env.update({f"VAULTLS_T_{k.upper().rstrip('_')}": str(v) for k, v in env.items()})
+        cmd = [self.nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n"]
         if loop:
             cmd += ["-c", f"luafile {SCRIPTS / script}"]
         else:
@@ -225,14 +228,20 @@ def test_dangling_link_diagnostic_appears_and_clears(nv: Nvim, vault: Path) -> N
 
 
 def test_non_ascii_positions(nv: Nvim, vault: Path) -> None:
-    """Multi-byte text before a link: the diagnostic's byte column is right and a
-    completion edit lands right (UTF-8 buffer, UTF-16 or UTF-8 positions on the wire)."""
-    write_scratch(vault, "# Scratch\n\n")
-    nv.run("non_ascii.lua", note=SCRATCH, target=TARGET_NOTE)
+    """Links after Japanese text and an emoji: diagnostics on the right byte columns, and a
+    completion edit that lands right (UTF-8 buffer; UTF-8 or UTF-16 on the wire)."""
+    line = find_line(vault / NON_ASCII_NOTE, re.escape("🎉 [[Mutual Aid]]"))
+    nv.run(
+        "non_ascii.lua",
+        note=NON_ASCII_NOTE,
+        line=line,
+        target=TARGET_NOTE,
+        break_=json.dumps(["Kropotkin", "Mutual Aid"]),
+    )
 
 
 def test_definition_jumps_to_heading(nv: Nvim, vault: Path) -> None:
-    target = vault / f"{TARGET_NOTE}.md"
+    target = vault / TARGET_PATH
     heading_line = find_line(target, rf"^#+\s+{re.escape(TARGET_HEADING)}\s*$")
     write_scratch(vault, f"# Scratch\n\nGo to [[{TARGET_NOTE}#{TARGET_HEADING}]] now\n")
     nv.run(
@@ -241,8 +250,8 @@ def test_definition_jumps_to_heading(nv: Nvim, vault: Path) -> None:
 
 
 def test_hover_preview(nv: Nvim, vault: Path) -> None:
-    write_scratch(vault, f"# Scratch\n\nRead [[{TARGET_NOTE}]] first\n")
-    nv.run("hover.lua", note=SCRATCH, line=2, expect=TARGET_HEADING)
+    line = find_line(vault / "Welcome.md", r"^\s*\[\[" + re.escape(TARGET_NOTE + "]]"))
+    nv.run("hover.lua", note="Welcome.md", line=line, expect=TARGET_TEXT)
 
 
 def test_settings_reach_server(nv: Nvim, vault: Path) -> None:

@@ -9,10 +9,6 @@ if vim.fn.has('nvim-0.10') == 0 then
   return
 end
 
-vim.api.nvim_create_user_command('VaultlsCheck', function(args)
-  require('vaultls').check({ root = args.args })
-end, { nargs = '?', complete = 'dir', desc = 'vaultls: check the vault, fill the quickfix list' })
-
-vim.api.nvim_create_user_command('VaultlsRestart', function()
-  require('vaultls').restart()
-end, { nargs = 0, desc = 'vaultls: restart the language server' })
+-- Cheap: require('vaultls') only defines functions.
+require('vaultls').create_commands()
+require('vaultls').create_autocmds()

@@ -6,10 +6,12 @@ H.run(function()
   H.attach(buf)
   local lnum = tonumber(os.getenv('VAULTLS_T_LINE'))
   local dangling, fix = os.getenv('VAULTLS_T_DANGLING'), os.getenv('VAULTLS_T_FIX')
-  local d = H.wait('a dangling-link diagnostic', function()
-    return H.diags(buf, 'dangling-link')[1]
-  end)
-  H.eq(lnum, d.lnum, 'diagnostic line')
+  local function on_line()
+    return vim.tbl_filter(function(x)
+      return x.lnum == lnum
+    end, H.diags(buf, 'dangling-link'))[1]
+  end
+  local d = H.wait('a dangling-link diagnostic on line ' .. lnum, on_line)
   local line = H.line(buf, lnum)
   local start = line:find('[[' .. dangling, 1, true)
   H.truthy(d.col >= start - 1 and d.col <= start - 1 + 2, ('diagnostic column %d at [[ (byte %d)'):format(d.col, start - 1))
@@ -18,11 +20,9 @@ H.run(function()
   local fixed = line:gsub(vim.pesc('[[' .. dangling), '[[' .. fix, 1)
   H.set_lines(buf, lnum, lnum + 1, { fixed })
   H.wait('the dangling-link diagnostic to clear', function()
-    return #H.diags(buf, 'dangling-link') == 0
+    return not on_line()
   end)
   -- Break it again: it comes back (the fix was seen as an edit, not a fluke).
   H.set_lines(buf, lnum, lnum + 1, { line })
-  H.wait('the dangling-link diagnostic to return', function()
-    return H.diags(buf, 'dangling-link')[1]
-  end)
+  H.wait('the dangling-link diagnostic to return', on_line)
 end)

@@ -210,6 +210,7 @@ function M.setup(opts)
     end
   end
   M.create_commands()
+  M.create_autocmds()
 end
 
 ---@return table[] running vaultls clients
@@ -355,9 +356,24 @@ function M.quickfix_items(root, problems)
     return lines[lnum + 1]
   end
 
+  -- `path` is relative to the vault root that `vaultls check` found from `root`: the same
+  -- folder, unless `root` is a repository inside a vault (then it is a parent).
+  local function resolve(rel)
+    local dir = root
+    while dir do
+      local fname = vim.fs.normalize(dir .. '/' .. rel)
+      if vim.uv.fs_stat(fname) then
+        return fname
+      end
+      local parent = vim.fs.dirname(dir)
+      dir = parent ~= dir and parent or nil
+    end
+    return vim.fs.normalize(root .. '/' .. rel)
+  end
+
   local items = {}
   for _, p in ipairs(problems) do
-    local fname = vim.fs.normalize(root .. '/' .. p.path)
+    local fname = resolve(p.path)
     local s = p.range and p.range.start or { line = 0, character = 0 }
     local e = p.range and p.range['end'] or s
     local text = p.message or ''
@@ -422,6 +438,60 @@ function M.check(opts)
     notify(tostring(err), vim.log.levels.ERROR)
     return done(false)
   end
+end
+
+--- Neovim 0.11's built-in completion (vim.lsp.completion) inserts only the first word of an
+--- item's plain-text textEdit (neovim/neovim#37949, fixed later), so accepting
+--- `Permanent Revolution]]` gives `[[Permanent`. After an accepted vaultls item this puts in
+--- the rest of the edit. It does nothing when the whole text was inserted (a fixed Neovim,
+--- or a completion plugin such as nvim-cmp or blink.cmp that applies the edit itself).
+function M._complete_done()
+  if vim.v.event and vim.v.event.reason and vim.v.event.reason ~= 'accept' then
+    return
+  end
+  local done = vim.v.completed_item
+  local lsp_data = type(done) == 'table' and type(done.user_data) == 'table' and vim.tbl_get(done.user_data, 'nvim', 'lsp')
+  if type(lsp_data) ~= 'table' or type(lsp_data.completion_item) ~= 'table' then
+    return
+  end
+  local client = vim.lsp.get_client_by_id(lsp_data.client_id)
+  local item = lsp_data.completion_item
+  if not client or client.name ~= M.name or item.insertTextFormat == 2 or type(item.textEdit) ~= 'table' then
+    return
+  end
+  local word, new_text = done.word or '', item.textEdit.newText or ''
+  if word == '' or word == new_text or new_text:sub(1, #word) ~= word or new_text:find('\n') then
+    return
+  end
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  local line = vim.api.nvim_get_current_line()
+  if line:sub(col - #word + 1, col) ~= word then
+    return
+  end
+  local rest = new_text:sub(#word + 1)
+  vim.api.nvim_buf_set_text(0, row - 1, col, row - 1, col, { rest })
+  vim.api.nvim_win_set_cursor(0, { row, col + #rest })
+end
+
+--- Installs the CompleteDone fix above on buffers that vaultls attaches to (once).
+function M.create_autocmds()
+  local group = vim.api.nvim_create_augroup('vaultls.completion', { clear = true })
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    callback = function(args)
+      local client = vim.lsp.get_client_by_id(args.data and args.data.client_id or -1)
+      if not client or client.name ~= M.name or vim.b[args.buf].vaultls_complete_done then
+        return
+      end
+      vim.b[args.buf].vaultls_complete_done = true
+      vim.api.nvim_create_autocmd('CompleteDone', {
+        group = group,
+        buffer = args.buf,
+        callback = M._complete_done,
+        desc = 'vaultls: complete multi-word note names (vim.lsp.completion in Neovim 0.11)',
+      })
+    end,
+  })
 end
 
 --- Defines :VaultlsCheck [dir] and :VaultlsRestart (also done by plugin/vaultls.lua).
