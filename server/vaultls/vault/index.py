@@ -60,9 +60,11 @@ class Vault:
         self.notes: dict[str, Note] = {}
         self.attachments: set[str] = set()
         self._notes_by_name: dict[str, list[str]] = defaultdict(list)
-        self._notes_by_path: dict[str, str] = {}  # key(path without .md) → path
+        # key(path without .md) → paths; a list because `Note.md` and `note.md` can both exist
+        # on a case-sensitive file system.
+        self._notes_by_path: dict[str, list[str]] = defaultdict(list)
         self._files_by_name: dict[str, list[str]] = defaultdict(list)  # attachments, with extension
-        self._files_by_path: dict[str, str] = {}
+        self._files_by_path: dict[str, list[str]] = defaultdict(list)
         self._linkers: dict[str, set[str]] = defaultdict(set)  # link lookup key → linking notes
         self._alias_owners: dict[str, set[str]] = defaultdict(set)  # key(alias) → notes
 
@@ -76,7 +78,7 @@ class Vault:
         affected = {path}
         if old is None:
             self._notes_by_name[names.key(name)].append(path)
-            self._notes_by_path[names.key(names.strip_note_suffix(path))] = path
+            self._notes_by_path[names.key(names.strip_note_suffix(path))].append(path)
             affected |= self._linkers.get(names.key(name), set())
         else:
             self._forget_links(old)
@@ -99,10 +101,8 @@ class Vault:
         if old is None:
             return set()
         name_key = names.key(old.name)
-        self._notes_by_name[name_key].remove(path)
-        if not self._notes_by_name[name_key]:
-            del self._notes_by_name[name_key]
-        self._notes_by_path.pop(names.key(names.strip_note_suffix(path)), None)
+        _discard(self._notes_by_name, name_key, path)
+        _discard(self._notes_by_path, names.key(names.strip_note_suffix(path)), path)
         self._forget_links(old)
         affected = set(self._linkers.get(name_key, set()))
         for alias in map(names.key, old.parsed.aliases):
@@ -117,7 +117,7 @@ class Vault:
         self.attachments.add(path)
         file_key = names.key(names.last_component(path))
         self._files_by_name[file_key].append(path)
-        self._files_by_path[names.key(path)] = path
+        self._files_by_path[names.key(path)].append(path)
         return set(self._linkers.get(file_key, set()))
 
     def remove_attachment(self, path: str) -> set[str]:
@@ -125,10 +125,8 @@ class Vault:
             return set()
         self.attachments.discard(path)
         file_key = names.key(names.last_component(path))
-        self._files_by_name[file_key].remove(path)
-        if not self._files_by_name[file_key]:
-            del self._files_by_name[file_key]
-        self._files_by_path.pop(names.key(path), None)
+        _discard(self._files_by_name, file_key, path)
+        _discard(self._files_by_path, names.key(path), path)
         return set(self._linkers.get(file_key, set()))
 
     def _remember_links(self, note: Note) -> None:
@@ -252,13 +250,15 @@ class Vault:
         return candidates, False
 
     def _exact(self, path: str) -> str | None:
-        """A note or attachment at exactly this vault path (case-insensitively)."""
+        """A note or attachment at exactly this vault path (case-insensitively; the exact case
+        first when several differ only by case)."""
         if _has_extension(path) and not names.is_note_path(path):
             # `[[Report.pdf]]` is the file itself before any note called `Report.pdf.md`.
-            found = self._files_by_path.get(names.key(path))
+            found = _pick(self._files_by_path.get(names.key(path)), path)
             if found is not None:
                 return found
-        return self._notes_by_path.get(names.key(names.strip_note_suffix(path)))
+        bare = names.strip_note_suffix(path)
+        return _pick(self._notes_by_path.get(names.key(bare)), bare, strip=True)
 
     def _resolve_subpath(self, result: Resolution, link: Link) -> None:
         target = result.targets[0]
@@ -274,6 +274,23 @@ class Vault:
             result.heading = find_heading(note.parsed.headings, link.subpath)
             if result.heading is None:
                 result.missing = "heading"
+
+
+def _discard(mapping: dict[str, list[str]], key: str, path: str) -> None:
+    paths = mapping.get(key)
+    if paths is not None and path in paths:
+        paths.remove(path)
+        if not paths:
+            del mapping[key]
+
+
+def _pick(paths: list[str] | None, written: str, strip: bool = False) -> str | None:
+    if not paths:
+        return None
+    if len(paths) == 1:
+        return paths[0]
+    exact = [p for p in paths if names.nfc(names.strip_note_suffix(p) if strip else p) == names.nfc(written)]
+    return (exact or sorted(paths))[0]
 
 
 def find_heading(headings: list[Heading], chain: tuple[str, ...]) -> Heading | None:
