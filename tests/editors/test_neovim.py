@@ -227,17 +227,29 @@ def test_dangling_link_diagnostic_appears_and_clears(nv: Nvim, vault: Path) -> N
     nv.run("diagnostics.lua", note=DANGLING_NOTE, line=line, dangling=DANGLING_TARGET, fix=TARGET_NOTE)
 
 
-def test_non_ascii_positions(nv: Nvim, vault: Path) -> None:
-    """Links after Japanese text and an emoji: diagnostics on the right byte columns, and a
-    completion edit that lands right (UTF-8 buffer; UTF-8 or UTF-16 on the wire)."""
-    line = find_line(vault / NON_ASCII_NOTE, re.escape("🎉 [[Mutual Aid]]"))
+@pytest.mark.parametrize("encoding", ["negotiated", "utf-16"])
+def test_non_ascii_positions(nv: Nvim, vault: Path, encoding: str) -> None:
+    """Links after Japanese text and an emoji (the line of the vault's 日本語ノート.md, in a
+    scratch note): diagnostics on the right byte columns, and a completion edit that lands
+    right. `negotiated` takes what the server picks from Neovim's utf-8/utf-16/utf-32;
+    `utf-16` offers only UTF-16, as many clients do."""
+    text = (vault / NON_ASCII_NOTE).read_text(encoding="utf-8")
+    write_scratch(vault, text)
+    line = find_line(vault / SCRATCH, re.escape("🎉 [[Mutual Aid]]"))
     nv.run(
         "non_ascii.lua",
-        note=NON_ASCII_NOTE,
+        note=SCRATCH,
         line=line,
         target=TARGET_NOTE,
         break_=json.dumps(["Kropotkin", "Mutual Aid"]),
+        encodings="" if encoding == "negotiated" else encoding,
     )
+
+
+def test_non_ascii_note_name(nv: Nvim, vault: Path) -> None:
+    """A note whose file name is not ASCII (日本語ノート.md): Neovim percent-encodes it in
+    lower case (%e6%97%a5...); edits must still reach the server's diagnostics."""
+    nv.run("note_name.lua", note=NON_ASCII_NOTE)
 
 
 def test_definition_jumps_to_heading(nv: Nvim, vault: Path) -> None:
@@ -260,21 +272,22 @@ def test_settings_reach_server(nv: Nvim, vault: Path) -> None:
 
 
 def test_vaultls_check_fills_quickfix(nv: Nvim, vault: Path) -> None:
-    """:VaultlsCheck lists the vault's problems with absolute file names and byte columns."""
-    line = find_line(vault / DANGLING_NOTE, re.escape("[[" + DANGLING_TARGET))
-    text = (vault / DANGLING_NOTE).read_text(encoding="utf-8").splitlines()[line]
-    col = len(text[: text.index("[[" + DANGLING_TARGET)].encode()) + 1
+    """:VaultlsCheck lists the vault's problems with absolute file names and byte columns
+    (`vaultls check` prints UTF-16 columns: a scratch note has a dangling link after
+    multi-byte text)."""
+
+    def expect(rel: str, link: str) -> dict:
+        line = find_line(vault / rel, re.escape(link))
+        text = (vault / rel).read_text(encoding="utf-8").splitlines()[line]
+        col = len(text[: text.index(link)].encode()) + 1  # 1-based byte column of `[[`
+        # The problem's range starts at `[[` or at the link's target just after it.
+        return {"filename": str(vault / rel), "lnum": line + 1, "cols": [col, col + 2]}
+
     write_scratch(vault, "# Scratch\n\n日本語 🎉 [[Nowhere At All]]\n")
-    scratch_col = len("日本語 🎉 ".encode()) + 1
     nv.run(
         "check.lua",
         note=DANGLING_NOTE,
-        expect=json.dumps(
-            [
-                {"filename": str(vault / DANGLING_NOTE), "lnum": line + 1, "col": col},
-                {"filename": str(vault / SCRATCH), "lnum": 3, "col": scratch_col},
-            ]
-        ),
+        expect=json.dumps([expect(DANGLING_NOTE, "[[" + DANGLING_TARGET), expect(SCRATCH, "[[Nowhere At All")]),
     )
 
 

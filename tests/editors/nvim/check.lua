@@ -24,7 +24,7 @@ H.run(function()
   for _, want in ipairs(vim.json.decode(os.getenv('VAULTLS_T_EXPECT'))) do
     local found = false
     for _, g in ipairs(got) do
-      if g.filename == vim.fs.normalize(want.filename) and g.lnum == want.lnum and g.col == want.col then
+      if g.filename == vim.fs.normalize(want.filename) and g.lnum == want.lnum and vim.tbl_contains(want.cols, g.col) then
         found = true
         H.truthy(g.text:find('dangling-link', 1, true), 'code in the text: ' .. g.text)
         H.eq('W', g.type, 'type')

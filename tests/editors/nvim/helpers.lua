@@ -160,13 +160,13 @@ function H.init(opts)
   local settings = os.getenv('VAULTLS_SETTINGS')
   settings = settings and settings ~= '' and vim.json.decode(settings) or nil
   if route == 'setup' then
-    require('vaultls').setup({ settings = settings })
+    require('vaultls').setup({ settings = settings, capabilities = opts.capabilities })
   elseif route == 'legacy' then
-    require('vaultls').setup({ settings = settings, _legacy = true })
+    require('vaultls').setup({ settings = settings, capabilities = opts.capabilities, _legacy = true })
   elseif route == 'enable' then
     -- No setup(): lsp/vaultls.lua from 'runtimepath' and plugin/vaultls.lua's commands.
-    if settings then
-      vim.lsp.config('vaultls', { settings = { vaultls = settings } })
+    if settings or opts.capabilities then
+      vim.lsp.config('vaultls', { settings = settings and { vaultls = settings }, capabilities = opts.capabilities })
     end
     vim.cmd('runtime plugin/vaultls.lua')
     vim.lsp.enable('vaultls')

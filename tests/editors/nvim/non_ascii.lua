@@ -3,7 +3,12 @@
 -- right, whatever position encoding was negotiated.
 local H = dofile(os.getenv('VAULTLS_NVIM_SCRIPTS') .. '/helpers.lua')
 H.run(function()
-  H.init()
+  local encodings = os.getenv('VAULTLS_T_ENCODINGS') or ''
+  local capabilities = nil
+  if encodings ~= '' then
+    capabilities = { general = { positionEncodings = vim.split(encodings, ',') } }
+  end
+  H.init({ capabilities = capabilities })
   local buf = H.open(os.getenv('VAULTLS_T_NOTE'))
   local client = H.attach(buf)
   local lnum = tonumber(os.getenv('VAULTLS_T_LINE'))
@@ -54,4 +59,7 @@ H.run(function()
   H.apply_completion(client, buf, item)
   H.eq(pre .. '[[' .. target .. ']]', H.line(buf, clnum), 'completed non-ASCII line')
   H.out('encoding=' .. client.offset_encoding)
+  if encodings ~= '' then
+    H.eq(encodings, client.offset_encoding, 'negotiated position encoding')
+  end
 end)

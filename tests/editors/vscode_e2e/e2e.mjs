@@ -1,0 +1,397 @@
+// End-to-end test of the vaultls extension in a real VS Code: code-server driven by Chromium.
+//
+//   node e2e.mjs CONFIG.json
+//
+// CONFIG: {codeServer, vsix, vault, work, artifacts, chromium, env, note, danglingTarget,
+//          targetNote, targetPath, targetText, timeoutMs}
+// `env` is the whole environment code-server (and so the extension host and the server) runs
+// with; the caller takes vaultls off its PATH so that the bundled server is used.
+//
+// Prints one line per step ("ok - ..." / "not ok - ...") and a last line
+// "N passed, N failed". On a failure it saves a screenshot in `artifacts` and prints the
+// extension's output channel (with the server's stderr). Exit status 0 only when all passed.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const timeout = config.timeoutMs ?? 20_000;
+const started = Date.now();
+const userData = join(config.work, 'user-data');
+const extensions = join(config.work, 'extensions');
+mkdirSync(join(userData, 'User'), { recursive: true });
+mkdirSync(extensions, { recursive: true });
+mkdirSync(config.artifacts, { recursive: true });
+
+function elapsed() {
+    return `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+
+function say(line) {
+    process.stdout.write(`${line}\n`);
+}
+
+// A quiet, predictable workbench: nothing that opens on its own or reaches the network.
+writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+        {
+            'workbench.startupEditor': 'none',
+            'workbench.tips.enabled': false,
+            'workbench.enableExperiments': false,
+            'workbench.welcomePage.walkthroughs.openOnInstall': false,
+            'workbench.secondarySideBar.defaultVisibility': 'hidden',
+            'security.workspace.trust.enabled': false,
+            'telemetry.telemetryLevel': 'off',
+            'update.mode': 'none',
+            'extensions.autoUpdate': false,
+            'extensions.autoCheckUpdates': false,
+            'extensions.ignoreRecommendations': true,
+            'chat.commandCenter.enabled': false,
+            'chat.disableAIFeatures': true,
+            'git.enabled': false,
+            'files.autoSave': 'off',
+            'editor.minimap.enabled': false,
+            'editor.hover.delay': 300,
+            'window.restoreWindows': 'none',
+        },
+        null,
+        2,
+    ),
+);
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+function findFiles(dir, predicate, found = []) {
+    if (!existsSync(dir)) {
+        return found;
+    }
+    for (const name of readdirSync(dir)) {
+        const full = join(dir, name);
+        if (statSync(full).isDirectory()) {
+            findFiles(full, predicate, found);
+        } else if (predicate(full)) {
+            found.push(full);
+        }
+    }
+    return found;
+}
+
+/** The extension's output channel, as VS Code logs it to disk. */
+function outputChannelLog() {
+    const files = findFiles(join(userData, 'logs'), (file) => /vaultls[^/]*\.log$/.test(file));
+    return files.map((file) => `--- ${file}\n${readFileSync(file, 'utf8')}`).join('\n');
+}
+
+const codeServerArgs = ['--user-data-dir', userData, '--extensions-dir', extensions];
+
+// 1. Install the .vsix (about a second).
+execFileSync(config.codeServer, [...codeServerArgs, '--install-extension', config.vsix], { env: config.env, stdio: ['ignore', 'pipe', 'inherit'] });
+say(`# installed ${config.vsix} (${elapsed()})`);
+
+// 2. Start code-server.
+const port = await freePort();
+const codeServerLog = [];
+const codeServer = spawn(
+    config.codeServer,
+    [
+        ...codeServerArgs,
+        '--auth', 'none',
+        '--bind-addr', `127.0.0.1:${port}`,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--config', join(config.work, 'code-server.yaml'),
+        '--ignore-last-opened',
+    ],
+    { env: config.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+);
+for (const stream of [codeServer.stdout, codeServer.stderr]) {
+    stream.on('data', (chunk) => codeServerLog.push(String(chunk)));
+}
+
+async function waitForServer() {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+        if (codeServer.exitCode !== null) {
+            throw new Error(`code-server exited with ${codeServer.exitCode}:\n${codeServerLog.join('')}`);
+        }
+        try {
+            const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+            if (response.ok) {
+                return;
+            }
+        } catch {
+            // not listening yet
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`code-server did not answer within 30 s:\n${codeServerLog.join('')}`);
+}
+
+let browser;
+let page;
+let passed = 0;
+let failed = 0;
+
+async function step(name, body) {
+    const t0 = Date.now();
+    try {
+        await body();
+        passed++;
+        say(`ok - ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        return true;
+    } catch (error) {
+        failed++;
+        say(`not ok - ${name}`);
+        say(String(error?.stack ?? error).split('\n').map((line) => `#   ${line}`).join('\n'));
+        if (page) {
+            const file = join(config.artifacts, `vscode-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+            await page.screenshot({ path: file }).catch(() => undefined);
+            say(`#   screenshot: ${file}`);
+        }
+        return false;
+    }
+}
+
+const editor = () => page.locator('.editor-group-container.active .monaco-editor').first();
+
+/** The text of the editor's rendered lines (only those on screen). */
+async function visibleLines() {
+    return (await editor().locator('.view-lines .view-line').allTextContents()).map((line) => line.replace(/\u00a0/g, ' '));
+}
+
+async function openQuickly(name) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout });
+    await input.fill(name);
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout });
+    await page.waitForTimeout(300); // the file search settles
+    await page.keyboard.press('Enter');
+}
+
+/**
+ * Screen point over character `offset` of `needle` in the rendered line that contains `lineText`
+ * (ASCII text in a monospace font: the line's width divided by its length is one character).
+ */
+async function pointAt(lineText, needle, offset) {
+    const line = editor().locator('.view-line', { hasText: lineText }).first();
+    const text = ((await line.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    const box = await line.locator(':scope > span').first().boundingBox();
+    const index = text.indexOf(needle);
+    if (!box || index < 0) {
+        throw new Error(`"${needle}" is not on screen in a line with "${lineText}"`);
+    }
+    const charWidth = box.width / text.length;
+    return { x: box.x + (index + offset + 0.5) * charWidth, y: box.y + box.height / 2 };
+}
+
+async function runCommand(title) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout });
+    await page.keyboard.press('Enter');
+}
+
+/** Types into the Problems panel's filter box (the list shows only the rows on screen). */
+async function setProblemsFilter(text) {
+    await page.keyboard.press('Control+Shift+M');
+    const filter = page.locator('.markers-panel-container .viewpane-filter input, .panel .viewpane-filter input').first();
+    await filter.waitFor({ state: 'visible', timeout });
+    await filter.fill(text);
+}
+
+/** Waits for a Problems row matching `text` (after filtering on it); returns the row's text. */
+async function problemRow(text) {
+    await setProblemsFilter(text);
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
+    await row.waitFor({ timeout });
+    return (await row.textContent()) ?? '';
+}
+
+async function activeTabTitle() {
+    return (await page.locator('.editor-group-container.active .tab.active').first().getAttribute('aria-label')) ?? '';
+}
+
+async function waitFor(predicate, what, ms = timeout) {
+    const deadline = Date.now() + ms;
+    let last;
+    while (Date.now() < deadline) {
+        last = await predicate();
+        if (last) {
+            return last;
+        }
+        await page.waitForTimeout(200);
+    }
+    throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+}
+
+const results = { ok: false };
+try {
+    await waitForServer();
+    say(`# code-server listening on ${port} (${elapsed()})`);
+    browser = await chromium.launch({
+        executablePath: config.chromium,
+        args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+        ],
+    });
+    const browserContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    page = await browserContext.newPage();
+    page.setDefaultTimeout(timeout);
+
+    const ready = await step('the workbench opens the vault', async () => {
+        await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(config.vault)}`);
+        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout });
+    });
+
+    const opened =
+        ready &&
+        (await step(`the note ${config.note} opens and the server starts`, async () => {
+            await openQuickly(config.note.replace(/\.md$/, ''));
+            const title = config.note.split('/').pop();
+            await waitFor(async () => (await activeTabTitle()).includes(title), `the tab ${title}`);
+            await waitFor(async () => outputChannelLog().includes('is running'), 'the server to run (output channel: "is running")');
+        }));
+
+    if (opened) {
+        await step('the server is the bundled one, run by a Python 3.10+ from PATH', async () => {
+            const log = outputChannelLog();
+            const match = log.match(/server for [^:]+: bundled server with Python (3\.(\d+)\.\d+) \(([^,]+), from PATH\)/);
+            if (!match || Number(match[2]) < 10) {
+                throw new Error(`no "bundled server with Python 3.10+ ... from PATH" in the output channel:\n${log}`);
+            }
+            say(`#   ${match[0]}`);
+        });
+
+        await step(`the Problems panel lists the dangling link to ${config.danglingTarget}`, async () => {
+            await page.keyboard.press('Control+Shift+M');
+            const panel = page.locator('.markers-panel');
+            await panel.waitFor({ state: 'visible', timeout });
+            const row = panel.locator('.monaco-list-row', { hasText: config.danglingTarget }).first();
+            await row.waitFor({ timeout });
+            const text = (await row.textContent()) ?? '';
+            const isWarning = (await row.locator('.codicon-warning, .codicon-warning-foreground, [class*="warning"]').count()) > 0;
+            if (!text.includes('dangling-link') || !text.includes('vaultls')) {
+                throw new Error(`the row is "${text}", without vaultls(dangling-link)`);
+            }
+            if (!isWarning) {
+                throw new Error(`the row "${text}" has no warning icon`);
+            }
+            say(`#   ${text.trim()}`);
+        });
+
+        await step('typing [[ lists note names, and accepting one inserts the link', async () => {
+            await editor().click({ position: { x: 200, y: 10 } });
+            await page.keyboard.press('Control+End');
+            await page.keyboard.press('Enter');
+            await page.keyboard.press('Enter');
+            await page.keyboard.type('See [[', { delay: 30 });
+            const widget = page.locator('.editor-widget.suggest-widget');
+            await widget.waitFor({ state: 'visible', timeout });
+            await waitFor(async () => (await widget.locator('.monaco-list-row').count()) > 3, 'several suggestions');
+            const labels = (await widget.locator('.monaco-list-row .label-name').allTextContents()).map((s) => s.trim());
+            say(`#   suggestions: ${labels.slice(0, 8).join(' | ')}`);
+            if (labels.some((label) => label.startsWith('Untitled')) || labels.length < 3) {
+                throw new Error(`unexpected suggestions: ${labels.join(', ')}`);
+            }
+            await page.keyboard.type(config.targetNote.slice(0, 9), { delay: 30 });
+            await waitFor(
+                async () => ((await widget.locator('.monaco-list-row.focused .label-name').first().textContent().catch(() => '')) ?? '').includes(config.targetNote),
+                `"${config.targetNote}" to be the focused suggestion`,
+            );
+            await page.keyboard.press('Enter');
+            const wanted = `See [[${config.targetNote}]]`;
+            const line = await waitFor(async () => (await visibleLines()).find((l) => l.startsWith('See [[')), 'the edited line');
+            await waitFor(async () => (await visibleLines()).find((l) => l.trimEnd() === wanted), `the line to read "${wanted}" (it reads "${line}")`, 5000);
+        });
+
+        await step('hovering the link shows a preview of the note', async () => {
+            await page.keyboard.press('Escape');
+            const point = await pointAt(`See [[${config.targetNote}`, config.targetNote, 4);
+            await page.mouse.move(point.x - 10, point.y);
+            await page.mouse.move(point.x, point.y, { steps: 3 });
+            const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: config.targetText });
+            await hover.first().waitFor({ state: 'visible', timeout });
+            say(`#   hover: ${((await hover.first().textContent()) ?? '').slice(0, 120).replace(/\s+/g, ' ')}…`);
+            await page.mouse.move(5, 5);
+        });
+
+        await step('F12 on the link opens the target note', async () => {
+            const point = await pointAt(`See [[${config.targetNote}`, config.targetNote, 4);
+            await page.mouse.click(point.x, point.y);
+            await page.keyboard.press('F12');
+            const title = config.targetPath.split('/').pop();
+            await waitFor(async () => (await activeTabTitle()).includes(title), `the tab ${title} to become active`);
+        });
+
+        await step('vaultls: Check Vault lists the problems of notes that are not open', async () => {
+            await runCommand('vaultls: Check Vault');
+            const row = await problemRow(config.checkVaultCode);
+            say(`#   ${row.trim()}`);
+        });
+
+        await step('a changed setting applies without a restart', async () => {
+            const before = outputChannelLog().split('is running').length;
+            const file = join(userData, 'User', 'settings.json');
+            const settings = JSON.parse(readFileSync(file, 'utf8'));
+            settings['vaultls.diagnostics.danglingLinks'] = 'error';
+            writeFileSync(file, JSON.stringify(settings, null, 2));
+            await setProblemsFilter(config.danglingTarget);
+            const panel = page.locator('.markers-panel');
+            await waitFor(
+                async () => (await panel.locator('.monaco-list-row', { hasText: config.danglingTarget }).locator('.codicon-error').count()) > 0,
+                `the dangling link to ${config.danglingTarget} to become an error`,
+            );
+            if (outputChannelLog().split('is running').length !== before) {
+                throw new Error('the server was restarted');
+            }
+        });
+    }
+    results.ok = failed === 0;
+} catch (error) {
+    failed++;
+    say(`not ok - the test harness failed: ${String(error?.stack ?? error)}`);
+    if (page) {
+        await page.screenshot({ path: join(config.artifacts, 'vscode-harness.png') }).catch(() => undefined);
+    }
+} finally {
+    if (failed > 0) {
+        say('# --- output channel of the extension (with the server log) ---');
+        say(outputChannelLog() || '# (no output channel log found)');
+        say('# --- code-server ---');
+        say(codeServerLog.join('').slice(-5000));
+    }
+    await browser?.close().catch(() => undefined);
+    try {
+        process.kill(-codeServer.pid, 'SIGTERM');
+    } catch {
+        // already gone
+    }
+    say(`# total ${elapsed()}`);
+    say(`# steps: ${passed} passed, ${failed} failed`);
+    process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
