@@ -227,6 +227,13 @@ def test_dangling_link_diagnostic_appears_and_clears(nv: Nvim, vault: Path) -> N
     nv.run("diagnostics.lua", note=DANGLING_NOTE, line=line, dangling=DANGLING_TARGET, fix=TARGET_NOTE)
 
 
+def test_note_created_outside_neovim(nv: Nvim, vault: Path) -> None:
+    """Creating the missing note on disk (not in Neovim) clears the dangling-link diagnostic,
+    through the server's dynamic registration of workspace/didChangeWatchedFiles."""
+    line = find_line(vault / DANGLING_NOTE, re.escape("[[" + DANGLING_TARGET))
+    nv.run("watch.lua", note=DANGLING_NOTE, line=line, create=f"{DANGLING_TARGET}.md")
+
+
 @pytest.mark.parametrize("encoding", ["negotiated", "utf-16"])
 def test_non_ascii_positions(nv: Nvim, vault: Path, encoding: str) -> None:
     """Links after Japanese text and an emoji (the line of the vault's 日本語ノート.md, in a
@@ -296,8 +303,10 @@ def test_vaultls_check_reports_usage_error(nv: Nvim, vault: Path) -> None:
     nv.run("check_error.lua", note=DANGLING_NOTE)
 
 
-def test_restart(nv: Nvim, vault: Path) -> None:
-    nv.run("restart.lua", note=DANGLING_NOTE)
+@pytest.mark.parametrize("route", ["setup", "enable", "legacy"])
+def test_restart(nv: Nvim, vault: Path, route: str) -> None:
+    """:VaultlsRestart replaces the client with a working one, whichever way it was set up."""
+    nv.run("restart.lua", route=route, note=DANGLING_NOTE)
 
 
 def test_checkhealth(nv: Nvim, vault: Path) -> None:

@@ -208,9 +208,17 @@ async function runCommand(title) {
     await page.keyboard.press('Enter');
 }
 
+/** Ctrl+Shift+M toggles the panel: press it only when the panel is hidden. */
+async function showProblems() {
+    if (!(await page.locator('.markers-panel').isVisible())) {
+        await page.keyboard.press('Control+Shift+M');
+    }
+    await page.locator('.markers-panel').waitFor({ state: 'visible', timeout });
+}
+
 /** Types into the Problems panel's filter box (the list shows only the rows on screen). */
 async function setProblemsFilter(text) {
-    await page.keyboard.press('Control+Shift+M');
+    await showProblems();
     const filter = page.locator('.markers-panel-container .viewpane-filter input, .panel .viewpane-filter input').first();
     await filter.waitFor({ state: 'visible', timeout });
     await filter.fill(text);
@@ -288,9 +296,8 @@ try {
         });
 
         await step(`the Problems panel lists the dangling link to ${config.danglingTarget}`, async () => {
-            await page.keyboard.press('Control+Shift+M');
+            await showProblems();
             const panel = page.locator('.markers-panel');
-            await panel.waitFor({ state: 'visible', timeout });
             const row = panel.locator('.monaco-list-row', { hasText: config.danglingTarget }).first();
             await row.waitFor({ timeout });
             const text = (await row.textContent()) ?? '';

@@ -50,13 +50,6 @@ local function client_stop(client, force)
   end
 end
 
-local function client_is_stopped(client)
-  if has_011 then
-    return client:is_stopped()
-  end
-  return client.is_stopped()
-end
-
 --- Client capabilities: Neovim's defaults with file watching turned on (Neovim leaves
 --- `workspace.didChangeWatchedFiles.dynamicRegistration` off on Linux), then `extra`.
 ---@param extra table?
@@ -256,13 +249,13 @@ function M.restart(on_done)
     end
   end
 
-  -- Wait for the old clients to exit (force after 2 s) before starting new ones, so that
-  -- vim.lsp.start() does not reuse a client that is shutting down.
+  -- Wait for the old servers to exit (forced after 2 s) before starting new ones: a client
+  -- leaves vim.lsp.get_clients() at once, but its process takes a moment to go.
   local waited = 0
   local timer = assert(vim.uv.new_timer())
   timer:start(0, 50, vim.schedule_wrap(function()
     local alive = vim.tbl_filter(function(c)
-      return not client_is_stopped(c)
+      return vim.lsp.get_client_by_id(c.id) ~= nil
     end, clients)
     if #alive == 0 or waited >= 3000 then
       timer:stop()
