@@ -209,6 +209,14 @@ def test_completion_lists_notes(nv: Nvim, vault: Path) -> None:
     nv.run("completion_list.lua", note=SCRATCH, line=2, expect=json.dumps(note_names(vault)))
 
 
+def test_completion_lists_headings(nv: Nvim, vault: Path) -> None:
+    """After `[[Note#` the items are the note's headings."""
+    headings = re.findall(r"^#+\s+(.+?)\s*$", (vault / TARGET_PATH).read_text(encoding="utf-8"), re.M)
+    assert TARGET_HEADING in headings
+    write_scratch(vault, f"# Scratch\n\nSee [[{TARGET_NOTE}#\n")
+    nv.run("completion_list.lua", note=SCRATCH, line=2, expect=json.dumps(headings))
+
+
 def test_completion_inserts_link(nv: Nvim, vault: Path) -> None:
     """An accepted item replaces what was typed after `[[` and closes the link once."""
     prefix = TARGET_NOTE[:3]

@@ -1,4 +1,4 @@
--- Completion right after `[[` lists the vault's notes.
+-- Completion at the end of a line (after `[[`, or `[[Note#`) lists the expected labels.
 local H = dofile(os.getenv('VAULTLS_NVIM_SCRIPTS') .. '/helpers.lua')
 H.run(function()
   H.init()
@@ -11,7 +11,7 @@ H.run(function()
   local labels = H.labels(items)
   for _, name in ipairs(vim.json.decode(os.getenv('VAULTLS_T_EXPECT'))) do
     if not vim.tbl_contains(labels, name) then
-      error(('note %q not among the completion labels %s'):format(name, vim.inspect(labels)))
+      error(('%q not among the completion labels %s'):format(name, vim.inspect(labels)))
     end
   end
   H.out(('%d items'):format(#items))
