@@ -1,0 +1,115 @@
+"""Diagnostics pushed for open notes, and kept right as the vault changes."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.e2e.conftest import codes, diagnostics_for, open_note, uri, utf8
+
+
+async def test_open_note_gets_its_link_problems(client: LanguageClient):
+    note = await open_note(client, "Home.md")
+    diags = await diagnostics_for(client, note, lambda d: "dangling-link" in codes(d))
+    assert codes(diags) == ["ambiguous-link", "dangling-link", "dangling-link"]
+    assert all(d.source == "vaultls" for d in diags)
+
+
+async def test_dangling_alias_message_names_the_note(client: LanguageClient):
+    note = await open_note(client, "Home.md")
+    diags = await diagnostics_for(client, note, lambda d: "dangling-link" in codes(d))
+    alias = next(d for d in diags if "Bonapartist" in d.message)
+    assert "alias of \"Bonapartism\"" in alias.message
+
+
+async def test_columns_follow_the_negotiated_encoding(client: LanguageClient):
+    note = await open_note(client, "Unicode.md")
+    [diag] = await diagnostics_for(client, note, lambda d: len(d) == 1)
+    # `日本語 🎉 [[Nowhere]]`: the target starts after 8 code points, 9 UTF-16 units, 17 bytes.
+    expected = 17 if utf8(client) else 9
+    assert diag.range.start == types.Position(line=2, character=expected)
+
+
+async def test_fixing_a_link_clears_its_diagnostic(client: LanguageClient):
+    note = await open_note(client, "Unicode.md")
+    await diagnostics_for(client, note, lambda d: len(d) == 1)
+    start = 17 if utf8(client) else 9
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=note, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(2, start), end=types.Position(2, start + 7)),
+                    text="Anarchism",
+                )
+            ],
+        )
+    )
+    assert await diagnostics_for(client, note, lambda d: d == []) == []
+
+
+async def test_creating_the_missing_note_clears_dangling_links_in_every_open_note(client: LanguageClient):
+    home = await open_note(client, "Home.md")
+    other = await open_note(client, "Other.md", "[[Kuomintang]] again")
+    await diagnostics_for(client, other, lambda d: codes(d) == ["dangling-link"])
+    await diagnostics_for(client, home, lambda d: codes(d).count("dangling-link") == 2)
+    path = client.vault / "Kuomintang.md"  # type: ignore[attr-defined]
+    path.write_text("# Kuomintang\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Created)])
+    )
+    assert await diagnostics_for(client, other, lambda d: d == []) == []
+    await diagnostics_for(client, home, lambda d: codes(d).count("dangling-link") == 1)
+
+
+async def test_deleting_a_note_on_disk_makes_links_to_it_dangle(client: LanguageClient):
+    note = await open_note(client, "Concepts/Anarchism.md")
+    await diagnostics_for(client, note, lambda d: d == [])
+    path = client.vault / "People/Kropotkin.md"  # type: ignore[attr-defined]
+    path.unlink()
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Deleted)])
+    )
+    diags = await diagnostics_for(client, note, lambda d: codes(d) == ["dangling-link"])
+    assert "Kropotkin" in diags[0].message
+
+
+async def test_editing_a_heading_in_one_open_note_updates_another(client: LanguageClient):
+    home = await open_note(client, "Home.md")
+    kropotkin = await open_note(client, "People/Kropotkin.md")
+    await diagnostics_for(client, home, lambda d: "dangling-link" in codes(d))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=kropotkin, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="# Kropotkin\n\n## Youth\n")],
+        )
+    )
+    await diagnostics_for(client, home, lambda d: "missing-heading" in codes(d))
+
+
+async def test_closing_a_note_falls_back_to_the_file_on_disk(client: LanguageClient):
+    scratch = await open_note(client, "Kuomintang.md", "# Kuomintang\n")
+    home = await open_note(client, "Home.md")
+    await diagnostics_for(client, home, lambda d: codes(d).count("dangling-link") == 1)
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=scratch))
+    )
+    # Never saved: the note does not exist on disk, so the link dangles again.
+    await diagnostics_for(client, home, lambda d: codes(d).count("dangling-link") == 2)
+
+
+async def test_watchers_are_registered_exactly_when_the_client_allows(client: LanguageClient):
+    await open_note(client, "Home.md")
+    await diagnostics_for(client, uri(client, "Home.md"))
+    watched = client.capabilities.workspace.did_change_watched_files
+    allowed = bool(watched and watched.dynamic_registration)
+    methods = [r.method for r in client.registrations]  # type: ignore[attr-defined]
+    assert (types.WORKSPACE_DID_CHANGE_WATCHED_FILES in methods) == allowed
+
+
+async def test_index_progress_is_reported(client: LanguageClient):
+    note = await open_note(client, "Home.md")
+    await diagnostics_for(client, note)
+    reports = [p for reports in client.progress_reports.values() for p in reports]
+    kinds = [getattr(r, "kind", None) for r in reports]
+    assert "begin" in kinds and "end" in kinds
