@@ -4,20 +4,22 @@ headless for CI and pre-commit hooks."""
 from __future__ import annotations
 
 import argparse
-import functools
-import json
+import io
 import logging
+import os
 import sys
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Collection, Sequence, TextIO
 
 from vaultls import __version__
-from vaultls.vault.check import Problem, Severity, check_vault
+from vaultls.report import FORMATS, REPORT_FORMATS, Located, reports, write_problems
+from vaultls.report.text import summary
+from vaultls.vault.check import check_vault
+from vaultls.vault.graph import LinkStats, link_stats, orphans
 from vaultls.vault.load import load_vault
 from vaultls.vault.roots import find_vault_root
-from vaultls.vault.scan import read_note
+from vaultls.vault.schema import configuration_problems
 from vaultls.vault.settings import build_settings
-from vaultls.vault.text import split_lines, utf16_column
 
 FAIL_ON = {"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4, "never": 0}
 
@@ -30,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(args)
+    if (args.orphans or args.stats) and args.format not in REPORT_FORMATS:
+        parser.error(f"--orphans and --stats print text or json, not {args.format}")
     return _check(args, sys.stdout)
 
 
@@ -51,9 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check vaults or notes and print their problems")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                        help="vault folders or notes (default: the current folder)")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=list(FORMATS), default="text",
+                       help="text (default), json, github (Actions annotations) or sarif (SARIF 2.1.0)")
     check.add_argument("--fail-on", choices=list(FAIL_ON), default="warning",
                        help="exit 1 when a problem at or above this severity is found (default: warning)")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
+    check.add_argument("--orphans", action="store_true",
+                       help="report the notes no other note links to instead of the problems")
+    check.add_argument("--stats", action="store_true",
+                       help="report counts of notes, attachments and links, and the dangling names "
+                            "ranked by how many notes link them, instead of the problems")
     return parser
 
 
@@ -95,32 +106,65 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         else:
             selections.setdefault(root, set()).add(rel)  # type: ignore[union-attr]
 
-    problems: list[tuple[Path, Problem]] = []
+    problems: list[Located] = []
+    found_orphans: list[str] = []
+    found_stats: list[LinkStats] = []
     for root, selection in selections.items():
         settings, errors = build_settings(root)
         for error in errors:
             print(f"vaultls: {error}", file=sys.stderr)
+        broken = configuration_problems(root, settings)  # frontmatter schemas, .obsidian/types.json
+        for problem in broken:
+            print(f"vaultls: {'error' if problem.fatal else 'warning'}: {problem.message}", file=sys.stderr)
+        if any(problem.fatal for problem in broken):
+            return 2
         vault, skipped = load_vault(root, settings)
         for rel, why in skipped:
             print(f"vaultls: skipped {rel}: {why}", file=sys.stderr)
         only = None if selection is None else _expand(vault.notes, selection)
         problems.extend((root, p) for p in check_vault(vault, only))
+        if args.orphans:
+            found_orphans.extend(orphans(vault, only))
+        if args.stats:
+            files = None if selection is None else _expand(vault.attachments, selection)
+            found_stats.append(link_stats(vault, only, files))
 
-    if args.format == "json":
-        lines_of = functools.lru_cache(maxsize=32)(_note_lines)
-        json.dump([_as_json(lines_of(root, p.path), p) for root, p in problems], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+    # Render first, then write: an unwritable --output leaves no half-written file behind.
+    rendered = io.StringIO()
+    if args.orphans or args.stats:
+        stats = reports.merge_stats(found_stats) if args.stats else None
+        reports.write(args.format, rendered, found_orphans if args.orphans else None, stats)
     else:
-        for _, p in problems:
-            start = p.range.start
-            out.write(f"{p.path}:{start.line + 1}:{start.character + 1}: {p.severity.label} {p.code} {p.message}\n")
-        _summary(problems)
+        write_problems(args.format, problems, rendered, Path.cwd().resolve())
+    if not _emit(rendered.getvalue(), args.output, out):
+        return 2
+    if args.format != "json":
+        print(summary(problems), file=sys.stderr)
     failing = any(p.severity <= threshold for _, p in problems) if threshold else False
     return 1 if failing else 0
 
 
-def _expand(notes: dict[str, object], selection: set[str]) -> set[str]:
-    """Selected notes and every note under selected folders."""
+def _emit(text: str, output: str | None, out: TextIO) -> bool:
+    """Write the rendered output to --output or `out`; False when that file cannot be written."""
+    if output is None:
+        try:
+            out.write(text)
+            out.flush()
+        except BrokenPipeError:  # `vaultls check | head`: the reader left, which is no error
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+        return True
+    try:
+        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        print(f"vaultls: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _expand(notes: Collection[str], selection: set[str]) -> set[str]:
+    """Selected notes (or attachments) and every one under selected folders."""
     chosen: set[str] = set()
     for rel in selection:
         if rel in notes:
@@ -129,37 +173,3 @@ def _expand(notes: dict[str, object], selection: set[str]) -> set[str]:
             prefix = rel.rstrip("/") + "/"
             chosen.update(p for p in notes if p.startswith(prefix))
     return chosen
-
-
-def _summary(problems: list[tuple[Path, Problem]]) -> None:
-    if not problems:
-        print("vaultls: no problems found", file=sys.stderr)
-        return
-    counts = {s: 0 for s in Severity}
-    for _, p in problems:
-        counts[p.severity] += 1
-    parts = [f"{n} {s.label}{'s' if n != 1 and s != Severity.INFORMATION else ''}" for s, n in counts.items() if n]
-    notes = len({(root, p.path) for root, p in problems})
-    print(f"vaultls: {', '.join(parts)} in {notes} note{'s' if notes != 1 else ''}", file=sys.stderr)
-
-
-def _note_lines(root: Path, path: str) -> list[str]:
-    read = read_note(root.joinpath(*path.split("/")))
-    return split_lines(read[0]) if read else []
-
-
-def _as_json(lines: list[str], problem: Problem) -> dict[str, object]:
-    """One problem as JSON: LSP-style range, so columns are UTF-16 code units."""
-
-    def pos(line: int, character: int) -> dict[str, int]:
-        text = lines[line] if line < len(lines) else ""
-        return {"line": line, "character": utf16_column(text, character)}
-
-    r = problem.range
-    return {
-        "path": problem.path,
-        "range": {"start": pos(r.start.line, r.start.character), "end": pos(r.end.line, r.end.character)},
-        "severity": problem.severity.label,
-        "code": problem.code,
-        "message": problem.message,
-    }

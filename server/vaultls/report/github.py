@@ -1,0 +1,52 @@
+"""`--format github`: GitHub Actions workflow commands, so problems show inline on the lines of
+a pull request's diff:
+
+    ::warning file=notes/A.md,line=3,col=5,endLine=3,endColumn=14,title=dangling-link::no note named "X" in the vault
+
+GitHub wants `file` relative to the repository root, and a workflow step runs in it, so paths
+are relative to the current folder (not to the vault root as in text output). Columns are
+1-based UTF-16 code units, the unit the browser counts; `endColumn` is the column just after
+the problem. Severities map to the three commands GitHub has: error, warning, and notice for
+information and hints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from vaultls.report.common import Located, Utf16Columns, note_file, relative_to
+from vaultls.vault.check import Severity
+
+COMMANDS = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "notice",
+    Severity.HINT: "notice",
+}
+
+
+def escape_data(text: str) -> str:
+    """A command's message, escaped as the Actions toolkit does (`escapeData`)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A command's property value (`escapeProperty`): also `:` and `,`, which end properties."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def write(problems: list[Located], out: TextIO, cwd: Path) -> None:
+    columns = Utf16Columns()
+    for root, p in problems:
+        start, end = p.range.start, p.range.end
+        props = {
+            "file": relative_to(note_file(root, p.path), cwd),
+            "line": start.line + 1,
+            "col": columns.column(root, p.path, start) + 1,
+            "endLine": end.line + 1,
+            "endColumn": columns.column(root, p.path, end) + 1,
+            "title": p.code,
+        }
+        joined = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items())
+        out.write(f"::{COMMANDS[p.severity]} {joined}::{escape_data(p.message)}\n")
