@@ -363,19 +363,24 @@ try {
 
         await step('a changed setting applies without a restart', async () => {
             const before = outputChannelLog().split('is running').length;
-            const file = join(userData, 'User', 'settings.json');
-            const settings = JSON.parse(readFileSync(file, 'utf8'));
-            settings['vaultls.diagnostics.danglingLinks'] = 'error';
-            writeFileSync(file, JSON.stringify(settings, null, 2));
+            await runCommand('Preferences: Open User Settings');
+            await page.locator('.settings-editor').waitFor({ state: 'visible', timeout });
+            await page.waitForTimeout(500);
+            await page.keyboard.type('vaultls.diagnostics.danglingLinks');
+            const item = page.locator('.settings-editor .setting-item-enum', { hasText: 'Dangling Links' }).first();
+            await item.waitFor({ state: 'visible', timeout });
+            await item.locator('select').first().selectOption('error');
             await setProblemsFilter(config.danglingTarget);
             const panel = page.locator('.markers-panel');
             await waitFor(
                 async () => (await panel.locator('.monaco-list-row', { hasText: config.danglingTarget }).locator('.codicon-error').count()) > 0,
                 `the dangling link to ${config.danglingTarget} to become an error`,
             );
-            if (outputChannelLog().split('is running').length !== before) {
+            const log = outputChannelLog();
+            if (log.split('is running').length !== before) {
                 throw new Error('the server was restarted');
             }
+            say(`#   ${log.split('\n').find((line) => line.includes('settings for')) ?? ''}`);
         });
     }
     results.ok = failed === 0;

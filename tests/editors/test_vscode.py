@@ -1,0 +1,263 @@
+"""The VS Code extension (editors/vscode): its unit tests, its bundled server, and an
+end-to-end run in a real VS Code.
+
+- `test_extension_unit_tests`: `npm test` in editors/vscode (node's test runner over the
+  compiled TypeScript: server discovery order, settings mapping, ...), no VS Code needed.
+- `test_vsix_contents`, `test_bundled_server_*`: the built .vsix carries the server, and the
+  bundle runs as the extension starts it (`python -S -m vaultls`, PYTHONPATH=bundled/libs) on
+  every Python 3.10-3.13 found here, not only on the one that built it.
+- `test_vscode_end_to_end`: code-server 4.100.3 (VS Code 1.100) with the .vsix installed,
+  driven by Debian's Chromium through playwright-core (tests/editors/vscode_e2e/e2e.mjs), on a
+  copy of examples/vault, with no `vaultls` on PATH so that the bundled server runs.
+
+What they need is installed by `.ci/install-vscode.sh` (Chromium, code-server in .cache/,
+playwright-core, the extension's node_modules, the .vsix). When something is missing the tests
+skip locally and FAIL when $CI is set. The .vsix is rebuilt first when the server or the
+extension changed since it was built (about 10 s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXTENSION = REPO / "editors" / "vscode"
+E2E = Path(__file__).resolve().parent / "vscode_e2e"
+EXAMPLE_VAULT = Path(os.environ.get("VAULTLS_EXAMPLE_VAULT") or REPO / "examples" / "vault")
+CODE_SERVER_VERSION = "4.100.3"
+CODE_SERVER = REPO / ".cache" / f"code-server-{CODE_SERVER_VERSION}" / "node_modules" / ".bin" / "code-server"
+CHROMIUM = os.environ.get("VAULTLS_CHROMIUM") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+VERSION = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))["version"]
+VSIX = EXTENSION / f"vaultls-{VERSION}.vsix"
+
+# What the end-to-end test relies on in examples/vault (the same notes as test_neovim.py).
+DANGLING_NOTE = "Events/Chinese Revolution 1927.md"  # has a link to a note that does not exist:
+DANGLING_TARGET = "Northern Expedition"  # this one
+TARGET_NOTE = "Permanent Revolution"  # an existing note with one name only ...
+TARGET_PATH = "Concepts/Permanent Revolution.md"
+TARGET_TEXT = "backward countries"  # ... and words from its text (the hover preview shows them)
+CHECK_VAULT_CODE = "frontmatter-yaml"  # a problem only in a note the test never opens
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} (CI is set, so this is a failure, not a skip; run .ci/install-vscode.sh)")
+    pytest.skip(f"{what}; run `bash .ci/install-vscode.sh`")
+
+
+def _run(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def npm() -> str:
+    exe = shutil.which("npm")
+    if exe is None:
+        _missing("npm not found")
+    if not (EXTENSION / "node_modules" / "vscode-languageclient").is_dir():
+        _missing("editors/vscode/node_modules is missing (npm ci)")
+    return exe  # type: ignore[return-value]
+
+
+def _newest_source_mtime() -> float:
+    roots = [REPO / "server" / "vaultls", EXTENSION / "src"]
+    files = [p for root in roots for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files += [EXTENSION / name for name in ("package.json", "requirements.txt", ".vscodeignore", "README.md")]
+    return max(p.stat().st_mtime for p in files if p.exists())
+
+
+@pytest.fixture(scope="module")
+def vsix(npm: str) -> Path:
+    """The built .vsix, rebuilt when it is older than the server or extension sources."""
+    if not VSIX.exists() or VSIX.stat().st_mtime < _newest_source_mtime():
+        result = _run([npm, "run", "package"], EXTENSION, timeout=300)
+        if result.returncode != 0:
+            pytest.fail(f"`npm run package` failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return VSIX
+
+
+def test_extension_unit_tests(npm: str) -> None:
+    result = _run([npm, "test"], EXTENSION, timeout=180)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-8000:]
+    passed = re.search(r"^# pass (\d+)$", output, re.M)
+    failed = re.search(r"^# fail (\d+)$", output, re.M)
+    assert passed and int(passed.group(1)) > 0, output[-4000:]
+    assert failed and int(failed.group(1)) == 0, output[-4000:]
+
+
+def test_vsix_contents(vsix: Path) -> None:
+    names = set(zipfile.ZipFile(vsix).namelist())
+    for required in [
+        "extension/package.json",
+        "extension/out/extension.js",
+        "extension/readme.md",
+        "extension/changelog.md",
+        "extension/LICENSE.txt",
+        "extension/images/icon.png",
+        "extension/node_modules/vscode-languageclient/package.json",
+        "extension/bundled/libs/vaultls/__init__.py",
+        "extension/bundled/libs/vaultls/__main__.py",
+        "extension/bundled/libs/vaultls/cli.py",
+        "extension/bundled/libs/pygls/__init__.py",
+        "extension/bundled/libs/lsprotocol/types.py",
+        "extension/bundled/libs/exceptiongroup/__init__.py",  # cattrs needs it below Python 3.11
+        "extension/bundled/libs/tomli/__init__.py",  # vaultls needs it below Python 3.11
+    ]:
+        assert required in names, f"{required} is not in {vsix.name}"
+    unwanted = [n for n in names if "__pycache__" in n or n.endswith(".pyc") or n.startswith("extension/src/")
+                or n.startswith("extension/out/test/") or "/bundled/libs/bin/" in n]
+    assert not unwanted, unwanted[:10]
+    # Every module of the server is in the bundle.
+    for source in (REPO / "server" / "vaultls").rglob("*.py"):
+        rel = source.relative_to(REPO / "server").as_posix()
+        assert f"extension/bundled/libs/{rel}" in names, f"{rel} is missing from the bundle"
+
+
+def _pythons() -> dict[str, str]:
+    """Python 3.10-3.13 interpreters on this machine, by minor version (pyenv's or on PATH)."""
+    found: dict[str, str] = {}
+    pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    for minor in ("3.10", "3.11", "3.12", "3.13"):
+        candidates = sorted(pyenv_root.glob(f"versions/{minor}.*/bin/python{minor}"), reverse=True)
+        candidates += [Path(p) for p in [shutil.which(f"python{minor}")] if p]
+        for exe in candidates:
+            if exe.is_file() and os.access(exe, os.X_OK):
+                found[minor] = str(exe)
+                break
+    return found
+
+
+PYTHONS = _pythons()
+
+
+@pytest.mark.parametrize("minor", ["3.10", "3.11", "3.12", "3.13"])
+def test_bundled_server_runs_on_python(minor: str, vsix: Path) -> None:
+    """The bundle (built with one Python) answers `--version` and an LSP initialize on another."""
+    python = PYTHONS.get(minor)
+    if python is None:
+        pytest.skip(f"no Python {minor} on this machine")
+    libs = EXTENSION / "bundled" / "libs"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["PYTHONPATH"] = str(libs)
+    version = _run([python, "-S", "-m", "vaultls", "--version"], REPO, timeout=60, env=env)
+    assert version.returncode == 0, version.stderr[-3000:]
+    assert version.stdout.strip() == f"vaultls {VERSION}"
+
+    # A minimal LSP session over stdio: initialize, shutdown, exit.
+    def message(payload: dict) -> bytes:
+        body = json.dumps(payload).encode()
+        return f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+    messages = b"".join(
+        [
+            message({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                     "params": {"processId": None, "rootUri": None, "capabilities": {}}}),
+            message({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+            message({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None}),
+            message({"jsonrpc": "2.0", "method": "exit", "params": None}),
+        ]
+    )
+    proc = subprocess.run([python, "-S", "-m", "vaultls", "serve"], input=messages, env=env, cwd=REPO,
+                          capture_output=True, timeout=60)
+    answers = {m.get("id"): m for m in _lsp_messages(proc.stdout) if "id" in m and "method" not in m}
+    assert 1 in answers, (proc.stdout[-2000:], proc.stderr[-3000:].decode("utf-8", "replace"))
+    capabilities = answers[1]["result"]["capabilities"]
+    assert capabilities.get("completionProvider") and capabilities.get("definitionProvider"), capabilities
+    assert capabilities.get("hoverProvider"), capabilities
+    assert "vaultls.checkVault" in capabilities.get("executeCommandProvider", {}).get("commands", []), capabilities
+    assert 2 in answers and "error" not in answers[2], answers.get(2)
+
+
+def _lsp_messages(data: bytes) -> list[dict]:
+    messages = []
+    while data:
+        header, sep, rest = data.partition(b"\r\n\r\n")
+        if not sep:
+            break
+        length = int(re.search(rb"Content-Length: *(\d+)", header, re.I).group(1))  # type: ignore[union-attr]
+        messages.append(json.loads(rest[:length]))
+        data = rest[length:]
+    return messages
+
+
+def _path_without_vaultls() -> str:
+    """PATH minus the venv running the tests and any folder with a `vaultls` in it."""
+    keep = []
+    venv_bin = Path(sys.executable).parent
+    for entry in os.environ.get("PATH", "").split(os.pathsep):
+        if not entry:
+            continue
+        if Path(entry) == venv_bin or (Path(entry) / "vaultls").exists():
+            continue
+        keep.append(entry)
+    return os.pathsep.join(keep)
+
+
+@pytest.fixture(scope="module")
+def e2e_tools() -> dict[str, str]:
+    node = shutil.which("node")
+    if node is None:
+        _missing("node not found")
+    if not CODE_SERVER.exists():
+        _missing(f"code-server {CODE_SERVER_VERSION} is not installed in {CODE_SERVER.parents[2]}")
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        _missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    if not (E2E / "node_modules" / "playwright-core").is_dir():
+        _missing("playwright-core is not installed in tests/editors/vscode_e2e (npm ci there)")
+    return {"node": node}  # type: ignore[dict-item]
+
+
+def test_vscode_end_to_end(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    shutil.copytree(EXAMPLE_VAULT, vault)
+    for rel in (DANGLING_NOTE, TARGET_PATH):
+        assert (vault / rel).exists(), f"examples/vault has no {rel}; update test_vscode.py"
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["PATH"] = _path_without_vaultls()
+    found = shutil.which("vaultls", path=env["PATH"])
+    assert found is None, f"vaultls is still on PATH for code-server: {found}"
+    assert shutil.which("python3", path=env["PATH"]) or shutil.which("python", path=env["PATH"]), \
+        "no python3 on PATH for the bundled server"
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env[name] = str(tmp_path / "xdg" / name.lower())
+
+    config = {
+        "codeServer": str(CODE_SERVER),
+        "vsix": str(vsix),
+        "vault": str(vault),
+        "work": str(tmp_path / "work"),
+        "artifacts": str(ARTIFACTS),
+        "chromium": CHROMIUM,
+        "env": env,
+        "note": DANGLING_NOTE,
+        "danglingTarget": DANGLING_TARGET,
+        "targetNote": TARGET_NOTE,
+        "targetPath": TARGET_PATH,
+        "targetText": TARGET_TEXT,
+        "checkVaultCode": CHECK_VAULT_CODE,
+        "timeoutMs": 20000,
+    }
+    config_file = tmp_path / "e2e.json"
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    started = time.monotonic()
+    try:
+        result = _run([e2e_tools["node"], str(E2E / "e2e.mjs"), str(config_file)], E2E, timeout=240)
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"the end-to-end run took over 240 s:\n{error.stdout or ''}\n{error.stderr or ''}")
+    print(result.stdout)
+    print(f"end-to-end run: {time.monotonic() - started:.1f} s")
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    assert "not ok" not in result.stdout
