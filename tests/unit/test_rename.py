@@ -1,0 +1,241 @@
+"""Rename plans: link forms are kept, and no link that resolved before stops resolving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vaultls.vault.index import Vault
+from vaultls.vault.parse import parse
+from vaultls.vault.rename import (
+    RenameError,
+    RenamePlan,
+    apply_changes,
+    move_files,
+    rename_block,
+    rename_heading,
+    rename_note,
+    rename_tag,
+)
+from vaultls.vault.text import split_lines
+
+
+def build(files: dict[str, str], attachments: tuple[str, ...] = ()) -> Vault:
+    vault = Vault(Path("/vault"))
+    for path in attachments:
+        vault.add_attachment(path)
+    for path, text in files.items():
+        vault.upsert(path, parse(text))
+    return vault
+
+
+def lines_of(files: dict[str, str]):
+    return lambda path: split_lines(files[path])
+
+
+def applied(files: dict[str, str], plan: RenamePlan) -> dict[str, str]:
+    out = {}
+    for path, text in files.items():
+        if path in plan.edits:
+            text = apply_changes(split_lines(text), plan.edits[path])
+        out[plan.moves.get(path, path)] = text
+    return out
+
+
+def assert_links_kept(files, plan, attachments=()):
+    """The guarantee: every link that resolved before resolves to the same (moved) note and the
+    same heading/block line after the plan is applied."""
+    before = build(files, attachments)
+    after = build(applied(files, plan), tuple(plan.moves.get(a, a) for a in attachments))
+    for path, note in before.notes.items():
+        new_path = plan.moves.get(path, path)
+        after_links = after.notes[new_path].parsed.links
+        assert len(after_links) == len(note.parsed.links)
+        for link, new_link in zip(note.parsed.links, after_links):
+            res = before.resolve(path, link)
+            if res.dangling:
+                continue
+            new = after.resolve(new_path, new_link)
+            assert new.target == plan.moves.get(res.target, res.target), (path, link.target, new_link.target)
+            if res.heading is not None:
+                assert new.heading is not None and new.heading.line == res.heading.line
+            if res.block is not None:
+                assert new.block is not None and new.block.line == res.block.line
+
+
+def rename(files, path, new_name, attachments=()):
+    plan = rename_note(build(files, attachments), path, new_name, lines_of(files))
+    assert_links_kept(files, plan, attachments)
+    return applied(files, plan), plan
+
+
+def test_bare_link_stays_bare():
+    new, plan = rename({"Notes/Alpha.md": "", "Home.md": "see [[Alpha]] here"}, "Notes/Alpha.md", "Omega")
+    assert plan.moves == {"Notes/Alpha.md": "Notes/Omega.md"}
+    assert new["Home.md"] == "see [[Omega]] here"
+
+
+def test_display_text_heading_block_and_embed_are_kept():
+    files = {
+        "Alpha.md": "# T\n## Details\nx ^key\n",
+        "Home.md": "[[Alpha|shown]] [[Alpha#Details]] ![[Alpha#^key]] [[Alpha#Details|d]]",
+    }
+    new, _ = rename(files, "Alpha.md", "Omega")
+    assert new["Home.md"] == "[[Omega|shown]] [[Omega#Details]] ![[Omega#^key]] [[Omega#Details|d]]"
+
+
+def test_folder_path_link_gets_the_new_full_path():
+    files = {"Notes/Alpha.md": "", "Home.md": "[[Notes/Alpha]] [[Notes/Alpha.md]]"}
+    new, _ = rename(files, "Notes/Alpha.md", "Archive/Omega")
+    assert new["Home.md"] == "[[Archive/Omega]] [[Archive/Omega.md]]"
+
+
+def test_bare_link_becomes_a_path_when_the_new_name_is_taken_elsewhere():
+    files = {"A/Alpha.md": "", "B/Omega.md": "", "Home.md": "[[Alpha]] [[Omega]]"}
+    new, _ = rename(files, "A/Alpha.md", "Omega")
+    assert new["Home.md"] == "[[A/Omega]] [[B/Omega]]"
+
+
+def test_markdown_links_keep_percent_encoding_and_angle_brackets():
+    files = {
+        "Notes/Beta Note.md": "## Sec\n",
+        "Home.md": "[b](Notes/Beta%20Note.md) [c](<Notes/Beta Note.md#Sec>) [d](Notes/Beta%20Note.md#Sec)",
+    }
+    new, _ = rename(files, "Notes/Beta Note.md", "Gamma Ray")
+    assert new["Home.md"] == (
+        "[b](Notes/Gamma%20Ray.md) [c](<Notes/Gamma Ray.md#Sec>) [d](Notes/Gamma%20Ray.md#Sec)"
+    )
+
+
+def test_relative_markdown_links_stay_relative_to_the_linking_note():
+    files = {"Notes/Alpha.md": "", "Notes/Sub/Gamma.md": "[a](../Alpha.md)", "Notes/Beta.md": "[a](Alpha.md)"}
+    new, _ = rename(files, "Notes/Alpha.md", "Other/Alpha")
+    assert new["Notes/Sub/Gamma.md"] == "[a](../../Other/Alpha.md)"
+    assert new["Notes/Beta.md"] == "[a](../Other/Alpha.md)"
+
+
+def test_moving_a_note_rewrites_its_own_relative_links():
+    files = {"Notes/Alpha.md": "[b](Beta.md) [[Beta]]", "Notes/Beta.md": ""}
+    new, plan = rename(files, "Notes/Alpha.md", "Deep/Down/Alpha")
+    assert new["Deep/Down/Alpha.md"] == "[b](../../Notes/Beta.md) [[Beta]]"
+
+
+def test_moving_a_note_keeps_same_folder_preference_of_its_ambiguous_links():
+    files = {"A/Note.md": "[[Trotsky]]", "A/Trotsky.md": "", "B/Trotsky.md": ""}
+    new, _ = rename(files, "A/Note.md", "B/Note")
+    assert new["B/Note.md"] == "[[A/Trotsky]]"
+
+
+def test_renaming_onto_a_name_other_links_use_keeps_those_links_on_their_note():
+    files = {"Deep/In/X.md": "", "Other/Trotsky.md": "", "Home.md": "[[X]]", "Deep/In/Y.md": "[[Trotsky]]"}
+    new, _ = rename(files, "Deep/In/X.md", "Trotsky")
+    # Y.md shares the renamed note's folder: its `[[Trotsky]]` would now prefer the renamed note.
+    assert new["Deep/In/Y.md"] == "[[Other/Trotsky]]"
+    assert new["Home.md"] == "[[In/Trotsky]]"
+
+
+def test_frontmatter_links_and_table_escaped_links_are_rewritten():
+    files = {"Alpha.md": "", "Home.md": '---\nrelated: "[[Alpha]]"\n---\n| [[Alpha\\|a]] |\n'}
+    new, _ = rename(files, "Alpha.md", "Omega")
+    assert new["Home.md"] == '---\nrelated: "[[Omega]]"\n---\n| [[Omega\\|a]] |\n'
+
+
+def test_title_heading_follows_the_note_name_with_links_to_it():
+    files = {"Alpha.md": "# Alpha\ntext\n", "Home.md": "[[Alpha#Alpha]]"}
+    new, _ = rename(files, "Alpha.md", "Omega")
+    assert new["Omega.md"] == "# Omega\ntext\n"
+    assert new["Home.md"] == "[[Omega#Omega]]"
+
+
+def test_non_ascii_text_before_a_link_keeps_columns_right():
+    files = {"Alpha.md": "", "Home.md": "日本語 🎉 [[Alpha]] and [[Alpha|x]]"}
+    new, _ = rename(files, "Alpha.md", "Ωmega")
+    assert new["Home.md"] == "日本語 🎉 [[Ωmega]] and [[Ωmega|x]]"
+
+
+def test_rename_refuses_an_existing_name():
+    files = {"Alpha.md": "", "Omega.md": ""}
+    with pytest.raises(RenameError):
+        rename_note(build(files), "Alpha.md", "omega", lines_of(files))
+
+
+def test_rename_refuses_characters_that_break_links():
+    files = {"Alpha.md": ""}
+    for bad in ("a#b", "a|b", "a[b", "a^b", ""):
+        with pytest.raises(RenameError):
+            rename_note(build(files), "Alpha.md", bad, lines_of(files))
+
+
+def test_dangling_links_are_not_touched():
+    files = {"Alpha.md": "", "Home.md": "[[Nowhere]] [[Alpha]]"}
+    new, _ = rename(files, "Alpha.md", "Omega")
+    assert new["Home.md"] == "[[Nowhere]] [[Omega]]"
+
+
+def test_moving_a_folder_moves_every_file_and_fixes_links():
+    files = {"Notes/A.md": "![[Notes/img.png]] [[B]]", "Notes/B.md": "[x](A.md)", "Home.md": "[[Notes/A]] [y](Notes/B.md)"}
+    moves = {"Notes/A.md": "Moved/A.md", "Notes/B.md": "Moved/B.md", "Notes/img.png": "Moved/img.png"}
+    vault = build(files, ("Notes/img.png",))
+    plan = move_files(vault, moves, lines_of(files))
+    assert_links_kept(files, plan, ("Notes/img.png",))
+    new = applied(files, plan)
+    assert new["Home.md"] == "[[Moved/A]] [y](Moved/B.md)"
+    assert new["Moved/A.md"] == "![[Moved/img.png]] [[B]]"
+    assert new["Moved/B.md"] == "[x](A.md)"
+
+
+def test_renaming_an_attachment_rewrites_embeds_with_extension():
+    files = {"Home.md": "![[Figure 1.png|100]] [f](img/Figure%201.png)"}
+    vault = build(files, ("img/Figure 1.png",))
+    plan = move_files(vault, {"img/Figure 1.png": "img/Chart.png"}, lines_of(files))
+    assert applied(files, plan)["Home.md"] == "![[Chart.png|100]] [f](img/Chart.png)"
+
+
+def test_heading_rename_rewrites_links_and_chains():
+    files = {
+        "Alpha.md": "# Alpha\n## Details\n### Deep\n[[#Details]]\n",
+        "Home.md": "[[Alpha#Details]] [[Alpha#Details#Deep]] [a](Alpha.md#Details) [b](Alpha.md#details) [[Alpha#Other]]",
+    }
+    vault = build(files)
+    plan = rename_heading(vault, "Alpha.md", vault.notes["Alpha.md"].parsed.headings[1], "Fine Print", lines_of(files))
+    assert_links_kept(files, plan)
+    new = applied(files, plan)
+    assert new["Alpha.md"] == "# Alpha\n## Fine Print\n### Deep\n[[#Fine Print]]\n"
+    assert new["Home.md"] == (
+        "[[Alpha#Fine Print]] [[Alpha#Fine Print#Deep]] [a](Alpha.md#Fine%20Print) [b](Alpha.md#fine-print) [[Alpha#Other]]"
+    )
+
+
+def test_heading_rename_refuses_a_name_the_note_already_has():
+    files = {"Alpha.md": "# A\n## B\n"}
+    vault = build(files)
+    with pytest.raises(RenameError):
+        rename_heading(vault, "Alpha.md", vault.notes["Alpha.md"].parsed.headings[1], "a", lines_of(files))
+
+
+def test_block_rename_rewrites_block_links():
+    files = {"Alpha.md": "text ^old\n", "Home.md": "[[Alpha#^old]] ![[Alpha#^old|x]]"}
+    vault = build(files)
+    plan = rename_block(vault, "Alpha.md", vault.notes["Alpha.md"].parsed.blocks[0], "new-id", lines_of(files))
+    assert_links_kept(files, plan)
+    new = applied(files, plan)
+    assert new == {"Alpha.md": "text ^new-id\n", "Home.md": "[[Alpha#^new-id]] ![[Alpha#^new-id|x]]"}
+
+
+def test_tag_rename_covers_case_nested_and_frontmatter():
+    files = {
+        "a.md": "---\ntags: [project, '#Project/x', other]\n---\n#Project and #project/sub but #projects\n",
+        "b.md": "---\ntags: project\n---\n",
+    }
+    plan = rename_tag(build(files), "project", "work", lines_of(files))
+    new = applied(files, plan)
+    assert new["a.md"] == "---\ntags: [work, '#work/x', other]\n---\n#work and #work/sub but #projects\n"
+    assert new["b.md"] == "---\ntags: work\n---\n"
+
+
+def test_tag_rename_refuses_what_is_not_a_tag():
+    files = {"a.md": "#x"}
+    for bad in ("two words", "123", "a,b", ""):
+        with pytest.raises(RenameError):
+            rename_tag(build(files), "x", bad, lines_of(files))
