@@ -181,6 +181,10 @@ function onFoldersChanged(event: vscode.WorkspaceFoldersChangeEvent): void {
 }
 
 function onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
+    if (!event.affectsConfiguration(SECTION)) {
+        return;
+    }
+    log('vaultls settings changed');
     // Server settings reach running servers through workspace/didChangeConfiguration (see
     // clientOptions); only the settings that choose the server need a restart.
     const affected = [...entries.values()]
@@ -309,6 +313,7 @@ async function startClient(entry: FolderEntry): Promise<VaultClient | undefined>
     }
     entry.server = server;
     log(`server for ${folder.name}: ${server.description}`);
+    log(`  settings: ${JSON.stringify(settingsFor(folder))} (only those set in VS Code; the server's own defaults and .vaultls.toml fill in the rest)`);
     log(`  command: ${[server.command, ...server.args].join(' ')}${server.env.PYTHONPATH ? `  (PYTHONPATH=${server.env.PYTHONPATH})` : ''}`);
 
     const serverOptions: Executable = {
@@ -319,11 +324,10 @@ async function startClient(entry: FolderEntry): Promise<VaultClient | undefined>
     };
 
     let client: VaultClient | undefined;
-    const watchers = [
-        vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*.{md,markdown}')),
-        vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.vaultls.toml')),
-    ];
-    entry.disposables.push(...watchers);
+    const initialSettings = settingsFor(folder);
+    // Last settings object the server got; VS Code reports every configuration change (the
+    // server registers for all of them), and most are not ours.
+    let lastSent = JSON.stringify(initialSettings);
 
     const clientOptions: LanguageClientOptions = {
         documentSelector: [
@@ -334,8 +338,9 @@ async function startClient(entry: FolderEntry): Promise<VaultClient | undefined>
         outputChannel: output,
         revealOutputChannelOn: RevealOutputChannelOn.Never,
         diagnosticCollectionName: SECTION,
-        initializationOptions: settingsFor(folder),
-        synchronize: { configurationSection: SECTION, fileEvents: watchers },
+        initializationOptions: initialSettings,
+        // The server registers its own file watchers (workspace/didChangeWatchedFiles).
+        synchronize: { configurationSection: SECTION },
         markdown: { isTrusted: false, supportHtml: false },
         errorHandler: errorHandler(() => client, folder),
         initializationFailedHandler: (error) => {
@@ -350,9 +355,16 @@ async function startClient(entry: FolderEntry): Promise<VaultClient | undefined>
                         configurationFor(item.section, settingsFor(folder, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)),
                     ),
                 didChangeConfiguration: async () => {
-                    await client?.sendNotification(DidChangeConfigurationNotification.type, {
-                        settings: { [SECTION]: settingsFor(folder) },
-                    });
+                    const settings = settingsFor(folder);
+                    const json = JSON.stringify(settings);
+                    if (json === lastSent) {
+                        return;
+                    }
+                    lastSent = json;
+                    log(`settings for ${folder.name} changed: ${json}`);
+                    clearCheckResults(folder);
+                    // The server reads these and then asks workspace/configuration again.
+                    await client?.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: settings } });
                 },
             },
             // What the server publishes for a note is newer than a Check Vault result for it.
@@ -483,6 +495,20 @@ function hookPythonExtension(api: PythonExtensionApi): void {
 }
 
 // --- Check Vault ----------------------------------------------------------------------------
+
+/** Drops a vault's Check Vault results (they are stale once its settings change). */
+function clearCheckResults(folder: vscode.WorkspaceFolder): void {
+    const stale: vscode.Uri[] = [];
+    checkDiagnostics.forEach((uri) => {
+        if (vaultFolderOf(uri)?.uri.toString() === folder.uri.toString()) {
+            stale.push(uri);
+        }
+    });
+    stale.forEach((uri) => checkDiagnostics.delete(uri));
+    if (stale.length > 0) {
+        vscode.window.setStatusBarMessage('vaultls: settings changed; run "vaultls: Check Vault" again for the notes that are not open', 10_000);
+    }
+}
 
 interface CheckedNote {
     uri: string;
