@@ -270,12 +270,6 @@ def test_non_ascii_positions(nv: Nvim, vault: Path, encoding: str) -> None:
     )
 
 
-@pytest.mark.xfail(
-    reason="server bug: open documents are keyed by the client's URI (Neovim: lower-case %e6), "
-    "diagnostics are looked up by pygls from_fs_path's (%E6), so edits to such notes publish "
-    "nothing. Remove this marker when the server compares URIs by path.",
-    strict=False,
-)
 def test_non_ascii_note_name(nv: Nvim, vault: Path) -> None:
     """A note whose file name is not ASCII (日本語ノート.md): Neovim percent-encodes it in
     lower case (%e6%97%a5...); edits must still reach the server's diagnostics."""

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def did_open(ls: VaultLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
     item = params.text_document
-    ls.documents[item.uri] = OpenDocument(item.uri, item.text, item.version)
+    ls.documents[ls.doc_key(item.uri)] = OpenDocument(item.uri, item.text, item.version)
     ref = ls.locate(item.uri)
     if ref is None and not ls.vaults:
         _adopt_loose_root(ls, item.uri)
@@ -45,7 +45,7 @@ def _adopt_loose_root(ls: VaultLanguageServer, uri: str) -> None:
 
 def did_change(ls: VaultLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
-    doc = ls.documents.get(uri)
+    doc = ls.documents.get(ls.doc_key(uri))
     if doc is None:
         log.warning("didChange for %s, which was never opened; ignored", uri)
         return
@@ -62,7 +62,7 @@ def did_change(ls: VaultLanguageServer, params: types.DidChangeTextDocumentParam
 
 def did_close(ls: VaultLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
-    ls.documents.pop(uri, None)
+    ls.documents.pop(ls.doc_key(uri), None)
     ls.clear_diagnostics(uri)
     ref = ls.locate(uri)
     if ref is None or not names.is_note_path(ref.path):
