@@ -166,6 +166,17 @@ class VaultLanguageServer(LanguageServer):
                 best = vault
         return best
 
+    @staticmethod
+    def doc_key(uri: str) -> str:
+        """The key of an open document: its URI as vaultls writes it. Clients percent-encode
+        file URIs differently (`%C3%A9` or `é`, `%3A` or `:`), so a buffer is found by its path,
+        and diagnostics still go out under the client's own spelling (`OpenDocument.uri`)."""
+        if uri.startswith("file:"):
+            fs_path = to_fs_path(uri)
+            if fs_path is not None:
+                return from_fs_path(fs_path) or uri
+        return uri
+
     def uri_of(self, vault: Vault, path: str) -> str:
         return from_fs_path(str(vault.abspath(path))) or ""
 
@@ -274,7 +285,7 @@ class VaultLanguageServer(LanguageServer):
             return set()
         vault, rel = ref.vault, ref.path
         affected: set[str] = set()
-        if uri in self.documents:
+        if self.doc_key(uri) in self.documents:
             return set()  # the open buffer wins until it is closed
         if kind == types.FileChangeType.Deleted:
             prefix = rel + "/"
@@ -343,7 +354,7 @@ class VaultLanguageServer(LanguageServer):
             return
         self.published[uri] = diagnostics
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=doc.version)
+            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=doc.version)
         )
 
     def diagnostics_for(self, uri: str) -> list[types.Diagnostic]:
@@ -364,10 +375,11 @@ class VaultLanguageServer(LanguageServer):
         )
 
     def clear_diagnostics(self, uri: str) -> None:
-        pending = self._pending.pop(uri, None)
+        key = self.doc_key(uri)
+        pending = self._pending.pop(key, None)
         if pending is not None:
             pending.cancel()
-        if self.published.pop(uri, None):
+        if self.published.pop(key, None):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
