@@ -18,6 +18,7 @@ from vaultls.vault.check import check_vault
 from vaultls.vault.graph import LinkStats, link_stats, orphans
 from vaultls.vault.load import load_vault
 from vaultls.vault.roots import find_vault_root
+from vaultls.vault.schema import configuration_problems
 from vaultls.vault.settings import build_settings
 
 FAIL_ON = {"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4, "never": 0}
@@ -112,6 +113,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         settings, errors = build_settings(root)
         for error in errors:
             print(f"vaultls: {error}", file=sys.stderr)
+        broken = configuration_problems(root, settings)  # frontmatter schemas, .obsidian/types.json
+        for problem in broken:
+            print(f"vaultls: {'error' if problem.fatal else 'warning'}: {problem.message}", file=sys.stderr)
+        if any(problem.fatal for problem in broken):
+            return 2
         vault, skipped = load_vault(root, settings)
         for rel, why in skipped:
             print(f"vaultls: skipped {rel}: {why}", file=sys.stderr)

@@ -22,7 +22,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from vaultls import __version__
 from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.positions import PositionCodec
-from vaultls.vault import names
+from vaultls.vault import names, schema
 from vaultls.vault.check import Problem, check_note
 from vaultls.vault.index import Vault
 from vaultls.vault.parse import parse
@@ -277,6 +277,12 @@ class VaultLanguageServer(LanguageServer):
             return set()
         path = Path(fs_path)
         for root, vault in list(self.vaults.items()):
+            # A schema file, a file one `$ref`s, or `.obsidian/types.json` (hidden, so before
+            # `locate`): drop the compiled schemas and re-check every open note.
+            if schema.watches(root, path, vault.settings):
+                schema.invalidate(root)
+                self.refresh_all()
+        for root, vault in list(self.vaults.items()):
             if path == root / ".vaultls.toml":
                 self.apply_settings(vault)
                 return set()
@@ -328,6 +334,9 @@ class VaultLanguageServer(LanguageServer):
                 self.schedule_diagnostics(uri, delay)
 
     def refresh_all(self) -> None:
+        for vault in list(self.vaults.values()):
+            for problem in schema.configuration_problems(vault.root, vault.settings):
+                self.tell_once(problem.message, types.MessageType.Error if problem.fatal else types.MessageType.Warning)
         for uri in list(self.documents):
             self.schedule_diagnostics(uri, 0)
 

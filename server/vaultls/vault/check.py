@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from vaultls.vault import names
-from vaultls.vault.index import Resolution, Vault
+from vaultls.vault import names, schema
+from vaultls.vault.index import Note, Resolution, Vault
 from vaultls.vault.model import Link, Range
 
 
@@ -59,10 +59,24 @@ def check_note(vault: Vault, path: str) -> list[Problem]:
                 Problem(path, key_range, Severity.WARNING, "frontmatter-yaml",
                         f'duplicate property "{key}": only its last value is kept')
             )
+    problems.extend(_schema_problems(vault, note))
     dangling = Severity.from_name(vault.settings.dangling_links)
     for link in note.parsed.links:
         problems.extend(_link_problems(vault, path, link, vault.resolve(path, link), dangling))
     return problems
+
+
+def _schema_problems(vault: Vault, note: Note) -> list[Problem]:
+    """JSON Schema and `.obsidian/types.json` checks (vault/schema.py); a schema that cannot
+    be used is always an error, whatever `frontmatter.severity` says."""
+    severity = Severity.from_name(vault.settings.frontmatter_severity)
+    if severity is None:
+        return []
+    return [
+        Problem(note.path, issue.range, Severity.ERROR if issue.broken else severity, "frontmatter-schema",
+                issue.message)
+        for issue in schema.check_frontmatter(vault, note)
+    ]
 
 
 def _link_problems(

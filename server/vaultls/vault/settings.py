@@ -32,6 +32,11 @@ class Settings:
     dangling_links: str = "warning"  # a name from SEVERITIES
     resolve_aliases: bool = False
     exclude: GlobSet = field(default_factory=GlobSet)
+    # [frontmatter]: schema paths are relative to the vault root (see vault/schema.py).
+    frontmatter_schema: str | None = None
+    frontmatter_rules: tuple[tuple[GlobSet, str], ...] = ()  # (glob, schema); every match applies
+    frontmatter_severity: str = "warning"  # a name from SEVERITIES; "off" turns schema checks off
+    obsidian_types: bool = True  # honour .obsidian/types.json
 
     def with_layer(self, layer: dict[str, Any] | None, origin: str) -> tuple["Settings", list[str]]:
         """This settings object overridden by one layer; returns it and the layer's problems."""
@@ -67,14 +72,44 @@ def _globs(value: Any) -> GlobSet:
     raise ValueError("must be a list of glob patterns")
 
 
+def _schema_path(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    raise ValueError("must be the path of a schema file, relative to the vault root")
+
+
+def _schema_rules(value: Any) -> tuple[tuple[GlobSet, str], ...]:
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("must be a list of {glob, schema} tables")
+    rules = []
+    for number, rule in enumerate(value, 1):
+        if not isinstance(rule, dict) or set(rule) != {"glob", "schema"}:
+            raise ValueError(f"rule {number} must be a table with the keys `glob` and `schema` only")
+        try:
+            globs = _globs(rule["glob"])
+        except ValueError as exc:
+            raise ValueError(f"rule {number}: `glob` {exc}") from None
+        schema = _schema_path(rule["schema"]) if isinstance(rule["schema"], str) else None
+        if not globs.patterns or schema is None:
+            raise ValueError(f"rule {number} needs a non-empty `glob` and a `schema` path")
+        rules.append((globs, schema))
+    return tuple(rules)
+
+
 # dotted snake_case path → (Settings field, converter)
 _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "diagnostics.dangling_links": ("dangling_links", _severity),
     "links.resolve_aliases": ("resolve_aliases", _boolean),
     "exclude": ("exclude", _globs),
+    "frontmatter.schema": ("frontmatter_schema", _schema_path),
+    "frontmatter.rules": ("frontmatter_rules", _schema_rules),
+    "frontmatter.severity": ("frontmatter_severity", _severity),
+    "frontmatter.obsidian_types": ("obsidian_types", _boolean),
 }
 # Sections that belong to other parts of vaultls or to editors, accepted without complaint.
-_PASSTHROUGH = ("server", "trace", "frontmatter")
+_PASSTHROUGH = ("server", "trace")
 
 
 def _snake(name: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from vaultls.lsp.cursor import Cursor, cursor_at
+from vaultls.lsp.features import frontmatter
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.index import Vault, find_heading
@@ -57,6 +58,8 @@ async def completion(ls: VaultLanguageServer, params: types.CompletionParams) ->
     if cursor is None or cursor.note.parsed.line_in_code(cursor.pos.line):
         return None
     ctx = link_context(cursor.line_text, cursor.pos.character)
+    if ctx is None and frontmatter.inside(cursor):
+        return frontmatter.complete(ls, cursor)  # property names and values
     if ctx is None or "|" in ctx.typed:
         return None
     if "#" in ctx.typed:
@@ -213,7 +216,7 @@ def _preview_line(ls: VaultLanguageServer, vault: Vault, path: str, line: int) -
 FEATURES = [
     (
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=["[", "#", "^", "/"], resolve_provider=False),
+        types.CompletionOptions(trigger_characters=["[", "#", "^", "/", ":", "-"], resolve_provider=False),
         completion,
     ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from vaultls.lsp.cursor import cursor_at
+from vaultls.lsp.features import frontmatter
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.index import Resolution, Vault
@@ -22,7 +23,7 @@ async def hover(ls: VaultLanguageServer, params: types.HoverParams) -> types.Hov
         return None
     link = cursor.link()
     if link is None:
-        return None
+        return frontmatter.hover(ls, cursor)  # a property name: what its schema says
     vault = cursor.ref.vault
     res = vault.resolve(cursor.ref.path, link)
     text = _dangling(vault, link, res) if res.dangling else _preview(ls, vault, link, res)
