@@ -5,6 +5,13 @@ comments) decides where Markdown text is, and precompiled patterns find links an
 Cheap `in` tests guard every pattern because most lines of a vault hold none of them; that is
 what keeps a cold scan of a large vault fast.
 
+Every object the parser returns is one of the model's frozen dataclasses, built through the
+small constructors below (`_pos`, `_range`, `_link`, ...) rather than the dataclasses'
+`__init__`: a 10,000-note vault holds about a million of them, and the generated `__init__` of a
+frozen dataclass (one `object.__setattr__` per field) was the largest single cost of a cold
+scan. Positions are immutable, so equal ones are shared between notes, which also keeps the
+index small. The objects are the same classes with the same fields; only their making is faster.
+
 Where this deliberately simplifies CommonMark it errs towards finding links, since a hidden
 real link (a false "dangling" silence) hurts more than an extra one: inline code spans and
 HTML comments are recognised on one line (comments also across lines), and indented lines
@@ -34,28 +41,162 @@ from vaultls.vault.text import split_lines
 _QUOTE_PREFIX = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
-_ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The heading text is matched as runs of blanks each followed by one other character, the runs
+# possessive: with a plain lazy `(.*?)` every extra character re-scanned the blanks after it,
+# and a heading line with a long run of spaces took minutes (the same matches, in linear time).
+_ATX = re.compile(r"(#{1,6})(?:[ \t]+((?:[ \t]*+[^ \t])*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"(=+|-+)[ \t]*$")
 _THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _CALLOUT = re.compile(r"\[!([^\]]+)\]")
 _INLINE_SPECIAL = re.compile(r"<!--|%%|`+")
-_WIKILINK = re.compile(r"(!?)\[\[((?:(?!\[\[|\]\]).)+?)\]\]")
+# `[[`, then the shortest run of characters none of which starts `[[` or `]]`, then `]]`; a `!`
+# right before makes it an embed. Written with classes instead of a tempered
+# `(?:(?!\[\[|\]\]).)+?` (one look-ahead per character), and starting with the literal `[[` (the
+# `!` is looked at by hand) so that the regex engine can skip to each `[[` instead of trying
+# every column: the same matches, about six times faster on the long lines notes are made of.
+# An inner character can never start `]]`, so the run cannot pass the first `]]`: greedy and
+# possessive equal lazy here. A `!` is never the end of an earlier match (they end in `]]`).
+_WIKILINK = re.compile(r"\[\[((?:[^\[\]\n]++|\[(?!\[)|\](?!\]))+)\]\]")
 _MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*"
     r"(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
     r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
+# Starts only where a run of scheme characters starts: trying every position inside a long word
+# made masking a line quadratic (seconds for one 40 KB word with a `#` and a `://` on the line).
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_TAG = re.compile(r"(?:(?<=\s)|^)#([^\s!-,.:-@\[-^`{-~]+)")
-_BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$")
+# A tag is this, at the start of the text or after white space (checked by hand: a pattern that
+# starts with `#` lets the engine jump from `#` to `#`). The name cannot hold a `#`, so a match
+# thrown away for what precedes it never hides another one.
+_TAG = re.compile(r"#([^\s!-,.:-@\[-^`{-~]+)")
+# `^id` at the end of a line, at its start or after white space. Its `^` is the line's last one
+# (an id holds no `^`, and only blanks may follow it), so the parser matches at `rfind("^")`
+# instead of searching every column.
+_BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$")
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
 _TAG_SPLIT = re.compile(r"[,\s]+")
+_CLOSING_TICKS: dict[str, re.Pattern[str]] = {}
+_ITEM_FIRST = frozenset("-+*0123456789")
+
+# ----------------------------------------------------------------------------- fast objects
+
+_new = object.__new__
+_set_line = Position.__dict__["line"].__set__
+_set_character = Position.__dict__["character"].__set__
+_set_start = Range.__dict__["start"].__set__
+_set_end = Range.__dict__["end"].__set__
+_LINK_SETTERS = tuple(
+    Link.__dict__[name].__set__
+    for name in ("kind", "target", "subpath", "block", "display", "embed", "range", "target_range", "in_frontmatter")
+)
+_HEADING_SETTERS = tuple(Heading.__dict__[name].__set__ for name in ("level", "text", "line", "range"))
+_BLOCK_SETTERS = tuple(Block.__dict__[name].__set__ for name in ("id", "line", "range", "start_line"))
+_TAG_SETTERS = tuple(Tag.__dict__[name].__set__ for name in ("name", "range", "in_frontmatter"))
+
+# Shared positions, keyed by line * 2**20 + column. Bounded: cleared if it ever grows past a
+# million entries (a pathological vault), which only costs sharing, never correctness.
+_POSITIONS: dict[int, Position] = {}
+_POSITION_LIMIT = 1_000_000
+
+
+def _pos(line: int, character: int) -> Position:
+    """`Position(line, character)`, shared with every equal position made before."""
+    if character < 1048576:
+        key = (line << 20) | character
+        found = _POSITIONS.get(key)
+        if found is not None:
+            return found
+    else:
+        key = -1
+    made = _new(Position)
+    _set_line(made, line)
+    _set_character(made, character)
+    if key >= 0:
+        if len(_POSITIONS) >= _POSITION_LIMIT:
+            _POSITIONS.clear()
+        _POSITIONS[key] = made
+    return made
+
+
+def _range(line: int, start: int, end: int) -> Range:
+    """`Range.on_line(line, start, end)`."""
+    made = _new(Range)
+    _set_start(made, _pos(line, start))
+    _set_end(made, _pos(line, end))
+    return made
+
+
+def _span(start: Position, end: Position) -> Range:
+    made = _new(Range)
+    _set_start(made, start)
+    _set_end(made, end)
+    return made
+
+
+def _link(
+    kind: str, target: str, subpath: tuple[str, ...], block: str | None, display: str | None, embed: bool,
+    rng: Range, target_range: Range, in_frontmatter: bool = False,
+) -> Link:
+    made = _new(Link)
+    s = _LINK_SETTERS
+    s[0](made, kind)
+    s[1](made, target)
+    s[2](made, subpath)
+    s[3](made, block)
+    s[4](made, display)
+    s[5](made, embed)
+    s[6](made, rng)
+    s[7](made, target_range)
+    s[8](made, in_frontmatter)
+    return made
+
+
+def _heading(level: int, text: str, line: int, rng: Range) -> Heading:
+    made = _new(Heading)
+    s = _HEADING_SETTERS
+    s[0](made, level)
+    s[1](made, text)
+    s[2](made, line)
+    s[3](made, rng)
+    return made
+
+
+def _block(ident: str, line: int, rng: Range, start_line: int) -> Block:
+    made = _new(Block)
+    s = _BLOCK_SETTERS
+    s[0](made, ident)
+    s[1](made, line)
+    s[2](made, rng)
+    s[3](made, start_line)
+    return made
+
+
+def _tag(name: str, rng: Range, in_frontmatter: bool = False) -> Tag:
+    made = _new(Tag)
+    s = _TAG_SETTERS
+    s[0](made, name)
+    s[1](made, rng)
+    s[2](made, in_frontmatter)
+    return made
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each (start, end) span replaced by as many spaces (columns preserved)."""
+    pieces: list[str] = []
+    pos = 0
+    for start, end in spans:
+        pieces.append(text[pos:start])
+        pieces.append(" " * (end - start))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def parse(text: str) -> ParsedNote:
     """Parse a note. Never raises on any text: bad YAML becomes `frontmatter.error`."""
-    lines = split_lines(text)
+    # str.split is many times faster than the regex split, and the same when there is no `\r`.
+    lines = text.split("\n") if "\r" not in text else split_lines(text)
     if lines[0].startswith("\ufeff"):
         # Editors drop the BOM; when a buffer still has one, read past it without moving columns.
         lines[0] = " " + lines[0][1:]
@@ -96,7 +237,7 @@ def _parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
             return fm
         if not isinstance(node, yaml.MappingNode):
             fm.error = "frontmatter must be a mapping of properties (`key: value` lines)"
-            fm.error_range = Range.on_line(0, 0, 3)
+            fm.error_range = _range(0, 0, 3)
             return fm
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -104,12 +245,12 @@ def _parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
         line = 1 + (mark.line if mark else 0)
         line = min(line, end - 1) if end > 1 else 0
         fm.error = f"invalid YAML in frontmatter: {exc.problem or exc.context}"
-        fm.error_range = Range.on_line(line, 0, len(lines[line]))
+        fm.error_range = _range(line, 0, len(lines[line]))
         return fm
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         # Unhashable keys (`? [a]: b`), recursion and the like: still a YAML problem to report.
         fm.error = f"invalid YAML in frontmatter: {exc}"
-        fm.error_range = Range.on_line(0, 0, 3)
+        fm.error_range = _range(0, 0, 3)
         return fm
     finally:
         loader.dispose()
@@ -133,7 +274,7 @@ def _parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
 
 def _mark_range(node: yaml.Node) -> Range:
     start, end = node.start_mark, node.end_mark
-    return Range(Position(start.line + 1, start.column), Position(end.line + 1, end.column))
+    return _span(_pos(start.line + 1, start.column), _pos(end.line + 1, end.column))
 
 
 def _aliases(frontmatter: Frontmatter | None) -> list[str]:
@@ -170,7 +311,7 @@ def _frontmatter_links_and_tags(lines: list[str], fm: Frontmatter, parser: "_Bod
                 if not tag or tag.isdigit():
                     continue
                 parser.tags.append(
-                    Tag(tag, _locate(lines, value_range, word) or value_range, in_frontmatter=True)
+                    _tag(tag, _locate(lines, value_range, word) or value_range, True)
                 )
 
 
@@ -180,7 +321,7 @@ def _locate(lines: list[str], within: Range, word: str) -> Range | None:
         start = within.start.character if line == within.start.line else 0
         col = lines[line].find(word, start)
         if col >= 0:
-            return Range.on_line(line, col, col + len(word))
+            return _range(line, col, col + len(word))
     return None
 
 
@@ -272,7 +413,7 @@ class _BodyParser:
                     prev = "blank"
                 continue
 
-            indent = _indent_width(content)
+            indent = _indent_width(content) if content[0] in " \t" else 0
             if indented_code_from is not None:
                 if indent >= 4:
                     continue
@@ -313,9 +454,7 @@ class _BodyParser:
                 if m:
                     text = (m.group(2) or "").strip()
                     col = raw.find(text, len(raw) - len(lstripped)) if text else len(raw)
-                    self.headings.append(
-                        Heading(len(m.group(1)), text, i, Range.on_line(i, col, col + len(text)))
-                    )
+                    self.headings.append(_heading(len(m.group(1)), text, i, _range(i, col, col + len(text))))
                     heading_line = True
                     in_list = in_list and indent > 0
             elif prev == "para" and indent <= 3 and first in "=-" and _SETEXT.match(lstripped):
@@ -323,7 +462,7 @@ class _BodyParser:
                 text = above.strip()
                 col = above.find(text)
                 level = 1 if first == "=" else 2
-                self.headings.append(Heading(level, text, i - 1, Range.on_line(i - 1, col, col + len(text))))
+                self.headings.append(_heading(level, text, i - 1, _range(i - 1, col, col + len(text))))
                 prev = "other"
                 prev_block_start, block_start = i - 1, None
                 continue
@@ -332,7 +471,7 @@ class _BodyParser:
                 block_start = None
                 continue
 
-            is_item = bool(_LIST_ITEM.match(lstripped))
+            is_item = first in _ITEM_FIRST and _LIST_ITEM.match(lstripped) is not None
             if is_item:
                 in_list = True
             elif in_list and prev == "blank" and indent < 2 and depth == 0:
@@ -370,16 +509,18 @@ class _BodyParser:
     def _block_id(
         self, i: int, raw: str, stripped: str, block_start: int | None, prev_block_start: int | None
     ) -> None:
-        m = _BLOCK_ID.search(raw)
+        col = raw.rfind("^")
+        if col > 0 and not raw[col - 1].isspace():
+            return
+        m = _BLOCK_ID.match(raw, col)
         if not m:
             return
-        col = m.start(1) - 1
         own_line = stripped == m.group().strip()
         if own_line and block_start == i:
             start = prev_block_start if prev_block_start is not None else i
         else:
             start = block_start if block_start is not None else i
-        self.blocks.append(Block(m.group(1), i, Range.on_line(i, col, m.end(1)), start))
+        self.blocks.append(_block(m.group(1), i, _range(i, col, m.end(1)), start))
 
     # ------------------------------------------------------------------ inline level
 
@@ -387,7 +528,7 @@ class _BodyParser:
         """The line with comments and inline code replaced by spaces (columns preserved)."""
         if self._comment is None and "`" not in line and "<!--" not in line and "%%" not in line:
             return line
-        chars = list(line)
+        spans: list[tuple[int, int]] = []
         pos = 0
         n = len(line)
         while pos < n:
@@ -395,7 +536,7 @@ class _BodyParser:
                 closer = "-->" if self._comment == "<!--" else "%%"
                 j = line.find(closer, pos)
                 stop = n if j < 0 else j + len(closer)
-                chars[pos:stop] = " " * (stop - pos)
+                spans.append((pos, stop))
                 pos = stop
                 if j >= 0:
                     self._comment = None
@@ -406,53 +547,66 @@ class _BodyParser:
             token = m.group()
             if token in ("<!--", "%%"):
                 self._comment = token
-                chars[m.start():m.end()] = " " * (m.end() - m.start())
+                spans.append((m.start(), m.end()))
                 pos = m.end()
                 continue
-            closing = re.compile(r"(?<!`)" + token + r"(?!`)").search(line, m.end())
+            closing_pattern = _CLOSING_TICKS.get(token)
+            if closing_pattern is None:
+                closing_pattern = _CLOSING_TICKS[token] = re.compile(r"(?<!`)" + token + r"(?!`)")
+            closing = closing_pattern.search(line, m.end())
             if closing is None:
                 pos = m.end()  # an unmatched backtick run is literal text
                 continue
-            chars[m.start():closing.end()] = " " * (closing.end() - m.start())
+            spans.append((m.start(), closing.end()))
             pos = closing.end()
-        return "".join(chars)
+        return _blank(line, spans) if spans else line
 
     def _scan_inline(self, i: int, raw: str) -> None:
         text = self._mask(raw)
+        # Links are blanked out of the text only when something still has to look at it (a
+        # Markdown link or a tag could be inside a wikilink); most lines need no copy at all.
         if "[[" in text:
-            text = self.find_wikilinks(i, text, 0, len(text), mask=True)
+            text = self.find_wikilinks(i, text, 0, len(text), mask="](" in text or "#" in text)
         if "](" in text:
-            text = self._markdown_links(i, text)
+            text = self._markdown_links(i, text, mask="#" in text)
         if "#" in text:
             if "://" in text:
                 text = _URL.sub(lambda m: " " * len(m.group()), text)
             for m in _TAG.finditer(text):
+                start = m.start()
+                if start and not text[start - 1].isspace():
+                    continue  # `a#b`: not a tag
                 name = m.group(1).rstrip("/")
                 if name and not name.replace("/", "").isdigit() and any(not c.isdigit() for c in name):
-                    self.tags.append(Tag(name, Range.on_line(i, m.start(), m.start() + 1 + len(name))))
+                    self.tags.append(_tag(name, _range(i, start, start + 1 + len(name))))
 
     def find_wikilinks(
         self, i: int, text: str, start: int, end: int, *, mask: bool = False, in_frontmatter: bool = False
     ) -> str:
         """Record the wikilinks in text[start:end]; return text with them blanked when `mask`."""
-        chars = list(text) if mask else None
+        spans: list[tuple[int, int]] = []
+        append = self.links.append
         for m in _WIKILINK.finditer(text, start, end):
-            link = _wikilink(i, m, in_frontmatter)
+            begin = m.start()
+            embed = begin > start and text[begin - 1] == "!"
+            if embed:
+                begin -= 1
+            link = _wikilink(i, m.group(1), m.start(1), begin, m.end(), embed, in_frontmatter)
             if link is None:
                 continue
-            self.links.append(link)
-            if chars is not None:
-                chars[m.start():m.end()] = " " * (m.end() - m.start())
-        return "".join(chars) if chars is not None else text
+            append(link)
+            if mask:
+                spans.append((begin, m.end()))
+        return _blank(text, spans) if spans else text
 
-    def _markdown_links(self, i: int, text: str) -> str:
-        chars = list(text)
+    def _markdown_links(self, i: int, text: str, mask: bool = True) -> str:
+        spans: list[tuple[int, int]] = []
         for m in _MD_LINK.finditer(text):
             link = _markdown_link(i, m)
             if link is not None:
                 self.links.append(link)
-            chars[m.start():m.end()] = " " * (m.end() - m.start())
-        return "".join(chars)
+            spans.append(m.span())
+        return _blank(text, spans) if spans and mask else text
 
 
 def _indent_width(content: str) -> int:
@@ -483,38 +637,45 @@ def _split_subpath(part: str) -> tuple[tuple[str, ...], str | None]:
     return tuple(p for p in pieces if p), block
 
 
-def _wikilink(i: int, m: re.Match[str], in_frontmatter: bool) -> Link | None:
-    inner = m.group(2)
-    inner_start = m.start(2)
+def _wikilink(
+    i: int, inner: str, inner_start: int, start: int, end: int, embed: bool, in_frontmatter: bool
+) -> Link | None:
+    """The link whose text between `[[` and `]]` is `inner` (at column `inner_start`); the
+    whole link, `!` included, spans columns start..end of line `i`."""
     pipe = inner.find("|")
-    display = None
-    target_part = inner
     if pipe >= 0:
-        display = inner[pipe + 1:].strip()
+        display: str | None = inner[pipe + 1:].strip()
         target_part = inner[:pipe]
         if target_part.endswith("\\"):  # `[[Note\|shown]]` inside a table row
             target_part = target_part[:-1]
+    else:
+        display = None
+        target_part = inner
     hash_at = target_part.find("#")
     if hash_at >= 0:
         target = target_part[:hash_at].strip()
         subpath, block = _split_subpath(target_part[hash_at + 1:])
+        if not target and not subpath and block is None:
+            return None
     else:
-        target, subpath, block = target_part.strip(), (), None
-    if not target and not subpath and block is None:
-        return None
-    lead = len(target_part) - len(target_part.lstrip())
+        target = target_part.strip()
+        if not target:
+            return None
+        subpath, block = (), None
+    # target_part is not empty here: it holds a target or a `#`.
+    lead = len(target_part) - len(target_part.lstrip()) if target_part[0].isspace() else 0
     t_start = inner_start + lead
-    t_end = inner_start + len(target_part.rstrip())
-    return Link(
-        kind="wiki",
-        target=target,
-        subpath=subpath,
-        block=block or None,
-        display=display,
-        embed=bool(m.group(1)),
-        range=Range.on_line(i, m.start(), m.end()),
-        target_range=Range.on_line(i, t_start, max(t_end, t_start)),
-        in_frontmatter=in_frontmatter,
+    t_end = inner_start + (len(target_part.rstrip()) if target_part[-1].isspace() else len(target_part))
+    return _link(
+        "wiki",
+        target,
+        subpath,
+        block or None,
+        display,
+        embed,
+        _range(i, start, end),
+        _range(i, t_start, t_end if t_end > t_start else t_start),
+        in_frontmatter,
     )
 
 
@@ -531,13 +692,13 @@ def _markdown_link(i: int, m: re.Match[str]) -> Link | None:
     subpath, block = _split_subpath(unquote(fragment)) if fragment else ((), None)
     if not target and not subpath and block is None:
         return None
-    return Link(
-        kind="markdown",
-        target=target,
-        subpath=subpath,
-        block=block or None,
-        display=m.group(2),
-        embed=bool(m.group(1)),
-        range=Range.on_line(i, m.start(), m.end()),
-        target_range=Range.on_line(i, dest_start, dest_start + len(dest)),
+    return _link(
+        "markdown",
+        target,
+        subpath,
+        block or None,
+        m.group(2),
+        bool(m.group(1)),
+        _range(i, m.start(), m.end()),
+        _range(i, dest_start, dest_start + len(dest)),
     )
