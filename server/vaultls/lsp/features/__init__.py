@@ -73,12 +73,19 @@ def register_all(server: VaultLanguageServer) -> None:
         commands,
         completion,
         definition,
+        document_links,
+        folding,
         hover,
         lifecycle,
+        references,
+        symbols,
         sync,
     )
 
-    for module in (lifecycle, sync, completion, definition, hover, code_actions, commands):
+    for module in (
+        lifecycle, sync, completion, definition, hover, code_actions, commands,
+        references, symbols, document_links, folding,
+    ):
         for method, options, handler in getattr(module, "FEATURES", ()):
             server.feature(method, options)(guarded(method, handler))
         for name, handler in getattr(module, "COMMANDS", ()):

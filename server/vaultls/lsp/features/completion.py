@@ -15,6 +15,7 @@ from lsprotocol import types
 
 from vaultls.lsp.cursor import Cursor, cursor_at
 from vaultls.lsp.features import frontmatter
+from vaultls.lsp.features.tags import tag_completion
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.index import Vault, find_heading
@@ -60,7 +61,9 @@ async def completion(ls: VaultLanguageServer, params: types.CompletionParams) ->
     ctx = link_context(cursor.line_text, cursor.pos.character)
     if ctx is None and frontmatter.inside(cursor):
         return frontmatter.complete(ls, cursor)  # property names and values
-    if ctx is None or "|" in ctx.typed:
+    if ctx is None:
+        return tag_completion(ls, cursor)  # `#tag` in text, `tags:` in frontmatter (features/tags.py)
+    if "|" in ctx.typed:
         return None
     if "#" in ctx.typed:
         return _subpath_items(ls, cursor, ctx)
