@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=2087)
     serve.add_argument("--log-file", help="write the log here as well as to stderr")
-    serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    # WARNING by default: editors such as Neovim log every stderr line of a server as an error.
+    serve.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
     check = sub.add_parser("check", help="check vaults or notes and print their problems")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH",

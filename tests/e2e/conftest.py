@@ -31,13 +31,7 @@ def vault(tmp_path: Path) -> Path:
     config=ClientServerConfig(server_command=[sys.executable, "-m", "vaultls", "serve", "--log-level", "DEBUG"]),
 )
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, vault: Path):
-    registrations: list[types.Registration] = []
-
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register(params: types.RegistrationParams) -> None:
-        registrations.extend(params.registrations)
-
-    lsp_client.registrations = registrations  # type: ignore[attr-defined]
+    answer_registrations(lsp_client)
     lsp_client.vault = vault  # type: ignore[attr-defined]
     lsp_client.profile = request.param  # type: ignore[attr-defined]
     await lsp_client.initialize_session(
@@ -49,6 +43,18 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, vau
     )
     yield
     await lsp_client.shutdown_session()
+
+
+def answer_registrations(lsp_client: LanguageClient) -> None:
+    """pytest-lsp's client does not answer `client/registerCapability`; an editor does. Record
+    what the server registers in `lsp_client.registrations`."""
+    registrations: list[types.Registration] = []
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
+    lsp_client.registrations = registrations  # type: ignore[attr-defined]
 
 
 def uri(client: LanguageClient, rel: str) -> str:
