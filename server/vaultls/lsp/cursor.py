@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from vaultls.lsp.server import NoteRef, VaultLanguageServer
-from vaultls.vault.index import Note
+from vaultls.vault.index import Note, Resolution
 from vaultls.vault.model import Link, Position
 
 
@@ -35,3 +35,22 @@ def cursor_at(ls: VaultLanguageServer, uri: str, position: types.Position) -> Cu
         return None
     lines = ls.lines_of(ref.vault, ref.path)
     return Cursor(ref, ref.note, lines, ls.codec.from_client(lines, position))
+
+
+@dataclass
+class LinkAt:
+    """The link under the cursor and where it leads."""
+
+    cursor: Cursor
+    link: Link
+    resolution: Resolution
+
+
+async def link_at(ls: VaultLanguageServer, uri: str, position: types.Position) -> LinkAt | None:
+    """What definition, hover and friends all start from; waits for the index first."""
+    await ls.ready.wait()
+    cursor = cursor_at(ls, uri, position)
+    link = cursor.link() if cursor is not None else None
+    if cursor is None or link is None:
+        return None
+    return LinkAt(cursor, link, cursor.ref.vault.resolve(cursor.ref.path, link))

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from vaultls.lsp.cursor import cursor_at
+from vaultls.lsp.cursor import link_at
 from vaultls.lsp.server import VaultLanguageServer
 
 
 async def definition(ls: VaultLanguageServer, params: types.DefinitionParams) -> list[types.Location] | None:
-    await ls.ready.wait()
-    cursor = cursor_at(ls, params.text_document.uri, params.position)
-    if cursor is None:
+    found = await link_at(ls, params.text_document.uri, params.position)
+    if found is None or found.resolution.dangling:
         return None
-    link = cursor.link()
-    if link is None:
-        return None
-    vault = cursor.ref.vault
-    res = vault.resolve(cursor.ref.path, link)
-    if res.dangling:
-        return None
+    vault, res = found.cursor.ref.vault, found.resolution
     line = 0
     if res.heading is not None:
         line = res.heading.line
