@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import os
 from typing import Any, Callable
 
 from lsprotocol import types
@@ -21,6 +22,8 @@ def guarded(method: str, handler: Callable[..., Any]) -> Callable[..., Any]:
     """`handler` wrapped so its exceptions are logged and answered, never fatal. pygls sees the
     original signature (first parameter `ls`) and passes the server first."""
     is_request = method not in _NOTIFICATIONS
+    if method in _TEST_FAIL:
+        handler = _injected_failure(method, handler)
 
     def fail(server: VaultLanguageServer, exc: Exception) -> Any:
         log.exception("%s failed", method)
@@ -54,6 +57,21 @@ def guarded(method: str, handler: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+# Test-only: `VAULTLS_TEST_FAIL=textDocument/hover,...` makes those features raise, so the suite
+# can prove that one failing feature is answered with an error and every other one keeps working.
+_TEST_FAIL = set(filter(None, os.environ.get("VAULTLS_TEST_FAIL", "").split(",")))
+
+
+def _injected_failure(method: str, handler: Callable[..., Any]) -> Callable[..., Any]:
+    def fail(*args: Any) -> Any:
+        raise RuntimeError(f"injected failure in {method} (VAULTLS_TEST_FAIL)")
+
+    async def fail_async(*args: Any) -> Any:
+        fail()
+
+    return functools.wraps(handler)(fail_async if inspect.iscoroutinefunction(handler) else fail)
+
+
 _NOTIFICATIONS = {
     types.INITIALIZED,
     types.EXIT,
@@ -78,13 +96,14 @@ def register_all(server: VaultLanguageServer) -> None:
         hover,
         lifecycle,
         references,
+        rename,
         symbols,
         sync,
     )
 
     for module in (
         lifecycle, sync, completion, definition, hover, code_actions, commands,
-        references, symbols, document_links, folding,
+        references, rename, symbols, document_links, folding,
     ):
         for method, options, handler in getattr(module, "FEATURES", ()):
             server.feature(method, options)(guarded(method, handler))
