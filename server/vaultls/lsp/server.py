@@ -82,6 +82,7 @@ class VaultLanguageServer(LanguageServer):
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reported: set[str] = set()
+        self._pull_asked = False  # a workspace/diagnostic/refresh is on its way
 
     # ------------------------------------------------------------------ capabilities
 
@@ -354,6 +355,9 @@ class VaultLanguageServer(LanguageServer):
         doc = self.documents.get(uri)
         if doc is None:
             return
+        if self.diagnostics_pulled:
+            self.ask_to_pull_diagnostics()  # the pull is answered by features/workspace_diagnostics.py
+            return
         try:
             diagnostics = self.diagnostics_for(uri)
         except Exception:  # noqa: BLE001 - one note's bug must not stop the others
@@ -365,6 +369,32 @@ class VaultLanguageServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=doc.version)
         )
+
+    @property
+    def diagnostics_pulled(self) -> bool:
+        """Whether the client pulls diagnostics (`textDocument/diagnostic`, LSP 3.17) and can be
+        asked to pull again (`workspace/diagnostic/refresh`). Such a client gets diagnostics
+        only by pulling, never pushed as well (it would show every problem twice); every other
+        client gets them pushed."""
+        return self.client_supports("text_document.diagnostic", None) is not None and bool(
+            self.client_supports("workspace.diagnostics.refresh_support", False)
+        )
+
+    def ask_to_pull_diagnostics(self) -> None:
+        """Send `workspace/diagnostic/refresh`, once for a burst of changes."""
+        if self._pull_asked:
+            return
+        self._pull_asked = True
+
+        def send() -> None:
+            self._pull_asked = False
+            try:
+                future = self.workspace_diagnostic_refresh(None)
+                future.add_done_callback(lambda f: f.cancelled() or f.exception())
+            except Exception:  # noqa: BLE001 - no client connected (shutdown)
+                log.debug("could not ask the client to pull diagnostics", exc_info=True)
+
+        asyncio.get_running_loop().call_later(DIAGNOSTICS_DELAY, send)
 
     def diagnostics_for(self, uri: str) -> list[types.Diagnostic]:
         ref = self.locate(uri)

@@ -99,11 +99,12 @@ def register_all(server: VaultLanguageServer) -> None:
         rename,
         symbols,
         sync,
+        workspace_diagnostics,
     )
 
     for module in (
         lifecycle, sync, completion, definition, hover, code_actions, commands,
-        references, rename, symbols, document_links, folding,
+        references, rename, symbols, document_links, folding, workspace_diagnostics,
     ):
         for method, options, handler in getattr(module, "FEATURES", ()):
             server.feature(method, options)(guarded(method, handler))
