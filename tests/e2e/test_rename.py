@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
+import pytest_lsp
 from lsprotocol import types
 from pygls.uris import to_fs_path
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.e2e.conftest import open_note, uri, utf8
 from tests.e2e.test_navigation import at, copy_nav, span
@@ -76,9 +78,18 @@ def apply_edit(client: LanguageClient, edit: types.WorkspaceEdit) -> dict[str, s
             new.parent.mkdir(parents=True, exist_ok=True)
             os.rename(old, new)
             moves[old.relative_to(root).as_posix()] = new.relative_to(root).as_posix()
+        elif isinstance(op, types.CreateFile):
+            path = Path(to_fs_path(op.uri))
+            assert not path.exists(), f"{path} exists"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("", encoding="utf-8")
         else:
             raise AssertionError(f"unexpected operation {op!r}")
     return moves
+
+
+def broken_links(vault) -> int:
+    return sum(1 for p in check_vault(vault) if p.code in ("dangling-link", "missing-heading", "missing-block"))
 
 
 def snapshot(root: Path):
@@ -104,9 +115,7 @@ def assert_no_link_broke(before, root: Path, moves: dict[str, str]) -> None:
                 assert new.heading is not None and new.heading.line == res.heading.line, (path, new_link)
             if res.block is not None:
                 assert new.block is not None and new.block.line == res.block.line, (path, new_link)
-    broken = ("dangling-link", "missing-heading", "missing-block")
-    count = lambda v: sum(1 for p in check_vault(v) if p.code in broken)  # noqa: E731
-    assert count(after) == count(before)
+    assert broken_links(after) == broken_links(before)
 
 
 def read(client: LanguageClient, rel: str) -> str:
@@ -337,3 +346,29 @@ async def test_will_rename_files_outside_the_vault_gives_no_edit(client: Languag
         )
     )
     assert edit is None
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vaultls", "serve"]))
+async def bare_client(lsp_client: LanguageClient):
+    """A client that the test initializes itself, to read the server's capabilities."""
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        pass
+
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_server_asks_for_will_rename_of_notes_attachments_and_folders(bare_client: LanguageClient, vault: Path):
+    result = await bare_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=vault.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="nav")],
+        )
+    )
+    filters = result.capabilities.workspace.file_operations.will_rename.filters
+    globs = {(f.pattern.glob, f.pattern.matches) for f in filters}
+    assert ("**/*.md", types.FileOperationPatternKind.File) in globs
+    assert ("**/*", types.FileOperationPatternKind.Folder) in globs
+    assert result.capabilities.rename_provider.prepare_provider is True

@@ -96,6 +96,7 @@ def register_all(server: VaultLanguageServer) -> None:
         hover,
         lifecycle,
         references,
+        refactor,
         rename,
         symbols,
         sync,
@@ -104,7 +105,7 @@ def register_all(server: VaultLanguageServer) -> None:
 
     for module in (
         lifecycle, sync, completion, definition, hover, code_actions, commands,
-        references, rename, symbols, document_links, folding, workspace_diagnostics,
+        references, rename, symbols, document_links, folding, workspace_diagnostics, refactor,
     ):
         for method, options, handler in getattr(module, "FEATURES", ()):
             server.feature(method, options)(guarded(method, handler))

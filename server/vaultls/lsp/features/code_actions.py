@@ -6,6 +6,8 @@ from __future__ import annotations
 from lsprotocol import types
 
 from vaultls.lsp.cursor import Cursor, cursor_at
+from vaultls.lsp.features.refactor import KINDS as REFACTOR_KINDS
+from vaultls.lsp.features.refactor import refactor_actions
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.index import normalise_path
@@ -36,6 +38,7 @@ async def code_action(ls: VaultLanguageServer, params: types.CodeActionParams) -
             data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
             for candidate in data.get("candidates", [])[:8]:
                 actions.append(_disambiguate(ls, cursor, link, candidate, diagnostic))
+    actions.extend(refactor_actions(ls, cursor, params))  # extract section, add alias (features/refactor.py)
     return actions or None
 
 
@@ -138,7 +141,7 @@ def _md_fragment(sub: str) -> str:
 FEATURES = [
     (
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, *REFACTOR_KINDS], resolve_provider=True),
         code_action,
     ),
 ]
