@@ -124,3 +124,24 @@ def test_target_at_tells_link_tag_block_heading_and_note_apart():
     assert target_at(alpha, Position(2, 8)).kind == "block"
     assert target_at(alpha, Position(4, 1)).kind == "heading"
     assert target_at(alpha, Position(1, 0)).kind == "note"
+
+
+def test_tag_counter_agrees_with_a_full_count_as_one_note_changes():
+    from vaultls.vault.references import TagCounter
+
+    vault = build({"a.md": "#Tag #tag #other", "b.md": "#tag", "c.md": "---\ntags: [other]\n---\n"})
+    counter = TagCounter()
+    for text in ("#new", "#new #tag", "", "#Tag/sub #TAG"):
+        vault.upsert("a.md", parse(text))
+        assert counter.counts(vault, "a.md") == tag_counts(vault)
+    vault.upsert("b.md", parse("#fresh"))
+    assert counter.counts(vault, "a.md") == tag_counts(vault)
+
+
+def test_tag_counter_leaves_out_the_tag_being_typed():
+    from vaultls.vault.references import TagCounter
+
+    vault = build({"a.md": "#tag #ta", "b.md": "#tag"})
+    typing = vault.notes["a.md"].parsed.tags[1]
+    counts = TagCounter().counts(vault, "a.md", typing.range)
+    assert "ta" not in counts and counts["tag"].notes == 2

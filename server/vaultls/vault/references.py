@@ -175,16 +175,55 @@ def tag_counts(vault: Vault, skip: tuple[str, Range] | None = None) -> dict[str,
     spellings: dict[str, dict[str, int]] = {}
     notes: dict[str, int] = {}
     for path, note in vault.notes.items():
-        seen: set[str] = set()
-        for tag in note.parsed.tags:
-            if skip is not None and path == skip[0] and tag.range == skip[1]:
-                continue
-            key = names.key(tag.name)
-            by_spelling = spellings.setdefault(key, {})
-            by_spelling[tag.name] = by_spelling.get(tag.name, 0) + 1
-            if key not in seen:
-                seen.add(key)
-                notes[key] = notes.get(key, 0) + 1
+        _count_into(note.parsed.tags, spellings, notes, skip[1] if skip is not None and path == skip[0] else None)
+    return _totals(spellings, notes)
+
+
+class TagCounter:
+    """`tag_counts` for completion while the user types in one note: the other notes' part is
+    kept between requests and recounted only when one of them changed (the index replaces a
+    note's `ParsedNote` on every change), so a keystroke costs one pass of identity checks
+    rather than a recount of every tag in the vault."""
+
+    def __init__(self) -> None:
+        self._path: str | None = None
+        self._parsed: list[object] = []
+        self._spellings: dict[str, dict[str, int]] = {}
+        self._notes: dict[str, int] = {}
+
+    def counts(self, vault: Vault, path: str, skip: Range | None = None) -> dict[str, TagCount]:
+        others = [note.parsed for p, note in vault.notes.items() if p != path]
+        if (
+            path != self._path
+            or len(others) != len(self._parsed)
+            or any(a is not b for a, b in zip(others, self._parsed))
+        ):
+            self._path, self._parsed = path, others
+            self._spellings, self._notes = {}, {}
+            for parsed in others:
+                _count_into(parsed.tags, self._spellings, self._notes, None)
+        spellings = {k: dict(v) for k, v in self._spellings.items()}
+        notes = dict(self._notes)
+        own = vault.notes.get(path)
+        if own is not None:
+            _count_into(own.parsed.tags, spellings, notes, skip)
+        return _totals(spellings, notes)
+
+
+def _count_into(tags, spellings: dict[str, dict[str, int]], notes: dict[str, int], skip: Range | None) -> None:  # noqa: ANN001
+    seen: set[str] = set()
+    for tag in tags:
+        if skip is not None and tag.range == skip:
+            continue
+        key = names.key(tag.name)
+        by_spelling = spellings.setdefault(key, {})
+        by_spelling[tag.name] = by_spelling.get(tag.name, 0) + 1
+        if key not in seen:
+            seen.add(key)
+            notes[key] = notes.get(key, 0) + 1
+
+
+def _totals(spellings: dict[str, dict[str, int]], notes: dict[str, int]) -> dict[str, TagCount]:
     counts: dict[str, TagCount] = {}
     for key, by_spelling in spellings.items():
         name = max(by_spelling, key=lambda s: (by_spelling[s], s))

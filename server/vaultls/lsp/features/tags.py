@@ -9,6 +9,7 @@ property form: an unquoted `#` would start a YAML comment).
 from __future__ import annotations
 
 import re
+import weakref
 
 from lsprotocol import types
 
@@ -16,9 +17,10 @@ from vaultls.lsp.cursor import Cursor
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.model import Range
-from vaultls.vault.references import tag_counts
+from vaultls.vault.references import TagCounter
 
 MAX_ITEMS = 100
+_counters: "weakref.WeakKeyDictionary[object, TagCounter]" = weakref.WeakKeyDictionary()
 _TAG_CHARS = r"[^\s!-,.:-@\[-^`{-~]"
 _BODY_TAG = re.compile(rf"(?:^|(?<=\s))#({_TAG_CHARS}*)$")
 _TAG_REST = re.compile(rf"{_TAG_CHARS}*")
@@ -68,7 +70,11 @@ def _items(
 ) -> types.CompletionList:
     here = next((t for t in cursor.note.parsed.tags if t.range.start.line == cursor.pos.line
                  and t.range.contains(cursor.pos)), None)
-    counts = tag_counts(cursor.ref.vault, skip=(cursor.ref.path, here.range) if here else None)
+    vault = cursor.ref.vault
+    counter = _counters.get(vault)
+    if counter is None:
+        counter = _counters[vault] = TagCounter()
+    counts = counter.counts(vault, cursor.ref.path, here.range if here else None)
     wanted = names.key(typed)
     ranked = []
     for key, count in counts.items():
