@@ -255,7 +255,8 @@ def e2e_tools() -> dict[str, str]:
     return {"node": node}  # type: ignore[dict-item]
 
 
-def test_vscode_end_to_end(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path) -> None:
+def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str, settings: dict) -> str:
+    """Runs e2e.mjs on a copy of examples/vault; returns its output (asserts it passed)."""
     vault = tmp_path / "vault"
     shutil.copytree(EXAMPLE_VAULT, vault)
     for rel in (DANGLING_NOTE, TARGET_PATH):
@@ -271,6 +272,8 @@ def test_vscode_end_to_end(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path
         env[name] = str(tmp_path / "xdg" / name.lower())
 
     config = {
+        "scenario": scenario,
+        "settings": settings,
         "codeServer": str(CODE_SERVER),
         "vsix": str(vsix),
         "vault": str(vault),
@@ -284,17 +287,31 @@ def test_vscode_end_to_end(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path
         "targetPath": TARGET_PATH,
         "targetText": TARGET_TEXT,
         "checkVaultCode": CHECK_VAULT_CODE,
-        "noteNames": sorted(p.stem for p in vault.rglob("*.md")),
+        "noteNames": sorted(note.stem for note in vault.rglob("*.md")),
         "timeoutMs": 20000,
     }
     config_file = tmp_path / "e2e.json"
     config_file.write_text(json.dumps(config), encoding="utf-8")
     started = time.monotonic()
     try:
-        result = _run([e2e_tools["node"], str(E2E / "e2e.mjs"), str(config_file)], E2E, timeout=240)
+        result = _run([tools["node"], str(E2E / "e2e.mjs"), str(config_file)], E2E, timeout=240)
     except subprocess.TimeoutExpired as error:
         pytest.fail(f"the end-to-end run took over 240 s:\n{error.stdout or ''}\n{error.stderr or ''}")
     print(result.stdout)
     print(f"end-to-end run: {time.monotonic() - started:.1f} s")
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
     assert "not ok" not in result.stdout
+    return result.stdout
+
+
+def test_vscode_end_to_end(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path) -> None:
+    """Problems panel, [[ completion, hover, F12, Check Vault and a settings change, with the
+    bundled server and the first python3 on PATH."""
+    output = _end_to_end(e2e_tools, vsix, tmp_path, "features", {})
+    assert "ok - F12 on the link opens the target note" in output
+
+
+def test_vscode_bad_python_setting_notifies_once(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path) -> None:
+    """A vaultls.server.python that does not exist: one notification that names the setting."""
+    output = _end_to_end(e2e_tools, vsix, tmp_path, "bad-python", {"vaultls.server.python": "/nonexistent/bin/python3"})
+    assert "ok - opening more notes adds no notification" in output

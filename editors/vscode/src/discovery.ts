@@ -66,8 +66,10 @@ export class DiscoveryError extends Error {
         readonly details: readonly string[],
         /** The setting the user should look at. */
         readonly setting: string,
+        /** What to do about it, for the notification. */
+        readonly advice: string,
     ) {
-        super(summary);
+        super(`${summary} ${advice}`);
         this.name = 'DiscoveryError';
     }
 }
@@ -152,6 +154,7 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
                 `The vaultls.server.path setting is "${host.serverPathSetting}", which does not run as a vaultls server.`,
                 [`vaultls.server.path (${host.serverPathSetting}): ${message(error)}`],
                 'vaultls.server.path',
+                'Point it at a vaultls executable (`vaultls --version` must work), or clear it to use the bundled server.',
             );
         }
     }
@@ -183,6 +186,7 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
             'No vaultls server found: this build of the extension has no bundled server and there is no vaultls on PATH.',
             [...tried, `no bundled server in ${host.bundledLibs}`],
             'vaultls.server.path',
+            'Install vaultls (`pip install vaultls`) and set vaultls.server.path to it, or install a build of the extension that bundles the server.',
         );
     }
 
@@ -215,6 +219,7 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
             `The vaultls.server.python setting is "${host.pythonSetting}", which cannot run the bundled vaultls server (it needs Python ${minimum} or newer).`,
             [...tried, result],
             'vaultls.server.python',
+            `Point it at a Python ${minimum}+ interpreter, or clear it to let vaultls find one.`,
         );
     }
 
@@ -254,5 +259,6 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
         `vaultls needs Python ${minimum} or newer to run its bundled server, and none was found.`,
         tried,
         'vaultls.server.python',
+        `Install Python ${minimum} or newer and run "vaultls: Restart Server", or set vaultls.server.python to a Python ${minimum}+ interpreter.`,
     );
 }

@@ -305,7 +305,7 @@ async function startClient(entry: FolderEntry): Promise<VaultClient | undefined>
             }
             notifier.notify(
                 'discovery',
-                `vaultls: ${error.summary} Install Python ${'3.10'} or newer, or set "${error.setting}" (a Python 3.10+ interpreter for vaultls.server.python, or a vaultls executable for vaultls.server.path).`,
+                `vaultls: ${error.summary} ${error.advice}`,
                 [OPEN_SETTINGS, SHOW_OUTPUT],
             );
         } else {

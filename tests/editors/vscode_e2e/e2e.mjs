@@ -3,7 +3,8 @@
 //   node e2e.mjs CONFIG.json
 //
 // CONFIG: {codeServer, vsix, vault, work, artifacts, chromium, env, note, danglingTarget,
-//          targetNote, targetPath, targetText, checkVaultCode, noteNames, timeoutMs}
+//          targetNote, targetPath, targetText, checkVaultCode, noteNames, timeoutMs,
+//          scenario ("features" or "bad-python"), settings (extra user settings)}
 // `env` is the whole environment code-server (and so the extension host and the server) runs
 // with; the caller takes vaultls off its PATH so that the bundled server is used.
 //
@@ -59,6 +60,7 @@ writeFileSync(
             // The LSP messages (method and id, not contents) go to the output channel that a
             // failing run prints.
             'vaultls.trace.server': 'messages',
+            ...(config.settings ?? {}),
         },
         null,
         2,
@@ -176,14 +178,17 @@ async function visibleLines() {
     return (await editor().locator('.view-lines .view-line').allTextContents()).map((line) => line.replace(/\u00a0/g, ' '));
 }
 
+/** Opens a note with Quick Open (Ctrl+P), by its path without `.md`. */
 async function openQuickly(name) {
+    const fileName = `${name.split('/').pop()}.md`;
     await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout });
     await input.fill(name);
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout });
-    await page.waitForTimeout(300); // the file search settles
-    await page.keyboard.press('Enter');
+    // The list first shows recently opened files; wait for the search to find this one.
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first();
+    await row.waitFor({ timeout });
+    await row.click();
 }
 
 /**
@@ -252,6 +257,39 @@ async function waitFor(predicate, what, ms = timeout) {
     throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
 }
 
+/**
+ * `vaultls.server.python` points at no Python: the user gets one notification that names the
+ * setting (however many notes are opened), and the output channel says what was tried.
+ */
+async function badPythonScenario() {
+    const toasts = page.locator('.notifications-toasts .notification-toast', { hasText: 'vaultls' });
+    await step('a vaultls.server.python that does not exist gives one clear notification', async () => {
+        await openQuickly(config.note.replace(/\.md$/, ''));
+        await toasts.first().waitFor({ state: 'visible', timeout });
+        const text = ((await toasts.first().locator('.notification-list-item-message').textContent()) ?? '').replace(/\s+/g, ' ');
+        say(`#   notification: ${text}`);
+        for (const needed of ['vaultls.server.python', 'Python 3.10']) {
+            if (!text.includes(needed)) {
+                throw new Error(`the notification does not mention ${needed}`);
+            }
+        }
+    });
+    await step('opening more notes adds no notification, and the output channel says why', async () => {
+        await openQuickly(config.targetPath.replace(/\.md$/, ''));
+        await waitFor(async () => (await activeTabTitle()).includes(config.targetPath.split('/').pop()), 'the second note');
+        await page.waitForTimeout(2000);
+        const count = await toasts.count();
+        if (count !== 1) {
+            throw new Error(`${count} vaultls notifications`);
+        }
+        const log = outputChannelLog();
+        if (!log.includes('tried:') || !log.includes(config.settings['vaultls.server.python'])) {
+            throw new Error(`the output channel does not say what was tried:\n${log}`);
+        }
+        say(`#   ${log.split('\n').find((line) => line.includes('tried:'))?.trim()}`);
+    });
+}
+
 const results = { ok: false };
 try {
     await waitForServer();
@@ -279,8 +317,13 @@ try {
         await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout });
     });
 
+    if (ready && config.scenario === 'bad-python') {
+        await badPythonScenario();
+    }
+
     const opened =
         ready &&
+        config.scenario !== 'bad-python' &&
         (await step(`the note ${config.note} opens and the server starts`, async () => {
             await openQuickly(config.note.replace(/\.md$/, ''));
             const title = config.note.split('/').pop();

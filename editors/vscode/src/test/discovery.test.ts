@@ -205,6 +205,7 @@ describe('discoverServer', () => {
         const error = await discoveryError(host);
         assert.equal(error.setting, 'vaultls.server.python');
         assert.match(error.summary, /Python 3\.10 or newer/);
+        assert.match(error.advice, /Install Python 3\.10 or newer .*vaultls\.server\.python/);
         const details = error.details.join('\n');
         assert.match(details, /no vaultls executable on PATH/);
         assert.match(details, /\/py39 .*3\.9\.1/);
