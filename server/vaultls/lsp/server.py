@@ -25,6 +25,7 @@ from vaultls.lsp.positions import PositionCodec
 from vaultls.vault import names, schema
 from vaultls.vault.check import Problem, check_note
 from vaultls.vault.index import Vault
+from vaultls.vault.load import VaultLoader
 from vaultls.vault.parse import parse
 from vaultls.vault.scan import is_hidden, load_note, read_note, walk
 from vaultls.vault.settings import Settings, build_settings
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 # keystrokes then costs one check instead of one per key, while a single edit still shows its
 # problems well within the 60 ms users perceive as immediate.
 DIAGNOSTICS_DELAY = 0.02
-SCAN_BATCH = 256
 
 
 class VaultProtocol(LanguageServerProtocol):
@@ -222,26 +222,37 @@ class VaultLanguageServer(LanguageServer):
         self.refresh_all()
 
     async def _scan(self, vault: Vault, token: str | None) -> None:
-        found = await asyncio.to_thread(walk, vault.root, vault.settings.exclude)
+        """Index every note of `vault`: cached ones decoded, the rest parsed in worker
+        processes (see `VaultLoader`), in batches with the loop free in between. The cache is
+        written afterwards, in the background: it must not delay `ready`."""
+        loader = VaultLoader(vault.root, vault.settings)
+        await asyncio.to_thread(loader.discover)
+        found = loader.found
         for rel, why in found.skipped:
             log.info("skipped %s: %s", rel, why)
         for rel in found.attachments:
             vault.add_attachment(rel)
-        total = max(len(found.notes), 1)
-        for start in range(0, len(found.notes), SCAN_BATCH):
-            batch = found.notes[start : start + SCAN_BATCH]
-            loaded = await asyncio.to_thread(_load_batch, vault.root, batch)
-            for rel, result in loaded:
-                if result is None or self.uri_of(vault, rel) in self.documents:
-                    continue  # unreadable, or open: the buffer (already indexed) wins
-                vault.upsert(rel, *result)
+        total = max(loader.total, 1)
+        done = 0
+        async for batch in loader.abatches():
+            # Notes open in the editor are already indexed from their buffers, which win.
+            open_paths = {ref.path for uri in self.documents if (ref := self.locate(uri)) and ref.vault is vault}
+            for rel, parsed, valid in batch:
+                if parsed is not None and rel not in open_paths:
+                    vault.upsert(rel, parsed, valid)
+            done += len(batch)
             if token is not None:
-                done = min(start + SCAN_BATCH, total)
                 self.work_done_progress.report(
                     token,
-                    types.WorkDoneProgressReport(message=f"{done}/{total} notes", percentage=done * 100 // total),
+                    types.WorkDoneProgressReport(message=f"{done}/{total} notes", percentage=min(done, total) * 100 // total),
                 )
-        log.info("indexed %d notes and %d other files in %s", len(vault.notes), len(vault.attachments), vault.root)
+        for rel in loader.unreadable:
+            log.info("skipped %s: unreadable", rel)
+        log.info(
+            "indexed %d notes (%d from the cache) and %d other files in %s",
+            len(vault.notes), len(loader.hits), len(vault.attachments), vault.root,
+        )
+        self.spawn(asyncio.to_thread(loader.save))
 
     def rescan(self, vault: Vault) -> None:
         """Start over for one vault (its excludes changed): rare, and the only full rebuild."""
@@ -420,10 +431,6 @@ class VaultLanguageServer(LanguageServer):
             pending.cancel()
         if self.published.pop(key, None):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-
-
-def _load_batch(root: Path, batch: list[str]) -> list[tuple[str, Any]]:
-    return [(rel, load_note(root.joinpath(*rel.split("/")))) for rel in batch]
 
 
 def create_server() -> VaultLanguageServer:

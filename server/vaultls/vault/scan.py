@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaultls.vault import names
+from vaultls.vault.cache import Row, encode
 from vaultls.vault.globs import GlobSet
 from vaultls.vault.model import ParsedNote
 from vaultls.vault.parse import parse
@@ -81,12 +82,36 @@ def walk(root: Path, exclude: GlobSet) -> ScanResult:
 
 def read_note(path: Path) -> tuple[str, bool] | None:
     """The text of a note file and whether it was valid UTF-8; None when it cannot be read."""
+    read = _read_bytes(path)
+    if read is None:
+        return None
+    return _text(path, read[0])
+
+
+def read_note_stat(path: Path | str) -> tuple[str, bool, int, int] | None:
+    """`read_note`, and the size and modification time (ns) the file had when it was opened:
+    taken from the open handle before reading, so that a write racing the read makes the
+    cache entry stale rather than wrong."""
+    read = _read_bytes(path)
+    if read is None:
+        return None
+    data, size, mtime_ns = read
+    text, valid = _text(path, data)
+    return text, valid, size, mtime_ns
+
+
+def _read_bytes(path: Path | str) -> tuple[bytes, int, int] | None:
     try:
         with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
             data = handle.read(MAX_NOTE_BYTES + 1)
     except OSError as exc:
         log.warning("cannot read %s: %s", path, exc.strerror or exc)
         return None
+    return data, st.st_size, st.st_mtime_ns
+
+
+def _text(path: Path | str, data: bytes) -> tuple[str, bool]:
     if len(data) > MAX_NOTE_BYTES:
         log.warning("%s is larger than %d bytes; only its beginning is indexed", path, MAX_NOTE_BYTES)
         data = data[:MAX_NOTE_BYTES]
@@ -101,3 +126,26 @@ def load_note(path: Path) -> tuple[ParsedNote, bool] | None:
         return None
     text, valid = read
     return parse(text), valid
+
+
+# One loaded note: (vault path, the parsed note (None when only the row was asked for), valid
+# UTF-8, the cache row to store (None when the file could not be read)).
+Loaded = tuple[str, "ParsedNote | None", bool, "Row | None"]
+
+
+def parse_files(root: str, rels: list[str], objects: bool = True) -> list[Loaded]:
+    """Read and parse these notes of the vault at `root`, each with its cache row.
+
+    Runs in worker processes during a cold scan, which then pass `objects=False`: sending
+    `ParsedNote` objects back would cost more to pickle than to parse, while the row's compact
+    encoding is cheap to send and is what the cache stores anyway."""
+    out: list[Loaded] = []
+    for rel in rels:
+        read = read_note_stat(os.path.join(root, *rel.split("/")))
+        if read is None:
+            out.append((rel, None, True, None))
+            continue
+        text, valid, size, mtime_ns = read
+        parsed = parse(text)
+        out.append((rel, parsed if objects else None, valid, Row(rel, size, mtime_ns, valid, encode(parsed))))
+    return out

@@ -1,0 +1,404 @@
+"""A persistent cache of parsed notes, so that a second start does not parse the vault again.
+
+One SQLite file per vault in the user's cache folder (`$XDG_CACHE_HOME/vaultls/`, else
+`~/.cache/vaultls/`; never inside the vault, which users sync and commit). Each row is one
+note: its vault path, the size and modification time (ns) of the file it was parsed from,
+whether that file was valid UTF-8, and its `ParsedNote` in a compact encoding.
+
+Nothing in it is trusted blindly:
+
+- A row is used only when the file still has exactly that size and modification time. A file
+  written less than `RACY_SECONDS` before it was read is not cached at all: a second write in
+  the same clock tick with the same size would otherwise go unnoticed (git's "racy clean").
+- The whole file is versioned by a fingerprint of the vaultls version, the source of the
+  parser and model (so a development change to the parser invalidates it too), the Python
+  and marshal versions and the settings that affect parsing. A different fingerprint empties it.
+- Each row carries a CRC of its data; a row that fails it, or fails to decode, is a miss.
+- A file SQLite cannot read (corrupt, truncated, not a database) is deleted and made again.
+- Two servers on one vault (two editors) share the file through SQLite's locking; a write that
+  cannot get the lock quickly is skipped, since the cache is only ever an optimisation.
+
+The encoding is `marshal` of plain tuples, lists, strings and numbers: several times faster
+to load than pickle, and it cannot run code. Frontmatter values YAML makes that marshal
+cannot hold (dates, times) fall back to pickle through an unpickler that only knows the
+`datetime` types. Decoding builds the model objects with the parser's own fast constructors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import marshal
+import os
+import pickle
+import sqlite3
+import sys
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from vaultls import __version__
+from vaultls.vault import model, parse, text
+from vaultls.vault.model import Frontmatter, ParsedNote, Range
+from vaultls.vault.parse import _block, _heading, _link, _pos, _span, _tag
+
+log = logging.getLogger(__name__)
+
+# Bump when the encoding below changes shape.
+FORMAT = 1
+# Files modified this recently when they were read are not cached (see the module docstring).
+RACY_SECONDS = 2.0
+# Settings fields that change what `parse` returns. None do today: `parse` takes no settings.
+# Listed here so that one that does is added to the fingerprint, not forgotten.
+PARSE_SETTINGS: tuple[str, ...] = ()
+DISABLE_ENV = "VAULTLS_NO_CACHE"
+
+
+def cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/vaultls`, else the platform's user cache folder."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "vaultls"
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "vaultls" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "vaultls"
+    return Path.home() / ".cache" / "vaultls"
+
+
+def _source_digest() -> str:
+    digest = hashlib.sha256()
+    for module in (parse, model, text, sys.modules[__name__]):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:  # no source next to the bytecode: the version must do
+            digest.update(module.__name__.encode())
+    return digest.hexdigest()
+
+
+_SOURCE_DIGEST = _source_digest()
+
+
+def settings_key(settings: Any) -> str:
+    """The part of the settings that affects parsing, as text for the fingerprint."""
+    return repr([(name, getattr(settings, name, None)) for name in PARSE_SETTINGS])
+
+
+def fingerprint(parser_settings: str = "") -> str:
+    """What a cache file must have been written by to be used."""
+    parts = [
+        f"format={FORMAT}",
+        f"vaultls={__version__}",
+        f"python={sys.version_info[0]}.{sys.version_info[1]}",
+        f"marshal={marshal.version}",
+        f"source={_SOURCE_DIGEST}",
+        f"settings={parser_settings}",
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def _r(rng: Range) -> tuple[int, int, int, int]:
+    return (rng.start.line, rng.start.character, rng.end.line, rng.end.character)
+
+
+_DATA_MARSHAL, _DATA_PICKLE = 0, 1
+_SAFE_GLOBALS = {
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("datetime", "time"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+}
+
+
+class _DataUnpickler(pickle.Unpickler):
+    """Frontmatter values only: the `datetime` types and builtins, nothing that runs code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _SAFE_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the vaultls cache")
+
+
+def _encode_data(data: dict[str, Any]) -> tuple[int, Any]:
+    if not data:
+        return (_DATA_MARSHAL, {})
+    try:
+        marshal.dumps(data)
+        return (_DATA_MARSHAL, data)
+    except ValueError:  # a date, or something else marshal has no code for
+        return (_DATA_PICKLE, pickle.dumps(data, protocol=4))
+
+
+def _decode_data(kind: int, value: Any) -> dict[str, Any]:
+    if kind == _DATA_MARSHAL:
+        return value
+    return _DataUnpickler(io.BytesIO(value)).load()
+
+
+def encode(parsed: ParsedNote) -> bytes:
+    """`parsed` as bytes that `decode` turns back into an equal `ParsedNote`."""
+    fm = parsed.frontmatter
+    fm_t = None
+    if fm is not None:
+        fm_t = (
+            fm.start_line,
+            fm.end_line,
+            _encode_data(fm.data),
+            tuple((k, *_r(v)) for k, v in fm.key_ranges.items()),
+            tuple((k, *_r(v)) for k, v in fm.value_ranges.items()),
+            fm.error,
+            _r(fm.error_range) if fm.error_range is not None else None,
+            tuple((k, *_r(v)) for k, v in fm.duplicate_keys),
+        )
+    links = []
+    for link in parsed.links:
+        r, t = link.range, link.target_range
+        links.append(
+            (
+                link.kind, link.target, link.subpath, link.block, link.display, link.embed,
+                r.start.line, r.start.character, r.end.line, r.end.character,
+                t.start.line, t.start.character, t.end.line, t.end.character,
+                link.in_frontmatter,
+            )
+        )
+    return marshal.dumps(
+        (
+            FORMAT,
+            fm_t,
+            [(h.level, h.text, h.line, *_r(h.range)) for h in parsed.headings],
+            [(b.id, b.line, *_r(b.range), b.start_line) for b in parsed.blocks],
+            links,
+            [(t.name, *_r(t.range), t.in_frontmatter) for t in parsed.tags],
+            parsed.aliases,
+            parsed.line_count,
+            parsed.code_spans,
+            parsed.callout_spans,
+            [(code, message, *_r(rng)) for code, message, rng in parsed.warnings],
+        )
+    )
+
+
+def _range4(a: int, b: int, c: int, d: int) -> Range:
+    return _span(_pos(a, b), _pos(c, d))
+
+
+def decode(blob: bytes) -> ParsedNote:
+    """The `ParsedNote` `encode` made; raises (ValueError, TypeError, ...) on anything else."""
+    (fmt, fm_t, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans,
+     warnings) = marshal.loads(blob)
+    if fmt != FORMAT:
+        raise ValueError(f"cache entry format {fmt}, expected {FORMAT}")
+    frontmatter = None
+    if fm_t is not None:
+        start_line, end_line, (kind, data), keys, values, error, error_range, duplicates = fm_t
+        frontmatter = Frontmatter(
+            start_line=start_line,
+            end_line=end_line,
+            data=_decode_data(kind, data),
+            key_ranges={k: _range4(a, b, c, d) for k, a, b, c, d in keys},
+            value_ranges={k: _range4(a, b, c, d) for k, a, b, c, d in values},
+            error=error,
+            error_range=_range4(*error_range) if error_range is not None else None,
+            duplicate_keys=[(k, _range4(a, b, c, d)) for k, a, b, c, d in duplicates],
+        )
+    pos = _pos
+    span = _span
+    made_links = [
+        _link(kind, target, subpath, block, display, embed,
+              span(pos(a, b), pos(c, d)), span(pos(e, f), pos(g, h)), in_fm)
+        for kind, target, subpath, block, display, embed, a, b, c, d, e, f, g, h, in_fm in links
+    ]
+    return ParsedNote(
+        frontmatter=frontmatter,
+        headings=[_heading(level, txt, line, _range4(a, b, c, d)) for level, txt, line, a, b, c, d in headings],
+        blocks=[_block(ident, line, _range4(a, b, c, d), start) for ident, line, a, b, c, d, start in blocks],
+        links=made_links,
+        tags=[_tag(name, _range4(a, b, c, d), in_fm) for name, a, b, c, d, in_fm in tags],
+        aliases=aliases,
+        line_count=line_count,
+        code_spans=code_spans,
+        callout_spans=callout_spans,
+        warnings=[(code, message, _range4(a, b, c, d)) for code, message, a, b, c, d in warnings],
+    )
+
+
+# --------------------------------------------------------------------------- the file
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One cached note, still encoded: decoding is left to whoever uses it."""
+
+    size: int
+    mtime_ns: int
+    valid_utf8: bool
+    blob: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A note to store: the file's size and mtime *before* it was read, and its encoding."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    valid_utf8: bool
+    blob: bytes
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notes (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    valid INTEGER NOT NULL,
+    crc INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+"""
+
+
+class IndexCache:
+    """The cache file of one vault. Every method swallows its own failures (logged): a cache
+    that cannot be read is empty, one that cannot be written stays as it was.
+
+    Methods open their own connection, so they may be called from any thread."""
+
+    def __init__(self, root: Path, parser_settings: str = "", directory: Path | None = None) -> None:
+        self.root = root
+        self.fingerprint = fingerprint(parser_settings)
+        folder = directory or cache_dir()
+        name = hashlib.sha256(os.path.realpath(root).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+        self.path = folder / f"{name}.sqlite3"
+        self.enabled = not os.environ.get(DISABLE_ENV) and not _inside(self.path, root)
+
+    @classmethod
+    def for_settings(cls, root: Path, settings: Any) -> "IndexCache":
+        return cls(root, settings_key(settings))
+
+    # ------------------------------------------------------------------ connection
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        conn = sqlite3.connect(self.path, timeout=1.0, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is detected, not fatal
+            conn.executescript(_SCHEMA)
+            stored = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if stored is None or stored[0] != self.fingerprint:
+                with conn:
+                    conn.execute("BEGIN IMMEDIATE")
+                    # Checked again under the write lock: another process may have just done this.
+                    stored = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+                    if stored is None or stored[0] != self.fingerprint:
+                        conn.execute("DELETE FROM notes")
+                        conn.execute(
+                            "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", (self.fingerprint,)
+                        )
+                        conn.execute(
+                            "INSERT OR REPLACE INTO meta (key, value) VALUES ('root', ?)", (str(self.root),)
+                        )
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _with_connection(self, action: str, work: Any, default: Any) -> Any:
+        if not self.enabled:
+            return default
+        for attempt in (1, 2):
+            try:
+                conn = self._connect()
+                try:
+                    return work(conn)
+                finally:
+                    conn.close()
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    log.info("index cache %s is busy; %s skipped", self.path, action)
+                    return default
+                if attempt == 2 or not self._discard(exc):
+                    return default
+            except sqlite3.DatabaseError as exc:  # not a database, malformed, ...
+                if attempt == 2 or not self._discard(exc):
+                    return default
+            except OSError as exc:
+                log.info("index cache %s unavailable (%s); %s skipped", self.path, exc, action)
+                return default
+        return default
+
+    def _discard(self, why: Exception) -> bool:
+        """Delete a cache file SQLite cannot use, so that it is made again."""
+        log.warning("index cache %s is unusable (%s); rebuilding it", self.path, why)
+        try:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("cannot delete %s: %s", self.path, exc)
+            return False
+        return True
+
+    # ------------------------------------------------------------------ API
+
+    def load(self) -> dict[str, Entry]:
+        """Every cached note, by vault path (entries whose CRC fails are left out)."""
+
+        def work(conn: sqlite3.Connection) -> dict[str, Entry]:
+            out: dict[str, Entry] = {}
+            for path, size, mtime_ns, valid, crc, data in conn.execute(
+                "SELECT path, size, mtime_ns, valid, crc, CAST(data AS BLOB) FROM notes"
+            ):
+                try:
+                    if zlib.crc32(data) != crc:
+                        raise ValueError("checksum")
+                    out[str(path)] = Entry(int(size), int(mtime_ns), bool(valid), data)
+                except (TypeError, ValueError):  # damaged or foreign row: a miss, not a failure
+                    log.info("index cache: the entry of %s is damaged; parsing the note again", path)
+            return out
+
+        return self._with_connection("reading", work, {})
+
+    def store(self, rows: Iterable[Row], keep: set[str] | None = None) -> int:
+        """Write these notes; with `keep`, also forget every note not in it (deleted files).
+        Returns the number of rows written."""
+        now = time.time_ns()
+        racy = int(RACY_SECONDS * 1e9)
+        fresh = [
+            (row.path, row.size, row.mtime_ns, int(row.valid_utf8), zlib.crc32(row.blob), row.blob)
+            for row in rows
+            if now - row.mtime_ns > racy
+        ]
+
+        def work(conn: sqlite3.Connection) -> int:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                if keep is not None:
+                    stored = [p for (p,) in conn.execute("SELECT path FROM notes")]
+                    gone = [(p,) for p in stored if p not in keep]
+                    conn.executemany("DELETE FROM notes WHERE path = ?", gone)
+                conn.executemany(
+                    "INSERT OR REPLACE INTO notes (path, size, mtime_ns, valid, crc, data) VALUES (?, ?, ?, ?, ?, ?)",
+                    fresh,
+                )
+            return len(fresh)
+
+        return self._with_connection("writing", work, 0)
+
+    def clear(self) -> None:
+        self._discard(RuntimeError("cleared on request"))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
