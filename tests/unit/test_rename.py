@@ -298,3 +298,10 @@ def test_add_alias_refuses_an_existing_alias():
     files = {"A.md": "---\naliases: [One]\n---\n"}
     with pytest.raises(RenameError):
         add_alias(build(files), "A.md", "one", lines_of(files))
+
+
+def test_title_stays_when_another_heading_already_has_the_new_name():
+    files = {"Alpha.md": "# Alpha\n## Omega\n", "Home.md": "[[Alpha]]"}
+    new, _ = rename(files, "Alpha.md", "Omega")
+    assert new["Omega.md"] == "# Alpha\n## Omega\n"
+    assert new["Home.md"] == "[[Omega]]"

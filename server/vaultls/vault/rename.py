@@ -177,7 +177,10 @@ def rename_note(vault: Vault, path: str, new_name: str, lines_of: LinesOf) -> Re
     title = title_heading(vault.notes[path])
     new_title = names.strip_note_suffix(names.last_component(new_path))
     if title is not None and names.strip_heading(new_title) != names.strip_heading(title.text):
-        plan.merge(rename_heading(vault, path, title, new_title, lines_of))
+        try:
+            plan.merge(rename_heading(vault, path, title, new_title, lines_of))
+        except RenameError:
+            pass  # another heading already says the new name: the title stays as it is
     return plan
 
 
