@@ -305,3 +305,14 @@ def test_title_stays_when_another_heading_already_has_the_new_name():
     new, _ = rename(files, "Alpha.md", "Omega")
     assert new["Omega.md"] == "# Alpha\n## Omega\n"
     assert new["Home.md"] == "[[Omega]]"
+
+
+def test_links_through_an_alias_stay_as_written_when_aliases_resolve():
+    from vaultls.vault.settings import Settings
+
+    files = {"Bonapartism.md": "---\naliases: [Bonapartist]\n---\n", "Home.md": "[[Bonapartist]] [[Bonapartism]]"}
+    vault = Vault(Path("/vault"), Settings(resolve_aliases=True))
+    for path, text in files.items():
+        vault.upsert(path, parse(text))
+    plan = rename_note(vault, "Bonapartism.md", "Caesarism", lines_of(files))
+    assert applied(files, plan)["Home.md"] == "[[Bonapartist]] [[Caesarism]]"
