@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import pytest
@@ -316,3 +317,58 @@ def test_links_through_an_alias_stay_as_written_when_aliases_resolve():
         vault.upsert(path, parse(text))
     plan = rename_note(vault, "Bonapartism.md", "Caesarism", lines_of(files))
     assert applied(files, plan)["Home.md"] == "[[Bonapartist]] [[Caesarism]]"
+
+
+# ----------------------------------------------------------------------------- the guarantee, on random vaults
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FOLDERS = ["", "A", "A/B", "C"]
+_NAMES = ["Alpha", "Beta", "Gamma Ray", "alpha"]
+
+
+@st.composite
+def vaults_and_moves(draw):
+    paths = draw(st.lists(
+        st.tuples(st.sampled_from(_FOLDERS), st.sampled_from(_NAMES)).map(lambda t: f"{t[0]}/{t[1]}.md".lstrip("/")),
+        min_size=2, max_size=6, unique_by=lambda p: p.casefold(),
+    ))
+    files: dict[str, str] = {}
+    for path in paths:
+        links = []
+        for _ in range(draw(st.integers(0, 5))):
+            target = draw(st.sampled_from(paths))
+            bare = target[:-3]
+            name = bare.rsplit("/", 1)[-1]
+            folder = path.rpartition("/")[0]
+            form = draw(st.sampled_from(["bare", "path", "md-root", "md-rel", "heading", "embed"]))
+            if form == "bare":
+                links.append(f"[[{name}]]")
+            elif form == "path":
+                links.append(f"[[{bare}|shown]]")
+            elif form == "md-root":
+                links.append(f"[x]({target.replace(' ', '%20')})")
+            elif form == "md-rel":
+                links.append(f"[x](<{posixpath.relpath(target, folder or '.')}>)")
+            elif form == "heading":
+                links.append(f"[[{name}#Section]]")
+            else:
+                links.append(f"![[{bare}]]")
+        files[path] = "# Title\n## Section\n" + " ".join(links) + "\n"
+    old = draw(st.sampled_from(paths))
+    new = f"{draw(st.sampled_from(_FOLDERS + ['D/E']))}/{draw(st.sampled_from(_NAMES + ['Delta']))}.md".lstrip("/")
+    return files, old, new
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(vaults_and_moves())
+def test_no_link_that_resolved_breaks_when_a_note_moves(case):
+    files, old, new = case
+    vault = build(files)
+    try:
+        plan = move_files(vault, {old: new}, lines_of(files))
+    except RenameError as exc:
+        assert "already exists" in str(exc)
+        return
+    assert_links_kept(files, plan)
