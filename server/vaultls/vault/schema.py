@@ -466,10 +466,27 @@ def watches(root: Path, file: Path, settings: "Settings") -> bool:
     return any(path == file for _, path in store.configured(settings))
 
 
-def active(vault: "Vault") -> bool:
-    """Whether schema work is configured at all: cheap, for hot paths."""
-    settings = vault.settings
-    return bool(settings.frontmatter_schema or settings.frontmatter_rules or settings.obsidian_types)
+_AVAILABLE: bool | None = None
+NO_JSONSCHEMA = (
+    "frontmatter schemas are configured, but the Python package `jsonschema` is not installed "
+    "where this vaultls runs (`pip install jsonschema`); schemas are not checked"
+)
+
+
+def jsonschema_available() -> bool:
+    """Whether `jsonschema` can be imported. A server bundled without it (the VS Code
+    extension's, which must run on any Python) still checks `.obsidian/types.json`; it says
+    once that schemas are off instead of putting an error on every note."""
+    global _AVAILABLE
+    if _AVAILABLE is None:
+        try:
+            import jsonschema  # noqa: F401
+            import referencing  # noqa: F401
+        except ImportError:
+            _AVAILABLE = False
+        else:
+            _AVAILABLE = True
+    return _AVAILABLE
 
 
 # --------------------------------------------------------------------------- applying
@@ -483,6 +500,8 @@ def applicable(vault: "Vault", note: "Note") -> tuple[list[tuple[Applied, Compil
     named = fm.data.get(SCHEMA_KEY) if fm is not None else None
     if not settings.frontmatter_schema and not settings.frontmatter_rules and named is None:
         return [], None
+    if not jsonschema_available():
+        return [], None  # said once by `configuration_problems`
     store = store_for(vault.root)
     store.refresh()
     out: list[tuple[Applied, Compiled | Broken]] = []
@@ -574,7 +593,10 @@ def configuration_problems(root: Path, settings: "Settings") -> list[ConfigProbl
     store = store_for(root)
     store.refresh(force=True)
     problems: list[ConfigProblem] = []
-    for applied, file in store.configured(settings):
+    if not jsonschema_available():
+        if settings.frontmatter_schema or settings.frontmatter_rules:
+            problems.append(ConfigProblem(NO_JSONSCHEMA))
+    for applied, file in (store.configured(settings) if jsonschema_available() else []):
         compiled = store.schema(file, applied.path)
         if isinstance(compiled, Broken):
             problems.append(ConfigProblem(broken_message(applied, compiled)))

@@ -92,7 +92,7 @@ def _schema_rules(value: Any) -> tuple[tuple[GlobSet, str], ...]:
         except ValueError as exc:
             raise ValueError(f"rule {number}: `glob` {exc}") from None
         schema = _schema_path(rule["schema"]) if isinstance(rule["schema"], str) else None
-        if not globs.patterns or schema is None:
+        if not any(p.strip() for p in globs.patterns) or schema is None:
             raise ValueError(f"rule {number} needs a non-empty `glob` and a `schema` path")
         rules.append((globs, schema))
     return tuple(rules)

@@ -28,7 +28,7 @@ from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import schema
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
-from vaultls.vault.property_types import to_json
+from vaultls.vault.property_types import is_date, is_datetime, to_json
 
 MAX_ITEMS = 100
 _KEY_LINE = re.compile(r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#:'"\-][^:]*?|-[^\s:][^:]*?))[ \t]*:(?=[ \t]|$)""")
@@ -305,13 +305,15 @@ def _yaml_text(value: Any, quote: str) -> str:
     if isinstance(value, (int, float)):
         return json.dumps(value)
     text = str(value)
+    if not quote and (is_date(text) or is_datetime(text)) and " " not in text:
+        return text  # unquoted, as Obsidian writes dates; vaultls reads YAML dates as ISO text
     if quote == "'":
         return "'" + text.replace("'", "''") + "'"
     if quote == '"':
         return json.dumps(text, ensure_ascii=False)
     try:
         plain = yaml.safe_load(text) == text and "\n" not in text and text == text.strip() and "#" not in text
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, TypeError):  # `2024-13-45` fails as a YAML date
         plain = False
     if plain and not text.startswith(("[", "{", "&", "*", "!", "|", ">", "%", "@", "`", '"', "'")):
         return text
