@@ -196,3 +196,25 @@ async def test_a_pull_client_is_asked_to_pull_again_when_another_note_changes(pu
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri(pull_client, "Home.md")))
     )
     assert list(result.items) == []
+
+
+async def test_workspace_diagnostics_follow_a_note_created_on_disk(client: LanguageClient):
+    root: Path = client.vault  # type: ignore[attr-defined]
+    first = await workspace_pull(client)
+    assert "Home.md" in {rel_of(client, r.uri) for r in first.items}
+    (root / "Missing Page.md").write_text("# Missing Page\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(root / "Missing Page.md").as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    previous = [types.PreviousResultId(uri=r.uri, value=r.result_id) for r in first.items]
+    for _ in range(100):
+        second = await workspace_pull(client, previous)
+        home = [r for r in second.items if rel_of(client, r.uri) == "Home.md"]
+        if home and isinstance(home[0], types.WorkspaceFullDocumentDiagnosticReport):
+            break
+        await asyncio.sleep(0.05)
+    assert list(home[0].items) == []  # both of Home's dangling links now resolve
+    fresh = await workspace_pull(client)
+    assert sorted(map(key, as_check_json(client, fresh.items))) == sorted(map(key, check_json(root)))

@@ -83,6 +83,7 @@ class VaultLanguageServer(LanguageServer):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reported: set[str] = set()
         self._pull_asked = False  # a workspace/diagnostic/refresh is on its way
+        self.diagnostics_generation = 0  # bumped whenever a client is asked to pull again
 
     # ------------------------------------------------------------------ capabilities
 
@@ -393,6 +394,7 @@ class VaultLanguageServer(LanguageServer):
 
     def ask_to_pull_diagnostics(self) -> None:
         """Send `workspace/diagnostic/refresh`, once for a burst of changes."""
+        self.diagnostics_generation += 1
         if self._pull_asked:
             return
         self._pull_asked = True
