@@ -60,7 +60,9 @@ async def completion(ls: VaultLanguageServer, params: types.CompletionParams) ->
         return None
     ctx = link_context(cursor.line_text, cursor.pos.character)
     if ctx is None and frontmatter.inside(cursor):
-        return frontmatter.complete(ls, cursor)  # property names and values
+        found = frontmatter.complete(ls, cursor)  # property names and values; None: `tags:`
+        if found is not None:
+            return found
     if ctx is None:
         return tag_completion(ls, cursor)  # `#tag` in text, `tags:` in frontmatter (features/tags.py)
     if "|" in ctx.typed:

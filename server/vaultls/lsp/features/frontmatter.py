@@ -5,7 +5,7 @@ Completion offers, on a property-name position, the properties the applying sche
 value position, the schema's enum values, `true`/`false` for booleans and checkboxes, today's
 date for dates, tag names under `tags:`, and the values other notes give the same property.
 Quoted `"[[` links are left to link completion (completion.py), which handles them as in the
-body. Hover on a property name shows what the schemas say about it.
+body, and values of `tags:` to tag completion (tags.py) unless a schema lists allowed tags. Hover on a property name shows what the schemas say about it.
 
 The frontmatter is read from the current line text, not only from the parsed YAML, because
 while the user types it is often invalid (`genre: [fic`).
@@ -234,8 +234,10 @@ def _find_info(infos: dict[str, schema.PropertyInfo], key: str) -> schema.Proper
 
 
 def _value_items(ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: dict[str, schema.PropertyInfo],
-                 spot: ValueSpot) -> types.CompletionList:
+                 spot: ValueSpot) -> types.CompletionList | None:
     info = _find_info(infos, spot.key)
+    if spot.key.casefold() in TAG_PROPERTIES and not (info is not None and (info.enum or info.item_enum)):
+        return None  # `tags:` values are tag completion's (features/tags.py), called next
     candidates: list[tuple[Any, str | None, str]] = []  # (value, detail, sort group)
     if info is not None:
         allowed = info.item_enum if spot.item and info.item_enum else info.enum
@@ -246,6 +248,7 @@ def _value_items(ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: d
         if (info.format == "date" or info.obsidian_type in ("date", "datetime")) and not spot.item:
             candidates.append((dt.date.today().isoformat(), "today", "1"))
     incomplete = False
+    # Other properties typed `tags` in .obsidian/types.json, or `tags` restricted by a schema.
     is_tags = spot.key.casefold() in TAG_PROPERTIES or (info is not None and info.obsidian_type == "tags")
     if is_tags:
         tags = Counter(t.name for note in vault.notes.values() for t in note.parsed.tags)
