@@ -127,6 +127,23 @@ def test_vsix_contents(vsix: Path) -> None:
         assert f"extension/bundled/libs/{rel}" in names, f"{rel} is missing from the bundle"
 
 
+def test_package_json_contributes_every_server_setting() -> None:
+    """editors/vscode/package.json has a `vaultls.*` setting for each setting the server reads,
+    and none the server does not know (except the extension's own server.* and trace.*)."""
+    from vaultls.vault import settings as server_settings
+
+    def snake(name: str) -> str:
+        return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+    properties = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))["contributes"]["configuration"]["properties"]
+    contributed = {snake(key.removeprefix("vaultls.")) for key in properties}
+    contributed = {key for key in contributed if key.split(".")[0] not in ("server", "trace")}
+    known = set(server_settings._FIELDS)  # dotted snake_case names the server reads
+    assert contributed == known, (
+        f"missing in package.json: {sorted(known - contributed)}; unknown to the server: {sorted(contributed - known)}"
+    )
+
+
 def _requirement_names(lines: list[str]) -> set[str]:
     names = set()
     for line in lines:

@@ -10,7 +10,15 @@ const properties = packageJson.contributes.configuration.properties as { [key: s
 
 describe('package.json settings', () => {
     it('contributes every server setting, and the server ones are all but server.* and trace.*', () => {
-        assert.deepEqual(serverSettingKeys(packageJson), ['diagnostics.danglingLinks', 'exclude', 'links.resolveAliases']);
+        assert.deepEqual(serverSettingKeys(packageJson), [
+            'diagnostics.danglingLinks',
+            'exclude',
+            'frontmatter.obsidianTypes',
+            'frontmatter.rules',
+            'frontmatter.schema',
+            'frontmatter.severity',
+            'links.resolveAliases',
+        ]);
         for (const key of ['vaultls.server.path', 'vaultls.server.python', 'vaultls.trace.server']) {
             assert.ok(key in properties, key);
         }
@@ -21,6 +29,18 @@ describe('package.json settings', () => {
         assert.deepEqual(properties['vaultls.diagnostics.danglingLinks'].enum, ['error', 'warning', 'information', 'hint', 'off']);
         assert.equal(properties['vaultls.links.resolveAliases'].default, false);
         assert.deepEqual(properties['vaultls.exclude'].default, []);
+        assert.equal(properties['vaultls.frontmatter.schema'].default, '');
+        assert.deepEqual(properties['vaultls.frontmatter.rules'].default, []);
+        assert.equal(properties['vaultls.frontmatter.severity'].default, 'warning');
+        assert.equal(properties['vaultls.frontmatter.obsidianTypes'].default, true);
+    });
+
+    it('sends the frontmatter rules as the server reads them', () => {
+        const rules = [{ glob: 'Books/**', schema: 'schemas/book.schema.json' }];
+        const settings = toServerSettings(serverSettingKeys(packageJson), (key) =>
+            key === 'frontmatter.rules' ? { defaultValue: [], workspaceValue: rules } : key === 'frontmatter.severity' ? { globalValue: 'error' } : undefined,
+        );
+        assert.deepEqual(settings, { frontmatter: { rules, severity: 'error' } });
     });
 
     it('accepts configuration given as an array of blocks', () => {
