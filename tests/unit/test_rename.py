@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from vaultls.vault import names
 from vaultls.vault.index import Vault
 from vaultls.vault.parse import parse
 from vaultls.vault.rename import (
@@ -371,4 +372,45 @@ def test_no_link_that_resolved_breaks_when_a_note_moves(case):
     except RenameError as exc:
         assert "already exists" in str(exc)
         return
+    assert_links_kept(files, plan)
+
+
+_HEADINGS = ["Intro", "Life and Work", "Notes: more", "intro", "Q&A", "Ünïcode"]
+
+
+@st.composite
+def notes_with_heading_links(draw):
+    texts = draw(st.lists(st.sampled_from(_HEADINGS), min_size=1, max_size=5))
+    levels = draw(st.lists(st.integers(1, 3), min_size=len(texts), max_size=len(texts)))
+    target = "".join(f"{'#' * lvl} {text}\ntext\n" for lvl, text in zip(levels, texts))
+    links = []
+    for _ in range(draw(st.integers(1, 6))):
+        first, second = draw(st.sampled_from(texts)), draw(st.sampled_from(texts))
+        form = draw(st.sampled_from(["wiki", "chain", "md", "slug", "self"]))
+        if form == "wiki":
+            links.append(f"[[Target#{first}|x]]")
+        elif form == "chain":
+            links.append(f"[[Target#{first}#{second}]]")
+        elif form == "md":
+            links.append(f"[x](Target.md#{first.replace(' ', '%20')})")
+        elif form == "slug":
+            links.append(f"[x](Target.md#{names.slug(first)})")
+        else:
+            target += f"[[#{first}]]\n"
+    files = {"Target.md": target, "Home.md": " ".join(links) + "\n"}
+    index = draw(st.integers(0, len(texts) - 1))
+    new_text = draw(st.sampled_from(_HEADINGS + ["Fresh Start", "Über uns"]))
+    return files, index, new_text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notes_with_heading_links())
+def test_no_link_that_resolved_breaks_when_a_heading_is_renamed(case):
+    files, index, new_text = case
+    vault = build(files)
+    heading = vault.notes["Target.md"].parsed.headings[index]
+    try:
+        plan = rename_heading(vault, "Target.md", heading, new_text, lines_of(files))
+    except RenameError:
+        return  # the note already has a heading by that name (links could not tell them apart)
     assert_links_kept(files, plan)
