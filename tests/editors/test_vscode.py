@@ -80,7 +80,8 @@ def _newest_source_mtime() -> float:
 @pytest.fixture(scope="module")
 def vsix(npm: str) -> Path:
     """The built .vsix, rebuilt when it is older than the server or extension sources."""
-    if not VSIX.exists() or VSIX.stat().st_mtime < _newest_source_mtime():
+    bundle = EXTENSION / "bundled" / "libs" / "vaultls"
+    if not VSIX.exists() or not bundle.is_dir() or VSIX.stat().st_mtime < _newest_source_mtime():
         result = _run([npm, "run", "package"], EXTENSION, timeout=300)
         if result.returncode != 0:
             pytest.fail(f"`npm run package` failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
