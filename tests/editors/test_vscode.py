@@ -48,6 +48,7 @@ TARGET_NOTE = "Permanent Revolution"  # an existing note with one name only ...
 TARGET_PATH = "Concepts/Permanent Revolution.md"
 TARGET_TEXT = "backward countries"  # ... and words from its text (the hover preview shows them)
 CHECK_VAULT_CODE = "frontmatter-yaml"  # a problem only in a note the test never opens
+SECOND_NOTE = "Second vault note"  # the one note of a second workspace folder (multi-root)
 
 
 def _missing(what: str) -> None:
@@ -289,12 +290,22 @@ def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         env[name] = str(tmp_path / "xdg" / name.lower())
 
+    # A second workspace folder, a vault of its own: its link to a note of the first vault dangles.
+    second = tmp_path / "second"
+    (second / ".obsidian").mkdir(parents=True)
+    (second / f"{SECOND_NOTE}.md").write_text(f"# {SECOND_NOTE}\n\nSee [[{TARGET_NOTE}]].\n", encoding="utf-8")
+    workspace_file = tmp_path / "vaults.code-workspace"
+    workspace_file.write_text(json.dumps({"folders": [{"path": str(vault)}, {"path": str(second)}]}), encoding="utf-8")
+
     config = {
         "scenario": scenario,
+        "workspaceFile": str(workspace_file),
+        "secondVault": {"name": second.name, "note": f"{SECOND_NOTE}.md", "danglingTarget": TARGET_NOTE},
         "settings": settings,
         "codeServer": str(CODE_SERVER),
         "vsix": str(vsix),
         "vault": str(vault),
+        "vaultName": vault.name,
         "work": str(tmp_path / "work"),
         "artifacts": str(ARTIFACTS),
         "chromium": CHROMIUM,
@@ -323,8 +334,8 @@ def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str
 
 
 def test_vscode_end_to_end(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path) -> None:
-    """Problems panel, [[ completion, hover, F12, Check Vault and a settings change, with the
-    bundled server and the first python3 on PATH."""
+    """Problems panel, [[ completion, hover, F12, Check Vault, a second workspace folder and a
+    settings change, with the bundled server and the first python3 on PATH."""
     output = _end_to_end(e2e_tools, vsix, tmp_path, "features", {})
     assert "ok - F12 on the link opens the target note" in output
 

@@ -4,7 +4,9 @@
 //
 // CONFIG: {codeServer, vsix, vault, work, artifacts, chromium, env, note, danglingTarget,
 //          targetNote, targetPath, targetText, checkVaultCode, noteNames, timeoutMs,
-//          scenario ("features" or "bad-python"), settings (extra user settings)}
+//          scenario ("features" or "bad-python"), settings (extra user settings), vaultName,
+//          workspaceFile (open it instead of the vault folder), secondVault {name, note,
+//          danglingTarget} (the other folder of that workspace)}
 // `env` is the whole environment code-server (and so the extension host and the server) runs
 // with; the caller takes vaultls off its PATH so that the bundled server is used.
 //
@@ -312,7 +314,8 @@ try {
     page.setDefaultTimeout(timeout);
 
     const ready = await step('the workbench opens the vault', async () => {
-        await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(config.vault)}`);
+        const target = config.workspaceFile ? `workspace=${encodeURIComponent(config.workspaceFile)}` : `folder=${encodeURIComponent(config.vault)}`;
+        await page.goto(`http://127.0.0.1:${port}/?${target}`);
         await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
         await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout });
     });
@@ -328,13 +331,13 @@ try {
             await openQuickly(config.note.replace(/\.md$/, ''));
             const title = config.note.split('/').pop();
             await waitFor(async () => (await activeTabTitle()).includes(title), `the tab ${title}`);
-            await waitFor(async () => outputChannelLog().includes('is running'), 'the server to run (output channel: "is running")');
+            await waitFor(async () => outputChannelLog().includes(`server for ${config.vaultName} is running`), `the server for ${config.vaultName} to run`);
         }));
 
     if (opened) {
         await step('the server is the bundled one, run by a Python 3.10+ from PATH', async () => {
             const log = outputChannelLog();
-            const match = log.match(/server for [^:]+: bundled server with Python (3\.(\d+)\.\d+) \(([^,]+), from PATH\)/);
+            const match = log.match(new RegExp(`server for ${config.vaultName}: bundled server with Python (3\\.(\\d+)\\.\\d+) \\(([^,]+), from PATH\\)`));
             if (!match || Number(match[2]) < 10) {
                 throw new Error(`no "bundled server with Python 3.10+ ... from PATH" in the output channel:\n${log}`);
             }
@@ -342,11 +345,15 @@ try {
         });
 
         await step(`the Problems panel lists the dangling link to ${config.danglingTarget}`, async () => {
-            await showProblems();
-            const panel = page.locator('.markers-panel');
-            const row = panel.locator('.monaco-list-row', { hasText: config.danglingTarget }).first();
+            // The panel lists every note's problems; filter so that the row is on screen.
+            await setProblemsFilter(config.danglingTarget);
+            const row = page.locator('.markers-panel .monaco-list-row', { hasText: config.danglingTarget }).first();
             await row.waitFor({ timeout });
             const text = (await row.textContent()) ?? '';
+            const file = page.locator('.markers-panel .monaco-list-row', { hasText: config.note.split('/').pop() });
+            if ((await file.count()) === 0) {
+                throw new Error(`the problem is not listed under ${config.note}`);
+            }
             const isWarning = (await row.locator('.codicon-warning, .codicon-warning-foreground, [class*="warning"]').count()) > 0;
             if (!text.includes('dangling-link') || !text.includes('vaultls')) {
                 throw new Error(`the row is "${text}", without vaultls(dangling-link)`);
@@ -355,6 +362,7 @@ try {
                 throw new Error(`the row "${text}" has no warning icon`);
             }
             say(`#   ${text.trim()}`);
+            await setProblemsFilter('');
         });
 
         await step('typing [[ lists note names, and accepting one inserts the link', async () => {
@@ -412,6 +420,22 @@ try {
                 throw new Error(`the problem is listed ${rows} times`);
             }
         });
+
+        if (config.secondVault) {
+            await step('a second workspace folder is a vault of its own, with its own server', async () => {
+                const name = config.secondVault.name;
+                await waitFor(async () => outputChannelLog().includes(`server for ${name} is running`), `a server for the folder ${name}`);
+                await openQuickly(config.secondVault.note.replace(/\.md$/, ''));
+                await waitFor(async () => (await activeTabTitle()).includes(config.secondVault.note), `the tab ${config.secondVault.note}`);
+                // Its link to a note of the first vault dangles: each folder is a vault.
+                const row = await problemRow(config.secondVault.danglingTarget);
+                if (!row.includes('dangling-link')) {
+                    throw new Error(`the row is "${row}", without dangling-link`);
+                }
+                say(`#   ${row.trim()}`);
+                await setProblemsFilter('');
+            });
+        }
 
         await step('a changed setting applies without a restart', async () => {
             const before = outputChannelLog().split('is running').length;
