@@ -57,7 +57,7 @@ def load(root: Path, cache_dir: Path, parser_settings: str = "") -> tuple[VaultL
 
 
 def hits(run: VaultLoader) -> set[str]:
-    return {rel for rel, _ in run.hits}
+    return set(run.hits)
 
 
 # --------------------------------------------------------------------------- encoding
@@ -241,10 +241,13 @@ def test_worker_processes_give_the_same_notes(tmp_path: Path, monkeypatch: pytes
         return original(self, loaded)
 
     monkeypatch.setattr(VaultLoader, "_from_rows", counting)
-    pooled = VaultLoader(root, Settings(), use_cache=False, workers=2)
+    age(root)
+    pooled = VaultLoader(root, Settings(), cache=IndexCache(root, "", tmp_path / "cache"), workers=2)
     pooled.discover()
     from_pool = {rel: parsed for batch in pooled.batches() for rel, parsed, _ in batch}
+    pooled.save()
     assert sorted(from_workers) == sorted(files)
+    assert set(IndexCache(root, "", tmp_path / "cache").load()) == set(files)  # stored by the workers
     local = VaultLoader(root, Settings(), use_cache=False, workers=0)
     local.discover()
     in_process = {rel: parsed for batch in local.batches() for rel, parsed, _ in batch}

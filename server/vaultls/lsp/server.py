@@ -25,7 +25,7 @@ from vaultls.lsp.positions import PositionCodec
 from vaultls.vault import names, schema
 from vaultls.vault.check import Problem, check_note
 from vaultls.vault.index import Vault
-from vaultls.vault.load import VaultLoader
+from vaultls.vault.load import VaultLoader, bulk_allocation
 from vaultls.vault.parse import parse
 from vaultls.vault.scan import is_hidden, load_note, read_note, walk
 from vaultls.vault.settings import Settings, build_settings
@@ -235,18 +235,21 @@ class VaultLanguageServer(LanguageServer):
             vault.add_attachment(rel)
         total = max(loader.total, 1)
         done = 0
-        async for batch in loader.abatches():
-            # Notes open in the editor are already indexed from their buffers, which win.
-            open_paths = {ref.path for uri in self.documents if (ref := self.locate(uri)) and ref.vault is vault}
-            for rel, parsed, valid in batch:
-                if parsed is not None and rel not in open_paths:
-                    vault.upsert(rel, parsed, valid)
-            done += len(batch)
-            if token is not None:
-                self.work_done_progress.report(
-                    token,
-                    types.WorkDoneProgressReport(message=f"{done}/{total} notes", percentage=min(done, total) * 100 // total),
-                )
+        with bulk_allocation():  # no cyclic GC while the index is built; frozen afterwards
+            async for batch in loader.abatches():
+                # Notes open in the editor are already indexed from their buffers, which win.
+                open_paths = {r.path for uri in self.documents if (r := self.locate(uri)) and r.vault is vault}
+                for rel, parsed, valid in batch:
+                    if parsed is not None and rel not in open_paths:
+                        vault.upsert(rel, parsed, valid)
+                done += len(batch)
+                if token is not None:
+                    self.work_done_progress.report(
+                        token,
+                        types.WorkDoneProgressReport(
+                            message=f"{done}/{total} notes", percentage=min(done, total) * 100 // total
+                        ),
+                    )
         for rel in loader.unreadable:
             log.info("skipped %s: unreadable", rel)
         log.info(

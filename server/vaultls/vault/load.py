@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -74,7 +76,8 @@ class VaultLoader:
         self.cache = (cache or IndexCache.for_settings(root, settings)) if use_cache else None
         self.workers = default_workers() if workers is None else workers
         self.found = ScanResult()
-        self.hits: list[tuple[str, Entry]] = []
+        self.hits: list[str] = []
+        self._entries: dict[str, Entry] = {}  # of the hits, each dropped once decoded
         self.misses: list[str] = []
         self.rows: list[Row] = []
         self.unreadable: list[str] = []
@@ -105,7 +108,8 @@ class VaultLoader:
             if entry is None:
                 self.misses.append(rel)
             else:
-                self.hits.append((rel, entry))
+                self.hits.append(rel)
+                self._entries[rel] = entry
         if self.cache is not None:
             log.info(
                 "index cache %s: %d of %d notes unchanged", self.cache.path, len(self.hits), len(self.found.notes)
@@ -113,10 +117,11 @@ class VaultLoader:
 
     # ------------------------------------------------------------------ 3, 4
 
-    def _decode_hits(self, hits: list[tuple[str, Entry]]) -> tuple[list[Note], list[str]]:
+    def _decode_hits(self, hits: list[str]) -> tuple[list[Note], list[str]]:
         out: list[Note] = []
         bad: list[str] = []
-        for rel, entry in hits:
+        for rel in hits:
+            entry = self._entries.pop(rel)  # the bytes are not needed again: free them now
             try:
                 out.append((rel, decode(entry.blob), entry.valid_utf8))
             except Exception:  # noqa: BLE001 - a damaged entry is a miss, whatever the damage
@@ -125,13 +130,13 @@ class VaultLoader:
         return out, bad
 
     def _from_rows(self, loaded: list[tuple]) -> list[Note]:
-        """Results of `parse_files(..., objects=False)` from a worker: decode each row."""
+        """Results of `_work` from a worker, which has already stored them in the cache:
+        decode each row."""
         out: list[Note] = []
         for rel, _, valid, row in loaded:
             if row is None:
                 self.unreadable.append(rel)
                 continue
-            self.rows.append(row)
             out.append((rel, decode(row.blob), valid))
         return out
 
@@ -167,7 +172,7 @@ class VaultLoader:
         pool = self._pool()
         futures = []
         if pool is not None:
-            futures = [pool.submit(parse_files, str(self.root), chunk, False) for chunk in self._chunks(self.misses)]
+            futures = [pool.submit(_work, str(self.root), chunk, self.cache) for chunk in self._chunks(self.misses)]
         try:
             redo: list[str] = []
             for chunk in self._chunks(self.hits):
@@ -197,7 +202,7 @@ class VaultLoader:
         futures: list[asyncio.Future] = []
         chunks = list(self._chunks(self.misses))
         if pool is not None:
-            futures = [loop.run_in_executor(pool, parse_files, str(self.root), chunk, False) for chunk in chunks]
+            futures = [loop.run_in_executor(pool, _work, str(self.root), chunk, self.cache) for chunk in chunks]
         try:
             redo: list[str] = []
             for chunk in self._chunks(self.hits):
@@ -244,6 +249,38 @@ class VaultLoader:
         return thread
 
 
+def _work(root: str, rels: list[str], cache: IndexCache | None) -> list[tuple]:
+    """One batch in a worker process: parse (returning the compact encodings, see
+    `parse_files`) and store the rows in the cache from here, so that the process building
+    the index neither holds them until the end nor spends its time writing them."""
+    loaded = parse_files(root, rels, objects=False)
+    if cache is not None:
+        cache.store(row for _, _, _, row in loaded if row is not None)
+    return loaded
+
+
+@contextlib.contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """No cyclic garbage collection while a vault's worth of objects is made, then every
+    object alive frozen out of it (`gc.freeze`).
+
+    Loading builds millions of small objects that all stay alive; each few hundred of them
+    triggered a collection that walked the young ones, and the occasional full collection
+    walked them all, which more than doubled the time of a load. Afterwards, a full
+    collection over a 10,000-note index took about a second: frozen, the index is never
+    walked again, so no later request pays for it at random. The model holds no reference
+    cycles, so nothing frozen is leaked (acyclic garbage is freed by reference counting as
+    always). Nested uses are fine: only the outermost one re-enables the collector."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
+
+
 def _main_is_safe() -> bool:
     """Whether "spawn" workers may start. Each one re-runs the program's main script unless
     it is a package's `__main__` (`python -m vaultls`) or guarded by `if __name__ ==
@@ -273,10 +310,11 @@ def load_vault(root: Path, settings: Settings, use_cache: bool = True) -> tuple[
     skipped = list(loader.found.skipped)
     for rel in loader.found.attachments:
         vault.add_attachment(rel)
-    for batch in loader.batches():
-        for rel, parsed, valid in batch:
-            if parsed is not None:
-                vault.upsert(rel, parsed, valid)
+    with bulk_allocation():
+        for batch in loader.batches():
+            for rel, parsed, valid in batch:
+                if parsed is not None:
+                    vault.upsert(rel, parsed, valid)
     skipped += [(rel, "unreadable") for rel in loader.unreadable]
     loader.save_in_background()
     return vault, skipped

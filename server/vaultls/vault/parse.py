@@ -21,6 +21,7 @@ inside a list are list content, never code.
 from __future__ import annotations
 
 import re
+import sys
 from urllib.parse import unquote
 
 import yaml
@@ -82,6 +83,7 @@ _ITEM_FIRST = frozenset("-+*0123456789")
 # ----------------------------------------------------------------------------- fast objects
 
 _new = object.__new__
+_intern = sys.intern
 _set_line = Position.__dict__["line"].__set__
 _set_character = Position.__dict__["character"].__set__
 _set_start = Range.__dict__["start"].__set__
@@ -141,7 +143,7 @@ def _link(
     made = _new(Link)
     s = _LINK_SETTERS
     s[0](made, kind)
-    s[1](made, target)
+    s[1](made, _intern(target))  # a vault links each name many times: one string per name
     s[2](made, subpath)
     s[3](made, block)
     s[4](made, display)
@@ -175,7 +177,7 @@ def _block(ident: str, line: int, rng: Range, start_line: int) -> Block:
 def _tag(name: str, rng: Range, in_frontmatter: bool = False) -> Tag:
     made = _new(Tag)
     s = _TAG_SETTERS
-    s[0](made, name)
+    s[0](made, _intern(name))
     s[1](made, rng)
     s[2](made, in_frontmatter)
     return made

@@ -8,6 +8,7 @@ or cannot be read while we scan are skipped, never fatal.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from dataclasses import dataclass, field
@@ -140,12 +141,23 @@ def parse_files(root: str, rels: list[str], objects: bool = True) -> list[Loaded
     `ParsedNote` objects back would cost more to pickle than to parse, while the row's compact
     encoding is cheap to send and is what the cache stores anyway."""
     out: list[Loaded] = []
-    for rel in rels:
-        read = read_note_stat(os.path.join(root, *rel.split("/")))
-        if read is None:
-            out.append((rel, None, True, None))
-            continue
-        text, valid, size, mtime_ns = read
-        parsed = parse(text)
-        out.append((rel, parsed if objects else None, valid, Row(rel, size, mtime_ns, valid, encode(parsed))))
+    collecting = gc.isenabled() and not objects
+    if collecting:
+        gc.disable()  # a worker's objects die by reference counting; see load.bulk_allocation
+    try:
+        for rel in rels:
+            _parse_one(root, rel, objects, out)
+    finally:
+        if collecting:
+            gc.enable()
     return out
+
+
+def _parse_one(root: str, rel: str, objects: bool, out: list[Loaded]) -> None:
+    read = read_note_stat(os.path.join(root, *rel.split("/")))
+    if read is None:
+        out.append((rel, None, True, None))
+        return
+    text, valid, size, mtime_ns = read
+    parsed = parse(text)
+    out.append((rel, parsed if objects else None, valid, Row(rel, size, mtime_ns, valid, encode(parsed))))
