@@ -45,7 +45,7 @@ _LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 # The heading text is matched as runs of blanks each followed by one other character, the runs
 # possessive: with a plain lazy `(.*?)` every extra character re-scanned the blanks after it,
 # and a heading line with a long run of spaces took minutes (the same matches, in linear time).
-_ATX = re.compile(r"(#{1,6})(?:[ \t]+((?:[ \t]*+[^ \t])*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX = re.compile(r"(#{1,6})(?:[ \t]+((?:[ \t]*[^ \t])*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"(=+|-+)[ \t]*$")
 _THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _CALLOUT = re.compile(r"\[!([^\]]+)\]")
@@ -57,7 +57,7 @@ _INLINE_SPECIAL = re.compile(r"<!--|%%|`+")
 # every column: the same matches, about six times faster on the long lines notes are made of.
 # An inner character can never start `]]`, so the run cannot pass the first `]]`: greedy and
 # possessive equal lazy here. A `!` is never the end of an earlier match (they end in `]]`).
-_WIKILINK = re.compile(r"\[\[((?:[^\[\]\n]++|\[(?!\[)|\](?!\]))+)\]\]")
+_WIKILINK = re.compile(r"\[\[((?:[^\[\]\n]|\[(?!\[)|\](?!\]))+)\]\]")
 _MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*"
     r"(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
