@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -41,6 +42,16 @@ DIAGNOSTICS_DELAY = 0.02
 
 class VaultProtocol(LanguageServerProtocol):
     """pygls's protocol without its own copy of open documents (see `documents.py`)."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            # pygls drops a request whose params do not fit the method (`"params": "a string"`)
+            # without answering it, and the client waits for that answer forever.
+            if "jsonrpc" in data and "method" in data and isinstance(data.get("id"), (int, str)):
+                self._send_response(data["id"], error=exc.to_response_error())
+            raise
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -187,14 +198,14 @@ class VaultLanguageServer(LanguageServer):
         doc = self.documents.get(self.uri_of(vault, path))
         if doc is not None:
             return doc.lines
-        read = read_note(vault.abspath(path))
+        read = read_note(vault.abspath(path)) if contained(vault, path) else None
         return split_lines(read[0]) if read else [""]
 
     def text_of(self, vault: Vault, path: str) -> str | None:
         doc = self.documents.get(self.uri_of(vault, path))
         if doc is not None:
             return doc.text
-        read = read_note(vault.abspath(path))
+        read = read_note(vault.abspath(path)) if contained(vault, path) else None
         return read[0] if read else None
 
     # ------------------------------------------------------------------ indexing
@@ -278,7 +289,7 @@ class VaultLanguageServer(LanguageServer):
     def update_note(self, ref: NoteRef, text: str | None = None, valid_utf8: bool = True) -> set[str]:
         """Re-parse one note (from `text`, else from disk) and return who is affected."""
         if text is None:
-            loaded = load_note(ref.vault.abspath(ref.path))
+            loaded = load_note(ref.vault.abspath(ref.path)) if contained(ref.vault, ref.path) else None
             if loaded is None:
                 return ref.vault.remove(ref.path)
             parsed, valid_utf8 = loaded
@@ -317,6 +328,8 @@ class VaultLanguageServer(LanguageServer):
                 affected |= vault.remove(p)
             for p in gone_files:
                 affected |= vault.remove_attachment(p)
+        elif not contained(vault, rel):  # now a link to outside (or to a folder): never followed
+            affected |= vault.remove(rel) | vault.remove_attachment(rel)
         elif path.is_dir():
             if kind == types.FileChangeType.Created:  # a folder moved in: its files come with it
                 found = walk(path, vault.settings.exclude)
@@ -436,6 +449,19 @@ class VaultLanguageServer(LanguageServer):
             pending.cancel()
         if self.published.pop(key, None):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def contained(vault: Vault, path: str) -> bool:
+    """Whether vaultls may read a vault path: it is no symbolic link to a folder, and where it
+    really is lies inside the vault. `walk` decides so for the first scan; this is the same
+    rule for what comes later (a closed buffer read again, a watched-file event, a note replaced
+    by a link since), so a link planted in a cloned vault never makes vaultls read `~/.ssh`."""
+    file = vault.abspath(path)
+    real_root = os.path.realpath(vault.root)
+    real = os.path.realpath(file)
+    if os.path.commonpath([real_root, real]) != real_root:
+        return False
+    return not (os.path.islink(file) and os.path.isdir(real))
 
 
 def create_server() -> VaultLanguageServer:

@@ -21,6 +21,7 @@ inside a list are list content, never code.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 import sys
 from urllib.parse import unquote
 
@@ -65,7 +66,7 @@ _MD_LINK = re.compile(
 )
 # Starts only where a run of scheme characters starts: trying every position inside a long word
 # made masking a line quadratic (seconds for one 40 KB word with a `#` and a `://` on the line).
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S+")
+_URL = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://\S+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # A tag is this, at the start of the text or after white space (checked by hand: a pattern that
 # starts with `#` lets the engine jump from `#` to `#`). The name cannot hold a `#`, so a match
@@ -76,6 +77,8 @@ _TAG = re.compile(r"#([^\s!-,.:-@\[-^`{-~]+)")
 # instead of searching every column.
 _BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$")
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
+_QUOTE_CHAR = re.compile(r"[\"']")
+_TICKS = re.compile(r"`+")
 _TAG_SPLIT = re.compile(r"[,\s]+")
 _CLOSING_TICKS: dict[str, re.Pattern[str]] = {}
 _ITEM_FIRST = frozenset("-+*0123456789")
@@ -241,6 +244,12 @@ def _parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
             fm.error = "frontmatter must be a mapping of properties (`key: value` lines)"
             fm.error_range = _range(0, 0, 3)
             return fm
+        unusable = _unusable(node)
+        if unusable is not None:
+            fm.error = f"invalid YAML in frontmatter: {unusable}"
+            fm.error_range = Range.on_line(0, 0, 3)
+            return fm
+        pairs = list(node.value)  # constructing moves `<<: *merged` keys in here
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -260,8 +269,8 @@ def _parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
         return fm
     fm.data = {str(k): v for k, v in data.items()}
     seen: set[str] = set()
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
+    for key_node, value_node in pairs:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
             continue
         name = str(key_node.value)
         key_range = _mark_range(key_node)
@@ -272,6 +281,51 @@ def _parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
         fm.key_ranges[name] = key_range
         fm.value_ranges[name] = _mark_range(value_node)
     return fm
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# Values in the frontmatter once aliases are expanded. Far above any real note, far below what
+# hangs code that walks the data (schema checks, JSON output): nine nested aliases of nine
+# items each (a "billion laughs") are 387 million values but only a few lines of YAML.
+MAX_FRONTMATTER_VALUES = 100_000
+
+
+def _unusable(root: yaml.Node) -> str | None:
+    """Why the composed YAML must not become `data`: an alias that contains itself (walking it
+    never ends) or aliases that expand to too many values. Counted on the node graph, where
+    each alias is one shared node, so the count itself is cheap."""
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()  # the nodes on the path from the root to the current one
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _yaml_children(node)
+        if done:
+            entered.discard(key)
+            size = 1 + sum(sizes[id(child)] for child in children)
+            if size > MAX_FRONTMATTER_VALUES:
+                return f"aliases expand to more than {MAX_FRONTMATTER_VALUES:,} values"
+            sizes[key] = size
+            continue
+        if key in sizes:
+            continue
+        entered.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in entered:
+                return "an alias refers to a value that contains it"
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return None
+
+
+def _yaml_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return []
 
 
 def _mark_range(node: yaml.Node) -> Range:
@@ -297,7 +351,7 @@ def _frontmatter_links_and_tags(lines: list[str], fm: Frontmatter, parser: "_Bod
         line = lines[i]
         if "[[" not in line:
             continue
-        for quoted in _QUOTED.finditer(line):
+        for quoted in _quoted_spans(line):
             parser.find_wikilinks(i, line, quoted.start() + 1, quoted.end() - 1, in_frontmatter=True)
     for name in ("tags", "tag"):
         if name not in fm.value_ranges:
@@ -315,6 +369,31 @@ def _frontmatter_links_and_tags(lines: list[str], fm: Frontmatter, parser: "_Bod
                 parser.tags.append(
                     _tag(tag, _locate(lines, value_range, word) or value_range, True)
                 )
+
+
+def _quoted_spans(line: str) -> list[re.Match[str]]:
+    """`_QUOTED.finditer(line)` in linear time. A quote that does not close has been scanned to the
+    end of the line, and no later quote of its kind can close either (a later `"` was escaped in
+    that scan, which then went on exactly as a scan from it would; a later `'` does not exist),
+    so each kind is given up after its first failure instead of re-scanning the rest of the line
+    from every quote, which took minutes on a long frontmatter line of `\\"`."""
+    found: list[re.Match[str]] = []
+    dead: set[str] = set()
+    pos = 0
+    while len(dead) < 2:
+        quote = _QUOTE_CHAR.search(line, pos)
+        if quote is None:
+            break
+        start = quote.start()
+        if quote.group() not in dead:
+            m = _QUOTED.match(line, start)
+            if m is not None:
+                found.append(m)
+                pos = m.end()
+                continue
+            dead.add(quote.group())
+        pos = start + 1
+    return found
 
 
 def _locate(lines: list[str], within: Range, word: str) -> Range | None:
@@ -531,6 +610,7 @@ class _BodyParser:
         if self._comment is None and "`" not in line and "<!--" not in line and "%%" not in line:
             return line
         spans: list[tuple[int, int]] = []
+        runs: dict[int, list[int]] | None = None
         pos = 0
         n = len(line)
         while pos < n:
@@ -552,15 +632,16 @@ class _BodyParser:
                 spans.append((m.start(), m.end()))
                 pos = m.end()
                 continue
-            closing_pattern = _CLOSING_TICKS.get(token)
-            if closing_pattern is None:
-                closing_pattern = _CLOSING_TICKS[token] = re.compile(r"(?<!`)" + token + r"(?!`)")
-            closing = closing_pattern.search(line, m.end())
-            if closing is None:
+            if runs is None:
+                runs = _backtick_runs(line)
+            starts = runs.get(len(token), ())
+            at = bisect_left(starts, m.end())
+            if at == len(starts):
                 pos = m.end()  # an unmatched backtick run is literal text
                 continue
-            spans.append((m.start(), closing.end()))
-            pos = closing.end()
+            closing_end = starts[at] + len(token)
+            spans.append((m.start(), closing_end))
+            pos = closing_end
         return _blank(line, spans) if spans else line
 
     def _scan_inline(self, i: int, raw: str) -> None:
@@ -609,6 +690,16 @@ class _BodyParser:
                 self.links.append(link)
             spans.append(m.span())
         return _blank(text, spans) if spans and mask else text
+
+
+def _backtick_runs(line: str) -> dict[int, list[int]]:
+    """Where each maximal run of backticks starts, by its length. The run that closes a code span
+    is the next one of the same length: one lookup here, where searching the rest of the line
+    for it from every opening run made a line of many different runs quadratic."""
+    runs: dict[int, list[int]] = {}
+    for m in _TICKS.finditer(line):
+        runs.setdefault(m.end() - m.start(), []).append(m.start())
+    return runs
 
 
 def _indent_width(content: str) -> int:
