@@ -372,3 +372,22 @@ async def test_server_asks_for_will_rename_of_notes_attachments_and_folders(bare
     assert ("**/*.md", types.FileOperationPatternKind.File) in globs
     assert ("**/*", types.FileOperationPatternKind.Folder) in globs
     assert result.capabilities.rename_provider.prepare_provider is True
+
+
+async def test_rename_of_a_note_is_refused_when_the_client_cannot_rename_files(bare_client: LanguageClient, vault: Path):
+    caps = client_capabilities("visual-studio-code")
+    caps.workspace.workspace_edit.resource_operations = []
+    await bare_client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps,
+            root_uri=vault.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="nav")],
+        )
+    )
+    bare_client.vault = vault  # type: ignore[attr-defined]
+    bare_client.profile = "visual-studio-code"  # type: ignore[attr-defined]
+    with pytest.raises(Exception, match="cannot rename files"):
+        await prepare(bare_client, "Home.md", at(bare_client, "Home.md", "[[Alpha]]", 3))
+    # A heading rename needs no file operation and still works.
+    result = await prepare(bare_client, "Notes/Alpha.md", at(bare_client, "Notes/Alpha.md", "## Details", 4))
+    assert result.placeholder == "Details"
