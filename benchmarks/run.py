@@ -337,6 +337,25 @@ def _cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def sched_ns(pid: int) -> tuple[int, int]:
+    """(time on a CPU, time waiting for one) of all the server's threads, in ns, from
+    /proc/<pid>/task/*/schedstat. On-CPU time tells what a request costs the server whatever
+    else the machine runs; the wait tells how much of a latency was the machine being busy."""
+    run = wait = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/schedstat") as handle:
+                    fields = handle.read().split()
+                run += int(fields[0])
+                wait += int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    except OSError:
+        pass
+    return run, wait
+
+
 class RssSampler:
     """Peak resident memory of the server and any worker processes it starts, sampled every
     20 ms (the server's own VmHWM, read at the end, catches what sampling misses)."""
@@ -364,17 +383,28 @@ class RssSampler:
 # --------------------------------------------------------------------------- one server session
 
 
-def percentiles(samples: list[float]) -> dict[str, float | int | None]:
+def _p(ordered: list[float], q: float) -> float:
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]  # nearest rank
+
+
+def percentiles(samples: list[float], cpu: list[float] | None = None, wait: list[float] | None = None) -> dict[str, Any]:
+    """p50/p95/max in ms of the latencies, and of the server's on-CPU and run-queue-wait time
+    during each, when given."""
     if not samples:
         return {"p50": None, "p95": None, "max": None, "n": 0}
     ordered = sorted(samples)
-    p95_index = max(0, math.ceil(0.95 * len(ordered)) - 1)  # nearest rank
-    return {
+    out: dict[str, Any] = {
         "p50": statistics.median(ordered) * 1000,
-        "p95": ordered[p95_index] * 1000,
+        "p95": _p(ordered, 0.95) * 1000,
         "max": ordered[-1] * 1000,
         "n": len(ordered),
     }
+    for name, values in (("cpu", cpu), ("wait", wait)):
+        if values:
+            values = sorted(values)
+            out[f"{name}_p50"] = statistics.median(values) * 1000
+            out[f"{name}_p95"] = _p(values, 0.95) * 1000
+    return out
 
 
 @dataclass
@@ -395,8 +425,10 @@ async def start_session(root: Path, cache_home: Path, log: Path, first_note: str
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as stderr:
         launched = time.perf_counter()
+        profile = os.environ.get("VAULTLS_BENCH_PROFILE")  # a folder: run the server under cProfile
+        prefix = ["-m", "cProfile", "-o", os.path.join(profile, log.stem + ".prof")] if profile else []
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "vaultls", "serve",
+            sys.executable, *prefix, "-m", "vaultls", "serve",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=stderr,
             cwd=str(root), env=env, limit=2**24,
         )
@@ -485,9 +517,13 @@ async def measure_completion(session: Session, doc: Doc, prefixes: list[str]) ->
     client.notify("textDocument/didChange", doc.edit(line, col, col, "\n"))
     await client.flush()
     samples: list[float] = []
+    cpu: list[float] = []
+    wait: list[float] = []
     empty = 0
+    pid = session.proc.pid
     for prefix in prefixes:
         line = len(doc.lines) - 1
+        before = sched_ns(pid)
         client.notify("textDocument/didChange", doc.edit(line, 0, len(doc.lines[line]), "[[" + prefix))
         text = doc.lines[line]
         elapsed, result = await client.request(
@@ -498,28 +534,38 @@ async def measure_completion(session: Session, doc: Doc, prefixes: list[str]) ->
                 "context": {"triggerKind": 1},
             },
         )
+        after = sched_ns(pid)
         samples.append(elapsed)
+        cpu.append((after[0] - before[0]) / 1e9)
+        wait.append((after[1] - before[1]) / 1e9)
         items = (result or {}).get("items", []) if isinstance(result, dict) else (result or [])
         empty += not items
         await asyncio.sleep(0.05)  # a fast typist's pause: the debounced diagnostics run here
     client.notify("textDocument/didChange", doc.edit(len(doc.lines) - 1, 0, len(doc.lines[-1]), ""))
     await client.flush()
-    return {**percentiles(samples), "empty_results": empty}
+    return {**percentiles(samples, cpu, wait), "empty_results": empty}
 
 
 async def measure_navigation(session: Session, method: str, positions: list[tuple[Doc, int, int]]) -> dict[str, Any]:
     client = session.client
     samples: list[float] = []
+    cpu: list[float] = []
+    wait: list[float] = []
     answered = 0
+    pid = session.proc.pid
     for doc, line, col in positions:
+        before = sched_ns(pid)
         elapsed, result = await client.request(
             method,
             {"textDocument": {"uri": doc.uri}, "position": {"line": line, "character": utf16(doc.lines[line][:col])}},
         )
+        after = sched_ns(pid)
         samples.append(elapsed)
+        cpu.append((after[0] - before[0]) / 1e9)
+        wait.append((after[1] - before[1]) / 1e9)
         answered += bool(result)
         await asyncio.sleep(0.005)
-    return {**percentiles(samples), "non_empty": answered}
+    return {**percentiles(samples, cpu, wait), "non_empty": answered}
 
 
 async def measure_edit_to_diagnostics(session: Session, doc: Doc, rounds: int) -> dict[str, Any]:
@@ -530,6 +576,9 @@ async def measure_edit_to_diagnostics(session: Session, doc: Doc, rounds: int) -
     client.notify("textDocument/didChange", doc.edit(line, col, col, "\n"))
     await client.flush()
     samples: list[float] = []
+    cpu: list[float] = []
+    wait: list[float] = []
+    pid = session.proc.pid
     for k in range(rounds):
         line = len(doc.lines) - 1
         name = f"Benchmark missing note {k}"
@@ -537,12 +586,16 @@ async def measure_edit_to_diagnostics(session: Session, doc: Doc, rounds: int) -
         future = client.wait_for(
             is_diagnostics(doc.uri, lambda p, name=name: any(name in d["message"] for d in p["diagnostics"]))
         )
+        before = sched_ns(pid)
         sent = client.notify("textDocument/didChange", params)
         await client.flush()
         event = await asyncio.wait_for(future, 30)
+        after = sched_ns(pid)
         samples.append(event.time - sent)
+        cpu.append((after[0] - before[0]) / 1e9)
+        wait.append((after[1] - before[1]) / 1e9)
         await asyncio.sleep(0.03)
-    return percentiles(samples)
+    return percentiles(samples, cpu, wait)
 
 
 async def measure_burst(session: Session, doc: Doc, prefix: str, keystrokes: int = 200) -> dict[str, Any]:
@@ -556,6 +609,7 @@ async def measure_burst(session: Session, doc: Doc, prefix: str, keystrokes: int
     client.notify("textDocument/didChange", doc.edit(line, col, col, "\n"))
     await client.flush()
     await asyncio.sleep(0.3)  # let that settle: the burst starts from a quiet server
+    before = sched_ns(session.proc.pid)
     start = time.perf_counter()
     line = len(doc.lines) - 1
     for ch in typed:
@@ -573,6 +627,7 @@ async def measure_burst(session: Session, doc: Doc, prefix: str, keystrokes: int
     await client.flush()
     written = time.perf_counter()
     arrived, result = await asyncio.wait_for(future, 60)
+    after = sched_ns(session.proc.pid)
     final_diag = client.wait_for(
         is_diagnostics(doc.uri, lambda p: any("Burst dangling target" in d["message"] for d in p["diagnostics"])),
         since=start,
@@ -591,6 +646,8 @@ async def measure_burst(session: Session, doc: Doc, prefix: str, keystrokes: int
         "completion_after_burst_ms": (arrived - written) * 1000,
         "completion_from_burst_start_ms": (arrived - start) * 1000,
         "completion_items": len(items),
+        "server_cpu_ms": (after[0] - before[0]) / 1e6,
+        "server_wait_ms": (after[1] - before[1]) / 1e6,
         "publishes_during_burst": len(published),
         "final_version": final_version,
         "final_version_diagnostics": len(reported),
@@ -762,7 +819,19 @@ def _get(*keys: str) -> Callable[[dict[str, Any]], Any]:
     return read
 
 
+def _pair(section: str, first: str, second: str | tuple[str, str]) -> Callable[[dict[str, Any]], Any]:
+    """Two figures shown as one cell, `a / b`."""
+    other = second if isinstance(second, tuple) else (section, second)
+
+    def read(r: dict[str, Any]) -> Any:
+        a, b = _get(section, first)(r), _get(*other)(r)
+        return None if a is None or b is None else (a, b)
+
+    return read
+
+
 FIGURES = [
+    Figure("machine load average before (1 min; 2 = both cores busy)", "—", _get("load_average_before"), "load", None, None),
     Figure("read every file (the floor)", "—", _get("read_floor", "seconds"), "s", None, None),
     Figure("cold start → diagnostics of opened note", "≤ 1.5 s @10k", _get("cold", "ready_diagnostics_s"), "s", 1.5),
     Figure("cold start → end of indexing progress", "≤ 1.5 s @10k", _get("cold", "ready_progress_end_s"), "s", 1.5),
@@ -777,13 +846,17 @@ FIGURES = [
     Figure("vaultls check, whole vault, warm", "—", _get("check_warm", "seconds"), "s", None, None),
     Figure("completion after [[ p50", "—", _get("completion", "p50"), "ms", None, None),
     Figure("completion after [[ p95", "≤ 15 ms", _get("completion", "p95"), "ms", 15.0),
+    Figure("  server CPU per keystroke+request p50 / p95", "—", _pair("completion", "cpu_p50", "cpu_p95"), "ms", None, None),
     Figure("definition p50", "—", _get("definition", "p50"), "ms", None, None),
     Figure("definition p95", "≤ 10 ms", _get("definition", "p95"), "ms", 10.0),
     Figure("hover p50", "—", _get("hover", "p50"), "ms", None, None),
     Figure("hover p95", "≤ 10 ms", _get("hover", "p95"), "ms", 10.0),
+    Figure("  server CPU per definition / hover, p95", "—", _pair("definition", "cpu_p95", ("hover", "cpu_p95")), "ms", None, None),
     Figure("didChange → publishDiagnostics p50", "—", _get("edit_to_diagnostics", "p50"), "ms", None, None),
     Figure("didChange → publishDiagnostics p95", "≤ 60 ms", _get("edit_to_diagnostics", "p95"), "ms", 60.0),
+    Figure("  server CPU per edit p50 / p95 (debounce excluded)", "—", _pair("edit_to_diagnostics", "cpu_p50", "cpu_p95"), "ms", None, None),
     Figure("burst of 200 didChange → completion", "≤ 100 ms", _get("burst", "completion_after_burst_ms"), "ms", 100.0),
+    Figure("  server CPU for the burst and the completion", "—", _get("burst", "server_cpu_ms"), "ms", None, None),
     Figure("burst: diagnostics only for the final version", "yes", _get("burst", "only_final_version"), "", None),
     Figure("peak RSS (server, and workers if any)", "≤ 250 MB @10k", _get("memory", "peak_rss_mb"), "MB", 250.0),
 ]
@@ -792,6 +865,8 @@ FIGURES = [
 def _fmt(value: Any, unit: str) -> str:
     if value is None:
         return "n/a"
+    if isinstance(value, tuple):
+        return " / ".join(_fmt(v, unit).replace(" ms", "") for v in value) + (" ms" if unit == "ms" else "")
     if isinstance(value, bool):
         return "yes" if value else "NO"
     if unit == "s":
@@ -800,6 +875,8 @@ def _fmt(value: Any, unit: str) -> str:
         return f"{value:.1f} ms"
     if unit == "MB":
         return f"{value:.0f} MB"
+    if unit == "load":
+        return f"{value:.1f}"
     return str(value)
 
 
