@@ -182,7 +182,10 @@ def _pythons() -> dict[str, str]:
         candidates = sorted(pyenv_root.glob(f"versions/{minor}.*/bin/python{minor}"), reverse=True)
         candidates += [Path(p) for p in [shutil.which(f"python{minor}")] if p]
         for exe in candidates:
-            if exe.is_file() and os.access(exe, os.X_OK):
+            # A pyenv shim for a version that is not selected exists but does not run.
+            if exe.is_file() and os.access(exe, os.X_OK) and subprocess.run(
+                [str(exe), "-S", "-c", "pass"], capture_output=True, timeout=30
+            ).returncode == 0:
                 found[minor] = str(exe)
                 break
     return found
