@@ -190,3 +190,16 @@ async def test_nothing_is_written_into_the_vault(client: LanguageClient):
     await asyncio.sleep(0.3)
     assert _tree(root.parent) == before
     assert not any(p.name.startswith(".vaultls") or p.suffix in (".sqlite3", ".db") for p in root.rglob("*"))
+
+
+async def test_document_links_never_point_outside(client: LanguageClient):
+    note = await open_note(client, "Home.md")
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=note))
+    )
+    root = client.vault.resolve()  # type: ignore[attr-defined]
+    targets = [link.target for link in links or [] if link.target]
+    assert targets, "the link to Real.md is there"
+    for target in targets:
+        path = Path(target.removeprefix("file://")).resolve()
+        assert path.is_relative_to(root), target
