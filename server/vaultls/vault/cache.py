@@ -42,7 +42,7 @@ from typing import Any, Iterable
 
 from vaultls import __version__
 from vaultls.vault import model, parse, text
-from vaultls.vault.model import Frontmatter, ParsedNote, Range
+from vaultls.vault.model import Frontmatter, Link, ParsedNote, Range
 from vaultls.vault.parse import _block, _heading, _link, _pos, _span, _tag
 
 log = logging.getLogger(__name__)
@@ -208,13 +208,7 @@ def decode(blob: bytes) -> ParsedNote:
             error_range=_range4(*error_range) if error_range is not None else None,
             duplicate_keys=[(k, _range4(a, b, c, d)) for k, a, b, c, d in duplicates],
         )
-    pos = _pos
-    span = _span
-    made_links = [
-        _link(kind, target, subpath, block, display, embed,
-              span(pos(a, b), pos(c, d)), span(pos(e, f), pos(g, h)), in_fm)
-        for kind, target, subpath, block, display, embed, a, b, c, d, e, f, g, h, in_fm in links
-    ]
+    made_links = _decode_links(links)
     return ParsedNote(
         frontmatter=frontmatter,
         headings=[_heading(level, txt, line, _range4(a, b, c, d)) for level, txt, line, a, b, c, d in headings],
@@ -227,6 +221,49 @@ def decode(blob: bytes) -> ParsedNote:
         callout_spans=callout_spans,
         warnings=[(code, message, _range4(a, b, c, d)) for code, message, a, b, c, d in warnings],
     )
+
+
+_COLUMN_LIMIT = 1 << 20  # columns from here on are not shared (see parse._pos)
+
+
+def _decode_links(rows: list[tuple]) -> list[Link]:
+    """`parse._link(...)` for every encoded link, written out in one loop: links are most of a
+    note's objects, and a warm start decodes a vault's worth of them, so the calls of the
+    small constructors (a Python frame each) are inlined here. Same objects, same sharing."""
+    new = object.__new__
+    shared = parse._POSITIONS.get
+    make_pos = _pos
+    set_start, set_end = parse._set_start, parse._set_end
+    s_kind, s_target, s_subpath, s_block, s_display, s_embed, s_range, s_target_range, s_fm = parse._LINK_SETTERS
+    intern = sys.intern
+    limit = _COLUMN_LIMIT
+    out: list[Link] = []
+    append = out.append
+    for kind, target, subpath, block, display, embed, a, b, c, d, e, f, g, h, in_fm in rows:
+        whole = new(Range)
+        part = new(Range)
+        if b < limit and d < limit and f < limit and h < limit:
+            set_start(whole, shared((a << 20) | b) or make_pos(a, b))
+            set_end(whole, shared((c << 20) | d) or make_pos(c, d))
+            set_start(part, shared((e << 20) | f) or make_pos(e, f))
+            set_end(part, shared((g << 20) | h) or make_pos(g, h))
+        else:
+            set_start(whole, make_pos(a, b))
+            set_end(whole, make_pos(c, d))
+            set_start(part, make_pos(e, f))
+            set_end(part, make_pos(g, h))
+        link = new(Link)
+        s_kind(link, kind)
+        s_target(link, intern(target))
+        s_subpath(link, subpath)
+        s_block(link, block)
+        s_display(link, display)
+        s_embed(link, embed)
+        s_range(link, whole)
+        s_target_range(link, part)
+        s_fm(link, in_fm)
+        append(link)
+    return out
 
 
 # --------------------------------------------------------------------------- the file
