@@ -24,8 +24,15 @@ done
 
 # vaultls supports Python 3.10+: where a 3.10 interpreter exists (pyenv puts one on these
 # machines), the model's unit tests run on it too, so 3.11-only syntax cannot slip in.
-PY310=${PY310:-$(command -v python3.10 || ls /root/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | head -n 1 || true)}
-if [ -n "$PY310" ] && [ -x "$PY310" ]; then
+# (pyenv's `python3.10` shim exists even when it cannot run, so each candidate must prove it runs.)
+PY310=""
+for candidate in $(command -v python3.10 2>/dev/null || true) /root/.pyenv/versions/3.10*/bin/python3.10; do
+  if [ -x "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1; then
+    PY310=$candidate
+    break
+  fi
+done
+if [ -n "$PY310" ]; then
   VENV310=${VENV310:-.venv310}
   [ -x "$VENV310/bin/python" ] || "$PY310" -m venv "$VENV310"
   "$VENV310/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
