@@ -170,9 +170,10 @@ class VaultLoader:
     def batches(self) -> Iterator[list[Note]]:
         """The notes, a batch at a time: cached ones first, then parsed ones (synchronous)."""
         pool = self._pool()
-        futures = []
+        chunks = list(self._chunks(self.misses))
+        futures: list[concurrent.futures.Future | None] = []
         if pool is not None:
-            futures = [pool.submit(_work, str(self.root), chunk, self.cache) for chunk in self._chunks(self.misses)]
+            futures = [pool.submit(_work, str(self.root), chunk, self.cache) for chunk in chunks]
         try:
             redo: list[str] = []
             for chunk in self._chunks(self.hits):
@@ -182,12 +183,18 @@ class VaultLoader:
             if pool is None:
                 redo = self.misses + redo
             failed: list[str] = []
-            for future, chunk in zip(futures, self._chunks(self.misses)):
+            for index in range(len(futures)):
+                future, futures[index] = futures[index], None  # a used result is freed at once
                 try:
-                    yield self._from_rows(future.result())
+                    loaded = future.result()  # type: ignore[union-attr]
                 except (BrokenProcessPool, OSError, RuntimeError) as exc:  # a worker died: do it here
                     log.warning("a scan worker failed (%s); parsing its notes in this process", exc)
-                    failed += chunk
+                    failed += chunks[index]
+                    continue
+                finally:
+                    del future
+                yield self._from_rows(loaded)
+                del loaded
             for chunk in self._chunks(redo + failed):
                 yield self._from_local(parse_files(str(self.root), chunk))
         finally:
@@ -199,7 +206,7 @@ class VaultLoader:
         between awaits, so the loop keeps answering while a large vault loads."""
         loop = asyncio.get_running_loop()
         pool = self._pool()
-        futures: list[asyncio.Future] = []
+        futures: list[asyncio.Future | None] = []
         chunks = list(self._chunks(self.misses))
         if pool is not None:
             futures = [loop.run_in_executor(pool, _work, str(self.root), chunk, self.cache) for chunk in chunks]
@@ -213,20 +220,26 @@ class VaultLoader:
             if pool is None:
                 redo = self.misses + redo
             failed: list[str] = []
-            for future, chunk in zip(futures, chunks):
+            for index in range(len(futures)):
+                future = futures[index]
                 try:
-                    loaded = await future
+                    loaded = await future  # type: ignore[misc]
                 except (BrokenProcessPool, OSError, RuntimeError) as exc:
                     log.warning("a scan worker failed (%s); parsing its notes in this process", exc)
-                    failed += chunk
+                    failed += chunks[index]
                     continue
+                finally:
+                    futures[index] = None  # a used result is freed at once
+                    del future
                 yield self._from_rows(loaded)
+                del loaded
             for chunk in self._chunks(redo + failed):
                 loaded = await asyncio.to_thread(parse_files, str(self.root), chunk)
                 yield self._from_local(loaded)
         finally:
             for future in futures:
-                future.cancel()
+                if future is not None:
+                    future.cancel()
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
 
