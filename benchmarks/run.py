@@ -364,6 +364,7 @@ class RssSampler:
         self.pid = pid
         self.peak_tree = 0
         self.peak_children = 0
+        self.children_cpu: dict[int, float] = {}  # last CPU seconds seen of each worker
         self._task = asyncio.ensure_future(self._run())
 
     async def _run(self) -> None:
@@ -371,7 +372,12 @@ class RssSampler:
             main = _status(self.pid, "VmRSS")
             if main is None:
                 return
-            kids = sum(_status(c, "VmRSS") or 0 for c in _children(self.pid))
+            children = _children(self.pid)
+            kids = sum(_status(c, "VmRSS") or 0 for c in children)
+            for child in children:
+                seen = _cpu_seconds(child)
+                if seen is not None:
+                    self.children_cpu[child] = seen
             self.peak_children = max(self.peak_children, kids)
             self.peak_tree = max(self.peak_tree, main + kids)
             await asyncio.sleep(0.02)
@@ -469,7 +475,11 @@ async def start_session(root: Path, cache_home: Path, log: Path, first_note: str
             "ready_diagnostics_after_initialize_s": diag.time - answered,
             "ready_progress_end_after_initialize_s": (end_time - answered) if end_time else None,
             "progress_reports": sum(1 for e in client.events if e.method == "$/progress"),
-            "cpu_s_at_ready": _cpu_seconds(proc.pid),
+            # The server's own CPU time plus that of the workers it started (as last sampled;
+            # workers that were already reaped are in the server's children time).
+            "cpu_s_at_ready": (_cpu_seconds(proc.pid) or 0) + sum(
+                cpu for pid, cpu in sampler.children_cpu.items() if os.path.exists(f"/proc/{pid}")
+            ),
             "opened_note_diagnostics": len(diag.params["diagnostics"]),
         }
     )
