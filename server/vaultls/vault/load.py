@@ -283,8 +283,13 @@ def bulk_allocation() -> Iterator[None]:
     collection over a 10,000-note index took about a second: frozen, the index is never
     walked again, so no later request pays for it at random. The model holds no reference
     cycles, so nothing frozen is leaked (acyclic garbage is freed by reference counting as
-    always). Nested uses are fine: only the outermost one re-enables the collector."""
+    always). Garbage already waiting for the collector is collected first, so that none of it
+    is frozen (cheap: before the first load the heap is the program's modules; later, what was
+    frozen is not walked again). Nested uses are fine: only the outermost one re-enables the
+    collector."""
     was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.collect()
     gc.disable()
     try:
         yield
