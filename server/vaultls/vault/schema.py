@@ -137,6 +137,13 @@ class _SchemaError(Exception):
     pass
 
 
+def _inside(file: Path, root: Path) -> bool:
+    """Whether `file`, symbolic links followed, lies inside the vault `root`."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(file)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
 def _load_document(file: Path) -> Any:
     try:
         raw = file.read_bytes()
@@ -262,6 +269,11 @@ class SchemaStore:
     def schema(self, file: Path, written: str) -> Compiled | Broken:
         with self._lock:
             found = self._schemas.get(file)
+            if found is None and not _inside(file, self.root):
+                # A cloned vault's settings or a note's `$schema:` must not make vaultls read
+                # (and reveal in messages) a file elsewhere on the machine.
+                found = Broken(written, "it is outside the vault, and vaultls reads no file outside it")
+                self._schemas[file] = found
             if found is None:
                 try:
                     found = self._compile(file, written)
@@ -324,7 +336,7 @@ class SchemaStore:
             if target is None:
                 raise _SchemaError(f"{uri} is not a local file (vaultls fetches nothing from the network)")
             target = Path(os.path.normpath(target))
-            if not any(target == base or base in target.parents for base in allowed):
+            if not any(target == base or base in target.parents for base in allowed) or not _inside(target, self.root):
                 raise _SchemaError(f"{target} is outside the vault")
             try:
                 document = self._document(target)
