@@ -424,3 +424,78 @@ async def test_fuzzed_edits_leave_the_published_diagnostics_equal_to_check(clien
         asyncio.run_coroutine_threadsafe(session(start, edits), loop).result(timeout=60)
 
     await asyncio.to_thread(check)
+
+
+OTHER_NOTES = ["Extra.md", "Sub/Extra.md", "Here.md"]
+OTHER_BODIES = ["# Here\n", "para ^id\n", "", "---\naliases: [Nowhere]\n---\n"]
+LINKING = ["[[Extra]]", "[[Extra#Here]]", "[[Sub/Extra]]", "[[Here#^id]]", "[[Nowhere]]", "[e](Extra.md)", "\n", " "]
+
+
+async def test_fuzzed_edits_creates_deletes_and_renames_keep_diagnostics_equal_to_check(
+    client: LanguageClient, vault: Path
+):
+    """As above, with notes created, deleted and renamed on disk (and announced as watched-file
+    events) between the edits of the open note."""
+    loop = asyncio.get_running_loop()
+    as_utf8 = utf8(client)
+    note = uri(client, "Fuzz.md")
+    versions = iter(range(1, 10**6))
+
+    def announce(*events: tuple[str, types.FileChangeType]) -> None:
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(vault / rel).as_uri(), type=kind) for rel, kind in events]))
+
+    async def session(start: str, ops: list[tuple]) -> None:
+        text = start
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=note, language_id="markdown", version=next(versions), text=text)))
+        for op in ops:
+            if op[0] == "edit":
+                _, a, piece = op
+                lines = split_lines(text)
+                line, col, offset = _where(text, a)
+                position = _client_position(lines, line, col, as_utf8)
+                client.text_document_did_change(types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=note, version=next(versions)),
+                    content_changes=[types.TextDocumentContentChangePartial(
+                        range=types.Range(start=position, end=position), text=piece)]))
+                text = text[:offset] + piece + text[offset:]
+            elif op[0] == "create":
+                _, rel, body = op
+                existed = (vault / rel).exists()
+                (vault / rel).parent.mkdir(parents=True, exist_ok=True)
+                (vault / rel).write_text(body, encoding="utf-8")
+                announce((rel, types.FileChangeType.Changed if existed else types.FileChangeType.Created))
+            elif op[0] == "delete":
+                _, rel = op
+                if (vault / rel).exists():
+                    (vault / rel).unlink()
+                    announce((rel, types.FileChangeType.Deleted))
+            else:
+                _, old, new = op
+                if (vault / old).exists() and not (vault / new).exists():
+                    (vault / new).parent.mkdir(parents=True, exist_ok=True)
+                    (vault / old).rename(vault / new)
+                    announce((old, types.FileChangeType.Deleted), (new, types.FileChangeType.Created))
+        expected = await asyncio.to_thread(_expected, vault, text, as_utf8)
+        try:
+            await diagnostics_for(client, note, lambda d: _published(d) == expected, timeout=10)
+            await asyncio.sleep(0.1)
+            assert _published(client.diagnostics[note]) == expected, text
+        finally:
+            client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=doc(note)))
+            client.diagnostics.pop(note, None)
+
+    op = st.one_of(
+        st.tuples(st.just("edit"), st.floats(0, 1), st.sampled_from(LINKING)),
+        st.tuples(st.just("create"), st.sampled_from(OTHER_NOTES), st.sampled_from(OTHER_BODIES)),
+        st.tuples(st.just("delete"), st.sampled_from(OTHER_NOTES)),
+        st.tuples(st.just("rename"), st.sampled_from(OTHER_NOTES), st.sampled_from(OTHER_NOTES)),
+    )
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(st.lists(st.sampled_from(LINKING), max_size=4).map("".join), st.lists(op, min_size=1, max_size=10))
+    def check(start: str, ops: list[tuple]) -> None:
+        asyncio.run_coroutine_threadsafe(session(start, ops), loop).result(timeout=60)
+
+    await asyncio.to_thread(check)

@@ -64,9 +64,10 @@ _MD_LINK = re.compile(
     r"(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
     r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
-# Starts only where a run of scheme characters starts: trying every position inside a long word
-# made masking a line quadratic (seconds for one 40 KB word with a `#` and a `://` on the line).
-_URL = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://\S+")
+# Only ever matched from where `_mask_urls` found it must start: searched for, it tried every column
+# of a long word, and masking a line was quadratic (seconds for one 40 KB word and a `://`).
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S+")
+_SCHEME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # A tag is this, at the start of the text or after white space (checked by hand: a pattern that
 # starts with `#` lets the engine jump from `#` to `#`). The name cannot hold a `#`, so a match
@@ -654,7 +655,7 @@ class _BodyParser:
             text = self._markdown_links(i, text, mask="#" in text)
         if "#" in text:
             if "://" in text:
-                text = _URL.sub(lambda m: " " * len(m.group()), text)
+                text = _mask_urls(text)
             for m in _TAG.finditer(text):
                 start = m.start()
                 if start and not text[start - 1].isspace():
@@ -690,6 +691,30 @@ class _BodyParser:
                 self.links.append(link)
             spans.append(m.span())
         return _blank(text, spans) if spans and mask else text
+
+
+def _mask_urls(text: str) -> str:
+    """`_URL.sub(<as many spaces>, text)` in linear time. Every match holds a `://` after a run of
+    scheme characters and starts at the first letter of that run, so look back from each `://`
+    instead of trying every column."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        colon = text.find("://", pos)
+        if colon < 0:
+            break
+        start = colon
+        while start > pos and text[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        while start < colon and not ("A" <= text[start] <= "Z" or "a" <= text[start] <= "z"):
+            start += 1
+        m = _URL.match(text, start) if start < colon else None
+        if m is None:
+            pos = colon + 3  # `:` and `/` are no scheme characters: no later match starts before
+            continue
+        spans.append(m.span())
+        pos = m.end()
+    return _blank(text, spans) if spans else text
 
 
 def _backtick_runs(line: str) -> dict[int, list[int]]:
