@@ -12,6 +12,15 @@ EXAMPLES = REPO / "examples" / "vault"
 VAULTS = Path(__file__).resolve().parent / "vaults"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_folder(tmp_path_factory: pytest.TempPathFactory):
+    """vaultls keeps its index cache in the user's cache folder: tests (and the servers they
+    start, which inherit the environment) use a temporary one, never the real home."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
+
+
 def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
     """Create a vault under `root` from {relative path: content}."""
     root.mkdir(parents=True, exist_ok=True)
