@@ -56,9 +56,13 @@ _INLINE_SPECIAL = re.compile(r"<!--|%%|`+")
 # `(?:(?!\[\[|\]\]).)+?` (one look-ahead per character), and starting with the literal `[[` (the
 # `!` is looked at by hand) so that the regex engine can skip to each `[[` instead of trying
 # every column: the same matches, about six times faster on the long lines notes are made of.
-# An inner character can never start `]]`, so the run cannot pass the first `]]`: greedy and
-# possessive equal lazy here. A `!` is never the end of an earlier match (they end in `]]`).
-_WIKILINK = re.compile(r"\[\[((?:[^\[\]\n]|\[(?!\[)|\](?!\]))+)\]\]")
+# An inner character can never start `]]`, so the run cannot pass the first `]]`: greedy equals
+# lazy here. Written as runs of plain characters between single brackets (each bracket starts
+# exactly one group, so there is one way to match and no backtracking blow-up, without the
+# possessive quantifiers Python 3.10 lacks): three times faster than one alternation per
+# character. `(?!\]\])` keeps `[[]]` out, as the old `+` did. A `!` is never the end of an
+# earlier match (they end in `]]`).
+_WIKILINK = re.compile(r"\[\[(?!\]\])([^\[\]\n]*(?:(?:\[(?!\[)|\](?!\]))[^\[\]\n]*)*)\]\]")
 _MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*"
     r"(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
