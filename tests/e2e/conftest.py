@@ -32,17 +32,22 @@ def vault(tmp_path: Path) -> Path:
 )
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, vault: Path):
     answer_registrations(lsp_client)
-    lsp_client.vault = vault  # type: ignore[attr-defined]
-    lsp_client.profile = request.param  # type: ignore[attr-defined]
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(request.param),
-            root_uri=vault.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="basic")],
-        )
-    )
+    await start_session(lsp_client, request.param, vault)
     yield
     await lsp_client.shutdown_session()
+
+
+async def start_session(lsp_client: LanguageClient, profile: str, vault: Path) -> None:
+    """Initialize as the editor `profile` would, with `vault` as the one workspace folder."""
+    lsp_client.vault = vault  # type: ignore[attr-defined]
+    lsp_client.profile = profile  # type: ignore[attr-defined]
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities(profile),
+            root_uri=vault.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name=vault.name)],
+        )
+    )
 
 
 def answer_registrations(lsp_client: LanguageClient) -> None:

@@ -18,10 +18,10 @@ import pytest_lsp
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.conftest import VAULTS
-from tests.e2e.conftest import codes, diagnostics_for, open_note, uri, utf8
+from tests.e2e.conftest import answer_registrations, codes, diagnostics_for, open_note, start_session, uri, utf8
 from tests.unit.hostile import PATHOLOGICAL_LINES, billion_laughs
 from vaultls.vault.check import check_note
 from vaultls.vault.load import load_vault
@@ -308,16 +308,8 @@ def _read_until(stdout, wanted_id: int) -> dict:
     ),
 )
 async def failing(lsp_client: LanguageClient, request: pytest.FixtureRequest, vault: Path):
-    lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
-    lsp_client.vault = vault  # type: ignore[attr-defined]
-    lsp_client.profile = request.param  # type: ignore[attr-defined]
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(request.param),
-            root_uri=vault.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="basic")],
-        )
-    )
+    answer_registrations(lsp_client)
+    await start_session(lsp_client, request.param, vault)
     yield
     await lsp_client.shutdown_session()
 
