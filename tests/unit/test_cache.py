@@ -218,6 +218,7 @@ def test_default_location_follows_xdg_cache_home(tmp_path: Path, monkeypatch: py
 
 def test_load_vault_uses_and_fills_the_cache(vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(load_module, "MIN_NOTES_TO_CACHE", 0)
     cold, _ = load_vault(vault, Settings())
     for thread in __import__("threading").enumerate():
         if thread.name == "vaultls-cache-save":
@@ -252,3 +253,26 @@ def test_worker_processes_give_the_same_notes(tmp_path: Path, monkeypatch: pytes
     local.discover()
     in_process = {rel: parsed for batch in local.batches() for rel, parsed, _ in batch}
     assert from_pool == in_process and len(in_process) == 40
+
+
+def test_small_vaults_get_no_cache_file(vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    run = VaultLoader(vault, Settings(), workers=0)
+    run.discover()
+    assert run.cache is None  # 3 notes: parsing is cheaper than a file per folder
+    load_vault(vault, Settings())
+    assert not (tmp_path / "xdg" / "vaultls").exists() or not list((tmp_path / "xdg" / "vaultls").iterdir())
+
+
+def test_caches_of_vaults_not_opened_for_a_month_are_deleted(vault: Path, tmp_path: Path):
+    folder = tmp_path / "cache"
+    load(vault, folder)
+    old = folder / "0123456789abcdef01234567.sqlite3"
+    old.write_bytes(b"")
+    recent = folder / "fedcba9876543210fedcba98.sqlite3"
+    recent.write_bytes(b"")
+    month_ago = time.time() - (cache_module.STALE_DAYS + 1) * 86400
+    os.utime(old, (month_ago, month_ago))
+    (vault / "Notes/Beta.md").write_text("changed\n", encoding="utf-8")
+    load(vault, folder)  # writes, and so tidies up
+    assert not old.exists() and recent.exists()

@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 # Files modified this recently when they were read are not cached (see the module docstring).
 RACY_SECONDS = 2.0
+# Cache files of vaults not opened for this long are deleted when another one is written.
+STALE_DAYS = 30
 # Settings fields that change what `parse` returns. None do today: `parse` takes no settings.
 # Listed here so that one that does is added to the fingerprint, not forgotten.
 PARSE_SETTINGS: tuple[str, ...] = ()
@@ -402,7 +404,13 @@ class IndexCache:
                     log.info("index cache: the entry of %s is damaged; parsing the note again", path)
             return out
 
-        return self._with_connection("reading", work, {})
+        found = self._with_connection("reading", work, {})
+        if found:
+            try:
+                os.utime(self.path)  # in use: not stale (see `_forget_stale_vaults`)
+            except OSError:
+                pass
+        return found
 
     def store(self, rows: Iterable[Row], keep: set[str] | None = None) -> int:
         """Write these notes; with `keep`, also forget every note not in it (deleted files).
@@ -428,7 +436,28 @@ class IndexCache:
                 )
             return len(fresh)
 
-        return self._with_connection("writing", work, 0)
+        written = self._with_connection("writing", work, 0)
+        if keep is not None:  # the end of a whole load, not a worker's batch
+            self._forget_stale_vaults()
+        return written
+
+    def _forget_stale_vaults(self) -> None:
+        """Delete the cache files of vaults nobody opened for `STALE_DAYS` (moved, deleted,
+        or long forgotten), so that the folder does not only ever grow."""
+        if not self.enabled:
+            return
+        limit = time.time() - STALE_DAYS * 86400
+        try:
+            for entry in os.scandir(self.path.parent):
+                if entry.name.endswith(".sqlite3") and entry.path != str(self.path):
+                    try:
+                        if entry.stat().st_mtime < limit:
+                            for suffix in ("", "-wal", "-shm", "-journal"):
+                                Path(entry.path + suffix).unlink(missing_ok=True)
+                    except OSError:
+                        continue
+        except OSError:
+            return
 
     def clear(self) -> None:
         self._discard(RuntimeError("cleared on request"))

@@ -46,6 +46,9 @@ BATCH = 250
 # on 2 cores: 1,000 notes load faster in-process, 10,000 much faster with workers.
 POOL_MIN_NOTES = 2000
 MAX_WORKERS = 4
+# Vaults with fewer notes than this get no cache file: parsing them takes well under a tenth of
+# a second, and a file per small folder (every test's temporary vault) would only pile up.
+MIN_NOTES_TO_CACHE = 200
 
 # (vault path, parsed note, valid UTF-8); parsed is None when the file could not be read.
 Note = tuple[str, "ParsedNote | None", bool]
@@ -75,6 +78,7 @@ class VaultLoader:
     ) -> None:
         self.root = root
         self.settings = settings
+        self._default_cache = cache is None
         self.cache = (cache or IndexCache.for_settings(root, settings)) if use_cache else None
         self.workers = default_workers() if workers is None else workers
         self.found = ScanResult()
@@ -94,6 +98,8 @@ class VaultLoader:
     def discover(self) -> None:
         """Walk, stat and read the cache. Touches no shared state: safe in a thread."""
         self.found = walk(self.root, self.settings.exclude)
+        if self._default_cache and len(self.found.notes) < MIN_NOTES_TO_CACHE:
+            self.cache = None
         cached = self.cache.load() if self.cache is not None else {}
         root = str(self.root)
         self._forgotten = bool(cached.keys() - set(self.found.notes))
