@@ -370,6 +370,7 @@ class VaultLanguageServer(LanguageServer):
             self.schedule_diagnostics(uri, 0)
 
     def schedule_diagnostics(self, uri: str, delay: float = DIAGNOSTICS_DELAY) -> None:
+        uri = self.doc_key(uri)
         pending = self._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()

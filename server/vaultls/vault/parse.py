@@ -21,8 +21,8 @@ inside a list are list content, never code.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 import sys
+from bisect import bisect_left
 from urllib.parse import unquote
 
 import yaml
