@@ -155,16 +155,26 @@ def _document_changes(ls: VaultLanguageServer) -> bool:
     return bool(ls.client_supports("workspace.workspace_edit.document_changes", False)) or _can_rename_files(ls)
 
 
-async def prepare_rename(
-    ls: VaultLanguageServer, params: types.PrepareRenameParams
-) -> types.PrepareRenamePlaceholder | None:
+async def _choice_at(ls: VaultLanguageServer, uri: str, position: types.Position):  # noqa: ANN202
+    """What a rename at this position would rename, refused early when it would have to move
+    a file the client cannot move."""
     await ls.ready.wait()
-    cursor = cursor_at(ls, params.text_document.uri, params.position)
+    cursor = cursor_at(ls, uri, position)
     if cursor is None:
         return None
     choice = choose(ls, cursor)
     if choice.moves_files and not _can_rename_files(ls):
         raise Refused(_NO_FILE_RENAME)
+    return cursor, choice
+
+
+async def prepare_rename(
+    ls: VaultLanguageServer, params: types.PrepareRenameParams
+) -> types.PrepareRenamePlaceholder | None:
+    found = await _choice_at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    cursor, choice = found
     return types.PrepareRenamePlaceholder(
         range=ls.codec.range_to_client(cursor.lines, choice.range), placeholder=choice.placeholder
     )
@@ -177,13 +187,10 @@ _NO_FILE_RENAME = (
 
 
 async def rename(ls: VaultLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
-    await ls.ready.wait()
-    cursor = cursor_at(ls, params.text_document.uri, params.position)
-    if cursor is None:
+    found = await _choice_at(ls, params.text_document.uri, params.position)
+    if found is None:
         return None
-    choice = choose(ls, cursor)
-    if choice.moves_files and not _can_rename_files(ls):
-        raise Refused(_NO_FILE_RENAME)
+    cursor, choice = found
     try:
         plan = choice.plan(params.new_name)
     except RenameError as exc:
