@@ -87,6 +87,8 @@ _TICKS = re.compile(r"`+")
 _TAG_SPLIT = re.compile(r"[,\s]+")
 _CLOSING_TICKS: dict[str, re.Pattern[str]] = {}
 _ITEM_FIRST = frozenset("-+*0123456789")
+# What a line that opens a block construct (or is indented) can start with; see `run`.
+_BLOCK_FIRST = frozenset(" \t>`~$#=-*_+0123456789")
 
 # ----------------------------------------------------------------------------- fast objects
 
@@ -100,6 +102,10 @@ _LINK_SETTERS = tuple(
     Link.__dict__[name].__set__
     for name in ("kind", "target", "subpath", "block", "display", "embed", "range", "target_range", "in_frontmatter")
 )
+(
+    _set_kind, _set_target, _set_subpath, _set_block, _set_display, _set_embed, _set_range, _set_target_range,
+    _set_in_frontmatter,
+) = _LINK_SETTERS
 _HEADING_SETTERS = tuple(Heading.__dict__[name].__set__ for name in ("level", "text", "line", "range"))
 _BLOCK_SETTERS = tuple(Block.__dict__[name].__set__ for name in ("id", "line", "range", "start_line"))
 _TAG_SETTERS = tuple(Tag.__dict__[name].__set__ for name in ("name", "range", "in_frontmatter"))
@@ -108,10 +114,20 @@ _TAG_SETTERS = tuple(Tag.__dict__[name].__set__ for name in ("name", "range", "i
 # million entries (a pathological vault), which only costs sharing, never correctness.
 _POSITIONS: dict[int, Position] = {}
 _POSITION_LIMIT = 1_000_000
+# The same positions by line, then column: where the parser looks them up. In `_POSITIONS` the
+# line sits above the low bits a dict starts probing at, so every column collides with itself
+# on every line, and a lookup there cost about three probes (each a likely cache miss) instead
+# of one; lookups were the largest single cost of making links. `_pos` keeps both in step.
+_ROWS: dict[int, dict[int, Position]] = {}
 
 
 def _pos(line: int, character: int) -> Position:
     """`Position(line, character)`, shared with every equal position made before."""
+    row = _ROWS.get(line)
+    if row is not None:
+        found = row.get(character)
+        if found is not None:
+            return found
     if character < 1048576:
         key = (line << 20) | character
         found = _POSITIONS.get(key)
@@ -125,8 +141,21 @@ def _pos(line: int, character: int) -> Position:
     if key >= 0:
         if len(_POSITIONS) >= _POSITION_LIMIT:
             _POSITIONS.clear()
+            _ROWS.clear()
+            row = None
         _POSITIONS[key] = made
+        if row is None:
+            row = _ROWS[line] = {}
+        row[character] = made
     return made
+
+
+def _row(line: int) -> dict[int, Position]:
+    """The shared positions of `line` by column (looked up with `.get(column) or _pos(...)`)."""
+    row = _ROWS.get(line)
+    if row is None:
+        row = _ROWS[line] = {}
+    return row
 
 
 def _range(line: int, start: int, end: int) -> Range:
@@ -443,8 +472,37 @@ class _BodyParser:
         block_start: int | None = None
         prev_block_start: int | None = None
 
+        scan_inline = self._scan_inline
         for i in range(start, len(lines)):
             raw = lines[i]
+            if fence is None and math_from is None and indented_code_from is None and self._comment is None:
+                # Fast paths for the two lines a note is mostly made of, outside code, math and
+                # comments: a blank line, and a line whose first character can start no block
+                # construct (a quote, fence, heading, list item, thematic break, setext underline,
+                # `$$` or indentation), which is a paragraph line. Both do exactly what the
+                # general path below does for them.
+                if not raw:
+                    if callout is not None:
+                        self.callout_spans.append((callout, i - 1))
+                        callout = None
+                    if block_start is not None:
+                        prev_block_start = block_start
+                        block_start = None
+                    prev = "blank"
+                    continue
+                if raw[0] not in _BLOCK_FIRST and not raw[0].isspace():
+                    if callout is not None:
+                        self.callout_spans.append((callout, i - 1))
+                        callout = None
+                    if in_list and prev == "blank":
+                        in_list = False
+                    if block_start is None:
+                        block_start = i
+                    scan_inline(i, raw)
+                    if "^" in raw:
+                        self._block_id(i, raw, raw.strip(), block_start, prev_block_start)
+                    prev = "para"
+                    continue
             depth = 0
             content = raw
             if raw.lstrip(" ").startswith(">"):
@@ -671,20 +729,70 @@ class _BodyParser:
     def find_wikilinks(
         self, i: int, text: str, start: int, end: int, *, mask: bool = False, in_frontmatter: bool = False
     ) -> str:
-        """Record the wikilinks in text[start:end]; return text with them blanked when `mask`."""
+        """Record the wikilinks in text[start:end]; return text with them blanked when `mask`.
+
+        Links are most of what a note holds, so each one is made right here (`_link` and
+        `_range` written out, the shared positions looked up in place) rather than through a
+        chain of small functions."""
         spans: list[tuple[int, int]] = []
         append = self.links.append
+        shared = _row(i).get
         for m in _WIKILINK.finditer(text, start, end):
-            begin = m.start()
+            begin, stop = m.span()
+            inner = m.group(1)
             embed = begin > start and text[begin - 1] == "!"
             if embed:
                 begin -= 1
-            link = _wikilink(i, m.group(1), m.start(1), begin, m.end(), embed, in_frontmatter)
-            if link is None:
-                continue
+            # The first `|` ends the target (`\|` inside a table row too); a `#` starts the
+            # heading chain or the `^block`.
+            pipe = inner.find("|")
+            if pipe < 0:
+                display = None
+                target_part = inner
+            else:
+                display = inner[pipe + 1:].strip()
+                target_part = inner[:pipe]
+                if target_part.endswith("\\"):  # `[[Note\|shown]]` inside a table row
+                    target_part = target_part[:-1]
+            hash_at = target_part.find("#")
+            if hash_at < 0:
+                target = target_part.strip()
+                if not target:
+                    continue
+                subpath: tuple[str, ...] = ()
+                block = None
+            else:
+                target = target_part[:hash_at].strip()
+                subpath, block = _split_subpath(target_part[hash_at + 1:])
+                if not target and not subpath and block is None:
+                    continue
+                block = block or None
+            # target_part is not empty here (it holds a target or a `#`); the target range covers
+            # it without its surrounding blanks.
+            inner_start = stop - 2 - len(inner)
+            t_start = inner_start + len(target_part) - len(target_part.lstrip())
+            t_end = inner_start + len(target_part.rstrip())
+            if t_end < t_start:
+                t_end = t_start
+            whole = _new(Range)
+            _set_start(whole, shared(begin) or _pos(i, begin))
+            _set_end(whole, shared(stop) or _pos(i, stop))
+            part = _new(Range)
+            _set_start(part, shared(t_start) or _pos(i, t_start))
+            _set_end(part, shared(t_end) or _pos(i, t_end))
+            link = _new(Link)
+            _set_kind(link, "wiki")
+            _set_target(link, _intern(target))  # a vault links each name many times: one string per name
+            _set_subpath(link, subpath)
+            _set_block(link, block)
+            _set_display(link, display)
+            _set_embed(link, embed)
+            _set_range(link, whole)
+            _set_target_range(link, part)
+            _set_in_frontmatter(link, in_frontmatter)
             append(link)
             if mask:
-                spans.append((begin, m.end()))
+                spans.append((begin, stop))
         return _blank(text, spans) if spans else text
 
     def _markdown_links(self, i: int, text: str, mask: bool = True) -> str:
@@ -757,48 +865,6 @@ def _split_subpath(part: str) -> tuple[tuple[str, ...], str | None]:
     if pieces and pieces[-1].startswith("^"):
         block = pieces.pop()[1:].strip()
     return tuple(p for p in pieces if p), block
-
-
-def _wikilink(
-    i: int, inner: str, inner_start: int, start: int, end: int, embed: bool, in_frontmatter: bool
-) -> Link | None:
-    """The link whose text between `[[` and `]]` is `inner` (at column `inner_start`); the
-    whole link, `!` included, spans columns start..end of line `i`."""
-    pipe = inner.find("|")
-    if pipe >= 0:
-        display: str | None = inner[pipe + 1:].strip()
-        target_part = inner[:pipe]
-        if target_part.endswith("\\"):  # `[[Note\|shown]]` inside a table row
-            target_part = target_part[:-1]
-    else:
-        display = None
-        target_part = inner
-    hash_at = target_part.find("#")
-    if hash_at >= 0:
-        target = target_part[:hash_at].strip()
-        subpath, block = _split_subpath(target_part[hash_at + 1:])
-        if not target and not subpath and block is None:
-            return None
-    else:
-        target = target_part.strip()
-        if not target:
-            return None
-        subpath, block = (), None
-    # target_part is not empty here: it holds a target or a `#`.
-    lead = len(target_part) - len(target_part.lstrip()) if target_part[0].isspace() else 0
-    t_start = inner_start + lead
-    t_end = inner_start + (len(target_part.rstrip()) if target_part[-1].isspace() else len(target_part))
-    return _link(
-        "wiki",
-        target,
-        subpath,
-        block or None,
-        display,
-        embed,
-        _range(i, start, end),
-        _range(i, t_start, t_end if t_end > t_start else t_start),
-        in_frontmatter,
-    )
 
 
 def _markdown_link(i: int, m: re.Match[str]) -> Link | None:
