@@ -122,48 +122,80 @@ _TAG_SETTERS = tuple(Tag.__dict__[name].__set__ for name in ("name", "range", "i
 # million entries (a pathological vault), which only costs sharing, never correctness.
 _POSITIONS: dict[int, Position] = {}
 _POSITION_LIMIT = 1_000_000
-# The same positions by line, then column: where the parser looks them up. In `_POSITIONS` the
-# line sits above the low bits a dict starts probing at, so every column collides with itself
-# on every line, and a lookup there cost about three probes (each a likely cache miss) instead
-# of one; lookups were the largest single cost of making links. `_pos` keeps both in step.
-_ROWS: dict[int, dict[int, Position]] = {}
+# The same positions as rows, where the parser looks them up: per line, a list indexed by
+# column, None where no position was made yet. Looking up an int key in `_POSITIONS` (hash,
+# probe, compare the key objects; and the line sits above the low bits a dict starts probing
+# at, so there every column collides with itself on every line) was the largest single cost of
+# making links; a list index costs next to nothing. A row is as wide as the longest line that
+# asked for it, never wider than _ROW_WIDTH_LIMIT (wider columns are only in `_POSITIONS`), and
+# the rows start over once they hold _ROW_SLOT_LIMIT slots in all, so they stay small
+# (a few hundred kilobytes for a real vault) whatever the notes.
+_ROWS: dict[int, list[Position | None]] = {}
+_ROW_WIDTH_LIMIT = 4096
+_ROW_SLOT_LIMIT = 1 << 21
+_row_slots = 0  # slots in _ROWS
+
+
+class _NoRow(dict):  # type: ignore[type-arg]
+    """What `_row` gives for a line too wide for rows: every lookup misses (then `_pos`)."""
+
+    def __missing__(self, column: int) -> None:
+        return None
+
+
+_NO_ROW = _NoRow()
+
+
+def _row(line: int, width: int) -> list[Position | None] | _NoRow:
+    """The shared positions of `line`, indexable by every column below `width`: look one up with
+    `row[column] or _pos(line, column)`."""
+    global _row_slots
+    row = _ROWS.get(line)
+    if row is not None and len(row) >= width:
+        return row
+    if width > _ROW_WIDTH_LIMIT:
+        return _NO_ROW
+    if row is None:
+        row = _ROWS[line] = []
+    _row_slots += width - len(row)
+    if _row_slots > _ROW_SLOT_LIMIT:
+        _ROWS.clear()
+        row = _ROWS[line] = []
+        _row_slots = width
+    row.extend([None] * (width - len(row)))
+    return row
 
 
 def _pos(line: int, character: int) -> Position:
     """`Position(line, character)`, shared with every equal position made before."""
+    global _row_slots
     row = _ROWS.get(line)
-    if row is not None:
-        found = row.get(character)
-        if found is not None:
-            return found
-    if character < 1048576:
-        key = (line << 20) | character
-        found = _POSITIONS.get(key)
+    if row is not None and character < len(row):
+        found = row[character]
         if found is not None:
             return found
     else:
-        key = -1
-    made = _new(Position)
-    _set_line(made, line)
-    _set_character(made, character)
-    if key >= 0:
+        row = None
+    if character >= 1048576:
+        made = _new(Position)  # too wide for the keys: not shared
+        _set_line(made, line)
+        _set_character(made, character)
+        return made
+    key = (line << 20) | character
+    found = _POSITIONS.get(key)
+    if found is None:
+        found = _new(Position)
+        _set_line(found, line)
+        _set_character(found, character)
         if len(_POSITIONS) >= _POSITION_LIMIT:
             _POSITIONS.clear()
             _ROWS.clear()
+            _row_slots = 0
             row = None
-        _POSITIONS[key] = made
-        if row is None:
-            row = _ROWS[line] = {}
-        row[character] = made
-    return made
-
-
-def _row(line: int) -> dict[int, Position]:
-    """The shared positions of `line` by column (looked up with `.get(column) or _pos(...)`)."""
-    row = _ROWS.get(line)
-    if row is None:
-        row = _ROWS[line] = {}
-    return row
+        _POSITIONS[key] = found
+    if row is not None:
+        row[character] = found
+    return found
 
 
 def _range(line: int, start: int, end: int) -> Range:
@@ -746,7 +778,7 @@ class _BodyParser:
         chain of small functions."""
         spans: list[tuple[int, int]] = []
         append = self.links.append
-        shared = _row(i).get
+        row = _row(i, len(text) + 1)
         for m in _WIKILINK.finditer(text, start, end):
             begin, stop = m.span()
             inner = m.group(1)
@@ -785,11 +817,11 @@ class _BodyParser:
             if t_end < t_start:
                 t_end = t_start
             whole = _new(Range)
-            _set_start(whole, shared(begin) or _pos(i, begin))
-            _set_end(whole, shared(stop) or _pos(i, stop))
+            _set_start(whole, row[begin] or _pos(i, begin))
+            _set_end(whole, row[stop] or _pos(i, stop))
             part = _new(Range)
-            _set_start(part, shared(t_start) or _pos(i, t_start))
-            _set_end(part, shared(t_end) or _pos(i, t_end))
+            _set_start(part, row[t_start] or _pos(i, t_start))
+            _set_end(part, row[t_end] or _pos(i, t_end))
             link = _new(Link)
             _set_kind(link, "wiki")
             _set_target(link, _intern(target))  # a vault links each name many times: one string per name
