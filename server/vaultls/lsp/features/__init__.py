@@ -1,6 +1,13 @@
 """LSP features, one module each. Every handler is registered through `register_all`, which
 wraps it so that an exception in one feature is logged with its traceback and answered as an
-error (requests) or shown once (notifications), and every other feature keeps working."""
+error (requests) or shown once (notifications), and every other feature keeps working.
+
+The same wrapper keeps the model fresh: `didChange` only edits the buffer (see
+`VaultLanguageServer.note_edited`), so every other handler first brings the model up to date
+with the edits (`sync_edits`), and an async handler again each time it resumes after an
+`await` (edits may have arrived while it waited for the index). No feature can answer from a
+note older than its buffer, and none has to remember to ask.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ import functools
 import inspect
 import logging
 import os
-from typing import Any, Callable
+from typing import Any, Callable, Coroutine, Generator
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError
@@ -22,6 +29,7 @@ def guarded(method: str, handler: Callable[..., Any]) -> Callable[..., Any]:
     """`handler` wrapped so its exceptions are logged and answered, never fatal. pygls sees the
     original signature (first parameter `ls`) and passes the server first."""
     is_request = method not in _NOTIFICATIONS
+    sync = method != types.TEXT_DOCUMENT_DID_CHANGE  # the one handler that may leave it stale
     if method in _TEST_FAIL:
         handler = _injected_failure(method, handler)
 
@@ -37,7 +45,7 @@ def guarded(method: str, handler: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(handler)
         async def run_async(ls: VaultLanguageServer, *args: Any) -> Any:
             try:
-                return await handler(ls, *args)
+                return await _Synced(ls, handler(ls, *args))
             except JsonRpcInternalError:
                 raise
             except Exception as exc:  # noqa: BLE001 - this is the one place that catches all
@@ -48,6 +56,8 @@ def guarded(method: str, handler: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(handler)
     def run(ls: VaultLanguageServer, *args: Any) -> Any:
         try:
+            if sync:
+                ls.sync_edits()
             return handler(ls, *args)
         except JsonRpcInternalError:
             raise
@@ -55,6 +65,38 @@ def guarded(method: str, handler: Callable[..., Any]) -> Callable[..., Any]:
             return fail(ls, exc)
 
     return run
+
+
+class _Synced:
+    """Await `coro` with the model brought up to date before each step it runs: its start and
+    every resumption after an `await`. The futures it waits on pass through untouched, and so
+    do cancellation and exceptions thrown into it."""
+
+    def __init__(self, ls: VaultLanguageServer, coro: Coroutine[Any, Any, Any]) -> None:
+        self.ls = ls
+        self.coro = coro
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        coro = self.coro
+        send: Any = None
+        thrown: BaseException | None = None
+        while True:
+            try:
+                self.ls.sync_edits()
+            except BaseException as exc:  # noqa: BLE001 - raised inside the handler instead
+                thrown = thrown or exc
+            try:
+                step = coro.send(send) if thrown is None else coro.throw(thrown)
+            except StopIteration as done:
+                return done.value
+            send, thrown = None, None
+            try:
+                send = yield step
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:  # noqa: BLE001 - cancellation, delivered to the handler
+                thrown = exc
 
 
 # Test-only: `VAULTLS_TEST_FAIL=textDocument/hover,...` makes those features raise, so the suite

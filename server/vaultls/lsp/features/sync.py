@@ -44,8 +44,12 @@ def _adopt_loose_root(ls: VaultLanguageServer, uri: str) -> None:
 
 
 def did_change(ls: VaultLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    """Apply the edit to the buffer only. A keystroke must cost next to nothing, or a burst of
+    them delays the request typed after it; the model catches up once per burst (`sync_edits`,
+    run before every other handler and when the edits pause)."""
     uri = params.text_document.uri
-    doc = ls.documents.get(ls.doc_key(uri))
+    key = ls.doc_key(uri)
+    doc = ls.documents.get(key)
     if doc is None:
         log.warning("didChange for %s, which was never opened; ignored", uri)
         return
@@ -53,11 +57,7 @@ def did_change(ls: VaultLanguageServer, params: types.DidChangeTextDocumentParam
     for change in params.content_changes:
         doc.apply(change, codec)
     doc.version = params.text_document.version
-    ref = ls.locate(uri)
-    if ref is None or not names.is_note_path(ref.path):
-        return
-    affected = ls.update_note(ref, doc.text)
-    ls.refresh((ref.vault, p) for p in affected)
+    ls.note_edited(key)
 
 
 def did_close(ls: VaultLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
