@@ -750,7 +750,10 @@ class _BodyParser:
         return _blank(line, spans) if spans else line
 
     def _scan_inline(self, i: int, raw: str) -> None:
-        text = self._mask(raw)
+        if self._comment is None and "`" not in raw and "<!--" not in raw and "%%" not in raw:
+            text = raw  # what `_mask` returns for it, without the call
+        else:
+            text = self._mask(raw)
         # Links are blanked out of the text only when something still has to look at it (a
         # Markdown link or a tag could be inside a wikilink); most lines need no copy at all.
         if "[[" in text:
@@ -787,23 +790,23 @@ class _BodyParser:
                 begin -= 1
             # The first `|` ends the target (`\|` inside a table row too); a `#` starts the
             # heading chain or the `^block`.
-            pipe = inner.find("|")
-            if pipe < 0:
+            if "|" not in inner:
                 display = None
                 target_part = inner
             else:
+                pipe = inner.find("|")
                 display = inner[pipe + 1:].strip()
                 target_part = inner[:pipe]
                 if target_part.endswith("\\"):  # `[[Note\|shown]]` inside a table row
                     target_part = target_part[:-1]
-            hash_at = target_part.find("#")
-            if hash_at < 0:
+            if "#" not in target_part:
                 target = target_part.strip()
                 if not target:
                     continue
                 subpath: tuple[str, ...] = ()
                 block = None
             else:
+                hash_at = target_part.find("#")
                 target = target_part[:hash_at].strip()
                 subpath, block = _split_subpath(target_part[hash_at + 1:])
                 if not target and not subpath and block is None:
@@ -812,10 +815,14 @@ class _BodyParser:
             # target_part is not empty here (it holds a target or a `#`); the target range covers
             # it without its surrounding blanks.
             inner_start = stop - 2 - len(inner)
-            t_start = inner_start + len(target_part) - len(target_part.lstrip())
-            t_end = inner_start + len(target_part.rstrip())
-            if t_end < t_start:
-                t_end = t_start
+            if len(target) == len(target_part):  # `[[Target]]` and `[[Target|shown]]`: nothing to trim
+                t_start = inner_start
+                t_end = inner_start + len(target)
+            else:
+                t_start = inner_start + len(target_part) - len(target_part.lstrip())
+                t_end = inner_start + len(target_part.rstrip())
+                if t_end < t_start:
+                    t_end = t_start
             whole = _new(Range)
             _set_start(whole, row[begin] or _pos(i, begin))
             _set_end(whole, row[stop] or _pos(i, stop))
