@@ -8,13 +8,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, BinaryIO, Iterable
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
 from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -23,6 +26,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from vaultls import __version__
 from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.positions import PositionCodec
+from vaultls.lsp.stdio import PipeReader, is_pipe
 from vaultls.vault import names, schema
 from vaultls.vault.check import Problem, check_note
 from vaultls.vault.index import Vault
@@ -98,6 +102,35 @@ class VaultLanguageServer(LanguageServer):
         self._stale: set[str] = set()  # open documents edited since the model last saw them
         self._last_edit = 0.0  # loop time of the latest didChange
         self._catch_up: asyncio.TimerHandle | None = None  # the debounced `sync_edits`
+        self._doc_keys: dict[str, str] = {}  # `doc_key` of each URI spelling seen, see `key_of`
+
+    # ------------------------------------------------------------------ transport
+
+    def _start_io_async(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls's stdio server, reading a pipe without threads (see `vaultls.lsp.stdio`)."""
+        stdin = stdin or sys.stdin.buffer
+        if not is_pipe(stdin):
+            super()._start_io_async(stdin, stdout)
+            return
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def serve() -> None:
+            reader = await PipeReader.connect(stdin)
+            await run_async(
+                stop_event=self._stop_event, reader=reader, protocol=self.protocol,
+                logger=logging.getLogger("pygls.io_"),  # quietened with the rest of pygls
+                error_handler=self.report_server_error,
+            )
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     # ------------------------------------------------------------------ capabilities
 
@@ -181,6 +214,16 @@ class VaultLanguageServer(LanguageServer):
             if path.is_relative_to(root) and (best is None or len(root.parts) > len(best.root.parts)):
                 best = vault
         return best
+
+    def key_of(self, uri: str) -> str:
+        """`doc_key(uri)`, remembered: it parses and rebuilds the URI, and `didChange` asks for
+        every keystroke. It depends on nothing but the string, so it never goes stale."""
+        key = self._doc_keys.get(uri)
+        if key is None:
+            if len(self._doc_keys) > 10_000:
+                self._doc_keys.clear()
+            key = self._doc_keys[uri] = self.doc_key(uri)
+        return key
 
     @staticmethod
     def doc_key(uri: str) -> str:

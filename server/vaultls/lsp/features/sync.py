@@ -48,7 +48,7 @@ def did_change(ls: VaultLanguageServer, params: types.DidChangeTextDocumentParam
     them delays the request typed after it; the model catches up once per burst (`sync_edits`,
     run before every other handler and when the edits pause)."""
     uri = params.text_document.uri
-    key = ls.doc_key(uri)
+    key = ls.key_of(uri)
     doc = ls.documents.get(key)
     if doc is None:
         log.warning("didChange for %s, which was never opened; ignored", uri)
