@@ -96,8 +96,9 @@ _TICKS = re.compile(r"``*")  # not "`+": see `_INLINE_SPECIAL`
 _TAG_SPLIT = re.compile(r"[,\s]+")
 _CLOSING_TICKS: dict[str, re.Pattern[str]] = {}
 _ITEM_FIRST = frozenset("-+*0123456789")
-# What a line that opens a block construct (or is indented) can start with; see `run`.
-_BLOCK_FIRST = frozenset(" \t>`~$#=-*_+0123456789")
+# What a line that opens a block construct other than an ATX heading (or is indented) can start
+# with; see `run`.
+_BLOCK_FIRST = frozenset(" \t>`~$=-*_+0123456789")
 
 # ----------------------------------------------------------------------------- fast objects
 
@@ -620,11 +621,11 @@ class _BodyParser:
         for i in range(start, len(lines)):
             raw = lines[i]
             if fence is None and math_from is None and indented_code_from is None and self._comment is None:
-                # Fast paths for the two lines a note is mostly made of, outside code, math and
+                # Fast paths for the lines a note is mostly made of, outside code, math and
                 # comments: a blank line, and a line whose first character can start no block
-                # construct (a quote, fence, heading, list item, thematic break, setext underline,
-                # `$$` or indentation), which is a paragraph line. Both do exactly what the
-                # general path below does for them.
+                # construct (a quote, fence, list item, thematic break, setext underline, `$$` or
+                # indentation) but an ATX heading: a heading or a paragraph line. Each does
+                # exactly what the general path below does for it.
                 if not raw:
                     if callout is not None:
                         self.callout_spans.append((callout, i - 1))
@@ -634,10 +635,26 @@ class _BodyParser:
                         block_start = None
                     prev = "blank"
                     continue
-                if raw[0] not in _BLOCK_FIRST and not raw[0].isspace():
+                first = raw[0]
+                if first not in _BLOCK_FIRST and not first.isspace():
                     if callout is not None:
                         self.callout_spans.append((callout, i - 1))
                         callout = None
+                    m = _ATX.match(raw) if first == "#" else None
+                    if m is not None:
+                        text = (m.group(2) or "").strip()
+                        col = raw.find(text) if text else len(raw)
+                        self.headings.append(_heading(len(m.group(1)), text, i, _range(i, col, col + len(text))))
+                        in_list = False
+                        if block_start is not None:
+                            prev_block_start = block_start
+                        block_start = i
+                        scan_inline(i, raw)
+                        if "^" in raw:
+                            self._block_id(i, raw, raw.strip(), block_start, prev_block_start)
+                        prev = "other"
+                        prev_block_start, block_start = i, None
+                        continue
                     if in_list and prev == "blank":
                         in_list = False
                     if block_start is None:
