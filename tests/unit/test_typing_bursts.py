@@ -18,6 +18,7 @@ from lsprotocol import types
 from pygls.workspace import Workspace
 
 from tests.conftest import write_vault
+from vaultls.lsp.features import guarded
 from vaultls.lsp.server import NoteRef, VaultLanguageServer, create_server
 from vaultls.vault import names
 
@@ -215,3 +216,37 @@ async def test_an_edited_document_that_is_no_note_gets_no_diagnostics(harness: H
     await settled(harness)
     assert harness.publishes_for(text) == []
     assert not names.is_note_path("notes.txt")
+
+
+async def test_a_cancelled_request_is_cancelled_inside_its_handler(harness: Harness):
+    seen: list[str] = []
+
+    async def slow(ls: VaultLanguageServer, params: Any) -> None:
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            seen.append("cancelled")
+            raise
+
+    task = asyncio.ensure_future(guarded("test/slow", slow)(harness.ls, None))
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert seen == ["cancelled"]
+
+
+async def test_an_awaiting_handler_gets_what_its_awaits_return_and_raise(harness: Harness):
+    async def handler(ls: VaultLanguageServer, params: Any) -> tuple[int, str]:
+        loop = asyncio.get_running_loop()
+        ok: asyncio.Future[int] = loop.create_future()
+        loop.call_soon(ok.set_result, 7)
+        bad: asyncio.Future[int] = loop.create_future()
+        loop.call_soon(bad.set_exception, KeyError("k"))
+        try:
+            await bad
+        except KeyError as exc:
+            return await ok, str(exc)
+        return 0, ""
+
+    assert await guarded("test/awaits", handler)(harness.ls, None) == (7, "'k'")

@@ -83,7 +83,7 @@ class _Synced:
         while True:
             try:
                 self.ls.sync_edits()
-            except BaseException as exc:  # noqa: BLE001 - raised inside the handler instead
+            except Exception as exc:  # noqa: BLE001 - raised inside the handler, which answers it
                 thrown = thrown or exc
             try:
                 step = coro.send(send) if thrown is None else coro.throw(thrown)
