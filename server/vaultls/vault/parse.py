@@ -622,10 +622,10 @@ class _BodyParser:
             raw = lines[i]
             if fence is None and math_from is None and indented_code_from is None and self._comment is None:
                 # Fast paths for the lines a note is mostly made of, outside code, math and
-                # comments: a blank line, and a line whose first character can start no block
+                # comments: a blank line; a line whose first character can start no block
                 # construct (a quote, fence, list item, thematic break, setext underline, `$$` or
-                # indentation) but an ATX heading: a heading or a paragraph line. Each does
-                # exactly what the general path below does for it.
+                # indentation) but an ATX heading, so a heading or a paragraph line; and a plain
+                # list item. Each does exactly what the general path below does for it.
                 if not raw:
                     if callout is not None:
                         self.callout_spans.append((callout, i - 1))
@@ -663,6 +663,24 @@ class _BodyParser:
                     if "^" in raw:
                         self._block_id(i, raw, raw.strip(), block_start, prev_block_start)
                     prev = "para"
+                    continue
+                if (
+                    first in "-*+" and raw[1:2] == " " and raw[2:3]
+                    and raw[2] not in _BLOCK_FIRST and not raw[2].isspace()
+                ):
+                    # A list item at column 0 whose text starts with a character that makes it no
+                    # thematic break (`- - -`) or setext underline.
+                    if callout is not None:
+                        self.callout_spans.append((callout, i - 1))
+                        callout = None
+                    in_list = True
+                    if block_start is not None:
+                        prev_block_start = block_start
+                    block_start = i
+                    scan_inline(i, raw)
+                    if "^" in raw:
+                        self._block_id(i, raw, raw.strip(), block_start, prev_block_start)
+                    prev = "list"
                     continue
             depth = 0
             content = raw
