@@ -49,6 +49,24 @@ def test_paragraph_line_above_an_underline_is_a_setext_heading():
     assert (heading.level, heading.text, heading.line) == (1, "Title [[x]]", 0)
 
 
+def test_list_item_makes_the_next_indented_line_list_content():
+    assert targets("- item\n    [[shown]]") == ["shown"]
+
+
+def test_dashes_with_blanks_are_a_thematic_break_so_the_next_indented_line_is_code():
+    assert targets("- - -\n    [[hidden]]") == []
+
+
+def test_dash_and_blank_under_a_paragraph_is_a_setext_underline():
+    heading = parse("Title\n- \n").headings[0]
+    assert (heading.level, heading.text) == (2, "Title")
+
+
+def test_list_item_under_a_paragraph_is_no_underline():
+    note = parse("Title\n- item [[x]]")
+    assert note.headings == [] and [link.target for link in note.links] == ["x"]
+
+
 def test_paragraph_line_inside_a_multiline_comment_is_hidden():
     assert targets("%%\nplain [[hidden]]\n%%\nplain [[shown]]") == ["shown"]
 
