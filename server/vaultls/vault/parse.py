@@ -367,9 +367,9 @@ def _parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
 # The frontmatter most notes have, read without YAML (three times faster; through YAML it was a
 # tenth of the parse of a benchmark note): `key: value` lines whose value is a date, a plain word
 # or words, a double-quoted string or a flow list of words, and `key:` lines followed by a block
-# list of words. Every scalar starts with a letter and holds only word characters, blanks and
-# `-`, so PyYAML reads it as a string unless it is one of its boolean or null words (then YAML
-# reads the block); anything else (comments, blank lines, numbers, escapes, nesting, a key given
+# list of words. Every unquoted scalar starts with a letter and holds only word characters,
+# blanks and `-`, so PyYAML reads it as a string unless it is one of its boolean or null words
+# (then YAML reads the block); anything else (comments, blank lines, numbers, escapes, nesting, a key given
 # twice, ...) goes to YAML too. Same data and ranges as `_parse_frontmatter` gives through YAML.
 _FM_WORDS = r"[^\W\d_](?:[\w -]*[\w-])?"
 _FM_LINE = re.compile(
