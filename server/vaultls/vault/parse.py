@@ -3,7 +3,11 @@
 One pass over the lines with a small block-level state machine (fences, indented code, lists,
 comments) decides where Markdown text is, and precompiled patterns find links and tags in it.
 Cheap `in` tests guard every pattern because most lines of a vault hold none of them; that is
-what keeps a cold scan of a large vault fast.
+what keeps a cold scan of a large vault fast. For the same reason blank lines, paragraph lines,
+ATX headings and plain list items outside code take a fast path through the state machine,
+every pattern searched for starts with a literal (so the regex engine skips to candidates),
+and the commonest frontmatter is read without YAML. Each fast path gives exactly what the
+general one would.
 
 Every object the parser returns is one of the model's frozen dataclasses, built through the
 small constructors below (`_pos`, `_range`, `_link`, ...) rather than the dataclasses'
