@@ -30,7 +30,7 @@ from vaultls.lsp.stdio import PipeReader, is_pipe
 from vaultls.vault import names, schema
 from vaultls.vault.check import Problem, check_note
 from vaultls.vault.index import Vault
-from vaultls.vault.load import VaultLoader, bulk_allocation
+from vaultls.vault.load import VaultLoader, add_note, bulk_allocation
 from vaultls.vault.parse import parse
 from vaultls.vault.scan import is_hidden, load_note, read_note, walk
 from vaultls.vault.settings import Settings, build_settings
@@ -280,10 +280,11 @@ class VaultLanguageServer(LanguageServer):
         self.refresh_all()
 
     async def _scan(self, vault: Vault, token: str | None) -> None:
-        """Index every note of `vault`: cached ones decoded, the rest parsed in worker
-        processes (see `VaultLoader`), in batches with the loop free in between. The cache is
-        written afterwards, in the background: it must not delay `ready`."""
-        loader = VaultLoader(vault.root, vault.settings)
+        """Index every note of `vault`: cached ones by their summary (each decoded when first
+        used), the rest parsed in worker processes (see `VaultLoader`), in batches with the loop
+        free in between. The cache is written afterwards, in the background: it must not delay
+        `ready`."""
+        loader = VaultLoader(vault.root, vault.settings, lazy=True)
         await asyncio.to_thread(loader.discover)
         found = loader.found
         for rel, why in found.skipped:
@@ -296,9 +297,9 @@ class VaultLanguageServer(LanguageServer):
             async for batch in loader.abatches():
                 # Notes open in the editor are already indexed from their buffers, which win.
                 open_paths = {r.path for uri in self.documents if (r := self.locate(uri)) and r.vault is vault}
-                for rel, parsed, valid in batch:
-                    if parsed is not None and rel not in open_paths:
-                        vault.upsert(rel, parsed, valid)
+                for rel, note, valid in batch:
+                    if rel not in open_paths:
+                        add_note(vault, rel, note, valid)
                 done += len(batch)
                 if token is not None:
                     self.work_done_progress.report(

@@ -3,7 +3,10 @@
 One SQLite file per vault in the user's cache folder (`$XDG_CACHE_HOME/vaultls/`, else
 `~/.cache/vaultls/`; never inside the vault, which users sync and commit). Each row is one
 note: its vault path, the size and modification time (ns) of the file it was parsed from,
-whether that file was valid UTF-8, and its `ParsedNote` in a compact encoding.
+whether that file was valid UTF-8, its `ParsedNote` in a compact encoding, and a small
+summary of it: what the index needs of every note (its aliases and the lookup keys of its
+links). A warm start decodes only the summaries; a note's full encoding is decoded the first
+time something asks for it (see `Vault.add_deferred`).
 
 Nothing in it is trusted blindly:
 
@@ -48,7 +51,7 @@ from vaultls.vault.parse import _block, _heading, _link, _pos, _span, _tag
 log = logging.getLogger(__name__)
 
 # Bump when the encoding below changes shape.
-FORMAT = 1
+FORMAT = 2
 # Files modified this recently when they were read are not cached (see the module docstring).
 RACY_SECONDS = 2.0
 # Cache files of vaults not opened for this long are deleted when another one is written.
@@ -225,6 +228,22 @@ def decode(blob: bytes) -> ParsedNote:
     )
 
 
+def encode_summary(aliases: list[str], link_keys: tuple[str, ...]) -> bytes:
+    """What `Vault.add_deferred` needs of a note, without the note: kept apart from the full
+    encoding because a warm start reads every summary and almost no full note."""
+    return marshal.dumps((FORMAT, aliases, link_keys))
+
+
+def decode_summary(blob: bytes) -> tuple[list[str], tuple[str, ...]]:
+    """(aliases, link lookup keys) of `encode_summary`; raises on anything else."""
+    fmt, aliases, link_keys = marshal.loads(blob)
+    if fmt != FORMAT or not isinstance(aliases, list) or not isinstance(link_keys, tuple):
+        raise ValueError("not a vaultls summary")
+    if not all(isinstance(a, str) for a in aliases) or not all(isinstance(k, str) for k in link_keys):
+        raise ValueError("not a vaultls summary")
+    return aliases, link_keys
+
+
 _COLUMN_LIMIT = 1 << 20  # columns from here on are not shared (see parse._pos)
 
 
@@ -279,30 +298,34 @@ class Entry:
     mtime_ns: int
     valid_utf8: bool
     blob: bytes
+    summary: bytes
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """A note to store: the file's size and mtime *before* it was read, and its encoding."""
+    """A note to store: the file's size and mtime *before* it was read, its encoding and its
+    summary (`encode_summary`)."""
 
     path: str
     size: int
     mtime_ns: int
     valid_utf8: bool
     blob: bytes
+    summary: bytes
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+_NOTES_TABLE = """
 CREATE TABLE IF NOT EXISTS notes (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     valid INTEGER NOT NULL,
     crc INTEGER NOT NULL,
-    data BLOB NOT NULL
-);
+    data BLOB NOT NULL,
+    summary BLOB NOT NULL
+)
 """
+_SCHEMA = f"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n{_NOTES_TABLE};"
 
 
 class IndexCache:
@@ -339,7 +362,9 @@ class IndexCache:
                     # Checked again under the write lock: another process may have just done this.
                     stored = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
                     if stored is None or stored[0] != self.fingerprint:
-                        conn.execute("DELETE FROM notes")
+                        # Dropped, not emptied: another format may have had other columns.
+                        conn.execute("DROP TABLE IF EXISTS notes")
+                        conn.execute(_NOTES_TABLE)
                         conn.execute(
                             "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", (self.fingerprint,)
                         )
@@ -393,13 +418,13 @@ class IndexCache:
 
         def work(conn: sqlite3.Connection) -> dict[str, Entry]:
             out: dict[str, Entry] = {}
-            for path, size, mtime_ns, valid, crc, data in conn.execute(
-                "SELECT path, size, mtime_ns, valid, crc, CAST(data AS BLOB) FROM notes"
+            for path, size, mtime_ns, valid, crc, data, summary in conn.execute(
+                "SELECT path, size, mtime_ns, valid, crc, CAST(data AS BLOB), CAST(summary AS BLOB) FROM notes"
             ):
                 try:
-                    if zlib.crc32(data) != crc:
+                    if zlib.crc32(summary, zlib.crc32(data)) != crc:
                         raise ValueError("checksum")
-                    out[str(path)] = Entry(int(size), int(mtime_ns), bool(valid), data)
+                    out[str(path)] = Entry(int(size), int(mtime_ns), bool(valid), data, summary)
                 except (TypeError, ValueError):  # damaged or foreign row: a miss, not a failure
                     log.info("index cache: the entry of %s is damaged; parsing the note again", path)
             return out
@@ -418,7 +443,10 @@ class IndexCache:
         now = time.time_ns()
         racy = int(RACY_SECONDS * 1e9)
         fresh = [
-            (row.path, row.size, row.mtime_ns, int(row.valid_utf8), zlib.crc32(row.blob), row.blob)
+            (
+                row.path, row.size, row.mtime_ns, int(row.valid_utf8),
+                zlib.crc32(row.summary, zlib.crc32(row.blob)), row.blob, row.summary,
+            )
             for row in rows
             if now - row.mtime_ns > racy
         ]
@@ -431,7 +459,8 @@ class IndexCache:
                     gone = [(p,) for p in stored if p not in keep]
                     conn.executemany("DELETE FROM notes WHERE path = ?", gone)
                 conn.executemany(
-                    "INSERT OR REPLACE INTO notes (path, size, mtime_ns, valid, crc, data) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO notes (path, size, mtime_ns, valid, crc, data, summary)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     fresh,
                 )
             return len(fresh)

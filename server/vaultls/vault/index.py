@@ -10,23 +10,72 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import Protocol
 
 from vaultls.vault import names
 from vaultls.vault.model import Block, Heading, Link, ParsedNote
 from vaultls.vault.settings import Settings
 
 
-@dataclass(slots=True)
+class Deferred(Protocol):
+    """A note known by its summary, whose full `ParsedNote` is made only when first asked for
+    (a warm start's cached notes; see `load.DeferredNote`)."""
+
+    aliases: list[str]
+    link_keys: tuple[str, ...]
+
+    def materialise(self) -> ParsedNote: ...
+
+
 class Note:
-    path: str  # relative to the vault root, `/`-separated, with its extension
-    name: str  # file name without the extension
-    parsed: ParsedNote
-    valid_utf8: bool = True
+    """One note of the index. The index itself needs only the note's aliases and the lookup
+    keys of its links; `parsed`, the whole note, may be deferred and is then made on first
+    use, so that loading 10,000 cached notes does not build millions of objects nobody asks
+    for."""
+
+    __slots__ = ("path", "name", "valid_utf8", "aliases", "link_keys", "_parsed", "_deferred")
+
+    def __init__(
+        self, path: str, name: str, parsed: ParsedNote | None, valid_utf8: bool = True, deferred: Deferred | None = None
+    ) -> None:
+        self.path = path  # relative to the vault root, `/`-separated, with its extension
+        self.name = name  # file name without the extension
+        self.valid_utf8 = valid_utf8
+        self._parsed = parsed
+        self._deferred = deferred
+        if parsed is not None:
+            self.aliases: list[str] = parsed.aliases
+            self.link_keys: tuple[str, ...] = note_link_keys(parsed)
+        elif deferred is not None:
+            self.aliases, self.link_keys = deferred.aliases, deferred.link_keys
+        else:
+            raise ValueError("a note needs its parsed form or a deferred one")
+
+    @property
+    def parsed(self) -> ParsedNote:
+        parsed = self._parsed
+        if parsed is None:
+            parsed = self._parsed = self._deferred.materialise()  # type: ignore[union-attr]
+            self._deferred = None
+        return parsed
+
+    @property
+    def is_materialised(self) -> bool:
+        return self._parsed is not None
 
     @property
     def folder(self) -> str:
         return self.path.rpartition("/")[0]
+
+    def __repr__(self) -> str:
+        return f"Note({self.path!r}, materialised={self.is_materialised})"
+
+
+def note_link_keys(parsed: ParsedNote) -> tuple[str, ...]:
+    """The distinct lookup keys (`names.link_lookup_key`) of a note's links to other notes:
+    what the index files the note under as a linker."""
+    return tuple(dict.fromkeys(names.link_lookup_key(link.target) for link in parsed.links if not link.is_self))
 
 
 @dataclass(slots=True)
@@ -72,9 +121,19 @@ class Vault:
 
     def upsert(self, path: str, parsed: ParsedNote, valid_utf8: bool = True) -> set[str]:
         """Add or replace a note; returns the notes whose problems may have changed."""
+        return self._put(Note(path, self._name_of(path), parsed, valid_utf8))
+
+    def add_deferred(self, path: str, deferred: Deferred, valid_utf8: bool = True) -> set[str]:
+        """`upsert` of a note whose `ParsedNote` is made only when first used."""
+        return self._put(Note(path, self._name_of(path), None, valid_utf8, deferred))
+
+    @staticmethod
+    def _name_of(path: str) -> str:
+        return names.strip_note_suffix(names.last_component(path))
+
+    def _put(self, note: Note) -> set[str]:
+        path, name = note.path, note.name
         old = self.notes.get(path)
-        name = names.strip_note_suffix(names.last_component(path))
-        note = Note(path, name, parsed, valid_utf8)
         affected = {path}
         if old is None:
             self._notes_by_name[names.key(name)].append(path)
@@ -82,10 +141,11 @@ class Vault:
             affected |= self._linkers.get(names.key(name), set())
         else:
             self._forget_links(old)
-            if _targets_changed(old.parsed, parsed):
+            # A deferred side is not decoded just to compare: its linkers are re-checked.
+            if not (old.is_materialised and note.is_materialised) or _targets_changed(old.parsed, note.parsed):
                 affected |= self._linkers.get(names.key(name), set())
-        old_aliases = set(map(names.key, old.parsed.aliases)) if old else set()
-        new_aliases = set(map(names.key, parsed.aliases))
+        old_aliases = set(map(names.key, old.aliases)) if old else set()
+        new_aliases = set(map(names.key, note.aliases))
         for alias in old_aliases - new_aliases:
             self._alias_owners[alias].discard(path)
         for alias in new_aliases - old_aliases:
@@ -105,7 +165,7 @@ class Vault:
         _discard(self._notes_by_path, names.key(names.strip_note_suffix(path)), path)
         self._forget_links(old)
         affected = set(self._linkers.get(name_key, set()))
-        for alias in map(names.key, old.parsed.aliases):
+        for alias in map(names.key, old.aliases):
             self._alias_owners[alias].discard(path)
             affected |= self._linkers.get(alias, set())
         affected.discard(path)
@@ -130,15 +190,12 @@ class Vault:
         return set(self._linkers.get(file_key, set()))
 
     def _remember_links(self, note: Note) -> None:
-        for link in note.parsed.links:
-            if not link.is_self:
-                self._linkers[names.link_lookup_key(link.target)].add(note.path)
+        linkers = self._linkers
+        for lookup in note.link_keys:
+            linkers[lookup].add(note.path)
 
     def _forget_links(self, note: Note) -> None:
-        for link in note.parsed.links:
-            if link.is_self:
-                continue
-            lookup = names.link_lookup_key(link.target)
+        for lookup in note.link_keys:
             linkers = self._linkers.get(lookup)
             if linkers is not None:
                 linkers.discard(note.path)
@@ -325,16 +382,15 @@ def _targets_changed(old: ParsedNote, new: ParsedNote) -> bool:
 
 def normalise_path(path: str) -> str | None:
     """Collapse `.` and `..`; None when the path climbs above the vault root."""
+    # Split as a string, not through `PurePosixPath`: this runs for every link of a check.
     parts: list[str] = []
-    for part in PurePosixPath(path).parts:
+    for part in path.split("/"):
         if part in ("", "."):
             continue
         if part == "..":
             if not parts:
                 return None
             parts.pop()
-        elif part == "/":
-            continue
         else:
             parts.append(part)
     return "/".join(parts)

@@ -32,10 +32,11 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import AsyncIterator, Iterator
 
-from vaultls.vault.cache import Entry, IndexCache, Row, decode
+from vaultls.vault.cache import Entry, IndexCache, Row, decode, decode_summary
 from vaultls.vault.index import Vault
 from vaultls.vault.model import ParsedNote
-from vaultls.vault.scan import ScanResult, parse_files, walk
+from vaultls.vault.parse import parse
+from vaultls.vault.scan import ScanResult, load_note, parse_files, walk
 from vaultls.vault.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,33 @@ MAX_WORKERS = 4
 # a second, and a file per small folder (every test's temporary vault) would only pile up.
 MIN_NOTES_TO_CACHE = 200
 
-# (vault path, parsed note, valid UTF-8); parsed is None when the file could not be read.
-Note = tuple[str, "ParsedNote | None", bool]
+
+class DeferredNote:
+    """A note from the cache (or a scan worker) whose `ParsedNote` is decoded only when
+    something first asks for it (`Vault.add_deferred`): a warm start then costs the summaries
+    of the notes, not a vault's worth of model objects. Its encoding was checked (CRC) when it
+    was read; should it still fail to decode, the note is parsed again from its file."""
+
+    __slots__ = ("aliases", "link_keys", "_blob", "_file")
+
+    def __init__(self, aliases: list[str], link_keys: tuple[str, ...], blob: bytes, file: str) -> None:
+        self.aliases = aliases
+        self.link_keys = link_keys
+        self._blob = blob
+        self._file = file
+
+    def materialise(self) -> ParsedNote:
+        try:
+            return decode(self._blob)
+        except Exception:  # noqa: BLE001 - a damaged entry is re-read, whatever the damage
+            log.warning("index cache entry of %s cannot be decoded; parsing the file again", self._file)
+        loaded = load_note(Path(self._file))
+        return loaded[0] if loaded is not None else parse("")
+
+
+# (vault path, the note, valid UTF-8). The note is a `ParsedNote`, or with `lazy` a
+# `DeferredNote` for cached ones; None when the file could not be read.
+Note = tuple[str, "ParsedNote | DeferredNote | None", bool]
 
 
 def default_workers() -> int:
@@ -75,8 +101,10 @@ class VaultLoader:
         cache: IndexCache | None = None,
         use_cache: bool = True,
         workers: int | None = None,
+        lazy: bool = False,
     ) -> None:
         self.root = root
+        self.lazy = lazy  # hand out `DeferredNote`s rather than decoding every cached note
         self.settings = settings
         self._default_cache = cache is None
         self.cache = (cache or IndexCache.for_settings(root, settings)) if use_cache else None
@@ -128,24 +156,32 @@ class VaultLoader:
     def _decode_hits(self, hits: list[str]) -> tuple[list[Note], list[str]]:
         out: list[Note] = []
         bad: list[str] = []
+        root = str(self.root)
         for rel in hits:
             entry = self._entries.pop(rel)  # the bytes are not needed again: free them now
             try:
-                out.append((rel, decode(entry.blob), entry.valid_utf8))
+                out.append((rel, self._note(root, rel, entry.blob, entry.summary), entry.valid_utf8))
             except Exception:  # noqa: BLE001 - a damaged entry is a miss, whatever the damage
                 log.info("index cache entry of %s cannot be decoded; parsing it again", rel)
                 bad.append(rel)
         return out, bad
 
+    def _note(self, root: str, rel: str, blob: bytes, summary: bytes) -> "ParsedNote | DeferredNote":
+        if not self.lazy:
+            return decode(blob)
+        aliases, link_keys = decode_summary(summary)
+        return DeferredNote(aliases, link_keys, blob, os.path.join(root, *rel.split("/")))
+
     def _from_rows(self, loaded: list[tuple]) -> list[Note]:
         """Results of `_work` from a worker, which has already stored them in the cache:
-        decode each row."""
+        decode each row (or, lazily, only its summary)."""
         out: list[Note] = []
+        root = str(self.root)
         for rel, _, valid, row in loaded:
             if row is None:
                 self.unreadable.append(rel)
                 continue
-            out.append((rel, decode(row.blob), valid))
+            out.append((rel, self._note(root, rel, row.blob, row.summary), valid))
         return out
 
     def _from_local(self, loaded: list[tuple]) -> list[Note]:
@@ -328,19 +364,27 @@ def _main_is_safe() -> bool:
     return "__name__ == '__main__'" in source or '__name__ == "__main__"' in source
 
 
+def add_note(vault: Vault, rel: str, note: "ParsedNote | DeferredNote | None", valid: bool) -> set[str]:
+    """Index one note a loader handed out, whichever form it has."""
+    if note is None:
+        return set()
+    if isinstance(note, DeferredNote):
+        return vault.add_deferred(rel, note, valid)
+    return vault.upsert(rel, note, valid)
+
+
 def load_vault(root: Path, settings: Settings, use_cache: bool = True) -> tuple[Vault, list[tuple[str, str]]]:
     """A full index of `root`; returns it and the (path, reason) of files that were skipped."""
     vault = Vault(root, settings)
-    loader = VaultLoader(root, settings, use_cache=use_cache)
+    loader = VaultLoader(root, settings, use_cache=use_cache, lazy=True)
     loader.discover()
     skipped = list(loader.found.skipped)
     for rel in loader.found.attachments:
         vault.add_attachment(rel)
     with bulk_allocation():
         for batch in loader.batches():
-            for rel, parsed, valid in batch:
-                if parsed is not None:
-                    vault.upsert(rel, parsed, valid)
+            for rel, note, valid in batch:
+                add_note(vault, rel, note, valid)
     skipped += [(rel, "unreadable") for rel in loader.unreadable]
     loader.save_in_background()
     return vault, skipped

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaultls.vault import names
-from vaultls.vault.cache import Row, encode
+from vaultls.vault.cache import Row, encode, encode_summary
 from vaultls.vault.globs import GlobSet
+from vaultls.vault.index import note_link_keys
 from vaultls.vault.model import ParsedNote
 from vaultls.vault.parse import parse
 from vaultls.vault.text import decode
@@ -160,4 +161,5 @@ def _parse_one(root: str, rel: str, objects: bool, out: list[Loaded]) -> None:
         return
     text, valid, size, mtime_ns = read
     parsed = parse(text)
-    out.append((rel, parsed if objects else None, valid, Row(rel, size, mtime_ns, valid, encode(parsed))))
+    summary = encode_summary(parsed.aliases, note_link_keys(parsed))
+    out.append((rel, parsed if objects else None, valid, Row(rel, size, mtime_ns, valid, encode(parsed), summary)))

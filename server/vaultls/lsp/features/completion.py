@@ -19,7 +19,6 @@ import re
 import weakref
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from lsprotocol import types
 
@@ -28,8 +27,8 @@ from vaultls.lsp.features import frontmatter
 from vaultls.lsp.features.tags import tag_completion
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
-from vaultls.vault.index import Vault, find_heading
-from vaultls.vault.model import Link, ParsedNote, Range
+from vaultls.vault.index import Note, Vault, find_heading
+from vaultls.vault.model import Link, Range
 
 MAX_ITEMS = 50
 _SEGMENT_END = re.compile(r"[|#\]]")
@@ -291,39 +290,34 @@ class _Targets:
 _TARGETS: "weakref.WeakKeyDictionary[Vault, _Targets]" = weakref.WeakKeyDictionary()
 
 
-_parsed_of = attrgetter("parsed")
-
-
 @dataclass
 class _Aliases:
     """Every alias of every note, keyed and sorted, in the vault's order; kept while no note's
-    aliases change. Checked by the identity of each note's `ParsedNote` (a list comparison in
-    C); only notes parsed again since are looked at, and only a change of their aliases
-    rebuilds."""
+    aliases change. Checked by the identity of each `Note` (a list comparison in C; a note
+    indexed again is a new object); only notes indexed again since are looked at, and only a
+    change of their aliases rebuilds. Reads `Note.aliases`, never `Note.parsed`, so that no
+    deferred note is decoded for completion."""
 
     note_paths: list[str]
-    parsed: list[ParsedNote]
+    notes: list[Note]
     entries: list[tuple[str, int, str, str]] = field(default_factory=list)  # (key, order, alias, path)
     keys: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, vault: Vault) -> "_Aliases":
         paths = list(vault.notes)
-        parsed = list(map(_parsed_of, vault.notes.values()))
+        notes = list(vault.notes.values())
         cached = _ALIASES.get(vault)
         if cached is not None and cached.note_paths == paths:
-            if cached.parsed == parsed:  # identity short-cuts all but the re-parsed notes
+            if cached.notes == notes:  # identity short-cuts all but the re-indexed notes
                 return cached
-            if all(
-                new.aliases == old.aliases for new, old in zip(parsed, cached.parsed) if new is not old
-            ):
-                cached.parsed = parsed
+            if all(new.aliases == old.aliases for new, old in zip(notes, cached.notes) if new is not old):
+                cached.notes = notes
                 return cached
-        made = cls(paths, parsed)
-        lists = [p.aliases for p in parsed]
+        made = cls(paths, notes)
         order = 0
-        for path, aliases in zip(paths, lists):
-            for alias in aliases:
+        for path, note in zip(paths, notes):
+            for alias in note.aliases:
                 made.entries.append((_key(alias), order, alias, path))
                 order += 1
         made.entries.sort()

@@ -1,0 +1,96 @@
+"""Notes loaded from the cache are indexed by their summary and decoded only when used.
+
+A deferred note must be indistinguishable from one parsed at once: same resolution, same
+problems, same `ParsedNote` once asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.unit.test_cache import NOTES, age
+from tests.conftest import write_vault
+from vaultls.vault.cache import IndexCache
+from vaultls.vault.check import check_vault
+from vaultls.vault.load import DeferredNote, VaultLoader, add_note, load_vault
+from vaultls.vault.index import Vault
+from vaultls.vault.parse import parse
+from vaultls.vault.settings import Settings
+
+
+def _load(root: Path, cache_dir: Path, lazy: bool) -> Vault:
+    vault = Vault(root, Settings())
+    loader = VaultLoader(root, Settings(), cache=IndexCache(root, "", cache_dir), workers=0, lazy=lazy)
+    loader.discover()
+    for rel in loader.found.attachments:
+        vault.add_attachment(rel)
+    for batch in loader.batches():
+        for rel, note, valid in batch:
+            add_note(vault, rel, note, valid)
+    loader.save()
+    return vault
+
+
+def _cached_vault(tmp_path: Path) -> Path:
+    root = write_vault(tmp_path / "vault", NOTES)
+    age(root)
+    _load(root, tmp_path / "cache", lazy=False)  # fills the cache
+    return root
+
+
+def test_cached_notes_are_not_decoded_by_loading(tmp_path: Path):
+    root = _cached_vault(tmp_path)
+    vault = _load(root, tmp_path / "cache", lazy=True)
+    assert vault.notes and not any(note.is_materialised for note in vault.notes.values())
+
+
+def test_a_deferred_vault_checks_like_an_eager_one(tmp_path: Path):
+    root = _cached_vault(tmp_path)
+    eager = _load(root, tmp_path / "cache", lazy=False)
+    lazy = _load(root, tmp_path / "cache", lazy=True)
+    assert check_vault(lazy) == check_vault(eager)
+    assert {p: n.parsed for p, n in lazy.notes.items()} == {p: n.parsed for p, n in eager.notes.items()}
+
+
+def test_aliases_resolve_without_decoding_the_owner(tmp_path: Path):
+    root = _cached_vault(tmp_path)
+    vault = _load(root, tmp_path / "cache", lazy=True)
+    assert vault.alias_owners("start") == ["Home.md"]
+    assert not vault.notes["Home.md"].is_materialised
+
+
+def test_checking_one_note_decodes_only_it_and_the_targets_of_its_anchored_links(tmp_path: Path):
+    root = _cached_vault(tmp_path)
+    vault = _load(root, tmp_path / "cache", lazy=True)
+    check_vault(vault, only=["Notes/Alpha.md"])  # links [[Home#Home]] and [[Home#^home]]
+    decoded = {p for p, n in vault.notes.items() if n.is_materialised}
+    assert decoded == {"Notes/Alpha.md", "Home.md"}
+
+
+def test_an_entry_that_fails_to_decode_is_parsed_from_its_file(tmp_path: Path):
+    root = write_vault(tmp_path / "vault", {"Note.md": "# Title\n[[Other]]\n"})
+    deferred = DeferredNote([], ("other",), b"not marshal", str(root / "Note.md"))
+    parsed = deferred.materialise()
+    assert [h.text for h in parsed.headings] == ["Title"]
+    assert [link.target for link in parsed.links] == ["Other"]
+
+
+def test_replacing_a_deferred_note_reports_its_linkers(tmp_path: Path):
+    root = _cached_vault(tmp_path)
+    vault = _load(root, tmp_path / "cache", lazy=True)
+    text = (root / "Notes/Alpha.md").read_text(encoding="utf-8")
+    affected = vault.upsert("Notes/Alpha.md", parse(text))  # the old one never decoded
+    assert {"Home.md", "Notes/Beta.md"} <= affected
+
+
+def test_load_vault_is_deferred_when_the_cache_is_warm(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("vaultls.vault.load.MIN_NOTES_TO_CACHE", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    root = write_vault(tmp_path / "vault", NOTES)
+    age(root)
+    first, _ = load_vault(root, Settings())
+    for thread in __import__("threading").enumerate():
+        if thread.name == "vaultls-cache-save":
+            thread.join()
+    second, _ = load_vault(root, Settings())
+    assert not any(note.is_materialised for note in second.notes.values())
+    assert check_vault(second) == check_vault(first)
