@@ -16,7 +16,9 @@ Nothing in it is trusted blindly:
 - The whole file is versioned by a fingerprint of the vaultls version, the source of the
   parser and model (so a development change to the parser invalidates it too), the Python
   and marshal versions and the settings that affect parsing. A different fingerprint empties it.
-- Each row carries a CRC of its data; a row that fails it, or fails to decode, is a miss.
+- Each row carries a CRC of its summary and one of its data; a row whose summary fails its CRC
+  is a miss. The data is read only when the note is first used (`fetch`), and must then still
+  have the CRC the row had when the summary was read, else the note is parsed from its file.
 - A file SQLite cannot read (corrupt, truncated, not a database) is deleted and made again.
 - Two servers on one vault (two editors) share the file through SQLite's locking; a write that
   cannot get the lock quickly is skipped, since the cache is only ever an optimisation.
@@ -37,6 +39,7 @@ import os
 import pickle
 import sqlite3
 import sys
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -50,8 +53,8 @@ from vaultls.vault.parse import _block, _heading, _link, _pos, _span, _tag
 
 log = logging.getLogger(__name__)
 
-# Bump when the encoding below changes shape.
-FORMAT = 2
+# Bump when the encoding below (or the table) changes shape.
+FORMAT = 3
 # Files modified this recently when they were read are not cached (see the module docstring).
 RACY_SECONDS = 2.0
 # Cache files of vaults not opened for this long are deleted when another one is written.
@@ -239,7 +242,7 @@ def decode_summary(blob: bytes) -> tuple[list[str], tuple[str, ...]]:
     fmt, aliases, link_keys = marshal.loads(blob)
     if fmt != FORMAT or not isinstance(aliases, list) or not isinstance(link_keys, tuple):
         raise ValueError("not a vaultls summary")
-    if not all(isinstance(a, str) for a in aliases) or not all(isinstance(k, str) for k in link_keys):
+    if not set(map(type, aliases)) <= {str} or not set(map(type, link_keys)) <= {str}:  # C loops: 10k notes
         raise ValueError("not a vaultls summary")
     return aliases, link_keys
 
@@ -292,13 +295,15 @@ def _decode_links(rows: list[tuple]) -> list[Link]:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One cached note, still encoded: decoding is left to whoever uses it."""
+    """One cached note, still encoded: decoding is left to whoever uses it. `blob` is None
+    unless the load asked for the data; `fetch(path, data_crc)` reads it later."""
 
     size: int
     mtime_ns: int
     valid_utf8: bool
-    blob: bytes
     summary: bytes
+    data_crc: int
+    blob: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +326,7 @@ CREATE TABLE IF NOT EXISTS notes (
     mtime_ns INTEGER NOT NULL,
     valid INTEGER NOT NULL,
     crc INTEGER NOT NULL,
+    summary_crc INTEGER NOT NULL,
     data BLOB NOT NULL,
     summary BLOB NOT NULL
 )
@@ -332,7 +338,8 @@ class IndexCache:
     """The cache file of one vault. Every method swallows its own failures (logged): a cache
     that cannot be read is empty, one that cannot be written stays as it was.
 
-    Methods open their own connection, so they may be called from any thread."""
+    Methods open their own connection, so they may be called from any thread (`fetch`
+    keeps one open per thread: it runs once per note first used)."""
 
     def __init__(self, root: Path, parser_settings: str = "", directory: Path | None = None) -> None:
         self.root = root
@@ -341,6 +348,17 @@ class IndexCache:
         name = hashlib.sha256(os.path.realpath(root).encode("utf-8", "surrogatepass")).hexdigest()[:24]
         self.path = folder / f"{name}.sqlite3"
         self.enabled = not os.environ.get(DISABLE_ENV) and not _inside(self.path, root)
+        self._readers = threading.local()  # `fetch`'s connection of each thread
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent to scan workers without the reading connections (each process opens its own)."""
+        state = dict(self.__dict__)
+        del state["_readers"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._readers = threading.local()
 
     @classmethod
     def for_settings(cls, root: Path, settings: Any) -> "IndexCache":
@@ -413,18 +431,21 @@ class IndexCache:
 
     # ------------------------------------------------------------------ API
 
-    def load(self) -> dict[str, Entry]:
-        """Every cached note, by vault path (entries whose CRC fails are left out)."""
+    def load(self, data: bool = False) -> dict[str, Entry]:
+        """Every cached note, by vault path (entries whose CRC fails are left out). Without
+        `data`, only the summaries: a warm start reads a tenth of the file and holds none of
+        the notes' encodings in memory."""
+        columns = "CAST(data AS BLOB)" if data else "NULL"
 
         def work(conn: sqlite3.Connection) -> dict[str, Entry]:
             out: dict[str, Entry] = {}
-            for path, size, mtime_ns, valid, crc, data, summary in conn.execute(
-                "SELECT path, size, mtime_ns, valid, crc, CAST(data AS BLOB), CAST(summary AS BLOB) FROM notes"
+            for path, size, mtime_ns, valid, crc, summary_crc, blob, summary in conn.execute(
+                f"SELECT path, size, mtime_ns, valid, crc, summary_crc, {columns}, CAST(summary AS BLOB) FROM notes"
             ):
                 try:
-                    if zlib.crc32(summary, zlib.crc32(data)) != crc:
+                    if zlib.crc32(summary) != summary_crc or (blob is not None and zlib.crc32(blob) != crc):
                         raise ValueError("checksum")
-                    out[str(path)] = Entry(int(size), int(mtime_ns), bool(valid), data, summary)
+                    out[str(path)] = Entry(int(size), int(mtime_ns), bool(valid), summary, int(crc), blob)
                 except (TypeError, ValueError):  # damaged or foreign row: a miss, not a failure
                     log.info("index cache: the entry of %s is damaged; parsing the note again", path)
             return out
@@ -437,18 +458,45 @@ class IndexCache:
                 pass
         return found
 
+    def fetch(self, path: str, data_crc: int) -> bytes | None:
+        """The encoding of one note, if the cache still holds the very one whose summary was
+        loaded (same CRC); None otherwise, or when the file cannot be read. Never creates,
+        empties or deletes the file: a reader only reads."""
+        if not self.enabled:
+            return None
+        try:
+            conn = getattr(self._readers, "conn", None)
+            if conn is None:
+                if not self.path.exists():
+                    return None
+                # Not `mode=ro`: a read-only connection cannot always open a WAL database.
+                conn = self._readers.conn = sqlite3.connect(self.path, timeout=1.0, isolation_level=None)
+            row = conn.execute("SELECT CAST(data AS BLOB) FROM notes WHERE path = ?", (path,)).fetchone()
+        except (sqlite3.Error, OSError) as exc:
+            log.info("index cache %s: cannot read the entry of %s (%s)", self.path, path, exc)
+            self._readers.conn = None
+            return None
+        if row is None or not isinstance(row[0], bytes) or zlib.crc32(row[0]) != data_crc:
+            return None
+        return row[0]
+
+    @staticmethod
+    def cacheable(row: Row, now_ns: int) -> bool:
+        """Whether `store` keeps this row: not if its file was written too recently to tell a
+        second write in the same clock tick apart (see the module docstring)."""
+        return now_ns - row.mtime_ns > int(RACY_SECONDS * 1e9)
+
     def store(self, rows: Iterable[Row], keep: set[str] | None = None) -> int:
         """Write these notes; with `keep`, also forget every note not in it (deleted files).
         Returns the number of rows written."""
         now = time.time_ns()
-        racy = int(RACY_SECONDS * 1e9)
         fresh = [
             (
                 row.path, row.size, row.mtime_ns, int(row.valid_utf8),
-                zlib.crc32(row.summary, zlib.crc32(row.blob)), row.blob, row.summary,
+                zlib.crc32(row.blob), zlib.crc32(row.summary), row.blob, row.summary,
             )
             for row in rows
-            if now - row.mtime_ns > racy
+            if self.cacheable(row, now)
         ]
 
         def work(conn: sqlite3.Connection) -> int:
@@ -459,8 +507,8 @@ class IndexCache:
                     gone = [(p,) for p in stored if p not in keep]
                     conn.executemany("DELETE FROM notes WHERE path = ?", gone)
                 conn.executemany(
-                    "INSERT OR REPLACE INTO notes (path, size, mtime_ns, valid, crc, data, summary)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO notes (path, size, mtime_ns, valid, crc, summary_crc, data, summary)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     fresh,
                 )
             return len(fresh)

@@ -123,15 +123,26 @@ class Vault:
         """Add or replace a note; returns the notes whose problems may have changed."""
         return self._put(Note(path, self._name_of(path), parsed, valid_utf8))
 
-    def add_deferred(self, path: str, deferred: Deferred, valid_utf8: bool = True) -> set[str]:
-        """`upsert` of a note whose `ParsedNote` is made only when first used."""
-        return self._put(Note(path, self._name_of(path), None, valid_utf8, deferred))
+    def add_deferred(
+        self, path: str, deferred: Deferred, valid_utf8: bool = True, remember_links: bool = True
+    ) -> set[str]:
+        """`upsert` of a note whose `ParsedNote` is made only when first used. Without
+        `remember_links`, the note is not yet filed as a linker of its targets: a server's
+        first pass leaves that (~300,000 set insertions at 10,000 notes) until after it is
+        ready, and then calls `remember_links` for each note."""
+        return self._put(Note(path, self._name_of(path), None, valid_utf8, deferred), remember_links)
+
+    def remember_links(self, path: str) -> None:
+        """File a note added with `remember_links=False` as a linker (again: harmless)."""
+        note = self.notes.get(path)
+        if note is not None:
+            self._remember_links(note)
 
     @staticmethod
     def _name_of(path: str) -> str:
         return names.strip_note_suffix(names.last_component(path))
 
-    def _put(self, note: Note) -> set[str]:
+    def _put(self, note: Note, remember_links: bool = True) -> set[str]:
         path, name = note.path, note.name
         old = self.notes.get(path)
         affected = {path}
@@ -153,7 +164,8 @@ class Vault:
         for alias in old_aliases ^ new_aliases:
             affected |= self._linkers.get(alias, set())
         self.notes[path] = note
-        self._remember_links(note)
+        if remember_links:
+            self._remember_links(note)
         return affected
 
     def remove(self, path: str) -> set[str]:

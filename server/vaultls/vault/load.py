@@ -28,15 +28,17 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
+import zlib
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import AsyncIterator, Iterator
+from typing import AsyncIterator, Callable, Iterator
 
 from vaultls.vault.cache import Entry, IndexCache, Row, decode, decode_summary
 from vaultls.vault.index import Vault
 from vaultls.vault.model import ParsedNote
 from vaultls.vault.parse import parse
-from vaultls.vault.scan import ScanResult, load_note, parse_files, walk
+from vaultls.vault.scan import ScanResult, load_note, parse_files, read_aliases, walk
 from vaultls.vault.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,29 +57,64 @@ MIN_NOTES_TO_CACHE = 200
 class DeferredNote:
     """A note from the cache (or a scan worker) whose `ParsedNote` is decoded only when
     something first asks for it (`Vault.add_deferred`): a warm start then costs the summaries
-    of the notes, not a vault's worth of model objects. Its encoding was checked (CRC) when it
-    was read; should it still fail to decode, the note is parsed again from its file."""
+    of the notes, not a vault's worth of model objects. The encoding is held in memory only
+    when it did not go into the cache (`blob`); otherwise it is read back from the cache when
+    first used, and must have the CRC (`data_crc`) the cache had for it then. Should it be
+    gone, changed or undecodable, the note is parsed again from its file."""
 
-    __slots__ = ("aliases", "link_keys", "_blob", "_file")
+    __slots__ = ("aliases", "link_keys", "_blob", "_file", "_cache", "_rel", "_crc")
 
-    def __init__(self, aliases: list[str], link_keys: tuple[str, ...], blob: bytes, file: str) -> None:
+    def __init__(
+        self,
+        aliases: list[str],
+        link_keys: tuple[str, ...],
+        blob: bytes | None,
+        file: str,
+        cache: IndexCache | None = None,
+        rel: str = "",
+        data_crc: int = 0,
+    ) -> None:
         self.aliases = aliases
         self.link_keys = link_keys
         self._blob = blob
         self._file = file
+        self._cache = cache
+        self._rel = rel
+        self._crc = data_crc
 
     def materialise(self) -> ParsedNote:
-        try:
-            return decode(self._blob)
-        except Exception:  # noqa: BLE001 - a damaged entry is re-read, whatever the damage
-            log.warning("index cache entry of %s cannot be decoded; parsing the file again", self._file)
-        loaded = load_note(Path(self._file))
-        return loaded[0] if loaded is not None else parse("")
+        blob = self._blob
+        if blob is None and self._cache is not None:
+            blob = self._cache.fetch(self._rel, self._crc)
+        if blob is not None:
+            try:
+                return decode(blob)
+            except Exception:  # noqa: BLE001 - a damaged entry is re-read, whatever the damage
+                log.warning("index cache entry of %s cannot be decoded; parsing the file again", self._file)
+        else:
+            log.info("index cache entry of %s is gone or changed; parsing the file again", self._file)
+        return _parse_file(self._file)
 
 
-# (vault path, the note, valid UTF-8). The note is a `ParsedNote`, or with `lazy` a
-# `DeferredNote` for cached ones; None when the file could not be read.
-Note = tuple[str, "ParsedNote | DeferredNote | None", bool]
+class PendingNote:
+    """A note of the first pass of a cold start (`VaultLoader.first_pass`): its aliases are
+    known, its links not yet (`link_keys` is empty until the full parse replaces it). Asked for
+    before that, it is parsed from its file on the spot."""
+
+    __slots__ = ("aliases", "_file")
+    link_keys: tuple[str, ...] = ()
+
+    def __init__(self, aliases: list[str], file: str) -> None:
+        self.aliases = aliases
+        self._file = file
+
+    def materialise(self) -> ParsedNote:
+        return _parse_file(self._file)
+
+
+def _parse_file(file: str) -> ParsedNote:
+    loaded = load_note(Path(file))
+    return loaded[0] if loaded is not None else parse("")
 
 
 def default_workers() -> int:
@@ -128,7 +165,7 @@ class VaultLoader:
         self.found = walk(self.root, self.settings.exclude)
         if self._default_cache and len(self.found.notes) < MIN_NOTES_TO_CACHE:
             self.cache = None
-        cached = self.cache.load() if self.cache is not None else {}
+        cached = self.cache.load(data=not self.lazy) if self.cache is not None else {}
         root = str(self.root)
         self._forgotten = bool(cached.keys() - set(self.found.notes))
         for rel in self.found.notes:
@@ -160,28 +197,36 @@ class VaultLoader:
         for rel in hits:
             entry = self._entries.pop(rel)  # the bytes are not needed again: free them now
             try:
-                out.append((rel, self._note(root, rel, entry.blob, entry.summary), entry.valid_utf8))
+                out.append((rel, self._note(root, rel, entry.summary, entry.data_crc, entry.blob), entry.valid_utf8))
             except Exception:  # noqa: BLE001 - a damaged entry is a miss, whatever the damage
                 log.info("index cache entry of %s cannot be decoded; parsing it again", rel)
                 bad.append(rel)
         return out, bad
 
-    def _note(self, root: str, rel: str, blob: bytes, summary: bytes) -> "ParsedNote | DeferredNote":
+    def _note(
+        self, root: str, rel: str, summary: bytes, data_crc: int, blob: bytes | None
+    ) -> "ParsedNote | DeferredNote":
         if not self.lazy:
+            if blob is None:
+                blob = self.cache.fetch(rel, data_crc) if self.cache is not None else None
+                if blob is None:
+                    raise ValueError("no encoding")
             return decode(blob)
         aliases, link_keys = decode_summary(summary)
-        return DeferredNote(aliases, link_keys, blob, os.path.join(root, *rel.split("/")))
+        return DeferredNote(
+            aliases, link_keys, blob, os.path.join(root, *rel.split("/")), self.cache, rel, data_crc
+        )
 
-    def _from_rows(self, loaded: list[tuple]) -> list[Note]:
+    def _from_rows(self, loaded: list[Sent]) -> list[Note]:
         """Results of `_work` from a worker, which has already stored them in the cache:
-        decode each row (or, lazily, only its summary)."""
+        decode each (or, lazily, only its summary)."""
         out: list[Note] = []
         root = str(self.root)
-        for rel, _, valid, row in loaded:
-            if row is None:
+        for rel, valid, summary, data_crc, blob in loaded:
+            if summary is None:
                 self.unreadable.append(rel)
                 continue
-            out.append((rel, self._note(root, rel, row.blob, row.summary), valid))
+            out.append((rel, self._note(root, rel, summary, data_crc, blob), valid))
         return out
 
     def _from_local(self, loaded: list[tuple]) -> list[Note]:
@@ -193,6 +238,42 @@ class VaultLoader:
             self.rows.append(row)
             out.append((rel, parsed, valid))
         return out
+
+    def first_pass(self) -> Iterator[list[Note]]:
+        """What a server needs before it can resolve any link, a batch at a time: the cached
+        notes by their summaries (`DeferredNote`), and the others by their aliases alone
+        (`PendingNote`, reading only the frontmatter, ~10 times cheaper than parsing). The
+        notes not cached are then parsed by `abatches(hits=False)`. Blocking: a server runs
+        each batch in a thread (`afirst_pass`)."""
+        for batch in self._first_pass_steps():
+            yield batch()
+
+    async def afirst_pass(self) -> AsyncIterator[list[Note]]:
+        """`first_pass` with the reading of each batch in a thread."""
+        for batch in self._first_pass_steps():
+            yield await asyncio.to_thread(batch)
+
+    def _first_pass_steps(self) -> Iterator[Callable[[], list[Note]]]:
+        for chunk in self._chunks(self.hits):
+
+            def hits(chunk: list[str] = chunk) -> list[Note]:
+                notes, bad = self._decode_hits(chunk)
+                self.misses += bad
+                return notes
+
+            yield hits
+        pending = list(self.misses)
+        root = str(self.root)
+        for chunk in self._chunks(pending):
+
+            def misses(chunk: list[str] = chunk) -> list[Note]:
+                out: list[Note] = []
+                for rel, aliases, valid in read_aliases(root, chunk):
+                    note = None if aliases is None else PendingNote(aliases, os.path.join(root, *rel.split("/")))
+                    out.append((rel, note, valid))
+                return out
+
+            yield misses
 
     def _chunks(self, items: list) -> Iterator[list]:
         for start in range(0, len(items), BATCH):
@@ -245,9 +326,10 @@ class VaultLoader:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
 
-    async def abatches(self) -> AsyncIterator[list[Note]]:
+    async def abatches(self, hits: bool = True) -> AsyncIterator[list[Note]]:
         """`batches` for an event loop: parsing runs in worker processes or a thread, decoding
-        between awaits, so the loop keeps answering while a large vault loads."""
+        between awaits, so the loop keeps answering while a large vault loads. With `hits`
+        false, only the notes `first_pass` could not take from the cache."""
         loop = asyncio.get_running_loop()
         pool = self._pool()
         futures: list[asyncio.Future | None] = []
@@ -256,7 +338,7 @@ class VaultLoader:
             futures = [loop.run_in_executor(pool, _work, str(self.root), chunk, self.cache) for chunk in chunks]
         try:
             redo: list[str] = []
-            for chunk in self._chunks(self.hits):
+            for chunk in self._chunks(self.hits if hits else []):
                 notes, bad = self._decode_hits(chunk)
                 redo += bad
                 yield notes
@@ -306,14 +388,31 @@ class VaultLoader:
         return thread
 
 
-def _work(root: str, rels: list[str], cache: IndexCache | None) -> list[tuple]:
-    """One batch in a worker process: parse (returning the compact encodings, see
-    `parse_files`) and store the rows in the cache from here, so that the process building
-    the index neither holds them until the end nor spends its time writing them."""
+# What a worker sends back of one note: (vault path, valid UTF-8, summary, CRC of the encoding,
+# the encoding). The encoding is None when the worker stored it in the cache, which is where it
+# is read from when first used; the summary is None when the file could not be read.
+Sent = tuple[str, bool, "bytes | None", int, "bytes | None"]
+
+
+def _work(root: str, rels: list[str], cache: IndexCache | None) -> list[Sent]:
+    """One batch in a worker process: parse, and store the rows in the cache from here, so that
+    the process building the index neither holds them nor spends its time writing them. What
+    went into the cache is not sent back: the encodings of 10,000 notes are ~45 MB."""
     loaded = parse_files(root, rels, objects=False)
+    now = time.time_ns()
+    rows = [row for _, _, _, row in loaded if row is not None]
+    stored = False
     if cache is not None:
-        cache.store(row for _, _, _, row in loaded if row is not None)
-    return loaded
+        wanted = sum(1 for row in rows if cache.cacheable(row, now))
+        stored = cache.store(rows) == wanted
+    out: list[Sent] = []
+    for rel, _, valid, row in loaded:
+        if row is None:
+            out.append((rel, valid, None, 0, None))
+            continue
+        keep = not (stored and cache is not None and cache.cacheable(row, now))
+        out.append((rel, valid, row.summary, zlib.crc32(row.blob), row.blob if keep else None))
+    return out
 
 
 @contextlib.contextmanager
@@ -364,12 +463,19 @@ def _main_is_safe() -> bool:
     return "__name__ == '__main__'" in source or '__name__ == "__main__"' in source
 
 
-def add_note(vault: Vault, rel: str, note: "ParsedNote | DeferredNote | None", valid: bool) -> set[str]:
-    """Index one note a loader handed out, whichever form it has."""
+def add_note(
+    vault: Vault,
+    rel: str,
+    note: "ParsedNote | DeferredNote | PendingNote | None",
+    valid: bool,
+    remember_links: bool = True,
+) -> set[str]:
+    """Index one note a loader handed out, whichever form it has (see `Vault.add_deferred` for
+    `remember_links`)."""
     if note is None:
         return set()
-    if isinstance(note, DeferredNote):
-        return vault.add_deferred(rel, note, valid)
+    if isinstance(note, (DeferredNote, PendingNote)):
+        return vault.add_deferred(rel, note, valid, remember_links)
     return vault.upsert(rel, note, valid)
 
 

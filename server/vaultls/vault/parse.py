@@ -309,6 +309,27 @@ def parse(text: str) -> ParsedNote:
     )
 
 
+def frontmatter_aliases(text: str) -> list[str]:
+    """`parse(text).aliases`, from the frontmatter alone: the first pass of a cold start needs
+    every note's aliases (a link may name a note by one) long before it needs the rest.
+
+    Frontmatter without the word `alias` and without a `\\` (a YAML escape could spell it) has
+    no `aliases` or `alias` property whatever else it holds (a `<<: *merged` mapping is written
+    in the same block), so it is not even parsed."""
+    lines = text.split("\n") if "\r" not in text else split_lines(text)
+    if lines[0].startswith("\ufeff"):
+        lines[0] = " " + lines[0][1:]
+    if lines[0].strip() != "---":
+        return []
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        return []
+    block = "\n".join(lines[1:end])
+    if "alias" not in block and "\\" not in block:
+        return []
+    return _aliases(_parse_frontmatter(lines, end))
+
+
 # --------------------------------------------------------------------------- frontmatter
 
 

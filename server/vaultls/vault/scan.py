@@ -19,7 +19,7 @@ from vaultls.vault.cache import Row, encode, encode_summary
 from vaultls.vault.globs import GlobSet
 from vaultls.vault.index import note_link_keys
 from vaultls.vault.model import ParsedNote
-from vaultls.vault.parse import parse
+from vaultls.vault.parse import frontmatter_aliases, parse
 from vaultls.vault.text import decode
 
 log = logging.getLogger(__name__)
@@ -163,3 +163,21 @@ def _parse_one(root: str, rel: str, objects: bool, out: list[Loaded]) -> None:
     parsed = parse(text)
     summary = encode_summary(parsed.aliases, note_link_keys(parsed))
     out.append((rel, parsed if objects else None, valid, Row(rel, size, mtime_ns, valid, encode(parsed), summary)))
+
+
+def read_aliases(root: str, rels: list[str]) -> list[tuple[str, list[str] | None, bool]]:
+    """(vault path, aliases, valid UTF-8) of each note, reading its frontmatter only (see
+    `parse.frontmatter_aliases`); aliases are None when the file could not be read. The first
+    pass of a cold start: with every note's name (from the walk) and aliases, any link in the
+    vault resolves, so diagnostics of an open note need not wait for the whole vault's parse."""
+    out: list[tuple[str, list[str] | None, bool]] = []
+    for rel in rels:
+        path = os.path.join(root, *rel.split("/"))
+        read = _read_bytes(path)
+        if read is None:
+            out.append((rel, None, True))
+            continue
+        text, valid = _text(path, read[0])
+        out.append((rel, frontmatter_aliases(text), valid))
+    return out
+

@@ -15,7 +15,7 @@ from vaultls.vault.model import Link, Position, Range
 
 
 async def code_action(ls: VaultLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    await ls.ready.wait()
+    await ls.indexed.wait()
     cursor = cursor_at(ls, params.text_document.uri, params.range.start)
     if cursor is None:
         return None

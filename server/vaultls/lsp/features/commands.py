@@ -10,7 +10,7 @@ from vaultls.vault.check import check_vault
 
 
 async def check_vault_command(ls: VaultLanguageServer, *args: Any) -> list[dict[str, Any]]:
-    await ls.ready.wait()
+    await ls.indexed.wait()
     results: list[dict[str, Any]] = []
     for vault in ls.vaults.values():
         by_path: dict[str, list[Any]] = {}

@@ -185,10 +185,12 @@ def _name_items(ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: di
             continue
         group = "0" if info.required else ("1" if info.sources else "2")
         items.append(_name_item(name, info, rng, has_colon, f"{group}{index:04d}"))
+    # Until the whole vault is parsed, the other notes' properties are not offered: reading
+    # them would parse every file on the spot (see `VaultLanguageServer.index_all`).
     seen = Counter(
         key for note in vault.notes.values() if note.parsed.frontmatter is not None
         for key in note.parsed.frontmatter.data
-    )
+    ) if ls.indexed.is_set() else Counter()
     for rank, (name, count) in enumerate(seen.most_common()):
         if name in infos or name in present or name == schema.SCHEMA_KEY:
             continue
@@ -202,7 +204,7 @@ def _name_items(ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: di
             filter_text=name,
             text_edit=types.TextEdit(range=rng, new_text=_key_text(name) + ("" if has_colon else ": ")),
         ))
-    return types.CompletionList(is_incomplete=False, items=items)
+    return types.CompletionList(is_incomplete=not ls.indexed.is_set(), items=items)
 
 
 def _key_text(name: str) -> str:
@@ -250,11 +252,12 @@ def _value_items(ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: d
     incomplete = False
     # Other properties typed `tags` in .obsidian/types.json, or `tags` restricted by a schema.
     is_tags = spot.key.casefold() in TAG_PROPERTIES or (info is not None and info.obsidian_type == "tags")
-    if is_tags:
+    if is_tags and ls.indexed.is_set():
         tags = Counter(t.name for note in vault.notes.values() for t in note.parsed.tags)
         for name, count in tags.most_common():
             candidates.append((name, f"tag · {count} use{'s' if count != 1 else ''}", "1"))
-    used = _values_in_vault(vault, spot.key, cursor.ref.path)
+    used = _values_in_vault(vault, spot.key, cursor.ref.path) if ls.indexed.is_set() else Counter()
+    incomplete = not ls.indexed.is_set()
     for value, count in used.most_common():
         candidates.append((value, f"used in {count} note{'s' if count != 1 else ''}", "2"))
 

@@ -26,6 +26,11 @@ async def hover(ls: VaultLanguageServer, params: types.HoverParams) -> types.Hov
         return frontmatter.hover(ls, cursor)  # a property name: what its schema says
     vault = cursor.ref.vault
     res = vault.resolve(cursor.ref.path, link)
+    if res.dangling and not res.outside and not ls.indexed.is_set():
+        # How many notes link to the missing name is known once every note is parsed
+        # (`index_all`); the buffer may change meanwhile, so the hover starts again then.
+        await ls.indexed.wait()
+        return await hover(ls, params)
     text = _dangling(vault, link, res) if res.dangling else _preview(ls, vault, link, res)
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),

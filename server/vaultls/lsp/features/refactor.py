@@ -104,7 +104,7 @@ async def resolve_code_action(ls: VaultLanguageServer, action: types.CodeAction)
     data = action.data
     if not isinstance(data, dict) or data.get("vaultls") != "extract-section" or action.edit is not None:
         return action
-    await ls.ready.wait()
+    await ls.indexed.wait()
     return _with_extract_edit(ls, action)
 
 

@@ -56,7 +56,7 @@ class Lines:
 
 
 async def references(ls: VaultLanguageServer, params: types.ReferenceParams) -> list[types.Location] | None:
-    await ls.ready.wait()
+    await ls.indexed.wait()
     cursor = cursor_at(ls, params.text_document.uri, params.position)
     if cursor is None:
         return None

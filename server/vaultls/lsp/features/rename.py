@@ -158,7 +158,7 @@ def _document_changes(ls: VaultLanguageServer) -> bool:
 async def _choice_at(ls: VaultLanguageServer, uri: str, position: types.Position):  # noqa: ANN202
     """What a rename at this position would rename, refused early when it would have to move
     a file the client cannot move."""
-    await ls.ready.wait()
+    await ls.indexed.wait()
     cursor = cursor_at(ls, uri, position)
     if cursor is None:
         return None
@@ -242,7 +242,7 @@ async def will_rename_files(ls: VaultLanguageServer, params: types.RenameFilesPa
     """The user is renaming or moving files or folders in the editor: return the link edits, to
     be applied before the files move. Files moved out of the vault (or into a hidden or
     excluded folder) get no edits: links to them will dangle, as they would in Obsidian."""
-    await ls.ready.wait()
+    await ls.indexed.wait()
     moves_by_vault: dict[int, tuple[Vault, dict[str, str]]] = {}
     for change in params.files:
         old_ref, new_ref = ls.locate(change.old_uri), ls.locate(change.new_uri)

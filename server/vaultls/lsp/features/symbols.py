@@ -73,7 +73,7 @@ async def document_symbol(
 async def workspace_symbol(
     ls: VaultLanguageServer, params: types.WorkspaceSymbolParams
 ) -> list[types.SymbolInformation]:
-    await ls.ready.wait()
+    await ls.indexed.wait()
     found: list[types.SymbolInformation] = []
     for vault in list(ls.vaults.values()):
         index = _indexes.get(vault)

@@ -111,7 +111,7 @@ def vault_problems(vault: Vault, generation: int = 0) -> dict[str, list[Problem]
 async def workspace_diagnostic(
     ls: VaultLanguageServer, params: types.WorkspaceDiagnosticParams
 ) -> types.WorkspaceDiagnosticReport:
-    await ls.ready.wait()
+    await ls.indexed.wait()
     previous = {p.uri: p.value for p in params.previous_result_ids}
     items: list[types.WorkspaceFullDocumentDiagnosticReport | types.WorkspaceUnchangedDocumentDiagnosticReport] = []
     for vault in list(ls.vaults.values()):
