@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 # and aliases), before the second (links, tags, the parse of notes not cached); see `index_all`.
 SPLIT_MIN_NOTES = 1000
 SPLIT_ENV = "VAULTLS_SPLIT_MIN_NOTES"
+SECOND_PASS_DELAY_ENV = "VAULTLS_TEST_SECOND_PASS_DELAY"  # seconds between the passes; tests only
 
 
 def _env_int(name: str, default: int) -> int:
@@ -49,6 +50,13 @@ def _env_int(name: str, default: int) -> int:
         return int(os.environ.get(name, default))
     except ValueError:
         return default
+
+
+def _env_float(name: str) -> float:
+    try:
+        return float(os.environ.get(name, 0))
+    except ValueError:
+        return 0.0
 
 
 # Diagnostics wait this long after the last edit before they are computed and sent. A burst of
@@ -312,6 +320,8 @@ class VaultLanguageServer(LanguageServer):
             finally:
                 self.ready.set()
             self.refresh_all()
+            if scans and (delay := _env_float(SECOND_PASS_DELAY_ENV)):
+                await asyncio.sleep(delay)  # tests: requests that arrive between the passes
             for scan in scans:
                 await self._second_pass(scan, token)
         finally:
