@@ -1,15 +1,23 @@
 """Vault → problems. The server and `vaultls check` both call this, so a problem the editor
-shows and one the CLI prints for the same note are the same problem."""
+shows and one the CLI prints for the same note are the same problem.
+
+The problems of a link depend on little: where it leads depends only on the folder of the note
+it is written in, its kind and its target (`Vault.resolve`), and whether its heading or block
+exists only on the note it leads to. `LinkChecker` remembers both for one check run, so a whole
+vault's ~300,000 links cost ~30,000 resolutions, and each note's headings are normalised once
+rather than once per link to them. `vault/bulk_check.py` runs the same `LinkChecker` over notes
+it never turns into model objects; the messages below are written in one place for both.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from vaultls.vault import names, schema
 from vaultls.vault.index import Note, Resolution, Vault
-from vaultls.vault.model import Link, Range
+from vaultls.vault.model import Link, Position, Range
 
 
 class Severity(IntEnum):
@@ -40,30 +48,169 @@ class Problem:
     data: dict[str, Any] | None = field(default=None, compare=False)
 
 
-def check_note(vault: Vault, path: str) -> list[Problem]:
+ENCODING_MESSAGE = "this file is not valid UTF-8; invalid bytes are shown as \ufffd"
+
+# A problem of a link without its place: (severity, code, message, data). `data` is shared by
+# every link the template is used for, so each problem gets its own copy (`fresh_data`).
+Template = tuple[Severity, str, str, "dict[str, Any] | None"]
+# What links to a note may name in it: its headings as (level, `names.strip_heading`,
+# `names.slug`), in order, and the keys (`names.key`) of its block ids.
+Anchors = tuple[tuple[tuple[int, str, str], ...], frozenset]
+_NO_TEMPLATES: tuple[Template, ...] = ()
+_NOWHERE = Range(Position(0, 0), Position(0, 0))
+
+
+def duplicate_key_message(key: str) -> str:
+    return f'duplicate property "{key}": only its last value is kept'
+
+
+def fresh_data(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A problem's own copy of a template's data (lists copied too): a quick fix may keep or
+    change what it is given without touching another problem's."""
+    if data is None:
+        return None
+    return {k: list(v) if isinstance(v, list) else v for k, v in data.items()}
+
+
+def note_anchors(headings: Iterable[tuple[int, str]], block_ids: Iterable[str]) -> Anchors:
+    """The `Anchors` of a note from its headings' (level, text) and its block ids."""
+    return (
+        tuple((level, names.strip_heading(text), names.slug(text)) for level, text in headings),
+        frozenset(names.key(b) for b in block_ids),
+    )
+
+
+def has_heading(headings: tuple[tuple[int, str, str], ...], chain: tuple[str, ...]) -> bool:
+    """Whether `index.find_heading` finds the `#A#B` chain among headings given as `Anchors`
+    keys: the same walk, comparing keys computed once per heading instead of running
+    `names.heading_matches` (two regexes and a slug per heading) for every link."""
+    wanted = [(names.strip_heading(part), names.nfc(part).lower().strip()) for part in chain]
+    last_strip, last_slug = wanted[-1]
+    if len(wanted) > 1:
+        start, limit_level = 0, 0
+        found = False
+        for strip_key, slug_key in wanted:
+            found = False
+            for idx in range(start, len(headings)):
+                level, h_strip, h_slug = headings[idx]
+                if limit_level and level <= limit_level and idx > start:
+                    break
+                if h_strip == strip_key or h_slug == slug_key:
+                    found, start, limit_level = True, idx + 1, level
+                    break
+            if not found:
+                break
+        if found:
+            return True
+    return any(h_strip == last_strip or h_slug == last_slug for _, h_strip, h_slug in headings)
+
+
+class LinkChecker:
+    """The problems of links, for one check run over a vault that does not change meanwhile:
+    resolution is remembered per (folder of the linking note, kind, target) and the
+    heading/block part per (note linked, headings, block). Same rules and results as
+    `Vault.resolve`, which it calls for each distinct case.
+
+    `anchors` gives the `Anchors` of a note path (None for anything that is not a note); by
+    default they are made from the vault's notes, decoding each target note once."""
+
+    def __init__(self, vault: Vault, anchors: Callable[[str], Anchors | None] | None = None) -> None:
+        self.vault = vault
+        self.dangling = Severity.from_name(vault.settings.dangling_links)
+        self._anchors_of = anchors if anchors is not None else self._note_anchors
+        self._anchors: dict[str, Anchors | None] = {}
+        # (folder, kind, target) → (target note or None when dangling, templates)
+        self._resolved: dict[tuple[str, str, str], tuple[str | None, tuple[Template, ...]]] = {}
+        self._self: dict[str, tuple[str | None, tuple[Template, ...]]] = {}
+        self._parts: dict[tuple[str, tuple[str, ...], str | None], tuple[Template, ...]] = {}
+
+    def templates(
+        self, source: str, folder: str, kind: str, target: str, subpath: tuple[str, ...], block: str | None
+    ) -> tuple[Template, ...]:
+        """The problems of one link (as written in note `source`, in `folder`), in the order
+        `check_note` reports them: a missing heading or block, then ambiguity."""
+        if target:
+            found = self._resolved.get((folder, kind, target))
+            if found is None:
+                found = self._resolved[(folder, kind, target)] = self._resolve(source, kind, target)
+        else:
+            found = self._self.get(source)
+            if found is None:
+                found = self._self[source] = self._resolve(source, kind, target)
+        goal, base = found
+        if goal is None or (block is None and not subpath):
+            return base
+        part = self._parts.get((goal, subpath, block))
+        if part is None:
+            part = self._parts[(goal, subpath, block)] = self._part(goal, subpath, block)
+        return part + base if part else base
+
+    def _resolve(self, source: str, kind: str, target: str) -> tuple[str | None, tuple[Template, ...]]:
+        link = Link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE)
+        res = self.vault.resolve(source, link)
+        if res.dangling:
+            if self.dangling is None:
+                return None, _NO_TEMPLATES
+            return None, (dangling_template(self.vault, target, res, self.dangling),)
+        if res.ambiguous:
+            return res.targets[0], (ambiguous_template(target, res),)
+        return res.targets[0], _NO_TEMPLATES
+
+    def _part(self, goal: str, subpath: tuple[str, ...], block: str | None) -> tuple[Template, ...]:
+        anchors = self._anchors.get(goal, _NO_ANCHORS)
+        if anchors is _NO_ANCHORS:
+            anchors = self._anchors[goal] = self._anchors_of(goal)
+        if anchors is None:
+            return _NO_TEMPLATES  # an attachment: `#page=3` and the like are not ours to check
+        name = _display_name(self.vault, goal)
+        if block is not None:
+            if names.key(block) in anchors[1]:
+                return _NO_TEMPLATES
+            return ((Severity.WARNING, "missing-block", f'"{name}" has no block "^{block}"', None),)
+        if has_heading(anchors[0], subpath):
+            return _NO_TEMPLATES
+        return ((Severity.WARNING, "missing-heading", f'"{name}" has no heading "{"#".join(subpath)}"', None),)
+
+    def _note_anchors(self, path: str) -> Anchors | None:
+        note = self.vault.notes.get(path)
+        if note is None:
+            return None
+        parsed = note.parsed
+        return note_anchors(((h.level, h.text) for h in parsed.headings), (b.id for b in parsed.blocks))
+
+
+_NO_ANCHORS: Any = object()
+
+
+def check_note(vault: Vault, path: str, links: LinkChecker | None = None) -> list[Problem]:
+    """The problems of one note, in the order they are found (`check_vault` sorts). `links`
+    carries what a run over many notes has already resolved."""
     note = vault.notes.get(path)
     if note is None:
         return []
     problems: list[Problem] = []
     if not note.valid_utf8:
-        problems.append(
-            Problem(path, Range.on_line(0, 0, 0), Severity.WARNING, "encoding",
-                    "this file is not valid UTF-8; invalid bytes are shown as \ufffd")
-        )
+        problems.append(Problem(path, Range.on_line(0, 0, 0), Severity.WARNING, "encoding", ENCODING_MESSAGE))
     fm = note.parsed.frontmatter
     if fm is not None:
         if fm.error is not None and fm.error_range is not None:
             problems.append(Problem(path, fm.error_range, Severity.ERROR, "frontmatter-yaml", fm.error))
         for key, key_range in fm.duplicate_keys:
-            problems.append(
-                Problem(path, key_range, Severity.WARNING, "frontmatter-yaml",
-                        f'duplicate property "{key}": only its last value is kept')
-            )
+            problems.append(Problem(path, key_range, Severity.WARNING, "frontmatter-yaml", duplicate_key_message(key)))
     problems.extend(_schema_problems(vault, note))
-    dangling = Severity.from_name(vault.settings.dangling_links)
+    checker = links if links is not None else LinkChecker(vault)
+    folder = path.rpartition("/")[0]
     for link in note.parsed.links:
-        problems.extend(_link_problems(vault, path, link, vault.resolve(path, link), dangling))
+        for severity, code, message, data in checker.templates(
+            path, folder, link.kind, link.target, link.subpath, link.block
+        ):
+            problems.append(Problem(path, link.target_range, severity, code, message, fresh_data(data)))
     return problems
+
+
+def schema_applies(vault: Vault) -> bool:
+    """Whether frontmatter schema checks are on at all (`frontmatter.severity` not "off")."""
+    return Severity.from_name(vault.settings.frontmatter_severity) is not None
 
 
 def _schema_problems(vault: Vault, note: Note) -> list[Problem]:
@@ -79,49 +226,28 @@ def _schema_problems(vault: Vault, note: Note) -> list[Problem]:
     ]
 
 
-def _link_problems(
-    vault: Vault, path: str, link: Link, res: Resolution, dangling: Severity | None
-) -> list[Problem]:
-    if res.dangling:
-        if dangling is None:
-            return []
-        return [_dangling(vault, path, link, res, dangling)]
-    out: list[Problem] = []
-    target_name = _display_name(vault, res.targets[0])
-    if res.missing == "heading":
-        out.append(
-            Problem(path, link.target_range, Severity.WARNING, "missing-heading",
-                    f'"{target_name}" has no heading "{"#".join(link.subpath)}"')
-        )
-    elif res.missing == "block":
-        out.append(
-            Problem(path, link.target_range, Severity.WARNING, "missing-block",
-                    f'"{target_name}" has no block "^{link.block}"')
-        )
-    if res.ambiguous:
-        listed = ", ".join(res.targets[:8]) + (", …" if len(res.targets) > 8 else "")
-        out.append(
-            Problem(path, link.target_range, Severity.HINT, "ambiguous-link",
-                    f'"{link.target}" matches {len(res.targets)} notes; it resolves to '
-                    f"{res.targets[0]} (candidates: {listed})",
-                    data={"candidates": res.targets})
-        )
-    return out
+def ambiguous_template(target: str, res: Resolution) -> Template:
+    listed = ", ".join(res.targets[:8]) + (", …" if len(res.targets) > 8 else "")
+    return (
+        Severity.HINT,
+        "ambiguous-link",
+        f'"{target}" matches {len(res.targets)} notes; it resolves to {res.targets[0]} (candidates: {listed})',
+        {"candidates": list(res.targets)},
+    )
 
 
-def _dangling(vault: Vault, path: str, link: Link, res: Resolution, severity: Severity) -> Problem:
+def dangling_template(vault: Vault, target: str, res: Resolution, severity: Severity) -> Template:
     if res.outside:
-        return Problem(path, link.target_range, severity, "dangling-link",
-                       f'"{link.target}" points outside the vault')
-    what = "note" if not _looks_like_file(link.target) else "file"
-    message = f'no {what} named "{link.target}" in the vault'
-    data: dict[str, Any] = {"target": link.target}
-    owners = vault.alias_owners(link.target)
+        return (severity, "dangling-link", f'"{target}" points outside the vault', None)
+    what = "note" if not _looks_like_file(target) else "file"
+    message = f'no {what} named "{target}" in the vault'
+    data: dict[str, Any] = {"target": target}
+    owners = vault.alias_owners(target)
     if owners:
         owner = vault.notes[owners[0]].name
-        message += f'; "{link.target}" is an alias of "{owner}" (Obsidian does not resolve aliases)'
+        message += f'; "{target}" is an alias of "{owner}" (Obsidian does not resolve aliases)'
         data["alias_of"] = vault.shortest_link(owners[0])
-    return Problem(path, link.target_range, severity, "dangling-link", message, data=data)
+    return (severity, "dangling-link", message, data)
 
 
 def _looks_like_file(target: str) -> bool:
@@ -134,12 +260,18 @@ def _display_name(vault: Vault, path: str) -> str:
     return note.name if note is not None else names.last_component(path)
 
 
-def check_vault(vault: Vault, only: set[str] | None = None) -> list[Problem]:
+def problem_order(problem: Problem) -> tuple[str, Position, str]:
+    """How problems are listed: by note, position, then code (a stable sort keeps the order
+    they were found in otherwise)."""
+    return (problem.path, problem.range.start, problem.code)
+
+
+def check_vault(vault: Vault, only: Iterable[str] | None = None) -> list[Problem]:
     """Every note's problems (or only those of `only`), sorted by path and position."""
     paths = sorted(vault.notes) if only is None else sorted(p for p in only if p in vault.notes)
     problems: list[Problem] = []
+    links = LinkChecker(vault)
     for path in paths:
-        problems.extend(check_note(vault, path))
-    problems.sort(key=lambda p: (p.path, p.range.start, p.code))
+        problems.extend(check_note(vault, path, links))
+    problems.sort(key=problem_order)
     return problems
-
