@@ -268,8 +268,8 @@ class VaultLoader:
 
             def misses(chunk: list[str] = chunk) -> list[Note]:
                 out: list[Note] = []
-                for rel, aliases, valid in read_aliases(root, chunk):
-                    note = None if aliases is None else PendingNote(aliases, os.path.join(root, *rel.split("/")))
+                for rel, file, aliases, valid in read_aliases(root, chunk):
+                    note = None if aliases is None else PendingNote(aliases, file)
                     out.append((rel, note, valid))
                 return out
 
