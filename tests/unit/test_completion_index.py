@@ -114,3 +114,80 @@ def test_index_follows_added_removed_and_changed_notes():
     assert completion._Targets.of(vault).names.rank("zzyzx", 50) == (1, ["zzyzx.png"])
     vault.remove_attachment("zzyzx.png")
     assert completion._Targets.of(vault).names.rank("zzyzx", 50) == (0, [])
+
+
+# Names that stress the search: characters special to regular expressions and to character
+# classes, repeated letters (a subsequence matcher that backtracks tries every way of picking
+# them), words after `/` and spaces, non-ASCII and astral characters.
+TRICKY = [
+    "a]b", "a^b", "a-b", "a\\b", "a.b", "a*b", "[x]", "(y)", "a|b", "^caret", "-dash", "aaaa b",
+    "aaab", "ab ab ab", "b/ab", "x y/z", "Ünïcode ü", "🌱🌱 seed", "e\u0301t\u00e9", "ε λ", "aa",
+]
+
+
+def test_ranking_equals_comparing_every_name_with_tricky_names():
+    vault = Vault(Path("/nowhere"))
+    for i, name in enumerate(TRICKY * 3):
+        vault.upsert(f"F{i % 4}/{name}{'' if i < len(TRICKY) else f' {i}'}.md", parse(""))
+    targets = completion._Targets.of(vault)
+    wanted_list = ["", "a", "ab", "aab", "aaab", "a]", "]b", "^", "a^b", "-", "a-b", "\\", "a\\b", ".",
+                   "a.b", "*", "[", "(y", "|", "a|", "b a", "/a", "y/z", "ü", "🌱", "🌱s", "ét", "ε",
+                   "ab ab", "zzz", " ", "1", "a 1", "b 2"]
+    for wanted in wanted_list:
+        for by_path in (False, True):
+            for limit in (1, 5, completion.MAX_ITEMS):
+                expected = brute_force(vault, names.key(wanted), by_path)
+                keys = targets.paths if by_path else targets.names
+                count, best = keys.rank(names.key(wanted), limit)
+                assert best == expected[1][:limit], (wanted, by_path, limit)
+                if expected[0] < limit:
+                    assert count == expected[0], (wanted, by_path, limit)
+                else:
+                    assert count >= limit, (wanted, by_path, limit)
+
+
+def test_subsequence_pattern_matches_what_the_lazy_one_does():
+    rng = random.Random(5)
+    alphabet = "ab]^-\\.é🌱 "
+    for _ in range(3000):
+        key = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        wanted = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 4)))
+        lazy = re.compile(".*?".join(map(re.escape, wanted)))
+        assert bool(completion._subsequence_across(wanted).search(key)) == bool(lazy.search(key)), (key, wanted)
+
+
+def test_typing_in_a_note_keeps_the_indices_and_an_alias_change_anywhere_is_seen():
+    vault = make_vault(200, 11)
+    typed, other = list(vault.notes)[5], list(vault.notes)[150]
+    vault.upsert(typed, parse("---\naliases: [Typed]\n---\n"))
+    targets, aliases = completion._Targets.of(vault), completion._Aliases.of(vault)
+    for n in range(5):  # keystrokes: the typed note indexed again, a new object each time
+        vault.upsert(typed, parse(f"---\naliases: [Typed]\n---\ntext {n}"))
+        assert completion._Targets.of(vault) is targets
+        assert completion._Aliases.of(vault) is aliases
+    vault.upsert(typed, parse("---\naliases: [Typed again]\n---\n"))  # its own aliases change
+    assert [i.label for i in completion._alias_items(vault, "typed", RANGE, "", 5)] == ["Typed again"]
+    # Another note gains an alias while the typed one is indexed again too.
+    vault.upsert(typed, parse("---\naliases: [Typed again]\n---\nmore"))
+    vault.upsert(other, parse("---\naliases: [Qwertyuiop]\n---\n"))
+    assert [i.label for i in completion._alias_items(vault, "qwerty", RANGE, "", 5)] == ["Qwertyuiop"]
+    assert completion._Targets.of(vault) is targets  # the same notes: names are kept
+    # One note goes and another comes: as many notes as before, not the same ones.
+    vault.remove(other)
+    vault.upsert("Elsewhere/Qwertz.md", parse(""))
+    assert completion._Targets.of(vault).names.rank("qwertz", 50) == (1, ["Elsewhere/Qwertz.md"])
+    assert completion._alias_items(vault, "qwerty", RANGE, "", 5) == []
+
+
+def test_prepare_builds_what_the_first_request_needs():
+    vault = make_vault(100, 2)
+    completion.prepare(vault)
+    targets = completion._Targets.of(vault)
+    assert targets._names is not None and targets._names._groups is not None
+    assert targets._paths is not None and targets._paths._groups is not None
+    assert completion._ALIASES.get(vault) is completion._Aliases.of(vault)
+    shown = dict(targets._shown)
+    assert len(shown) == min(completion.MAX_ITEMS, len(vault.notes) + len(vault.attachments))
+    for path, (label, kind, detail, link) in shown.items():
+        assert link == vault.shortest_link(path)
+        assert label == completion._label(vault, path)

@@ -9,6 +9,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from vaultls.lsp.documents import OpenDocument
+from vaultls.lsp.features import completion
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.roots import find_vault_root
@@ -30,6 +31,7 @@ def did_open(ls: VaultLanguageServer, params: types.DidOpenTextDocumentParams) -
     affected = ls.update_note(ref, item.text)
     ls.refresh((ref.vault, p) for p in affected)
     ls.schedule_diagnostics(item.uri, 0)
+    ls.spawn(completion.prepare_when_idle(ls, ref.vault))  # a `[[` may come next
 
 
 def _adopt_loose_root(ls: VaultLanguageServer, uri: str) -> None:
@@ -76,6 +78,10 @@ def did_change_watched_files(ls: VaultLanguageServer, params: types.DidChangeWat
     for change in params.changes:
         affected |= ls.file_event(change.uri, change.type)
     ls.refresh(affected)
+    for vault in {vault for vault, _ in affected}:
+        # Notes or attachments may have come or gone: completion's indices are rebuilt now
+        # rather than on the next keystroke.
+        ls.spawn(completion.prepare_when_idle(ls, vault))
 
 
 FEATURES = [
