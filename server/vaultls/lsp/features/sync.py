@@ -78,9 +78,10 @@ def did_change_watched_files(ls: VaultLanguageServer, params: types.DidChangeWat
     for change in params.changes:
         affected |= ls.file_event(change.uri, change.type)
     ls.refresh(affected)
-    for vault in {vault for vault, _ in affected}:
-        # Notes or attachments may have come or gone: completion's indices are rebuilt now
-        # rather than on the next keystroke.
+    for vault in list(ls.vaults.values()):
+        # Notes or attachments may have come or gone (an attachment affects no note, so
+        # `affected` does not tell): completion's indices are checked, and rebuilt if need
+        # be, now rather than on the next keystroke.
         ls.spawn(completion.prepare_when_idle(ls, vault))
 
 
