@@ -14,6 +14,7 @@ from typing import Collection, Sequence, TextIO
 from vaultls import __version__
 from vaultls.report import FORMATS, REPORT_FORMATS, Located, reports, write_problems
 from vaultls.report.text import summary
+from vaultls.vault.bulk_check import check_whole_vault
 from vaultls.vault.check import check_vault
 from vaultls.vault.graph import LinkStats, link_stats, orphans
 from vaultls.vault.load import load_vault
@@ -119,6 +120,14 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             print(f"vaultls: {'error' if problem.fatal else 'warning'}: {problem.message}", file=sys.stderr)
         if any(problem.fatal for problem in broken):
             return 2
+        if selection is None and not (args.orphans or args.stats):
+            # The whole vault and nothing but its problems: checked without building its model.
+            bulk = check_whole_vault(root, settings)
+            if bulk is not None:
+                for rel, why in bulk.skipped:
+                    print(f"vaultls: skipped {rel}: {why}", file=sys.stderr)
+                problems.extend([(root, p) for p in bulk.problems])
+                continue
         vault, skipped = load_vault(root, settings)
         for rel, why in skipped:
             print(f"vaultls: skipped {rel}: {why}", file=sys.stderr)

@@ -48,6 +48,19 @@ class Problem:
     data: dict[str, Any] | None = field(default=None, compare=False)
 
 
+def make_problem(
+    path: str, rng: Range, severity: Severity, code: str, message: str, data: dict[str, Any] | None = None
+) -> Problem:
+    """`Problem(...)` for a vault's worth of problems: a frozen dataclass sets each field
+    through `object.__setattr__`, which is most of the cost of making 80,000 of them. Same
+    object (tests/unit/test_check_fast.py compares)."""
+    made = _new(Problem)
+    made.__dict__.update(path=path, range=rng, severity=severity, code=code, message=message, data=data)
+    return made
+
+
+_new = object.__new__
+
 ENCODING_MESSAGE = "this file is not valid UTF-8; invalid bytes are shown as \ufffd"
 
 # A problem of a link without its place: (severity, code, message, data). `data` is shared by
@@ -121,6 +134,8 @@ class LinkChecker:
         self._anchors: dict[str, Anchors | None] = {}
         # (folder, kind, target) → (target note or None when dangling, templates)
         self._resolved: dict[tuple[str, str, str], tuple[str | None, tuple[Template, ...]]] = {}
+        # (kind, target) → (folders it does not hold for, resolution): see `_resolve_in`
+        self._general: dict[tuple[str, str], tuple[frozenset, tuple[str | None, tuple[Template, ...]]]] = {}
         self._self: dict[str, tuple[str | None, tuple[Template, ...]]] = {}
         self._parts: dict[tuple[str, tuple[str, ...], str | None], tuple[Template, ...]] = {}
 
@@ -130,13 +145,18 @@ class LinkChecker:
         """The problems of one link (as written in note `source`, in `folder`), in the order
         `check_note` reports them: a missing heading or block, then ambiguity."""
         if target:
-            found = self._resolved.get((folder, kind, target))
-            if found is None:
-                found = self._resolved[(folder, kind, target)] = self._resolve(source, kind, target)
+            found = None
+            general = self._general.get((kind, target))
+            if general is not None and folder not in general[0]:
+                found = general[1]
+            else:
+                found = self._resolved.get((folder, kind, target))
+                if found is None:
+                    found = self._resolve_in(source, folder, kind, target)
         else:
             found = self._self.get(source)
             if found is None:
-                found = self._self[source] = self._resolve(source, kind, target)
+                found = self._self[source] = self._resolve(source, kind, target)[1]
         goal, base = found
         if goal is None or (block is None and not subpath):
             return base
@@ -145,9 +165,31 @@ class LinkChecker:
             part = self._parts[(goal, subpath, block)] = self._part(goal, subpath, block)
         return part + base if part else base
 
-    def _resolve(self, source: str, kind: str, target: str) -> tuple[str | None, tuple[Template, ...]]:
+    def _resolve_in(self, source: str, folder: str, kind: str, target: str) -> tuple[str | None, tuple[Template, ...]]:
+        """Resolve a link not seen in this folder before, and remember for which folders the
+        result holds.
+
+        A wikilink whose target does not start with `./` or `../` is looked up from the vault
+        root (`Vault._candidates`); the linking note's folder only orders several candidates
+        (`_rank`: those in that very folder first). So its resolution is the same from every
+        folder that holds none of the candidates: remembered once for all of them, and per
+        folder for the candidates' own folders. Other links (Markdown links, `./`, `../`)
+        are relative to the folder and remembered per folder."""
+        res, found = self._resolve(source, kind, target)
+        if kind == "wiki" and not target.replace("\\", "/").startswith(("./", "../")):
+            folders = frozenset(t.rpartition("/")[0] for t in res.targets)
+            if folder not in folders and (kind, target) not in self._general:
+                self._general[(kind, target)] = (folders, found)
+                return found
+        self._resolved[(folder, kind, target)] = found
+        return found
+
+    def _resolve(self, source: str, kind: str, target: str) -> tuple[Resolution, tuple[str | None, tuple[Template, ...]]]:
         link = Link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE)
         res = self.vault.resolve(source, link)
+        return res, self._outcome(target, res)
+
+    def _outcome(self, target: str, res: Resolution) -> tuple[str | None, tuple[Template, ...]]:
         if res.dangling:
             if self.dangling is None:
                 return None, _NO_TEMPLATES

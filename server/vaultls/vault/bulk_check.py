@@ -1,0 +1,488 @@
+"""`vaultls check` of a whole vault, without building the vault's model.
+
+`check_vault` needs a `Vault` whose every note is a `ParsedNote`: for 10,000 notes that is
+millions of objects made (decoded from the index cache, or parsed) only to be read once. The
+whole-vault check here reads the same facts from lighter forms and reports the very same
+problems in the same order (tests/unit/test_check_fast.py compares the two):
+
+1. `VaultLoader.discover` walks the vault and reads the index cache, as a load does.
+2. Round one, per note: a cached note is read from its encoding's plain tuples (no model
+   objects); any other is parsed (`scan.parse_files`, which also makes its cache row, stored
+   from here). Out come the note's links as tuples, its frontmatter problems, and a summary
+   for the index: its aliases, and its headings and block ids as the keys links are compared
+   with (`check.note_anchors`).
+3. The summaries of all notes make the index (`Vault` with stub notes: names, paths,
+   aliases), which round two uses through `check.LinkChecker`, the same resolution and
+   messages `check_vault` uses.
+
+On a large vault both rounds run in forked worker processes, each over its share of the notes;
+the summaries go through the parent between the rounds (a link may name a heading of a note in
+the other share). The CLI has no threads yet when it checks, so forking is safe; anything
+unusual (threads, no `fork`, a worker that dies or sends garbage) means `None`, and the caller
+falls back to the model-based check.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import logging
+import marshal
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from vaultls.vault import cache as cache_mod
+from vaultls.vault import names, parse
+from vaultls.vault.cache import IndexCache, Row
+from vaultls.vault.check import (
+    ENCODING_MESSAGE,
+    LinkChecker,
+    Problem,
+    Severity,
+    _schema_problems,
+    duplicate_key_message,
+    fresh_data,
+    make_problem,
+    note_anchors,
+)
+from vaultls.vault.index import Note, Vault
+from vaultls.vault.load import BATCH, VaultLoader, _main_is_safe, bulk_allocation, default_workers
+from vaultls.vault.model import ParsedNote
+from vaultls.vault.property_types import TYPES_FILE
+from vaultls.vault.scan import load_note, parse_files
+from vaultls.vault.schema import SCHEMA_KEY
+from vaultls.vault.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Fewer notes than this are checked in this process: forking, and sending the summaries and
+# problems through pipes, cost more than a second core saves on a small vault.
+FORK_MIN_NOTES = 1000
+MAX_WORKERS = 4
+
+# One link as the check needs it: (kind, target, subpath, block, and its target range as
+# start line, start column, end line, end column).
+LinkRow = tuple[str, str, tuple[str, ...], "str | None", int, int, int, int]
+# One problem on its way to becoming a `Problem`: (start line, start column, end line, end
+# column, severity, code, message, data). Plain values, so that marshal can send it.
+ProblemRow = tuple[int, int, int, int, int, str, str, "dict[str, Any] | None"]
+# What round one says of a note to every worker: (path, valid UTF-8, aliases, heading keys,
+# block keys); see `check.Anchors`.
+Summary = tuple[str, bool, list[str], tuple, frozenset]
+
+
+@dataclass(slots=True)
+class LightNote:
+    """What checking one note needs, without its model. `source` is what a schema check gets
+    its `ParsedNote` from when one is needed (the parsed note, or its cache encoding)."""
+
+    path: str
+    valid: bool
+    fm_error: tuple[str, int, int, int, int] | None  # message and range of invalid YAML
+    duplicates: list[tuple[str, int, int, int, int]]  # duplicate frontmatter keys, with ranges
+    # None without frontmatter, else (YAML broken, has properties, may name a `$schema`)
+    fm_state: tuple[bool, bool, bool] | None
+    links: list[LinkRow]
+    headings: list[tuple[int, str]]  # (level, text)
+    blocks: list[str]
+    aliases: list[str]
+    source: "ParsedNote | bytes | None"
+
+
+@dataclass
+class BulkResult:
+    problems: list[Problem]  # sorted as `check_vault` sorts
+    skipped: list[tuple[str, str]]  # (path, why), as `load_vault` reports them
+    workers: int = 0  # processes forked for it (0: checked in this process)
+    cached: int = 0  # notes read from the index cache rather than parsed
+
+
+# --------------------------------------------------------------------------- light notes
+
+
+def _range4(rng: Any) -> tuple[int, int, int, int]:
+    return (rng.start.line, rng.start.character, rng.end.line, rng.end.character)
+
+
+def light_from_parsed(path: str, parsed: ParsedNote, valid: bool) -> LightNote:
+    """A parsed note (cold run) as the check reads it."""
+    fm = parsed.frontmatter
+    fm_error = None
+    duplicates: list[tuple[str, int, int, int, int]] = []
+    fm_state = None
+    if fm is not None:
+        if fm.error is not None and fm.error_range is not None:
+            fm_error = (fm.error, *_range4(fm.error_range))
+        duplicates = [(key, *_range4(rng)) for key, rng in fm.duplicate_keys]
+        fm_state = (fm.error is not None, bool(fm.data), SCHEMA_KEY in fm.data)
+    links = [
+        (link.kind, link.target, link.subpath, link.block, *_range4(link.target_range)) for link in parsed.links
+    ]
+    return LightNote(
+        path, valid, fm_error, duplicates, fm_state, links,
+        [(h.level, h.text) for h in parsed.headings], [b.id for b in parsed.blocks], parsed.aliases, parsed,
+    )
+
+
+def light_from_encoding(path: str, blob: bytes, valid: bool) -> LightNote:
+    """A cached note (warm run) as the check reads it, from the plain tuples of its encoding
+    (`cache.encode`): no `Link`, `Range` or `Position` is made. Raises on anything that is
+    not that encoding; `encoding_readable()` says whether this reader knows its layout."""
+    (fmt, fm_t, headings, blocks, links, _tags, aliases, *_rest) = marshal.loads(blob)
+    if fmt != cache_mod.FORMAT:
+        raise ValueError(f"cache entry format {fmt}")
+    fm_error = None
+    duplicates: list[tuple[str, int, int, int, int]] = []
+    fm_state = None
+    if fm_t is not None:
+        _start, _end, (kind, data), _keys, _values, error, error_range, dups = fm_t
+        if error is not None and error_range is not None:
+            fm_error = (error, *error_range)
+        duplicates = [tuple(d) for d in dups]  # type: ignore[misc]
+        fm_state = (error is not None, bool(data), _may_name_schema(kind, data))
+    return LightNote(
+        path, valid, fm_error, duplicates, fm_state,
+        [(r[0], r[1], r[2], r[3], r[10], r[11], r[12], r[13]) for r in links],
+        [(h[0], h[1]) for h in headings], [b[0] for b in blocks], aliases, blob,
+    )
+
+
+_SCHEMA_KEY_BYTES = SCHEMA_KEY.encode("utf-8")
+
+
+def _may_name_schema(kind: int, data: Any) -> bool:
+    """Whether encoded frontmatter data may have a `$schema` property. Data marshal could not
+    hold (dates) is pickled, and pickle writes every string it holds as its UTF-8 (or, at
+    protocol 0, raw-unicode-escape: the same bytes for ASCII) at least once: pickled data
+    without those bytes has no such key, and is not unpickled to find out."""
+    if kind == 0:
+        return SCHEMA_KEY in data
+    return not isinstance(data, bytes) or _SCHEMA_KEY_BYTES in data
+
+
+_LAYOUT_SAMPLES = (
+    "---\naliases: [One, Two]\ntags: x\nk: 1\nk: 2\n$schema: s.json\n---\n# Top *a*\n\n## Sub: b\n\n"
+    "text [[Target#Sub#Deep|x]] ![[Pic.png]] [[#^blk]] [m](<Other note.md#frag>) [[../Up]] ^blk\n",
+    "---\nkey: [unclosed\n---\n[[A]]\n",
+    "---\ncreated: 2023-02-22\n$schema: s.json\n---\n",
+    "no frontmatter [[B#^c]]\n",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def encoding_readable() -> bool:
+    """Whether `light_from_encoding` reads this version's cache encoding right: checked once by
+    encoding a few sample notes and comparing with `light_from_parsed`. When the encoding
+    changes shape, cached notes are decoded into models instead (slower, never wrong)."""
+    try:
+        for text in _LAYOUT_SAMPLES:
+            parsed = parse.parse(text)
+            want = light_from_parsed("x.md", parsed, True)
+            got = light_from_encoding("x.md", cache_mod.encode(parsed), True)
+            want.source = got.source = None
+            if want != got:
+                return False
+    except Exception:  # noqa: BLE001 - any surprise means: do not read the tuples
+        log.info("cache encoding not readable as tuples", exc_info=True)
+        return False
+    return True
+
+
+def _light_from_entry(path: str, blob: bytes, valid: bool) -> LightNote | None:
+    """The note of a cache hit, or None when its encoding cannot be read (parsed instead)."""
+    try:
+        if encoding_readable():
+            return light_from_encoding(path, blob, valid)
+        return light_from_parsed(path, cache_mod.decode(blob), valid)
+    except Exception:  # noqa: BLE001 - a damaged entry is a miss, whatever the damage
+        log.info("index cache entry of %s cannot be decoded; parsing it again", path)
+        return None
+
+
+class _IndexedNote:
+    """A note as the index of round two knows it (`Vault.add_deferred`): its aliases only.
+    Nothing in a bulk check asks for the model; should something, the file is parsed."""
+
+    __slots__ = ("aliases", "_file")
+    link_keys: tuple[str, ...] = ()
+
+    def __init__(self, aliases: list[str], file: str) -> None:
+        self.aliases = aliases
+        self._file = file
+
+    def materialise(self) -> ParsedNote:
+        loaded = load_note(Path(self._file))
+        return loaded[0] if loaded is not None else parse.parse("")
+
+
+# --------------------------------------------------------------------------- the two rounds
+
+
+# One note handed to round one: (path, its cache encoding or None, valid UTF-8 as cached).
+Item = tuple[str, "bytes | None", bool]
+
+
+def round_one(
+    root: str, items: Sequence[Item], cache: IndexCache | None, store: bool
+) -> tuple[list[LightNote], list[Summary], list[str], list[Row]]:
+    """Read or parse the notes: (light notes, their summaries, unreadable paths, cache rows
+    not yet stored). With `store`, rows are written to the cache a batch at a time here."""
+    lights: list[LightNote] = []
+    misses: list[str] = []
+    for rel, blob, valid in items:
+        light = _light_from_entry(rel, blob, valid) if blob is not None else None
+        if light is None:
+            misses.append(rel)
+        else:
+            lights.append(light)
+    unreadable: list[str] = []
+    rows: list[Row] = []
+    for start in range(0, len(misses), BATCH):
+        fresh: list[Row] = []
+        for rel, parsed, valid, row in parse_files(root, misses[start : start + BATCH]):
+            if row is None or parsed is None:
+                unreadable.append(rel)
+                continue
+            fresh.append(row)
+            lights.append(light_from_parsed(rel, parsed, valid))
+        if store and cache is not None:
+            cache.store(fresh)
+        else:
+            rows += fresh
+    lights.sort(key=lambda light: light.path)
+    summaries = [
+        (light.path, light.valid, light.aliases, *note_anchors(light.headings, light.blocks)) for light in lights
+    ]
+    return lights, summaries, unreadable, rows  # type: ignore[return-value]
+
+
+def round_two(
+    root: Path, settings: Settings, attachments: Sequence[str], summaries: Sequence[Summary], lights: list[LightNote]
+) -> list[tuple[str, list[ProblemRow]]]:
+    """Check the notes against the index every summary makes: each note's problem rows in
+    `check_vault`'s order."""
+    vault = Vault(root, settings)
+    for rel in attachments:
+        vault.add_attachment(rel)
+    anchors: dict[str, Any] = {}
+    base = str(root)
+    for rel, valid, aliases, headings, blocks in summaries:
+        vault.add_deferred(rel, _IndexedNote(aliases, os.path.join(base, *rel.split("/"))), valid)
+        anchors[rel] = (headings, blocks)
+    checker = LinkChecker(vault, anchors.get)
+    schema_gate = _SchemaGate(vault)
+    return [(light.path, check_light(vault, checker, schema_gate, light)) for light in lights]
+
+
+class _SchemaGate:
+    """Whether a note can have schema problems at all, from what `schema.check_frontmatter`
+    looks at first; when it can, the note's model is made and that check runs as it is."""
+
+    def __init__(self, vault: Vault) -> None:
+        settings = vault.settings
+        self.on = Severity.from_name(settings.frontmatter_severity) is not None
+        self.everywhere = bool(settings.frontmatter_schema or settings.frontmatter_rules)
+        self.types = settings.obsidian_types and (vault.root / TYPES_FILE).exists()
+
+    def needed(self, light: LightNote) -> bool:
+        if not self.on:
+            return False
+        state = light.fm_state
+        if state is not None and state[0]:
+            return False  # broken YAML: reported as such, and nothing else is checked
+        if self.everywhere:
+            return True
+        if state is None:
+            return False
+        return state[2] or (self.types and state[1])
+
+
+def check_light(vault: Vault, checker: LinkChecker, gate: _SchemaGate, light: LightNote) -> list[ProblemRow]:
+    """`check.check_note` of a light note, as problem rows sorted as `check_vault` sorts."""
+    path = light.path
+    out: list[ProblemRow] = []
+    if not light.valid:
+        out.append((0, 0, 0, 0, 2, "encoding", ENCODING_MESSAGE, None))
+    if light.fm_error is not None:
+        message, a, b, c, d = light.fm_error
+        out.append((a, b, c, d, 1, "frontmatter-yaml", message, None))
+    for key, a, b, c, d in light.duplicates:
+        out.append((a, b, c, d, 2, "frontmatter-yaml", duplicate_key_message(key), None))
+    if gate.needed(light):
+        model = _model(vault, light)
+        for problem in _schema_problems(vault, Note(path, vault._name_of(path), model, light.valid)):
+            out.append((*_range4(problem.range), int(problem.severity), problem.code, problem.message, problem.data))
+    folder = path.rpartition("/")[0]
+    templates = checker.templates
+    for kind, target, subpath, block, a, b, c, d in light.links:
+        for severity, code, message, data in templates(path, folder, kind, target, subpath, block):
+            out.append((a, b, c, d, int(severity), code, message, fresh_data(data)))
+    out.sort(key=_row_order)
+    return out
+
+
+def _row_order(row: ProblemRow) -> tuple[int, int, str]:
+    return (row[0], row[1], row[5])
+
+
+def _model(vault: Vault, light: LightNote) -> ParsedNote:
+    """The model of a note whose frontmatter a schema checks (`DeferredNote.materialise`'s way:
+    its cache encoding, else its file)."""
+    source = light.source
+    if isinstance(source, ParsedNote):
+        return source
+    if isinstance(source, bytes):
+        try:
+            return cache_mod.decode(source)
+        except Exception:  # noqa: BLE001 - read it again rather than fail
+            log.info("index cache entry of %s cannot be decoded; parsing the file again", light.path)
+    loaded = load_note(vault.abspath(light.path))
+    return loaded[0] if loaded is not None else parse.parse("")
+
+
+# --------------------------------------------------------------------------- running it
+
+
+_SEVERITIES = {int(s): s for s in Severity}
+
+
+def _problems(per_note: dict[str, list[ProblemRow]]) -> list[Problem]:
+    """The `Problem`s of every note, sorted by path; rows are sorted within a note already."""
+    out: list[Problem] = []
+    append = out.append
+    pos, span = parse._pos, parse._span
+    severities = _SEVERITIES
+    for rel in sorted(per_note):
+        for a, b, c, d, severity, code, message, data in per_note[rel]:
+            append(make_problem(rel, span(pos(a, b), pos(c, d)), severities[severity], code, message, data))
+    return out
+
+
+def fork_workers(requested: int | None, notes: int) -> int:
+    """How many worker processes a bulk check of this many notes forks (0: none)."""
+    workers = min(default_workers(), MAX_WORKERS) if requested is None else requested
+    if workers < 2 or (notes < FORK_MIN_NOTES and requested is None):
+        return 0
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+        return 0  # macOS system libraries are not fork-safe; Windows has no fork
+    if threading.active_count() > 1 or not _main_is_safe():
+        return 0  # a forked copy of a process with threads may deadlock on a lock one held
+    return workers
+
+
+def check_whole_vault(
+    root: Path, settings: Settings, use_cache: bool = True, workers: int | None = None, strict: bool = False
+) -> BulkResult | None:
+    """The problems of every note of the vault at `root`, as `check_vault(load_vault(root))`
+    finds them, and the files skipped; None when this way failed (the caller then takes that
+    one). `workers`: processes to fork (default: one per core on a large vault); `strict`
+    re-raises a failure instead (tests)."""
+    try:
+        loader = VaultLoader(root, settings, use_cache=use_cache, lazy=False)
+        loader.discover()
+        entries = loader._entries
+        items: list[Item] = []
+        for rel in loader.found.notes:
+            entry = entries.get(rel)
+            blob = getattr(entry, "blob", None) if entry is not None else None
+            items.append((rel, blob, entry.valid_utf8 if entry is not None else True))
+        entries.clear()  # the encodings live on in `items` only
+        count = fork_workers(workers, len(items))
+        with bulk_allocation():
+            done = _forked(loader, items, count) if count else None
+            if done is None:
+                count = 0
+                done = _in_process(loader, items)
+        per_note, unreadable = done
+        problems = _problems(per_note)
+    except Exception:  # noqa: BLE001 - the model-based check is always there to fall back on
+        if strict:
+            raise
+        log.warning("the bulk check failed; checking through the vault model", exc_info=True)
+        return None
+    loader.save_in_background()  # rows parsed here, and notes gone from the vault
+    skipped = list(loader.found.skipped) + [(rel, "unreadable") for rel in sorted(unreadable)]
+    return BulkResult(problems, skipped, count, sum(1 for item in items if item[1] is not None))
+
+
+def _in_process(loader: VaultLoader, items: list[Item]) -> tuple[dict[str, list[ProblemRow]], list[str]]:
+    lights, summaries, unreadable, rows = round_one(str(loader.root), items, loader.cache, store=False)
+    loader.rows.extend(rows)
+    checked = round_two(loader.root, loader.settings, loader.found.attachments, summaries, lights)
+    return dict(checked), unreadable
+
+
+def _forked(
+    loader: VaultLoader, items: list[Item], count: int
+) -> tuple[dict[str, list[ProblemRow]], list[str]] | None:
+    """Both rounds in `count` forked workers; None when one fails (nothing is half-used: the
+    caller then checks in this process)."""
+    ctx = multiprocessing.get_context("fork")
+    shares = [items[i::count] for i in range(count)]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    workers: list[tuple[Any, Any]] = []
+    try:
+        for share in shares:
+            mine, theirs = ctx.Pipe()
+            process = ctx.Process(
+                target=_worker, args=(theirs, mine, loader, share), name="vaultls-check", daemon=True
+            )
+            process.start()
+            theirs.close()
+            workers.append((process, mine))
+        summaries: list[Summary] = []
+        unreadable: list[str] = []
+        for _, conn in workers:
+            got_summaries, got_unreadable = marshal.loads(conn.recv_bytes())
+            summaries += got_summaries
+            unreadable += got_unreadable
+        summaries.sort(key=lambda s: s[0])
+        index = marshal.dumps(summaries)
+        for _, conn in workers:
+            conn.send_bytes(index)
+        per_note: dict[str, list[ProblemRow]] = {}
+        for _, conn in workers:
+            per_note.update(marshal.loads(conn.recv_bytes()))
+        return per_note, unreadable
+    except (EOFError, OSError, ValueError, TypeError) as exc:
+        log.warning("a check worker failed (%s); checking in this process", exc)
+        return None
+    finally:
+        for process, conn in workers:
+            conn.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=1)
+
+
+def _worker(conn: Any, parent_end: Any, loader: VaultLoader, share: list[Item]) -> None:
+    """One forked worker: round one over its share, send the summaries, receive everyone's,
+    round two, send the problem rows. Any failure closes the pipe, which the parent reads
+    as this worker's failure."""
+    parent_end.close()
+    gc.disable()  # short-lived, and its objects die by reference counting
+    try:
+        started = time.perf_counter()
+        lights, summaries, unreadable, _ = round_one(str(loader.root), share, loader.cache, store=True)
+        conn.send_bytes(marshal.dumps((summaries, unreadable)))
+        first = time.perf_counter()
+        index = marshal.loads(conn.recv_bytes())
+        waited = time.perf_counter()
+        checked = round_two(loader.root, loader.settings, loader.found.attachments, index, lights)
+        conn.send_bytes(marshal.dumps(checked))
+        log.debug(
+            "check worker: %d notes, round one %.3f s, waited %.3f s, round two %.3f s",
+            len(share), first - started, waited - first, time.perf_counter() - waited,
+        )
+    except BaseException:  # noqa: BLE001 - whatever it was, the parent falls back
+        log.warning("check worker failed", exc_info=True)
+    finally:
+        conn.close()

@@ -1,0 +1,349 @@
+"""The fast whole-vault check (`vault/bulk_check.py`) and the memoised `check_vault` report
+exactly what the plain per-link check reported: same problems, ranges, messages, data, order.
+
+`_reference_check_vault` below is the check as it was before either existed (resolution of
+every link through `Vault.resolve`, headings matched with `names.heading_matches`), kept here
+as the yardstick."""
+
+from __future__ import annotations
+
+import json
+import random
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import write_vault
+from vaultls import cli
+from vaultls.vault import bulk_check, names, schema
+from vaultls.vault.bulk_check import check_whole_vault, encoding_readable
+from vaultls.vault.check import (
+    LinkChecker,
+    Problem,
+    Severity,
+    _schema_problems,
+    check_vault,
+    has_heading,
+    make_problem,
+    note_anchors,
+)
+from vaultls.vault.index import Resolution, Vault, find_heading
+from vaultls.vault.load import load_vault
+from vaultls.vault.model import Heading, Link, Range
+from vaultls.vault.parse import parse
+from vaultls.vault.settings import build_settings
+
+# --------------------------------------------------------------------------- the yardstick
+
+
+def _reference_link_problems(vault: Vault, path: str, link: Link, res: Resolution, dangling: Any) -> list[Problem]:
+    if res.dangling:
+        if dangling is None:
+            return []
+        if res.outside:
+            return [Problem(path, link.target_range, dangling, "dangling-link", f'"{link.target}" points outside the vault')]
+        last = names.last_component(link.target)
+        what = "note" if not ("." in last and not names.is_note_path(last)) else "file"
+        message = f'no {what} named "{link.target}" in the vault'
+        data: dict[str, Any] = {"target": link.target}
+        owners = vault.alias_owners(link.target)
+        if owners:
+            owner = vault.notes[owners[0]].name
+            message += f'; "{link.target}" is an alias of "{owner}" (Obsidian does not resolve aliases)'
+            data["alias_of"] = vault.shortest_link(owners[0])
+        return [Problem(path, link.target_range, dangling, "dangling-link", message, data=data)]
+    out: list[Problem] = []
+    target = res.targets[0]
+    target_name = vault.notes[target].name if target in vault.notes else names.last_component(target)
+    if res.missing == "heading":
+        out.append(Problem(path, link.target_range, Severity.WARNING, "missing-heading",
+                           f'"{target_name}" has no heading "{"#".join(link.subpath)}"'))
+    elif res.missing == "block":
+        out.append(Problem(path, link.target_range, Severity.WARNING, "missing-block",
+                           f'"{target_name}" has no block "^{link.block}"'))
+    if res.ambiguous:
+        listed = ", ".join(res.targets[:8]) + (", …" if len(res.targets) > 8 else "")
+        out.append(Problem(path, link.target_range, Severity.HINT, "ambiguous-link",
+                           f'"{link.target}" matches {len(res.targets)} notes; it resolves to '
+                           f"{res.targets[0]} (candidates: {listed})", data={"candidates": res.targets}))
+    return out
+
+
+def _reference_check_vault(vault: Vault) -> list[Problem]:
+    problems: list[Problem] = []
+    dangling = Severity.from_name(vault.settings.dangling_links)
+    for path in sorted(vault.notes):
+        note = vault.notes[path]
+        if not note.valid_utf8:
+            problems.append(Problem(path, Range.on_line(0, 0, 0), Severity.WARNING, "encoding",
+                                    "this file is not valid UTF-8; invalid bytes are shown as \ufffd"))
+        fm = note.parsed.frontmatter
+        if fm is not None:
+            if fm.error is not None and fm.error_range is not None:
+                problems.append(Problem(path, fm.error_range, Severity.ERROR, "frontmatter-yaml", fm.error))
+            for key, key_range in fm.duplicate_keys:
+                problems.append(Problem(path, key_range, Severity.WARNING, "frontmatter-yaml",
+                                        f'duplicate property "{key}": only its last value is kept'))
+        problems.extend(_schema_problems(vault, note))
+        for link in note.parsed.links:
+            problems.extend(_reference_link_problems(vault, path, link, vault.resolve(path, link), dangling))
+    problems.sort(key=lambda p: (p.path, p.range.start, p.code))
+    return problems
+
+
+def _full(problems: list[Problem]) -> list[tuple]:
+    """Everything of each problem, `data` (which `==` ignores) included."""
+    return [(p.path, p.range, p.severity, p.code, p.message, p.data) for p in problems]
+
+
+# --------------------------------------------------------------------------- vaults
+
+
+NFD_NAME = unicodedata.normalize("NFD", "Café")
+SCHEMA = {"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}, "n": {"type": "integer"}}}
+
+SPECIAL: dict[str, str | bytes] = {
+    ".vaultls.toml": '[frontmatter]\n[[frontmatter.rules]]\nglob = "Typed/**"\nschema = "schemas/typed.json"\n',
+    "schemas/typed.json": json.dumps(SCHEMA),
+    "schemas/own.json": json.dumps({"type": "object", "properties": {"n": {"type": "string"}}}),
+    "Home.md": (
+        "---\naliases: [Start, Hub]\ntags: [a]\n---\n# Home\n\n## Section: One!\n\n### Deep *part*\n\n"
+        "para ^home-block\n\n## Other\n\n"
+        "[[Alpha]] [[Alpha#Intro]] [[Alpha#Intro#Detail]] [[Alpha#Detail]] [[Alpha#Nope]] [[Alpha#Intro#Nope]]\n"
+        "[[Alpha#^a1]] [[Alpha#^missing]] [[#Section One]] [[#section-one]] [[#^home-block]] [[#^nope]]\n"
+        "[[#Nowhere]] [[Dup]] [[A/Dup]] [[B/Dup]] [[Dup#Heading]] [[Nothing here]] [[Start]] [[Beta alias]]\n"
+        "![[pic.png]] [[pic.png#page=3]] [[missing.pdf]] [[docs/report.pdf]] [[../../etc/passwd]]\n"
+        "[rel](Sub/Child.md) [rel2](Sub/Child.md#Child%20heading) [bad](Sub/Gone.md) [up](../Out.md)\n"
+        "[[Café]] [[café#Über]] [[Sub/Child#child-heading]] [[sub/child]] [[./Alpha]] [[Dup#^blk]]\n"
+    ),
+    "Alpha.md": "# Intro\n\n## Detail\n\ntext ^a1\n\n# Detail\n\n[[Home#Other]] [[Home#Section One#Deep part]]\n",
+    "A/Dup.md": "# Heading\n\n[[Dup]] [[Dup#Heading]] [[../Home]] [[./Dup]] [x](Dup.md) [y](../B/Dup.md#Heading)\n",
+    "B/Dup.md": "# Other\n\nline ^blk\n\n[[Dup]] [[Dup#Heading]] [[Dup#^blk]] [[B/Dup#Other]]\n",
+    "C/D/Dup.md": "[[Dup]] [[dup]] [[Beta alias]] [[Hub]]\n",
+    "Sub/Child.md": "---\naliases: Beta alias\n---\n# Child heading\n\n[[Home]] [up](../Home.md#Other) [[Home#^home-block]]\n",
+    f"{NFD_NAME}.md": "# Über\n\n[[Home]] [[Café]]\n",
+    "Broken.md": "---\ntitle: [unclosed\n---\n[[Home]]\n",
+    "Dupkeys.md": "---\nk: 1\nk: 2\ncreated: 2023-02-22\n---\n[[Home]]\n",
+    "Bad utf8.md": b"# Bad \xff bytes\n\n[[Home]] [[Nope]]\n",
+    "Typed/Ok.md": "---\ntitle: fine\n---\n[[Home]]\n",
+    "Typed/Wrong.md": "---\nn: x\ncreated: 2024-01-01\n---\n[[Home]]\n",
+    "Own schema.md": "---\n$schema: schemas/own.json\nn: 3\ncreated: 2024-01-01\n---\n",
+    "Missing schema.md": "---\n$schema: schemas/none.json\n---\n",
+    "Code.md": "```\n[[Not a link]]\n```\n`[[nor this]]` [[Home#Home]]\n",
+    "pic.png": b"\x89PNG",
+    "docs/report.pdf": b"%PDF",
+    ".obsidian/app.json": "{}",
+}
+
+
+def _filler(count: int, seed: int = 7) -> dict[str, str]:
+    """Many notes with links of every sort between them, some to names several folders hold."""
+    rng = random.Random(seed)
+    folders = ["", "X/", "Y/", "X/Z/", "Ünï/"]
+    words = ["Dup", "Alpha", "Home", "Start", "Hub", "Café", NFD_NAME, "Ghost", "pic.png"]
+    files: dict[str, str] = {}
+    for i in range(count):
+        name = f"{folders[i % len(folders)]}Note {i % (count // 3 or 1)}.md"
+        links = []
+        for _ in range(8):
+            pick = rng.random()
+            if pick < 0.4:
+                target = f"Note {rng.randrange(count // 2)}"
+            elif pick < 0.6:
+                target = rng.choice(words)
+            elif pick < 0.7:
+                target = f"{rng.choice(folders)}Note {rng.randrange(count // 3)}"
+            else:
+                target = f"Gone {rng.randrange(50)}"
+            anchor = rng.choice(["", "", "#Head", "#Head#Sub", "#^b1", "#Missing", "#head"])
+            links.append(f"[[{target}{anchor}]]")
+        links.append(f"[md](Note%20{rng.randrange(count // 3)}.md)")
+        links.append(f"[up](../Note%20{rng.randrange(count // 3)}.md#Head)")
+        fm = "---\naliases: [Alias %d]\n---\n" % i if i % 10 == 0 else ""
+        files.setdefault(name, f"{fm}# Head\n\n## Sub\n\nx ^b1\n\n" + " ".join(links) + " [[Alias 3]]\n")
+    return files
+
+
+def _settings(root: Path):
+    schema.invalidate(root)
+    settings, errors = build_settings(root)
+    assert errors == []
+    return settings
+
+
+def _compare(root: Path, **kwargs: Any) -> bulk_check.BulkResult:
+    settings = _settings(root)
+    vault, skipped = load_vault(root, settings, use_cache=False)
+    expected = _reference_check_vault(vault)
+    assert _full(check_vault(vault)) == _full(expected)
+    result = check_whole_vault(root, settings, strict=True, **kwargs)
+    assert result is not None
+    assert _full(result.problems) == _full(expected)
+    assert result.skipped == skipped
+    return result
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_special_cases_in_process(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", SPECIAL)
+    result = _compare(root, use_cache=False, workers=0)
+    codes = {p.code for p in result.problems}
+    assert {"dangling-link", "ambiguous-link", "missing-heading", "missing-block", "encoding",
+            "frontmatter-yaml", "frontmatter-schema"} <= codes
+    assert any("points outside the vault" in p.message for p in result.problems)
+    assert any(p.data and "alias_of" in p.data for p in result.problems)
+
+
+def test_special_cases_with_aliases_resolved_and_errors(tmp_path: Path) -> None:
+    files = dict(SPECIAL)
+    files[".vaultls.toml"] = (
+        '[links]\nresolve_aliases = true\n[diagnostics]\ndangling_links = "error"\n' + files[".vaultls.toml"]
+    )
+    root = write_vault(tmp_path / "v", files)
+    _compare(root, use_cache=False, workers=0)
+
+
+def test_dangling_off_and_schemas_off(tmp_path: Path) -> None:
+    files = dict(SPECIAL)
+    files[".vaultls.toml"] = '[diagnostics]\ndangling_links = "off"\n[frontmatter]\nseverity = "off"\n'
+    root = write_vault(tmp_path / "v", files)
+    result = _compare(root, use_cache=False, workers=0)
+    assert not any(p.code in ("dangling-link", "frontmatter-schema") for p in result.problems)
+
+
+def test_types_json(tmp_path: Path) -> None:
+    files = dict(SPECIAL)
+    files[".obsidian/types.json"] = json.dumps({"types": {"created": "datetime", "n": "number", "k": "checkbox"}})
+    root = write_vault(tmp_path / "v", files)
+    result = _compare(root, use_cache=False, workers=0)
+    assert any(p.code == "frontmatter-schema" and "Dupkeys" in p.path for p in result.problems)
+
+
+def test_forked_cold_then_warm_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large enough for the index cache: a cold run (parsed in two forked workers, which
+    store the cache) and a warm one (read from the cache) report the same."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    files = {**_filler(400), **SPECIAL}
+    root = write_vault(tmp_path / "v", files)
+    monkeypatch.setattr("vaultls.vault.cache.RACY_SECONDS", -1.0)  # files just written may be cached
+    cold = _compare(root, workers=2)
+    warm = _compare(root, workers=2)
+    assert cold.workers in (0, 2) and warm.workers == cold.workers
+    assert cold.cached == 0 and warm.cached == len([f for f in files if f.endswith(".md")])
+    in_process = _compare(root, workers=0)
+    assert in_process.workers == 0
+    assert any(Path(tmp_path / "cache" / "vaultls").glob("*.sqlite3"))
+
+
+def test_forked_run_really_forks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("threading.active_count", lambda: 1)  # whatever pytest runs besides
+    root = write_vault(tmp_path / "v", {**_filler(150, seed=3), **SPECIAL})
+    result = _compare(root, use_cache=False, workers=2)
+    assert result.workers == 2
+
+
+def test_a_dead_worker_means_the_in_process_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("threading.active_count", lambda: 1)
+
+    def dies(*args: Any) -> None:
+        raise SystemExit(3)
+
+    monkeypatch.setattr(bulk_check, "round_two", _only_in_parent(bulk_check.round_two, dies))
+    root = write_vault(tmp_path / "v", {**_filler(60, seed=5), **SPECIAL})
+    result = _compare(root, use_cache=False, workers=2)
+    assert result.workers == 0
+
+
+def _only_in_parent(real: Any, in_child: Any) -> Any:
+    import os
+
+    parent = os.getpid()
+
+    def run(*args: Any) -> Any:
+        return real(*args) if os.getpid() == parent else in_child(*args)
+
+    return run
+
+
+def test_unreadable_and_vanishing_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_vault(tmp_path / "v", {"A.md": "[[B]] [[C]]", "B.md": "[[A#x]]", "C.md": "# x"})
+    real = bulk_check.parse_files
+
+    def flaky(base: str, rels: list[str], objects: bool = True) -> list:
+        out = real(base, rels, objects)
+        return [(r[0], None, True, None) if r[0] == "C.md" else r for r in out]
+
+    monkeypatch.setattr(bulk_check, "parse_files", flaky)
+    result = check_whole_vault(root, _settings(root), use_cache=False, workers=0, strict=True)
+    assert result is not None
+    assert result.skipped == [("C.md", "unreadable")]
+    assert [(p.path, p.code) for p in result.problems] == [("A.md", "dangling-link"), ("B.md", "missing-heading")]
+
+
+def test_memoised_resolution_matches_resolve_from_every_folder(tmp_path: Path) -> None:
+    """`LinkChecker` answers each (folder, kind, target) as `Vault.resolve` would from there,
+    though it resolves a wikilink once for all folders that hold none of its candidates."""
+    root = write_vault(tmp_path / "v", {**_filler(120, seed=11), **SPECIAL})
+    settings = _settings(root)
+    vault, _ = load_vault(root, settings, use_cache=False)
+    checker = LinkChecker(vault)
+    dangling = Severity.from_name(settings.dangling_links)
+    sources = sorted(vault.notes)
+    links = [link for path in sources for link in vault.notes[path].parsed.links]
+    rng = random.Random(1)
+    for _ in range(3000):
+        source = rng.choice(sources)
+        link = rng.choice(links)
+        folder = source.rpartition("/")[0]
+        got = checker.templates(source, folder, link.kind, link.target, link.subpath, link.block)
+        want = _reference_link_problems(vault, source, link, vault.resolve(source, link), dangling)
+        assert [(s, c, m, d) for s, c, m, d in got] == [(p.severity, p.code, p.message, p.data) for p in want]
+
+
+def test_has_heading_is_find_heading() -> None:
+    rng = random.Random(5)
+    texts = ["Intro", "Detail", "Section: One!", "section one", "Über", "Deep *part*", "a/b", "A B", "x", ""]
+    for _ in range(3000):
+        headings = [
+            Heading(rng.randint(1, 4), rng.choice(texts), i, Range.on_line(i, 0, 1)) for i in range(rng.randint(0, 7))
+        ]
+        chain = tuple(rng.choice(texts + ["section-one", "deep-part", "Nope"]) for _ in range(rng.randint(1, 3)))
+        anchors = note_anchors([(h.level, h.text) for h in headings], [])
+        assert has_heading(anchors[0], chain) == (find_heading(headings, chain) is not None), (headings, chain)
+
+
+def test_make_problem_is_the_constructor() -> None:
+    rng = Range.on_line(1, 2, 3)
+    made = make_problem("a.md", rng, Severity.HINT, "code", "message", {"x": [1]})
+    plain = Problem("a.md", rng, Severity.HINT, "code", "message", {"x": [1]})
+    assert made == plain and hash(made) == hash(plain) and repr(made) == repr(plain)
+    with pytest.raises(AttributeError):
+        made.code = "other"  # type: ignore[misc]
+
+
+def test_the_cache_encoding_is_read_as_tuples() -> None:
+    assert encoding_readable()
+    note = parse("---\naliases: [x]\n---\n# H\n[[T#H|d]] ^b\n")
+    from vaultls.vault.cache import encode
+
+    fast = bulk_check.light_from_encoding("n.md", encode(note), True)
+    slow = bulk_check.light_from_parsed("n.md", note, True)
+    fast.source = slow.source = None
+    assert fast == slow
+
+
+def test_cli_whole_vault_output_is_the_model_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    root = write_vault(tmp_path / "v", {**_filler(80, seed=2), **SPECIAL})
+    outputs = []
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(cli, "check_whole_vault", lambda *a, **k: None)
+        for fmt in ("text", "json"):
+            code = cli.main(["check", str(root), "--format", fmt, "--fail-on", "error"])
+            outputs.append((fmt, code, capsys.readouterr()))
+    assert outputs[:2] == outputs[2:]
+    assert outputs[0][1] == 1 and "dangling-link" in outputs[0][2].out
