@@ -13,8 +13,8 @@ from typing import Collection, Sequence, TextIO
 
 from vaultls import __version__
 from vaultls.report import FORMATS, REPORT_FORMATS, Located, reports, write_problems
-from vaultls.report.text import summary
-from vaultls.vault.bulk_check import check_whole_vault
+from vaultls.report import text as text_report
+from vaultls.vault.bulk_check import BulkResult, check_whole_vault
 from vaultls.vault.check import check_vault
 from vaultls.vault.graph import LinkStats, link_stats, orphans
 from vaultls.vault.load import load_vault
@@ -108,7 +108,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         else:
             selections.setdefault(root, set()).add(rel)  # type: ignore[union-attr]
 
-    problems: list[Located] = []
+    found: list[_Found] = []  # each vault's problems, in order
     found_orphans: list[str] = []
     found_stats: list[LinkStats] = []
     for root, selection in selections.items():
@@ -122,17 +122,17 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             return 2
         if selection is None and not (args.orphans or args.stats):
             # The whole vault and nothing but its problems: checked without building its model.
-            bulk = check_whole_vault(root, settings)
+            bulk = check_whole_vault(root, settings, render=text_report.render_rows if args.format == "text" else None)
             if bulk is not None:
                 for rel, why in bulk.skipped:
                     print(f"vaultls: skipped {rel}: {why}", file=sys.stderr)
-                problems.extend([(root, p) for p in bulk.problems])
+                found.append(_Found(root, bulk=bulk))
                 continue
         vault, skipped = load_vault(root, settings)
         for rel, why in skipped:
             print(f"vaultls: skipped {rel}: {why}", file=sys.stderr)
         only = None if selection is None else _expand(vault.notes, selection)
-        problems.extend((root, p) for p in check_vault(vault, only))
+        found.append(_Found(root, located=[(root, p) for p in check_vault(vault, only)]))
         if args.orphans:
             found_orphans.extend(orphans(vault, only))
         if args.stats:
@@ -144,14 +144,59 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     if args.orphans or args.stats:
         stats = reports.merge_stats(found_stats) if args.stats else None
         reports.write(args.format, rendered, found_orphans if args.orphans else None, stats)
+    elif args.format == "text":
+        for part in found:
+            part.write_text(rendered)
     else:
-        write_problems(args.format, problems, rendered, Path.cwd().resolve())
+        write_problems(args.format, [p for part in found for p in part.located()], rendered, Path.cwd().resolve())
     if not _emit(rendered.getvalue(), args.output, out):
         return 2
+    counts: dict[int, int] = {}
+    for part in found:
+        for severity, n in part.counts().items():
+            counts[severity] = counts.get(severity, 0) + n
     if args.format != "json":
-        print(summary(problems), file=sys.stderr)
-    failing = any(p.severity <= threshold for _, p in problems) if threshold else False
+        print(text_report.summary_of(counts, sum(part.notes() for part in found)), file=sys.stderr)
+    failing = any(severity <= threshold for severity, n in counts.items() if n) if threshold else False
     return 1 if failing else 0
+
+
+class _Found:
+    """The problems of one vault: `Problem`s from the vault model, or a bulk check's rows,
+    which text output prints as the bulk check rendered them, and which become `Problem`s
+    only for the formats that need them."""
+
+    def __init__(self, root: Path, located: list[Located] | None = None, bulk: BulkResult | None = None) -> None:
+        self.root = root
+        self._located = located
+        self.bulk = bulk
+
+    def located(self) -> list[Located]:
+        if self._located is None:
+            assert self.bulk is not None
+            self._located = [(self.root, p) for p in self.bulk.problems]
+        return self._located
+
+    def write_text(self, out: TextIO) -> None:
+        if self._located is None and self.bulk is not None and all(
+            text is not None or not rows for _, rows, text in self.bulk.notes
+        ):
+            out.write(self.bulk.rendered())
+        else:
+            text_report.write(self.located(), out)
+
+    def counts(self) -> dict[int, int]:
+        if self._located is None and self.bulk is not None:
+            return self.bulk.severities()
+        counts: dict[int, int] = {}
+        for _, p in self.located():
+            counts[p.severity] = counts.get(p.severity, 0) + 1
+        return counts
+
+    def notes(self) -> int:
+        if self._located is None and self.bulk is not None:
+            return self.bulk.notes_with_problems()
+        return len({p.path for _, p in self.located()})
 
 
 def _emit(text: str, output: str | None, out: TextIO) -> bool:

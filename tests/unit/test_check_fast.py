@@ -347,3 +347,51 @@ def test_cli_whole_vault_output_is_the_model_check(tmp_path: Path, monkeypatch: 
             outputs.append((fmt, code, capsys.readouterr()))
     assert outputs[:2] == outputs[2:]
     assert outputs[0][1] == 1 and "dangling-link" in outputs[0][2].out
+
+
+def test_names_fast_paths_match_their_definitions() -> None:
+    """names.py takes a shorter way for ASCII text; the results are those of the definitions
+    (the regexes and Unicode normalisation), for every ASCII character and some others."""
+    import re
+
+    strip_re = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~\[\]\\/]+")
+    spaces_re = re.compile(r"\s+")
+    slug_re = re.compile(r"[^\w\- ]+")
+
+    def key(text: str) -> str:
+        return unicodedata.normalize("NFC", text).casefold()
+
+    def strip_note_suffix(path: str) -> str:
+        lower = path.lower()
+        for suffix in (".md", ".markdown"):
+            if lower.endswith(suffix):
+                return path[: -len(suffix)]
+        return path
+
+    rng = random.Random(0)
+    alphabet = [chr(c) for c in range(128)] + list("éÉİıßΣ\u00a0\u2003") + [".md", ".MD", ".markdown", ".mArkdown", "/"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert names.strip_heading(text) == key(spaces_re.sub(" ", strip_re.sub(" ", text)).strip())
+        assert names.slug(text) == slug_re.sub("", unicodedata.normalize("NFC", text).lower().strip()).replace(" ", "-")
+        assert names.key(text) == key(text)
+        assert names.nfc(text) == unicodedata.normalize("NFC", text)
+        assert names.is_note_path(text) == text.lower().endswith((".md", ".markdown"))
+        assert names.strip_note_suffix(text) == strip_note_suffix(text)
+        assert names.last_component(text) == text.rsplit("/", 1)[-1]
+
+
+def test_text_rendering_of_rows_is_the_text_format(tmp_path: Path) -> None:
+    import io
+
+    from vaultls.report import text
+
+    root = write_vault(tmp_path / "v", SPECIAL)
+    result = check_whole_vault(root, _settings(root), use_cache=False, workers=0, strict=True, render=text.render_rows)
+    assert result is not None
+    plain = io.StringIO()
+    text.write([(root, p) for p in result.problems], plain)
+    assert result.rendered() == plain.getvalue()
+    assert text.summary_of(result.severities(), result.notes_with_problems()) == text.summary(
+        [(root, p) for p in result.problems]
+    )

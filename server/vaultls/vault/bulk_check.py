@@ -35,7 +35,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from vaultls.vault import cache as cache_mod
 from vaultls.vault import names, parse
@@ -72,6 +72,8 @@ LinkRow = tuple[str, str, tuple[str, ...], "str | None", int, int, int, int]
 # One problem on its way to becoming a `Problem`: (start line, start column, end line, end
 # column, severity, code, message, data). Plain values, so that marshal can send it.
 ProblemRow = tuple[int, int, int, int, int, str, str, "dict[str, Any] | None"]
+# What round two says of each note: (path, its problem rows, their rendering or None).
+Checked = list[tuple[str, list[ProblemRow], "str | None"]]
 # What round one says of a note to every worker: (path, valid UTF-8, aliases, heading keys,
 # block keys); see `check.Anchors`.
 Summary = tuple[str, bool, list[str], tuple, frozenset]
@@ -95,12 +97,38 @@ class LightNote:
     source: "ParsedNote | bytes | None"
 
 
+# Renders the problem rows of one note as text (report/text.py), in the workers when asked.
+Render = Callable[[str, "list[ProblemRow]"], str]
+
+
 @dataclass
 class BulkResult:
-    problems: list[Problem]  # sorted as `check_vault` sorts
+    # (path, problem rows, their rendering or None) of every note, by path: problems are made
+    # from the rows only when asked for (`problems`), which text output need not do.
+    notes: list[tuple[str, list[ProblemRow], str | None]]
     skipped: list[tuple[str, str]]  # (path, why), as `load_vault` reports them
     workers: int = 0  # processes forked for it (0: checked in this process)
     cached: int = 0  # notes read from the index cache rather than parsed
+
+    @functools.cached_property
+    def problems(self) -> list[Problem]:
+        """The problems, sorted as `check_vault` sorts them."""
+        return _problems(self.notes)
+
+    def rendered(self) -> str:
+        """The renderings of every note's problems, in order (check with `render`)."""
+        return "".join([text or "" for _, _, text in self.notes])
+
+    def severities(self) -> dict[int, int]:
+        """How many problems of each severity (numbers as in `Severity`)."""
+        counts: dict[int, int] = {}
+        for _, rows, _ in self.notes:
+            for row in rows:
+                counts[row[4]] = counts.get(row[4], 0) + 1
+        return counts
+
+    def notes_with_problems(self) -> int:
+        return sum(1 for _, rows, _ in self.notes if rows)
 
 
 # --------------------------------------------------------------------------- light notes
@@ -263,10 +291,15 @@ def round_one(
 
 
 def round_two(
-    root: Path, settings: Settings, attachments: Sequence[str], summaries: Sequence[Summary], lights: list[LightNote]
-) -> list[tuple[str, list[ProblemRow]]]:
+    root: Path,
+    settings: Settings,
+    attachments: Sequence[str],
+    summaries: Sequence[Summary],
+    lights: list[LightNote],
+    render: Render | None = None,
+) -> Checked:
     """Check the notes against the index every summary makes: each note's problem rows in
-    `check_vault`'s order."""
+    `check_vault`'s order, and with `render` their rendering."""
     vault = Vault(root, settings)
     for rel in attachments:
         vault.add_attachment(rel)
@@ -277,7 +310,11 @@ def round_two(
         anchors[rel] = (headings, blocks)
     checker = LinkChecker(vault, anchors.get)
     schema_gate = _SchemaGate(vault)
-    return [(light.path, check_light(vault, checker, schema_gate, light)) for light in lights]
+    out: Checked = []
+    for light in lights:
+        rows = check_light(vault, checker, schema_gate, light)
+        out.append((light.path, rows, render(light.path, rows) if render is not None and rows else None))
+    return out
 
 
 class _SchemaGate:
@@ -318,11 +355,7 @@ def check_light(vault: Vault, checker: LinkChecker, gate: _SchemaGate, light: Li
         model = _model(vault, light)
         for problem in _schema_problems(vault, Note(path, vault._name_of(path), model, light.valid)):
             out.append((*_range4(problem.range), int(problem.severity), problem.code, problem.message, problem.data))
-    folder = path.rpartition("/")[0]
-    templates = checker.templates
-    for kind, target, subpath, block, a, b, c, d in light.links:
-        for severity, code, message, data in templates(path, folder, kind, target, subpath, block):
-            out.append((a, b, c, d, int(severity), code, message, fresh_data(data)))
+    checker.rows(path, light.links, out)
     out.sort(key=_row_order)
     return out
 
@@ -352,14 +385,15 @@ def _model(vault: Vault, light: LightNote) -> ParsedNote:
 _SEVERITIES = {int(s): s for s in Severity}
 
 
-def _problems(per_note: dict[str, list[ProblemRow]]) -> list[Problem]:
-    """The `Problem`s of every note, sorted by path; rows are sorted within a note already."""
+def _problems(notes: list[tuple[str, list[ProblemRow], str | None]]) -> list[Problem]:
+    """The `Problem`s of every note, in order: notes come sorted by path, rows sorted within
+    each."""
     out: list[Problem] = []
     append = out.append
     pos, span = parse._pos, parse._span
     severities = _SEVERITIES
-    for rel in sorted(per_note):
-        for a, b, c, d, severity, code, message, data in per_note[rel]:
+    for rel, rows, _ in notes:
+        for a, b, c, d, severity, code, message, data in rows:
             append(make_problem(rel, span(pos(a, b), pos(c, d)), severities[severity], code, message, data))
     return out
 
@@ -377,12 +411,18 @@ def fork_workers(requested: int | None, notes: int) -> int:
 
 
 def check_whole_vault(
-    root: Path, settings: Settings, use_cache: bool = True, workers: int | None = None, strict: bool = False
+    root: Path,
+    settings: Settings,
+    use_cache: bool = True,
+    workers: int | None = None,
+    strict: bool = False,
+    render: Render | None = None,
 ) -> BulkResult | None:
     """The problems of every note of the vault at `root`, as `check_vault(load_vault(root))`
     finds them, and the files skipped; None when this way failed (the caller then takes that
     one). `workers`: processes to fork (default: one per core on a large vault); `strict`
-    re-raises a failure instead (tests)."""
+    re-raises a failure instead (tests); `render` renders each note's problems where they are
+    found, in parallel (`BulkResult.rendered`)."""
     try:
         loader = VaultLoader(root, settings, use_cache=use_cache, lazy=False)
         loader.discover()
@@ -395,12 +435,12 @@ def check_whole_vault(
         entries.clear()  # the encodings live on in `items` only
         count = fork_workers(workers, len(items))
         with bulk_allocation():
-            done = _forked(loader, items, count) if count else None
+            done = _forked(loader, items, count, render) if count else None
             if done is None:
                 count = 0
-                done = _in_process(loader, items)
-        per_note, unreadable = done
-        problems = _problems(per_note)
+                done = _in_process(loader, items, render)
+        notes, unreadable = done
+        notes.sort(key=lambda note: note[0])
     except Exception:  # noqa: BLE001 - the model-based check is always there to fall back on
         if strict:
             raise
@@ -408,19 +448,19 @@ def check_whole_vault(
         return None
     loader.save_in_background()  # rows parsed here, and notes gone from the vault
     skipped = list(loader.found.skipped) + [(rel, "unreadable") for rel in sorted(unreadable)]
-    return BulkResult(problems, skipped, count, sum(1 for item in items if item[1] is not None))
+    return BulkResult(notes, skipped, count, sum(1 for item in items if item[1] is not None))
 
 
-def _in_process(loader: VaultLoader, items: list[Item]) -> tuple[dict[str, list[ProblemRow]], list[str]]:
+def _in_process(loader: VaultLoader, items: list[Item], render: Render | None) -> tuple[Checked, list[str]]:
     lights, summaries, unreadable, rows = round_one(str(loader.root), items, loader.cache, store=False)
     loader.rows.extend(rows)
-    checked = round_two(loader.root, loader.settings, loader.found.attachments, summaries, lights)
-    return dict(checked), unreadable
+    checked = round_two(loader.root, loader.settings, loader.found.attachments, summaries, lights, render)
+    return checked, unreadable
 
 
 def _forked(
-    loader: VaultLoader, items: list[Item], count: int
-) -> tuple[dict[str, list[ProblemRow]], list[str]] | None:
+    loader: VaultLoader, items: list[Item], count: int, render: Render | None
+) -> tuple[Checked, list[str]] | None:
     """Both rounds in `count` forked workers; None when one fails (nothing is half-used: the
     caller then checks in this process)."""
     ctx = multiprocessing.get_context("fork")
@@ -432,7 +472,7 @@ def _forked(
         for share in shares:
             mine, theirs = ctx.Pipe()
             process = ctx.Process(
-                target=_worker, args=(theirs, mine, loader, share), name="vaultls-check", daemon=True
+                target=_worker, args=(theirs, mine, loader, share, render), name="vaultls-check", daemon=True
             )
             process.start()
             theirs.close()
@@ -447,10 +487,10 @@ def _forked(
         index = marshal.dumps(summaries)
         for _, conn in workers:
             conn.send_bytes(index)
-        per_note: dict[str, list[ProblemRow]] = {}
+        checked: Checked = []
         for _, conn in workers:
-            per_note.update(marshal.loads(conn.recv_bytes()))
-        return per_note, unreadable
+            checked += marshal.loads(conn.recv_bytes())
+        return checked, unreadable
     except (EOFError, OSError, ValueError, TypeError) as exc:
         log.warning("a check worker failed (%s); checking in this process", exc)
         return None
@@ -463,7 +503,7 @@ def _forked(
                 process.join(timeout=1)
 
 
-def _worker(conn: Any, parent_end: Any, loader: VaultLoader, share: list[Item]) -> None:
+def _worker(conn: Any, parent_end: Any, loader: VaultLoader, share: list[Item], render: Render | None) -> None:
     """One forked worker: round one over its share, send the summaries, receive everyone's,
     round two, send the problem rows. Any failure closes the pipe, which the parent reads
     as this worker's failure."""
@@ -476,7 +516,7 @@ def _worker(conn: Any, parent_end: Any, loader: VaultLoader, share: list[Item]) 
         first = time.perf_counter()
         index = marshal.loads(conn.recv_bytes())
         waited = time.perf_counter()
-        checked = round_two(loader.root, loader.settings, loader.found.attachments, index, lights)
+        checked = round_two(loader.root, loader.settings, loader.found.attachments, index, lights, render)
         conn.send_bytes(marshal.dumps(checked))
         log.debug(
             "check worker: %d notes, round one %.3f s, waited %.3f s, round two %.3f s",

@@ -165,6 +165,29 @@ class LinkChecker:
             part = self._parts[(goal, subpath, block)] = self._part(goal, subpath, block)
         return part + base if part else base
 
+    def rows(
+        self, source: str, links: Iterable[tuple[str, str, tuple[str, ...], str | None, int, int, int, int]],
+        out: list[tuple[int, int, int, int, int, str, str, dict[str, Any] | None]],
+    ) -> None:
+        """`templates` of many links of note `source`, appended to `out` as plain rows (start
+        line, start column, end line, end column, severity, code, message, data), for
+        `vault/bulk_check.py`. Links are (kind, target, subpath, block, target range).
+
+        The common case, a link to a note resolved before from a folder like this one, with no
+        heading or block, is looked up here without a call: a vault has ~30 links per note."""
+        folder = source.rpartition("/")[0]
+        general = self._general
+        templates = self.templates
+        append = out.append
+        for kind, target, subpath, block, a, b, c, d in links:
+            found = general.get((kind, target)) if block is None and not subpath else None
+            if found is not None and folder not in found[0]:
+                base = found[1][1]
+            else:
+                base = templates(source, folder, kind, target, subpath, block)
+            for severity, code, message, data in base:
+                append((a, b, c, d, int(severity), code, message, fresh_data(data)))
+
     def _resolve_in(self, source: str, folder: str, kind: str, target: str) -> tuple[str | None, tuple[Template, ...]]:
         """Resolve a link not seen in this folder before, and remember for which folders the
         result holds.

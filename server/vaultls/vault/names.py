@@ -17,21 +17,38 @@ _SPACES = re.compile(r"\s+")
 _SLUG_DROP = re.compile(r"[^\w\- ]+")
 
 
+# These run several times for every link a check resolves, so ASCII text (most names and
+# paths) takes a shorter way to the same result: ASCII is its own NFC form, `casefold` and
+# `lower` agree on it, and its case changes keep its length.
+
+
 def key(text: str) -> str:
     """The dict key of a name or path: NFC, casefolded."""
+    if text.isascii():
+        return text.lower()
     return unicodedata.normalize("NFC", text).casefold()
 
 
 def nfc(text: str) -> str:
+    if text.isascii():
+        return text
     return unicodedata.normalize("NFC", text)
 
 
 def is_note_path(path: str) -> bool:
+    if path.isascii():
+        tail = path[-9:].lower()
+        return tail.endswith(".md") or tail == ".markdown"
     return path.lower().endswith(NOTE_SUFFIXES)
 
 
 def strip_note_suffix(path: str) -> str:
     """`Folder/Note.md` → `Folder/Note`; other extensions are kept (`Figure 1.png`)."""
+    if path.isascii():
+        tail = path[-9:].lower()
+        if tail.endswith(".md"):
+            return path[:-3]
+        return path[:-9] if tail == ".markdown" else path
     lower = path.lower()
     for suffix in NOTE_SUFFIXES:
         if lower.endswith(suffix):
@@ -40,7 +57,7 @@ def strip_note_suffix(path: str) -> str:
 
 
 def last_component(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
+    return path[path.rfind("/") + 1 :]
 
 
 def link_lookup_key(target: str) -> str:
@@ -53,13 +70,24 @@ def link_lookup_key(target: str) -> str:
     return key(strip_note_suffix(last_component(target.strip())))
 
 
+# The ASCII characters `_STRIP_HEADING` turns into space, and those `_SLUG_DROP` drops: for
+# ASCII text, `str.translate` with these tables, then `split`/`join` (which split on exactly
+# the whitespace `\s` and `strip` know), does what the regexes do, several times faster.
+_STRIP_HEADING_ASCII = {c: " " for c in range(128) if _STRIP_HEADING.fullmatch(chr(c))}
+_SLUG_DROP_ASCII = {c: None for c in range(128) if _SLUG_DROP.fullmatch(chr(c))}
+
+
 def strip_heading(text: str) -> str:
     """Obsidian's `stripHeading`: punctuation becomes space, runs of space collapse, no case."""
+    if text.isascii():
+        return " ".join(text.translate(_STRIP_HEADING_ASCII).split()).lower()
     return key(_SPACES.sub(" ", _STRIP_HEADING.sub(" ", text)).strip())
 
 
 def slug(text: str) -> str:
     """GitHub's heading anchor (what VS Code and GitHub write in `[x](Note.md#my-heading)`)."""
+    if text.isascii():
+        return text.lower().strip().translate(_SLUG_DROP_ASCII).replace(" ", "-")
     return _SLUG_DROP.sub("", nfc(text).lower().strip()).replace(" ", "-")
 
 
