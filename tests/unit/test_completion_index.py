@@ -191,3 +191,38 @@ def test_prepare_builds_what_the_first_request_needs():
     for path, (label, kind, detail, link) in shown.items():
         assert link == vault.shortest_link(path)
         assert label == completion._label(vault, path)
+
+
+def test_prepared_converter_makes_no_new_hooks_for_a_real_answer():
+    """After `_prepare_answer`, reading a keystroke and a completion request and writing an
+    answer of any length finds every conversion ready (cattrs makes none: no cache miss)."""
+    import json
+
+    from pygls.protocol import JsonRPCResponseMessage
+
+    from vaultls.lsp.server import create_server
+
+    ls = create_server()
+    completion._prepare_answer(ls)
+    protocol = ls.protocol
+    dispatchers = [protocol._converter._structure_func.dispatch, protocol._converter._unstructure_func.dispatch]
+    misses = [d.cache_info().misses for d in dispatchers]
+    protocol.structure_message(
+        {"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_DID_CHANGE, "params": {
+            "textDocument": {"uri": "file:///n.md", "version": 7},
+            "contentChanges": [{"range": {"start": {"line": 3, "character": 1}, "end": {"line": 3, "character": 1}}, "text": "x"}],
+        }}
+    )
+    protocol.structure_message(
+        {"jsonrpc": "2.0", "id": 9, "method": types.TEXT_DOCUMENT_COMPLETION, "params": {
+            "textDocument": {"uri": "file:///n.md"}, "position": {"line": 3, "character": 2}, "context": {"triggerKind": 1},
+        }}
+    )
+    items = [
+        types.CompletionItem(label=f"n{i}", kind=types.CompletionItemKind.Reference, detail="d", filter_text="f",
+                             sort_text=f"{i:04d}", text_edit=types.TextEdit(range=RANGE, new_text=f"n{i}]]"))
+        for i in range(3)
+    ]
+    answer = JsonRPCResponseMessage(id=9, jsonrpc="2.0", result=types.CompletionList(is_incomplete=False, items=items))
+    json.dumps(answer, default=protocol._serialize_message)
+    assert [d.cache_info().misses for d in dispatchers] == misses
