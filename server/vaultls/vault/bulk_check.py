@@ -60,6 +60,7 @@ from vaultls.vault.schema import SCHEMA_KEY
 from vaultls.vault.settings import Settings
 
 log = logging.getLogger(__name__)
+_T0 = time.perf_counter()  # debug log timings are from import
 
 # Fewer notes than this are checked in this process: forking, and sending the summaries and
 # problems through pipes, cost more than a second core saves on a small vault.
@@ -426,6 +427,7 @@ def check_whole_vault(
     try:
         loader = VaultLoader(root, settings, use_cache=use_cache, lazy=False)
         loader.discover()
+        log.debug("bulk check: discovered at %.3f s", time.perf_counter() - _T0)
         entries = loader._entries
         items: list[Item] = []
         for rel in loader.found.notes:
@@ -483,6 +485,7 @@ def _forked(
             got_summaries, got_unreadable = marshal.loads(conn.recv_bytes())
             summaries += got_summaries
             unreadable += got_unreadable
+        log.debug("bulk check: round one done at %.3f s", time.perf_counter() - _T0)
         summaries.sort(key=lambda s: s[0])
         index = marshal.dumps(summaries)
         for _, conn in workers:
@@ -490,6 +493,7 @@ def _forked(
         checked: Checked = []
         for _, conn in workers:
             checked += marshal.loads(conn.recv_bytes())
+        log.debug("bulk check: round two done at %.3f s", time.perf_counter() - _T0)
         return checked, unreadable
     except (EOFError, OSError, ValueError, TypeError) as exc:
         log.warning("a check worker failed (%s); checking in this process", exc)
@@ -519,8 +523,8 @@ def _worker(conn: Any, parent_end: Any, loader: VaultLoader, share: list[Item], 
         checked = round_two(loader.root, loader.settings, loader.found.attachments, index, lights, render)
         conn.send_bytes(marshal.dumps(checked))
         log.debug(
-            "check worker: %d notes, round one %.3f s, waited %.3f s, round two %.3f s",
-            len(share), first - started, waited - first, time.perf_counter() - waited,
+            "check worker: %d notes, round one %.3f s, waited %.3f s, round two %.3f s (cpu %.3f s)",
+            len(share), first - started, waited - first, time.perf_counter() - waited, time.process_time(),
         )
     except BaseException:  # noqa: BLE001 - whatever it was, the parent falls back
         log.warning("check worker failed", exc_info=True)

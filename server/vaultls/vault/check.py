@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, Callable, Iterable
 
-from vaultls.vault import names, schema
-from vaultls.vault.index import Note, Resolution, Vault
+from vaultls.vault import names, parse, schema
+from vaultls.vault.index import Note, Resolution, Vault, normalise_path
 from vaultls.vault.model import Link, Position, Range
 
 
@@ -93,11 +93,20 @@ def note_anchors(headings: Iterable[tuple[int, str]], block_ids: Iterable[str]) 
     )
 
 
-def has_heading(headings: tuple[tuple[int, str, str], ...], chain: tuple[str, ...]) -> bool:
+def heading_keys(chain: tuple[str, ...]) -> list[tuple[str, str]]:
+    """What each part of a `#A#B` chain is compared with (`names.heading_matches`)."""
+    return [(names.strip_heading(part), names.nfc(part).lower().strip()) for part in chain]
+
+
+def has_heading(
+    headings: tuple[tuple[int, str, str], ...], chain: tuple[str, ...], wanted: list[tuple[str, str]] | None = None
+) -> bool:
     """Whether `index.find_heading` finds the `#A#B` chain among headings given as `Anchors`
     keys: the same walk, comparing keys computed once per heading instead of running
-    `names.heading_matches` (two regexes and a slug per heading) for every link."""
-    wanted = [(names.strip_heading(part), names.nfc(part).lower().strip()) for part in chain]
+    `names.heading_matches` (two regexes and a slug per heading) for every link. `wanted`:
+    the chain's `heading_keys`, when known."""
+    if wanted is None:
+        wanted = heading_keys(chain)
     last_strip, last_slug = wanted[-1]
     if len(wanted) > 1:
         start, limit_level = 0, 0
@@ -138,6 +147,7 @@ class LinkChecker:
         self._general: dict[tuple[str, str], tuple[frozenset, tuple[str | None, tuple[Template, ...]]]] = {}
         self._self: dict[str, tuple[str | None, tuple[Template, ...]]] = {}
         self._parts: dict[tuple[str, tuple[str, ...], str | None], tuple[Template, ...]] = {}
+        self._wanted: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # `heading_keys` of chains
 
     def templates(
         self, source: str, folder: str, kind: str, target: str, subpath: tuple[str, ...], block: str | None
@@ -198,6 +208,11 @@ class LinkChecker:
         folder that holds none of the candidates: remembered once for all of them, and per
         folder for the candidates' own folders. Other links (Markdown links, `./`, `../`)
         are relative to the folder and remembered per folder."""
+        if kind == "markdown":
+            found = self._as_wikilink(source, folder, target)
+            if found is not None:
+                self._resolved[(folder, kind, target)] = found
+                return found
         res, found = self._resolve(source, kind, target)
         if kind == "wiki" and not target.replace("\\", "/").startswith(("./", "../")):
             folders = frozenset(t.rpartition("/")[0] for t in res.targets)
@@ -207,8 +222,26 @@ class LinkChecker:
         self._resolved[(folder, kind, target)] = found
         return found
 
+    def _as_wikilink(self, source: str, folder: str, target: str) -> tuple[str | None, tuple[Template, ...]] | None:
+        """A Markdown link to a path that is not relative to its folder (no `/`, `./`, `../`
+        in front) is looked up there first (`Vault._candidates`); when nothing is there, it is
+        looked up exactly as the wikilink with that target. Then this is that wikilink's
+        resolution (remembered for all folders as said in `_resolve_in`); None when the link is
+        anything else or names a file in its folder."""
+        written = names.nfc(target.replace("\\", "/"))
+        if written.startswith(("/", "./", "../")):
+            return None
+        joined = normalise_path(f"{folder}/{written}" if folder else written)
+        if joined is None or self.vault._exact(joined) is not None:
+            return None
+        general = self._general.get(("wiki", target))
+        if general is not None and folder not in general[0]:
+            return general[1]
+        found = self._resolved.get((folder, "wiki", target))
+        return found if found is not None else self._resolve_in(source, folder, "wiki", target)
+
     def _resolve(self, source: str, kind: str, target: str) -> tuple[Resolution, tuple[str | None, tuple[Template, ...]]]:
-        link = Link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE)
+        link = parse._link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE)
         res = self.vault.resolve(source, link)
         return res, self._outcome(target, res)
 
@@ -232,7 +265,10 @@ class LinkChecker:
             if names.key(block) in anchors[1]:
                 return _NO_TEMPLATES
             return ((Severity.WARNING, "missing-block", f'"{name}" has no block "^{block}"', None),)
-        if has_heading(anchors[0], subpath):
+        wanted = self._wanted.get(subpath)
+        if wanted is None:
+            wanted = self._wanted[subpath] = heading_keys(subpath)
+        if has_heading(anchors[0], subpath, wanted):
             return _NO_TEMPLATES
         return ((Severity.WARNING, "missing-heading", f'"{name}" has no heading "{"#".join(subpath)}"', None),)
 
