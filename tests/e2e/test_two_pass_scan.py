@@ -2,7 +2,7 @@
 
 On a large vault the server is `ready` once every note's name and aliases are indexed, and the
 rest (who links where, tags, the parse of notes not cached) follows. Here the split is forced on
-a small vault (`VAULTS_SPLIT_MIN_NOTES=0`) and the second pass held back for a while, so that
+a small vault (`VAULTLS_SPLIT_MIN_NOTES=0`) and the second pass held back for a while, so that
 requests land between the passes: each must answer as it would after both."""
 
 from __future__ import annotations
