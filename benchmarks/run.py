@@ -687,6 +687,17 @@ def read_floor(root: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "files": count, "bytes": size}
 
 
+def import_floor(tries: int = 3) -> dict[str, Any]:
+    """The floor of any start: an interpreter importing pygls and lsprotocol and nothing of
+    vaultls (best of `tries`). No server built on them answers `initialize` sooner."""
+    best = float("inf")
+    for _ in range(tries):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import lsprotocol.types, pygls.lsp.server"], check=True)
+        best = min(best, time.perf_counter() - started)
+    return {"seconds": best}
+
+
 def run_check(root: Path, cache_home: Path) -> dict[str, Any]:
     env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
     env.pop("VAULTLS_BENCH_REEXEC", None)
@@ -726,6 +737,8 @@ async def bench_size(n: int, vaults: Path, results: Path, plan: Plan, log: Calla
     }
     out["read_floor"] = read_floor(root)
     log(f"  floor: read {out['read_floor']['files']} files in {out['read_floor']['seconds']:.2f} s")
+    out["import_floor"] = import_floor()
+    log(f"  floor: python importing pygls + lsprotocol {out['import_floor']['seconds']:.2f} s")
 
     cache_root = Path(tempfile.mkdtemp(prefix=f"vaultls-bench-{n}-"))
     try:
@@ -846,8 +859,10 @@ FIGURES = [
     Figure("cold start → diagnostics of opened note", "≤ 1.5 s @10k", _get("cold", "ready_diagnostics_s"), "s", 1.5),
     Figure("cold start → end of indexing progress", "≤ 1.5 s @10k", _get("cold", "ready_progress_end_s"), "s", 1.5),
     Figure("  of which process start-up (→ initialize answered)", "—", _get("cold", "initialize_answered_s"), "s", None, None),
+    Figure("  floor: python importing pygls + lsprotocol only", "—", _get("import_floor", "seconds"), "s", None, None),
     Figure("  server CPU time until then (with workers)", "—", _get("cold", "cpu_s_at_ready"), "s", None, None),
     Figure("cold start → end of progress, 50k notes", "≤ 8 s @50k", _get("cold", "ready_progress_end_s"), "s", 8.0, 50000),
+    Figure("cold start → diagnostics, 50k notes", "—", _get("cold", "ready_diagnostics_s"), "s", None, None, 50000),
     Figure("warm start → diagnostics of opened note", "≤ 0.4 s @10k", _get("warm", "ready_diagnostics_s"), "s", 0.4),
     Figure("warm start → end of indexing progress", "≤ 0.4 s @10k", _get("warm", "ready_progress_end_s"), "s", 0.4),
     Figure("  warm, after initialize answered → end of progress", "—", _get("warm", "ready_progress_end_after_initialize_s"), "s", None, None),
