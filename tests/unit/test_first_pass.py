@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import write_vault
 from tests.unit.test_cache import NOTES, age
+from tests.unit.test_deferred_notes import _load
 from vaultls.vault.cache import IndexCache
 from vaultls.vault.check import check_vault
 from vaultls.vault.index import Vault
@@ -80,16 +81,8 @@ def _first_pass(root: Path, cache_dir: Path) -> tuple[Vault, VaultLoader]:
 
 
 def _full(root: Path, cache_dir: Path) -> Vault:
-    vault = Vault(root, Settings())
-    loader = VaultLoader(root, Settings(), cache=IndexCache(root, "", cache_dir), workers=0, lazy=True)
-    loader.discover()
-    for rel in loader.found.attachments:
-        vault.add_attachment(rel)
-    for batch in loader.batches():
-        for rel, note, valid in batch:
-            add_note(vault, rel, note, valid)
-    loader.save()
-    return vault
+    """Both passes' worth: every note parsed (or taken from the cache) and filed as a linker."""
+    return _load(root, cache_dir, lazy=True)
 
 
 @pytest.fixture
