@@ -178,9 +178,7 @@ class _Found:
         return self._located
 
     def write_text(self, out: TextIO) -> None:
-        if self._located is None and self.bulk is not None and all(
-            text is not None or not rows for _, rows, text in self.bulk.notes
-        ):
+        if self._located is None and self.bulk is not None and all(text is not None for _, text, _ in self.bulk.outline):
             out.write(self.bulk.rendered())
         else:
             text_report.write(self.located(), out)

@@ -33,7 +33,7 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -73,7 +73,8 @@ LinkRow = tuple[str, str, tuple[str, ...], "str | None", int, int, int, int]
 # One problem on its way to becoming a `Problem`: (start line, start column, end line, end
 # column, severity, code, message, data). Plain values, so that marshal can send it.
 ProblemRow = tuple[int, int, int, int, int, str, str, "dict[str, Any] | None"]
-# What round two says of each note: (path, its problem rows, their rendering or None).
+# What round two says of each note with problems: (path, its problem rows, their rendering
+# or None).
 Checked = list[tuple[str, list[ProblemRow], "str | None"]]
 # What round one says of a note to every worker: (path, valid UTF-8, aliases, heading keys,
 # block keys); see `check.Anchors`.
@@ -102,34 +103,39 @@ class LightNote:
 Render = Callable[[str, "list[ProblemRow]"], str]
 
 
+# What the bulk check says of each note with problems: (path, the rendering of its problems
+# or None, how many problems of each severity from ERROR to HINT).
+Outline = tuple[str, "str | None", tuple[int, int, int, int]]
+
+
 @dataclass
 class BulkResult:
-    # (path, problem rows, their rendering or None) of every note, by path: problems are made
-    # from the rows only when asked for (`problems`), which text output need not do.
-    notes: list[tuple[str, list[ProblemRow], str | None]]
+    outline: list[Outline]  # sorted by path
     skipped: list[tuple[str, str]]  # (path, why), as `load_vault` reports them
     workers: int = 0  # processes forked for it (0: checked in this process)
     cached: int = 0  # notes read from the index cache rather than parsed
+    # The problem rows, as [(path, rows)] lists or their marshal encoding (from a worker):
+    # decoded and made into `Problem`s only when asked for, which text output need not do.
+    rows: list[Any] = field(default_factory=list, repr=False)
 
     @functools.cached_property
     def problems(self) -> list[Problem]:
         """The problems, sorted as `check_vault` sorts them."""
-        return _problems(self.notes)
+        by_path: dict[str, list[ProblemRow]] = {}
+        for part in self.rows:
+            by_path.update(marshal.loads(part) if isinstance(part, bytes) else part)
+        return _problems([(path, by_path[path]) for path, _, _ in self.outline])
 
     def rendered(self) -> str:
         """The renderings of every note's problems, in order (check with `render`)."""
-        return "".join([text or "" for _, _, text in self.notes])
+        return "".join([text or "" for _, text, _ in self.outline])
 
     def severities(self) -> dict[int, int]:
         """How many problems of each severity (numbers as in `Severity`)."""
-        counts: dict[int, int] = {}
-        for _, rows, _ in self.notes:
-            for row in rows:
-                counts[row[4]] = counts.get(row[4], 0) + 1
-        return counts
+        return {severity: sum(counts[severity - 1] for _, _, counts in self.outline) for severity in range(1, 5)}
 
     def notes_with_problems(self) -> int:
-        return sum(1 for _, rows, _ in self.notes if rows)
+        return len(self.outline)
 
 
 # --------------------------------------------------------------------------- light notes
@@ -314,7 +320,18 @@ def round_two(
     out: Checked = []
     for light in lights:
         rows = check_light(vault, checker, schema_gate, light)
-        out.append((light.path, rows, render(light.path, rows) if render is not None and rows else None))
+        if rows:
+            out.append((light.path, rows, render(light.path, rows) if render is not None else None))
+    return out
+
+
+def _outline(checked: Checked) -> list[Outline]:
+    out: list[Outline] = []
+    for path, rows, text in checked:
+        counts = [0, 0, 0, 0]
+        for row in rows:
+            counts[row[4] - 1] += 1
+        out.append((path, text, (counts[0], counts[1], counts[2], counts[3])))
     return out
 
 
@@ -386,14 +403,14 @@ def _model(vault: Vault, light: LightNote) -> ParsedNote:
 _SEVERITIES = {int(s): s for s in Severity}
 
 
-def _problems(notes: list[tuple[str, list[ProblemRow], str | None]]) -> list[Problem]:
+def _problems(notes: list[tuple[str, list[ProblemRow]]]) -> list[Problem]:
     """The `Problem`s of every note, in order: notes come sorted by path, rows sorted within
     each."""
     out: list[Problem] = []
     append = out.append
     pos, span = parse._pos, parse._span
     severities = _SEVERITIES
-    for rel, rows, _ in notes:
+    for rel, rows in notes:
         for a, b, c, d, severity, code, message, data in rows:
             append(make_problem(rel, span(pos(a, b), pos(c, d)), severities[severity], code, message, data))
     return out
@@ -435,14 +452,15 @@ def check_whole_vault(
             blob = getattr(entry, "blob", None) if entry is not None else None
             items.append((rel, blob, entry.valid_utf8 if entry is not None else True))
         entries.clear()  # the encodings live on in `items` only
+        encoding_readable()  # found out once, before any fork
         count = fork_workers(workers, len(items))
         with bulk_allocation():
             done = _forked(loader, items, count, render) if count else None
             if done is None:
                 count = 0
                 done = _in_process(loader, items, render)
-        notes, unreadable = done
-        notes.sort(key=lambda note: note[0])
+        outline, rows, unreadable = done
+        outline.sort(key=lambda note: note[0])
     except Exception:  # noqa: BLE001 - the model-based check is always there to fall back on
         if strict:
             raise
@@ -450,21 +468,26 @@ def check_whole_vault(
         return None
     loader.save_in_background()  # rows parsed here, and notes gone from the vault
     skipped = list(loader.found.skipped) + [(rel, "unreadable") for rel in sorted(unreadable)]
-    return BulkResult(notes, skipped, count, sum(1 for item in items if item[1] is not None))
+    return BulkResult(outline, skipped, count, sum(1 for item in items if item[1] is not None), rows)
 
 
-def _in_process(loader: VaultLoader, items: list[Item], render: Render | None) -> tuple[Checked, list[str]]:
+# (outline, problem rows (see `BulkResult.rows`), unreadable notes)
+Done = tuple[list[Outline], list[Any], list[str]]
+
+
+def _in_process(loader: VaultLoader, items: list[Item], render: Render | None) -> Done:
     lights, summaries, unreadable, rows = round_one(str(loader.root), items, loader.cache, store=False)
     loader.rows.extend(rows)
     checked = round_two(loader.root, loader.settings, loader.found.attachments, summaries, lights, render)
-    return checked, unreadable
+    return _outline(checked), [[(path, problem_rows) for path, problem_rows, _ in checked]], unreadable
 
 
-def _forked(
-    loader: VaultLoader, items: list[Item], count: int, render: Render | None
-) -> tuple[Checked, list[str]] | None:
+def _forked(loader: VaultLoader, items: list[Item], count: int, render: Render | None) -> Done | None:
     """Both rounds in `count` forked workers; None when one fails (nothing is half-used: the
-    caller then checks in this process)."""
+    caller then checks in this process).
+
+    Between the rounds, each worker's summaries go to every worker as they came, undecoded
+    (the order of notes in an index changes nothing it answers)."""
     ctx = multiprocessing.get_context("fork")
     shares = [items[i::count] for i in range(count)]
     sys.stdout.flush()
@@ -479,22 +502,23 @@ def _forked(
             process.start()
             theirs.close()
             workers.append((process, mine))
-        summaries: list[Summary] = []
+        parts: list[bytes] = []
         unreadable: list[str] = []
         for _, conn in workers:
-            got_summaries, got_unreadable = marshal.loads(conn.recv_bytes())
-            summaries += got_summaries
-            unreadable += got_unreadable
+            parts.append(conn.recv_bytes())
+            unreadable += marshal.loads(conn.recv_bytes())
         log.debug("bulk check: round one done at %.3f s", time.perf_counter() - _T0)
-        summaries.sort(key=lambda s: s[0])
-        index = marshal.dumps(summaries)
         for _, conn in workers:
-            conn.send_bytes(index)
-        checked: Checked = []
+            conn.send_bytes(marshal.dumps(len(parts)))
+            for part in parts:
+                conn.send_bytes(part)
+        outline: list[Outline] = []
+        rows: list[Any] = []
         for _, conn in workers:
-            checked += marshal.loads(conn.recv_bytes())
+            outline += marshal.loads(conn.recv_bytes())
+            rows.append(conn.recv_bytes())
         log.debug("bulk check: round two done at %.3f s", time.perf_counter() - _T0)
-        return checked, unreadable
+        return outline, rows, unreadable
     except (EOFError, OSError, ValueError, TypeError) as exc:
         log.warning("a check worker failed (%s); checking in this process", exc)
         return None
@@ -516,16 +540,22 @@ def _worker(conn: Any, parent_end: Any, loader: VaultLoader, share: list[Item], 
     try:
         started = time.perf_counter()
         lights, summaries, unreadable, _ = round_one(str(loader.root), share, loader.cache, store=True)
-        conn.send_bytes(marshal.dumps((summaries, unreadable)))
+        conn.send_bytes(marshal.dumps(summaries))
+        conn.send_bytes(marshal.dumps(unreadable))
         first = time.perf_counter()
-        index = marshal.loads(conn.recv_bytes())
+        index: list[Summary] = []
+        for _ in range(marshal.loads(conn.recv_bytes())):
+            index += marshal.loads(conn.recv_bytes())
         waited = time.perf_counter()
         checked = round_two(loader.root, loader.settings, loader.found.attachments, index, lights, render)
-        conn.send_bytes(marshal.dumps(checked))
+        conn.send_bytes(marshal.dumps(_outline(checked)))
+        conn.send_bytes(marshal.dumps([(path, problem_rows) for path, problem_rows, _ in checked]))
         log.debug(
             "check worker: %d notes, round one %.3f s, waited %.3f s, round two %.3f s (cpu %.3f s)",
             len(share), first - started, waited - first, time.perf_counter() - waited, time.process_time(),
         )
+    except KeyboardInterrupt:
+        pass  # the parent was interrupted too, and says so
     except BaseException:  # noqa: BLE001 - whatever it was, the parent falls back
         log.warning("check worker failed", exc_info=True)
     finally:

@@ -129,9 +129,10 @@ def has_heading(
 
 class LinkChecker:
     """The problems of links, for one check run over a vault that does not change meanwhile:
-    resolution is remembered per (folder of the linking note, kind, target) and the
-    heading/block part per (note linked, headings, block). Same rules and results as
-    `Vault.resolve`, which it calls for each distinct case.
+    resolution is remembered per (folder of the linking note, kind, target), for most
+    wikilinks once for all folders (`_resolve_in`), and the heading/block part per (note
+    linked, headings, block). Same rules and results as `Vault.resolve`, which it calls for
+    each distinct case (tests/unit/test_check_fast.py compares the two from many folders).
 
     `anchors` gives the `Anchors` of a note path (None for anything that is not a note); by
     default they are made from the vault's notes, decoding each target note once."""
@@ -143,7 +144,7 @@ class LinkChecker:
         self._anchors: dict[str, Anchors | None] = {}
         # (folder, kind, target) → (target note or None when dangling, templates)
         self._resolved: dict[tuple[str, str, str], tuple[str | None, tuple[Template, ...]]] = {}
-        # (kind, target) → (folders it does not hold for, resolution): see `_resolve_in`
+        # (kind, target) → (the folders it does not hold for, resolution): see `_resolve_in`
         self._general: dict[tuple[str, str], tuple[frozenset, tuple[str | None, tuple[Template, ...]]]] = {}
         self._self: dict[str, tuple[str | None, tuple[Template, ...]]] = {}
         self._parts: dict[tuple[str, tuple[str, ...], str | None], tuple[Template, ...]] = {}
