@@ -358,8 +358,8 @@ class VaultLanguageServer(LanguageServer):
             async for batch in loader.afirst_pass():
                 open_paths = self._open_paths(vault)
                 for rel, note, valid in batch:
-                    if note is None or rel in open_paths:
-                        continue
+                    if note is None or rel in open_paths or rel in vault.notes:
+                        continue  # open, or re-read on a file event since the scan began: newer
                     add_note(vault, rel, note, valid, remember_links=False)
                     if isinstance(note, PendingNote):
                         scan.pending[rel] = vault.notes[rel]
