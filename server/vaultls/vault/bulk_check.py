@@ -67,9 +67,10 @@ _T0 = time.perf_counter()  # debug log timings are from import
 FORK_MIN_NOTES = 1000
 MAX_WORKERS = 4
 
-# One link as the check needs it: (kind, target, subpath, block, and its target range as
-# start line, start column, end line, end column).
-LinkRow = tuple[str, str, tuple[str, ...], "str | None", int, int, int, int]
+# One link as the cache encodes it (`cache.encode`), the form a warm run reads it in: (kind,
+# target, subpath, block, display, embed, its range as start line, start column, end line,
+# end column, its target range likewise, in frontmatter).
+LinkRow = tuple[str, str, tuple[str, ...], "str | None", "str | None", bool, int, int, int, int, int, int, int, int, bool]
 # One problem on its way to becoming a `Problem`: (start line, start column, end line, end
 # column, severity, code, message, data). Plain values, so that marshal can send it.
 ProblemRow = tuple[int, int, int, int, int, str, str, "dict[str, Any] | None"]
@@ -157,7 +158,11 @@ def light_from_parsed(path: str, parsed: ParsedNote, valid: bool) -> LightNote:
         duplicates = [(key, *_range4(rng)) for key, rng in fm.duplicate_keys]
         fm_state = (fm.error is not None, bool(fm.data), SCHEMA_KEY in fm.data)
     links = [
-        (link.kind, link.target, link.subpath, link.block, *_range4(link.target_range)) for link in parsed.links
+        (
+            link.kind, link.target, link.subpath, link.block, link.display, link.embed,
+            *_range4(link.range), *_range4(link.target_range), link.in_frontmatter,
+        )
+        for link in parsed.links
     ]
     return LightNote(
         path, valid, fm_error, duplicates, fm_state, links,
@@ -183,7 +188,7 @@ def light_from_encoding(path: str, blob: bytes, valid: bool) -> LightNote:
         fm_state = (error is not None, bool(data), _may_name_schema(kind, data))
     return LightNote(
         path, valid, fm_error, duplicates, fm_state,
-        [(r[0], r[1], r[2], r[3], r[10], r[11], r[12], r[13]) for r in links],
+        links,
         [(h[0], h[1]) for h in headings], [b[0] for b in blocks], aliases, blob,
     )
 

@@ -177,12 +177,13 @@ class LinkChecker:
         return part + base if part else base
 
     def rows(
-        self, source: str, links: Iterable[tuple[str, str, tuple[str, ...], str | None, int, int, int, int]],
-        out: list[tuple[int, int, int, int, int, str, str, dict[str, Any] | None]],
+        self, source: str, links: Iterable[tuple], out: list[tuple[int, int, int, int, int, str, str, dict[str, Any] | None]]
     ) -> None:
         """`templates` of many links of note `source`, appended to `out` as plain rows (start
-        line, start column, end line, end column, severity, code, message, data), for
-        `vault/bulk_check.py`. Links are (kind, target, subpath, block, target range).
+        line, start column, end line, end column of the link's target range, severity, code,
+        message, data), for `vault/bulk_check.py`. Links are tuples as the cache encodes them
+        (`cache.encode`: kind, target, subpath, block, display, embed, range, target range,
+        in frontmatter), which a warm run reads without making `Link`s.
 
         The common case, a link to a note resolved before from a folder like this one, with no
         heading or block, is looked up here without a call: a vault has ~30 links per note."""
@@ -190,7 +191,7 @@ class LinkChecker:
         general = self._general
         templates = self.templates
         append = out.append
-        for kind, target, subpath, block, a, b, c, d in links:
+        for kind, target, subpath, block, _, _, _, _, _, _, a, b, c, d, _ in links:
             found = general.get((kind, target)) if block is None and not subpath else None
             if found is not None and folder not in found[0]:
                 base = found[1][1]

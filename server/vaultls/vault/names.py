@@ -73,21 +73,24 @@ def link_lookup_key(target: str) -> str:
 # The ASCII characters `_STRIP_HEADING` turns into space, and those `_SLUG_DROP` drops: for
 # ASCII text, `str.translate` with these tables, then `split`/`join` (which split on exactly
 # the whitespace `\s` and `strip` know), does what the regexes do, several times faster.
-_STRIP_HEADING_ASCII = {c: " " for c in range(128) if _STRIP_HEADING.fullmatch(chr(c))}
-_SLUG_DROP_ASCII = {c: None for c in range(128) if _SLUG_DROP.fullmatch(chr(c))}
+# (`bytes.translate` with a 256-byte table is a plain C loop; `str.translate` looks up a dict
+# per character.)
+_STRIP_HEADING_ASCII = bytes(ord(" ") if _STRIP_HEADING.fullmatch(chr(c)) else c for c in range(256))
+_SLUG_DROP_ASCII = bytes(c for c in range(128) if _SLUG_DROP.fullmatch(chr(c)))
 
 
 def strip_heading(text: str) -> str:
     """Obsidian's `stripHeading`: punctuation becomes space, runs of space collapse, no case."""
     if text.isascii():
-        return " ".join(text.translate(_STRIP_HEADING_ASCII).split()).lower()
+        return " ".join(text.encode("ascii").translate(_STRIP_HEADING_ASCII).decode("ascii").split()).lower()
     return key(_SPACES.sub(" ", _STRIP_HEADING.sub(" ", text)).strip())
 
 
 def slug(text: str) -> str:
     """GitHub's heading anchor (what VS Code and GitHub write in `[x](Note.md#my-heading)`)."""
     if text.isascii():
-        return text.lower().strip().translate(_SLUG_DROP_ASCII).replace(" ", "-")
+        dropped = text.lower().strip().encode("ascii").translate(None, _SLUG_DROP_ASCII).decode("ascii")
+        return dropped.replace(" ", "-")
     return _SLUG_DROP.sub("", nfc(text).lower().strip()).replace(" ", "-")
 
 
