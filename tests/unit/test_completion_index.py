@@ -226,3 +226,20 @@ def test_prepared_converter_makes_no_new_hooks_for_a_real_answer():
     answer = JsonRPCResponseMessage(id=9, jsonrpc="2.0", result=types.CompletionList(is_incomplete=False, items=items))
     json.dumps(answer, default=protocol._serialize_message)
     assert [d.cache_info().misses for d in dispatchers] == misses
+
+
+def test_a_vault_indexed_again_keeps_the_indices_and_the_check_cheap():
+    """Every note replaced by a new object with the same name and aliases (the first scan's
+    second pass does that): the indices hold, and only a few places are remembered to compare
+    first, so later checks stay a comparison in C."""
+    vault = make_vault(300, 4)
+    targets, aliases = completion._Targets.of(vault), completion._Aliases.of(vault)
+    for path, note in list(vault.notes.items()):
+        vault.upsert(path, parse("---\naliases: [" + ", ".join(note.aliases) + "]\n---\nagain"))
+    assert completion._Targets.of(vault) is targets
+    assert completion._Aliases.of(vault) is aliases
+    assert targets.seen.hot == [] and aliases.seen.hot == []
+    first = list(vault.notes)[0]
+    vault.upsert(first, parse("---\naliases: [" + ", ".join(vault.notes[first].aliases) + "]\n---\ntyped"))
+    assert completion._Aliases.of(vault) is aliases
+    assert aliases.seen.hot == [0]

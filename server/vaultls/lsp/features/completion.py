@@ -277,6 +277,9 @@ def _subsequence_across(wanted: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+_HOT_PLACES = 16  # at most this many places of re-indexed notes are compared first (`_Seen`)
+
+
 class _Seen:
     """The notes an index was built from, to tell whether it still holds for the vault's notes
     now (`list(vault.notes.values())`, the one walk of the vault a request makes).
@@ -310,7 +313,9 @@ class _Seen:
         hot = list(compress(range(len(notes)), map(is_not, old, notes)))
         if not all(same(old[place], notes[place]) for place in hot):
             return False
-        self.notes, self.hot = list(notes), hot
+        # The places of a few notes being edited; not those of a whole vault indexed again
+        # (the scan's second pass), which would make every later check a walk in Python.
+        self.notes, self.hot = list(notes), hot if len(hot) <= _HOT_PLACES else []
         return True
 
 
