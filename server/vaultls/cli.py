@@ -178,8 +178,9 @@ class _Found:
         return self._located
 
     def write_text(self, out: TextIO) -> None:
-        if self._located is None and self.bulk is not None and all(text is not None for _, text, _ in self.bulk.outline):
-            out.write(self.bulk.rendered())
+        bulk = self.bulk
+        if self._located is None and bulk is not None and all(text is not None for _, text, _ in bulk.outline):
+            out.write(bulk.rendered())
         else:
             text_report.write(self.located(), out)
 

@@ -43,7 +43,8 @@ def _reference_link_problems(vault: Vault, path: str, link: Link, res: Resolutio
         if dangling is None:
             return []
         if res.outside:
-            return [Problem(path, link.target_range, dangling, "dangling-link", f'"{link.target}" points outside the vault')]
+            message = f'"{link.target}" points outside the vault'
+            return [Problem(path, link.target_range, dangling, "dangling-link", message)]
         last = names.last_component(link.target)
         what = "note" if not ("." in last and not names.is_note_path(last)) else "file"
         message = f'no {what} named "{link.target}" in the vault'
@@ -102,7 +103,9 @@ def _full(problems: list[Problem]) -> list[tuple]:
 
 
 NFD_NAME = unicodedata.normalize("NFD", "Café")
-SCHEMA = {"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}, "n": {"type": "integer"}}}
+SCHEMA = {
+    "type": "object", "required": ["title"], "properties": {"title": {"type": "string"}, "n": {"type": "integer"}}
+}
 
 SPECIAL: dict[str, str | bytes] = {
     ".vaultls.toml": '[frontmatter]\n[[frontmatter.rules]]\nglob = "Typed/**"\nschema = "schemas/typed.json"\n',
@@ -122,7 +125,9 @@ SPECIAL: dict[str, str | bytes] = {
     "A/Dup.md": "# Heading\n\n[[Dup]] [[Dup#Heading]] [[../Home]] [[./Dup]] [x](Dup.md) [y](../B/Dup.md#Heading)\n",
     "B/Dup.md": "# Other\n\nline ^blk\n\n[[Dup]] [[Dup#Heading]] [[Dup#^blk]] [[B/Dup#Other]]\n",
     "C/D/Dup.md": "[[Dup]] [[dup]] [[Beta alias]] [[Hub]]\n",
-    "Sub/Child.md": "---\naliases: Beta alias\n---\n# Child heading\n\n[[Home]] [up](../Home.md#Other) [[Home#^home-block]]\n",
+    "Sub/Child.md": (
+        "---\naliases: Beta alias\n---\n# Child heading\n\n[[Home]] [up](../Home.md#Other) [[Home#^home-block]]\n"
+    ),
     f"{NFD_NAME}.md": "# Über\n\n[[Home]] [[Café]]\n",
     "Broken.md": "---\ntitle: [unclosed\n---\n[[Home]]\n",
     "Dupkeys.md": "---\nk: 1\nk: 2\ncreated: 2023-02-22\n---\n[[Home]]\n",

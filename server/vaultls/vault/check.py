@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 
 from vaultls.vault import names, parse, schema
 from vaultls.vault.index import Note, Resolution, Vault, normalise_path
-from vaultls.vault.model import Link, Position, Range
+from vaultls.vault.model import Position, Range
 
 
 class Severity(IntEnum):
@@ -69,6 +69,8 @@ Template = tuple[Severity, str, str, "dict[str, Any] | None"]
 # What links to a note may name in it: its headings as (level, `names.strip_heading`,
 # `names.slug`), in order, and the keys (`names.key`) of its block ids.
 Anchors = tuple[tuple[tuple[int, str, str], ...], frozenset]
+# Where a link leads (None: nowhere) and the problems that has, whatever its heading or block.
+Resolved = tuple["str | None", tuple[Template, ...]]
 _NO_TEMPLATES: tuple[Template, ...] = ()
 _NOWHERE = Range(Position(0, 0), Position(0, 0))
 
@@ -143,10 +145,10 @@ class LinkChecker:
         self._anchors_of = anchors if anchors is not None else self._note_anchors
         self._anchors: dict[str, Anchors | None] = {}
         # (folder, kind, target) → (target note or None when dangling, templates)
-        self._resolved: dict[tuple[str, str, str], tuple[str | None, tuple[Template, ...]]] = {}
+        self._resolved: dict[tuple[str, str, str], Resolved] = {}
         # (kind, target) → (the folders it does not hold for, resolution): see `_resolve_in`
-        self._general: dict[tuple[str, str], tuple[frozenset, tuple[str | None, tuple[Template, ...]]]] = {}
-        self._self: dict[str, tuple[str | None, tuple[Template, ...]]] = {}
+        self._general: dict[tuple[str, str], tuple[frozenset, Resolved]] = {}
+        self._self: dict[str, Resolved] = {}
         self._parts: dict[tuple[str, tuple[str, ...], str | None], tuple[Template, ...]] = {}
         self._wanted: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # `heading_keys` of chains
 
@@ -177,7 +179,7 @@ class LinkChecker:
         return part + base if part else base
 
     def rows(
-        self, source: str, links: Iterable[tuple], out: list[tuple[int, int, int, int, int, str, str, dict[str, Any] | None]]
+        self, source: str, links: Iterable[tuple], out: list[tuple[int, int, int, int, int, str, str, Any]]
     ) -> None:
         """`templates` of many links of note `source`, appended to `out` as plain rows (start
         line, start column, end line, end column of the link's target range, severity, code,
@@ -200,7 +202,7 @@ class LinkChecker:
             for severity, code, message, data in base:
                 append((a, b, c, d, int(severity), code, message, fresh_data(data)))
 
-    def _resolve_in(self, source: str, folder: str, kind: str, target: str) -> tuple[str | None, tuple[Template, ...]]:
+    def _resolve_in(self, source: str, folder: str, kind: str, target: str) -> Resolved:
         """Resolve a link not seen in this folder before, and remember for which folders the
         result holds.
 
@@ -224,7 +226,7 @@ class LinkChecker:
         self._resolved[(folder, kind, target)] = found
         return found
 
-    def _as_wikilink(self, source: str, folder: str, target: str) -> tuple[str | None, tuple[Template, ...]] | None:
+    def _as_wikilink(self, source: str, folder: str, target: str) -> Resolved | None:
         """A Markdown link to a path that is not relative to its folder (no `/`, `./`, `../`
         in front) is looked up there first (`Vault._candidates`); when nothing is there, it is
         looked up exactly as the wikilink with that target. Then this is that wikilink's
@@ -242,12 +244,12 @@ class LinkChecker:
         found = self._resolved.get((folder, "wiki", target))
         return found if found is not None else self._resolve_in(source, folder, "wiki", target)
 
-    def _resolve(self, source: str, kind: str, target: str) -> tuple[Resolution, tuple[str | None, tuple[Template, ...]]]:
+    def _resolve(self, source: str, kind: str, target: str) -> tuple[Resolution, Resolved]:
         link = parse._link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE)
         res = self.vault.resolve(source, link)
         return res, self._outcome(target, res)
 
-    def _outcome(self, target: str, res: Resolution) -> tuple[str | None, tuple[Template, ...]]:
+    def _outcome(self, target: str, res: Resolution) -> Resolved:
         if res.dangling:
             if self.dangling is None:
                 return None, _NO_TEMPLATES
