@@ -187,16 +187,24 @@ class LinkChecker:
         (`cache.encode`: kind, target, subpath, block, display, embed, range, target range,
         in frontmatter), which a warm run reads without making `Link`s.
 
-        The common case, a link to a note resolved before from a folder like this one, with no
-        heading or block, is looked up here without a call: a vault has ~30 links per note."""
+        The common case, a link resolved before from a folder like this one, and its heading
+        or block looked up before, is answered here without a call: a vault has ~30 links per
+        note."""
         folder = source.rpartition("/")[0]
         general = self._general
+        parts = self._parts
         templates = self.templates
         append = out.append
         for kind, target, subpath, block, _, _, _, _, _, _, a, b, c, d, _ in links:
-            found = general.get((kind, target)) if block is None and not subpath else None
+            found = general.get((kind, target))
             if found is not None and folder not in found[0]:
-                base = found[1][1]
+                goal, base = found[1]
+                if goal is not None and (block is not None or subpath):
+                    part = parts.get((goal, subpath, block))
+                    if part is None:
+                        base = templates(source, folder, kind, target, subpath, block)
+                    elif part:
+                        base = part + base
             else:
                 base = templates(source, folder, kind, target, subpath, block)
             for severity, code, message, data in base:
