@@ -400,3 +400,30 @@ def test_text_rendering_of_rows_is_the_text_format(tmp_path: Path) -> None:
     assert text.summary_of(result.severities(), result.notes_with_problems()) == text.summary(
         [(root, p) for p in result.problems]
     )
+
+
+def test_cli_forked_every_format_is_the_model_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """The CLI on a whole vault, checked in forked workers (as a large vault is), prints in
+    every format exactly what the model-based check prints."""
+    monkeypatch.setattr("threading.active_count", lambda: 1)
+    monkeypatch.setattr(bulk_check, "FORK_MIN_NOTES", 0)
+    monkeypatch.chdir(tmp_path)
+    root = write_vault(tmp_path / "v", {**_filler(90, seed=9), **SPECIAL})
+    used: list[int] = []
+    real = bulk_check.check_whole_vault
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        used.append(result.workers if result is not None else -1)
+        return result
+
+    outputs: dict[tuple[bool, str], tuple] = {}
+    for fast in (True, False):
+        monkeypatch.setattr(cli, "check_whole_vault", spy if fast else (lambda *a, **k: None))
+        for fmt in ("text", "json", "github", "sarif"):
+            code = cli.main(["check", str(root), "--format", fmt])
+            captured = capsys.readouterr()
+            outputs[(fast, fmt)] = (code, captured.out, captured.err)
+    assert used == [bulk_check.fork_workers(None, 10_000)] * 4  # 2 on 2 cores; 0 on one
+    for fmt in ("text", "json", "github", "sarif"):
+        assert outputs[(True, fmt)] == outputs[(False, fmt)], fmt
