@@ -44,6 +44,10 @@ ALIAS_CASES = {
     "not a mapping": "---\n- aliases\n---\n",
     "aliases not a list": "---\naliases: {a: 1}\n---\n",
     "indented fence": " ---\naliases: [One]\n---\n",
+    "two boms": "\ufeff\ufeff---\naliases: [One]\n---\n",
+    "one line": "---",
+    "closed at the end": "---\naliases: [One]\n---",
+    "crlf in the body only": "---\naliases: [One]\n---\nbody\r\n",
 }
 
 

@@ -52,7 +52,7 @@ from vaultls.vault.check import (
     note_anchors,
 )
 from vaultls.vault.index import Note, Vault
-from vaultls.vault.load import BATCH, VaultLoader, _main_is_safe, bulk_allocation, default_workers
+from vaultls.vault.load import BATCH, PendingNote, VaultLoader, _main_is_safe, bulk_allocation, default_workers
 from vaultls.vault.model import ParsedNote
 from vaultls.vault.property_types import TYPES_FILE
 from vaultls.vault.scan import load_note, parse_files
@@ -248,22 +248,6 @@ def _light_from_entry(path: str, blob: bytes, valid: bool) -> LightNote | None:
         return None
 
 
-class _IndexedNote:
-    """A note as the index of round two knows it (`Vault.add_deferred`): its aliases only.
-    Nothing in a bulk check asks for the model; should something, the file is parsed."""
-
-    __slots__ = ("aliases", "_file")
-    link_keys: tuple[str, ...] = ()
-
-    def __init__(self, aliases: list[str], file: str) -> None:
-        self.aliases = aliases
-        self._file = file
-
-    def materialise(self) -> ParsedNote:
-        loaded = load_note(Path(self._file))
-        return loaded[0] if loaded is not None else parse.parse("")
-
-
 # --------------------------------------------------------------------------- the two rounds
 
 
@@ -321,7 +305,7 @@ def round_two(
     anchors: dict[str, Any] = {}
     base = str(root)
     for rel, valid, aliases, headings, blocks in summaries:
-        vault.add_deferred(rel, _IndexedNote(aliases, os.path.join(base, *rel.split("/"))), valid)
+        vault.add_deferred(rel, PendingNote(aliases, os.path.join(base, *rel.split("/"))), valid)
         anchors[rel] = (headings, blocks)
     checker = LinkChecker(vault, anchors.get)
     schema_gate = _SchemaGate(vault)

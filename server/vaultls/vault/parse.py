@@ -316,18 +316,38 @@ def frontmatter_aliases(text: str) -> list[str]:
     Frontmatter without the word `alias` and without a `\\` (a YAML escape could spell it) has
     no `aliases` or `alias` property whatever else it holds (a `<<: *merged` mapping is written
     in the same block), so it is not even parsed."""
-    lines = text.split("\n") if "\r" not in text else split_lines(text)
+    if "\r" in text:
+        lines = split_lines(text)
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    else:
+        lines, end = _head_lines(text)  # the frontmatter's lines only, not the body's hundreds
     if lines[0].startswith("\ufeff"):
         lines[0] = " " + lines[0][1:]
-    if lines[0].strip() != "---":
-        return []
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if end is None:
+    if lines[0].strip() != "---" or end is None:
         return []
     block = "\n".join(lines[1:end])
     if "alias" not in block and "\\" not in block:
         return []
-    return _aliases(_parse_frontmatter(lines, end))
+    return _aliases(_simple_frontmatter(lines, end, ranges=False) or _parse_frontmatter(lines, end))
+
+
+def _head_lines(text: str) -> tuple[list[str], int | None]:
+    """The `\n`-separated lines of `text` up to the closing fence of a frontmatter that the first
+    line opens, and that fence's index (None when there is none)."""
+    first = text.find("\n")
+    lines = [text if first < 0 else text[:first]]
+    if first < 0 or lines[0].lstrip("\ufeff").strip() != "---":
+        return lines, None
+    start = first + 1
+    while True:
+        stop = text.find("\n", start)
+        line = text[start:] if stop < 0 else text[start:stop]
+        lines.append(line)
+        if line.rstrip() in ("---", "..."):
+            return lines, len(lines) - 1
+        if stop < 0:
+            return lines, None
+        start = stop + 1
 
 
 # --------------------------------------------------------------------------- frontmatter
@@ -413,8 +433,9 @@ _YAML_WORDS = frozenset(
 _SIMPLE_FRONTMATTER_CHARS = 4096  # longer frontmatter is left to YAML
 
 
-def _simple_frontmatter(lines: list[str], end: int) -> Frontmatter | None:
-    """What `_parse_frontmatter` returns for frontmatter of the simple forms above, else None."""
+def _simple_frontmatter(lines: list[str], end: int, ranges: bool = True) -> Frontmatter | None:
+    """What `_parse_frontmatter` returns for frontmatter of the simple forms above, else None.
+    Without `ranges`, only its data (`frontmatter_aliases` needs no more)."""
     data: dict[str, object] = {}
     key_ranges: dict[str, Range] = {}
     value_ranges: dict[str, Range] = {}
@@ -470,13 +491,15 @@ def _simple_frontmatter(lines: list[str], end: int) -> Frontmatter | None:
             if indent is None or size > _SIMPLE_FRONTMATTER_CHARS:
                 return None  # `key:` alone is null, left to YAML
             data[key] = listed
-            key_ranges[key] = _range(i, 0, len(key))
-            value_ranges[key] = _span(_pos(i + 1, len(indent)), _pos(j, 0))
+            if ranges:
+                key_ranges[key] = _range(i, 0, len(key))
+                value_ranges[key] = _span(_pos(i + 1, len(indent)), _pos(j, 0))
             i = j
             continue
         data[key] = value
-        key_ranges[key] = _range(i, 0, len(key))
-        value_ranges[key] = _range(i, len(key) + 2, len(line))
+        if ranges:
+            key_ranges[key] = _range(i, 0, len(key))
+            value_ranges[key] = _range(i, len(key) + 2, len(line))
         i += 1
     if not data:
         return None

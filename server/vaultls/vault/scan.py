@@ -174,7 +174,7 @@ def read_aliases(root: str, rels: list[str]) -> list[tuple[str, str, list[str] |
     vault resolves, so diagnostics of an open note need not wait for the whole vault's parse."""
     out: list[tuple[str, str, list[str] | None, bool]] = []
     for rel in rels:
-        path = os.path.join(root, *rel.split("/"))
+        path = os.path.join(root, rel)  # `/` inside is fine on Windows too
         read = _read_bytes(path)
         if read is None:
             out.append((rel, path, None, True))
