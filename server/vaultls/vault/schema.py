@@ -605,10 +605,11 @@ def configuration_problems(root: Path, settings: "Settings") -> list[ConfigProbl
     store = store_for(root)
     store.refresh(force=True)
     problems: list[ConfigProblem] = []
-    if not jsonschema_available():
-        if settings.frontmatter_schema or settings.frontmatter_rules:
-            problems.append(ConfigProblem(NO_JSONSCHEMA))
-    for applied, file in (store.configured(settings) if jsonschema_available() else []):
+    # Asked only when schemas are configured: importing jsonschema costs a start ~50 ms.
+    configured = bool(settings.frontmatter_schema or settings.frontmatter_rules)
+    if configured and not jsonschema_available():
+        problems.append(ConfigProblem(NO_JSONSCHEMA))
+    for applied, file in (store.configured(settings) if configured and jsonschema_available() else []):
         compiled = store.schema(file, applied.path)
         if isinstance(compiled, Broken):
             problems.append(ConfigProblem(broken_message(applied, compiled)))
