@@ -112,7 +112,8 @@ class Scan:
 
     vault: Vault
     loader: VaultLoader
-    pending: dict[str, Note] = field(default_factory=dict)  # path → its first-pass `Note`
+    # path → its first-pass `Note`, or None when the file could not be read then
+    pending: dict[str, Note | None] = field(default_factory=dict)
     unlinked: list[str] = field(default_factory=list)  # cached notes not yet filed as linkers
 
 
@@ -292,9 +293,9 @@ class VaultLanguageServer(LanguageServer):
 
     async def index_all(self) -> None:
         """The first scan of every root, in the background, with progress when the client can
-        show it, in two passes (`_first_pass`, `_second_pass`). Requests that resolve links await `ready` (the
-        first pass); those that need every note's links or tags (references, rename, workspace
-        symbols and diagnostics) await `indexed`."""
+        show it, in two passes (`_first_pass`, `_second_pass`). Requests that resolve links
+        await `ready` (the first pass); those that need every note's links or tags (references,
+        rename, workspace symbols and diagnostics) await `indexed`."""
         token = None
         if self.client_supports("window.work_done_progress", False):
             token = "vaultls-index"
@@ -358,8 +359,11 @@ class VaultLanguageServer(LanguageServer):
             async for batch in loader.afirst_pass():
                 open_paths = self._open_paths(vault)
                 for rel, note, valid in batch:
-                    if note is None or rel in open_paths or rel in vault.notes:
+                    if rel in open_paths or rel in vault.notes:
                         continue  # open, or re-read on a file event since the scan began: newer
+                    if note is None:
+                        scan.pending[rel] = None  # unreadable for now; the second pass tries again
+                        continue
                     add_note(vault, rel, note, valid, remember_links=False)
                     if isinstance(note, PendingNote):
                         scan.pending[rel] = vault.notes[rel]
@@ -392,8 +396,10 @@ class VaultLanguageServer(LanguageServer):
             scan.unlinked.clear()
             async for batch in loader.abatches(hits=False):
                 for rel, note, valid in batch:
-                    first = scan.pending.pop(rel, None)
-                    if first is not None and vault.notes.get(rel) is first:
+                    if rel not in scan.pending:
+                        continue  # open, or indexed on a file event, before the first pass got to it
+                    first = scan.pending.pop(rel)
+                    if vault.notes.get(rel) is first:  # as the first pass left it (or absent then and now)
                         add_note(vault, rel, note, valid)
                 done += len(batch)
                 self._report(token, f"links: {done}/{total} notes", 30 + min(done, total) * 70 // total)
