@@ -185,7 +185,7 @@ def test_prepare_builds_what_the_first_request_needs():
     targets = completion._Targets.of(vault)
     assert targets._names is not None and targets._names._groups is not None
     assert targets._paths is not None and targets._paths._groups is not None
-    assert completion._ALIASES.get(vault) is completion._Aliases.of(vault)
+    assert vault.derived.get(completion.ALIASES_KEY) is completion._Aliases.of(vault)
     shown = dict(targets._shown)
     assert len(shown) == min(completion.MAX_ITEMS, len(vault.notes) + len(vault.attachments))
     for path, (label, kind, detail, link) in shown.items():

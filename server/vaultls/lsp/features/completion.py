@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import weakref
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
@@ -351,7 +350,7 @@ class _Targets:
         and attachments, a new one when some came or went. `notes`:
         `list(vault.notes.values())`, when the caller has it already."""
         notes = list(vault.notes.values()) if notes is None else notes
-        cached = _TARGETS.get(vault)
+        cached = vault.derived.get(TARGETS_KEY)
         if cached is None or cached.attachments != vault.attachments or not cached.seen.follow(notes, _same_path):
             labels = (
                 *[note.name for note in notes],
@@ -361,7 +360,7 @@ class _Targets:
             if len(memo) > 4 * (len(labels) + 1000):
                 memo = {}  # names that are gone: start again rather than grow forever
             cached = cls(notes, frozenset(vault.attachments), labels, memo)
-            _TARGETS[vault] = cached
+            vault.derived[TARGETS_KEY] = cached
         return cached
 
     def shown(self, vault: Vault, path: str) -> tuple[str, types.CompletionItemKind, str, str]:
@@ -397,7 +396,7 @@ class _Targets:
         return self._paths
 
 
-_TARGETS: "weakref.WeakKeyDictionary[Vault, _Targets]" = weakref.WeakKeyDictionary()
+TARGETS_KEY = "completion.targets"  # in `Vault.derived`
 
 
 class _Aliases:
@@ -422,12 +421,12 @@ class _Aliases:
         it had (see `_Seen`), new ones otherwise. `notes`: `list(vault.notes.values())`, when
         the caller has it already."""
         notes = list(vault.notes.values()) if notes is None else notes
-        cached = _ALIASES.get(vault)
+        cached = vault.derived.get(ALIASES_KEY)
         if cached is not None and cached.seen.follow(notes, _same_aliases):
             return cached
         memo = cached.memo if cached is not None and len(cached.memo) < 4 * (len(cached.keys) + 1000) else {}
         made = cls(notes, memo)
-        _ALIASES[vault] = made
+        vault.derived[ALIASES_KEY] = made
         return made
 
     def first(self, wanted: str, room: int) -> list[tuple[str, str]]:
@@ -440,7 +439,7 @@ class _Aliases:
         return [(self.aliases[i], self.owners[i]) for i in sorted(self.by_key[low:high])[:room]]
 
 
-_ALIASES: "weakref.WeakKeyDictionary[Vault, _Aliases]" = weakref.WeakKeyDictionary()
+ALIASES_KEY = "completion.aliases"  # in `Vault.derived`
 
 
 def prepare(vault: Vault) -> None:

@@ -3,7 +3,6 @@ aliases and tags, fuzzy-matched, best first, capped)."""
 
 from __future__ import annotations
 
-import weakref
 
 from lsprotocol import types
 
@@ -20,7 +19,7 @@ _KINDS = {
     "tag": types.SymbolKind.Key,
 }
 
-_indexes: "weakref.WeakKeyDictionary[object, SymbolIndex]" = weakref.WeakKeyDictionary()
+INDEX_KEY = "symbols.index"  # in `Vault.derived`
 
 
 async def document_symbol(
@@ -76,9 +75,9 @@ async def workspace_symbol(
     await ls.indexed.wait()
     found: list[types.SymbolInformation] = []
     for vault in list(ls.vaults.values()):
-        index = _indexes.get(vault)
+        index = vault.derived.get(INDEX_KEY)
         if index is None:
-            index = _indexes[vault] = SymbolIndex()
+            index = vault.derived[INDEX_KEY] = SymbolIndex()
         room = MAX_WORKSPACE_SYMBOLS - len(found)
         if room <= 0:
             break

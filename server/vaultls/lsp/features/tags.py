@@ -9,7 +9,6 @@ property form: an unquoted `#` would start a YAML comment).
 from __future__ import annotations
 
 import re
-import weakref
 
 from lsprotocol import types
 
@@ -20,7 +19,7 @@ from vaultls.vault.model import Range
 from vaultls.vault.references import TagCounter
 
 MAX_ITEMS = 100
-_counters: "weakref.WeakKeyDictionary[object, TagCounter]" = weakref.WeakKeyDictionary()
+COUNTER_KEY = "tags.counter"  # in `Vault.derived`
 _TAG_CHARS = r"[^\s!-,.:-@\[-^`{-~]"
 _BODY_TAG = re.compile(rf"(?:^|(?<=\s))#({_TAG_CHARS}*)$")
 _TAG_REST = re.compile(rf"{_TAG_CHARS}*")
@@ -75,9 +74,9 @@ def _items(
     here = next((t for t in cursor.note.parsed.tags if t.range.start.line == cursor.pos.line
                  and t.range.contains(cursor.pos)), None)
     vault = cursor.ref.vault
-    counter = _counters.get(vault)
+    counter = vault.derived.get(COUNTER_KEY)
     if counter is None:
-        counter = _counters[vault] = TagCounter()
+        counter = vault.derived[COUNTER_KEY] = TagCounter()
     counts = counter.counts(vault, cursor.ref.path, here.range if here else None)
     wanted = names.key(typed)
     ranked = []

@@ -86,24 +86,21 @@ class _Checked:
         )
 
 
-_checked: dict[int, tuple[Vault, _Checked]] = {}
+CHECKED_KEY = "diagnostics.checked"  # in `Vault.derived`
 
 
 def vault_problems(vault: Vault, generation: int = 0) -> dict[str, list[Problem]]:
     """`check_vault(vault)` by note path, recomputed only when the vault changed."""
-    cached = _checked.get(id(vault))
-    if cached is not None and cached[0] is vault and cached[1].still_valid(vault, generation):
-        return cached[1].problems
+    cached = vault.derived.get(CHECKED_KEY)
+    if cached is not None and cached.still_valid(vault, generation):
+        return cached.problems
     by_path: dict[str, list[Problem]] = {}
     for problem in check_vault(vault):
         by_path.setdefault(problem.path, []).append(problem)
     notes = vault.notes
-    _checked[id(vault)] = (
-        vault,
-        _Checked(
-            list(notes), [n.parsed for n in notes.values()], frozenset(vault.attachments), vault.settings,
-            generation, time.monotonic(), by_path,
-        ),
+    vault.derived[CHECKED_KEY] = _Checked(
+        list(notes), [n.parsed for n in notes.values()], frozenset(vault.attachments), vault.settings,
+        generation, time.monotonic(), by_path,
     )
     return by_path
 
