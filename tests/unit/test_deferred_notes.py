@@ -18,16 +18,23 @@ from vaultls.vault.settings import Settings
 
 
 def _load(root: Path, cache_dir: Path, lazy: bool) -> Vault:
+    return load_with(root, cache_dir, lazy)[0]
+
+
+def load_with(root: Path, cache_dir: Path, lazy: bool, first_pass: bool = False) -> tuple[Vault, VaultLoader]:
+    """A vault loaded in-process (no workers) with its cache in `cache_dir`; with `first_pass`,
+    only as a server's first pass leaves it (names and aliases, links not filed)."""
     vault = Vault(root, Settings())
     loader = VaultLoader(root, Settings(), cache=IndexCache(root, "", cache_dir), workers=0, lazy=lazy)
     loader.discover()
     for rel in loader.found.attachments:
         vault.add_attachment(rel)
-    for batch in loader.batches():
+    for batch in loader.first_pass() if first_pass else loader.batches():
         for rel, note, valid in batch:
-            add_note(vault, rel, note, valid)
-    loader.save()
-    return vault
+            add_note(vault, rel, note, valid, remember_links=not first_pass)
+    if not first_pass:
+        loader.save()
+    return vault, loader
 
 
 def _cached_vault(tmp_path: Path) -> Path:

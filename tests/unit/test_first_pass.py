@@ -16,13 +16,12 @@ from hypothesis import strategies as st
 
 from tests.conftest import write_vault
 from tests.unit.test_cache import NOTES, age
-from tests.unit.test_deferred_notes import _load
+from tests.unit.test_deferred_notes import _load, load_with
 from vaultls.vault.cache import IndexCache
 from vaultls.vault.check import check_vault
 from vaultls.vault.index import Vault
-from vaultls.vault.load import DeferredNote, PendingNote, VaultLoader, _work, add_note
+from vaultls.vault.load import DeferredNote, PendingNote, VaultLoader, _work
 from vaultls.vault.parse import frontmatter_aliases, parse
-from vaultls.vault.settings import Settings
 
 # --------------------------------------------------------------------------- frontmatter_aliases
 
@@ -73,15 +72,7 @@ def test_frontmatter_aliases_agree_with_parse_on_any_frontmatter(lines: list[str
 
 
 def _first_pass(root: Path, cache_dir: Path) -> tuple[Vault, VaultLoader]:
-    vault = Vault(root, Settings())
-    loader = VaultLoader(root, Settings(), cache=IndexCache(root, "", cache_dir), workers=0, lazy=True)
-    loader.discover()
-    for rel in loader.found.attachments:
-        vault.add_attachment(rel)
-    for batch in loader.first_pass():
-        for rel, note, valid in batch:
-            add_note(vault, rel, note, valid, remember_links=False)
-    return vault, loader
+    return load_with(root, cache_dir, lazy=True, first_pass=True)
 
 
 def _full(root: Path, cache_dir: Path) -> Vault:

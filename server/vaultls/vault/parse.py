@@ -328,7 +328,7 @@ def frontmatter_aliases(text: str) -> list[str]:
     block = "\n".join(lines[1:end])
     if "alias" not in block and "\\" not in block:
         return []
-    return _aliases(_simple_frontmatter(lines, end, ranges=False) or _parse_frontmatter(lines, end))
+    return _aliases(_simple_frontmatter(lines, end, ranges=False) or _yaml_frontmatter(lines, end))
 
 
 def _head_lines(text: str) -> tuple[list[str], int | None]:
@@ -354,9 +354,10 @@ def _head_lines(text: str) -> tuple[list[str], int | None]:
 
 
 def _parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
-    simple = _simple_frontmatter(lines, end)
-    if simple is not None:
-        return simple
+    return _simple_frontmatter(lines, end) or _yaml_frontmatter(lines, end)
+
+
+def _yaml_frontmatter(lines: list[str], end: int) -> Frontmatter:
     fm = Frontmatter(start_line=0, end_line=end)
     source = "\n".join(lines[1:end])
     loader = SafeLoader(source)
