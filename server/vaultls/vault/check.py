@@ -16,7 +16,7 @@ from enum import IntEnum
 from typing import Any, Callable, Iterable
 
 from vaultls.vault import names, parse, schema
-from vaultls.vault.index import Note, Resolution, Vault, normalise_path
+from vaultls.vault.index import Note, Resolution, Vault, heading_index, heading_keys, normalise_path
 from vaultls.vault.model import Position, Range
 
 
@@ -95,38 +95,13 @@ def note_anchors(headings: Iterable[tuple[int, str]], block_ids: Iterable[str]) 
     )
 
 
-def heading_keys(chain: tuple[str, ...]) -> list[tuple[str, str]]:
-    """What each part of a `#A#B` chain is compared with (`names.heading_matches`)."""
-    return [(names.strip_heading(part), names.nfc(part).lower().strip()) for part in chain]
-
-
 def has_heading(
     headings: tuple[tuple[int, str, str], ...], chain: tuple[str, ...], wanted: list[tuple[str, str]] | None = None
 ) -> bool:
     """Whether `index.find_heading` finds the `#A#B` chain among headings given as `Anchors`
-    keys: the same walk, comparing keys computed once per heading instead of running
-    `names.heading_matches` (two regexes and a slug per heading) for every link. `wanted`:
-    the chain's `heading_keys`, when known."""
-    if wanted is None:
-        wanted = heading_keys(chain)
-    last_strip, last_slug = wanted[-1]
-    if len(wanted) > 1:
-        start, limit_level = 0, 0
-        found = False
-        for strip_key, slug_key in wanted:
-            found = False
-            for idx in range(start, len(headings)):
-                level, h_strip, h_slug = headings[idx]
-                if limit_level and level <= limit_level and idx > start:
-                    break
-                if h_strip == strip_key or h_slug == slug_key:
-                    found, start, limit_level = True, idx + 1, level
-                    break
-            if not found:
-                break
-        if found:
-            return True
-    return any(h_strip == last_strip or h_slug == last_slug for _, h_strip, h_slug in headings)
+    keys (computed once per note rather than per link to it). `wanted`: the chain's
+    `heading_keys`, when known."""
+    return heading_index(headings, heading_keys(chain) if wanted is None else wanted) is not None
 
 
 class LinkChecker:

@@ -367,26 +367,44 @@ def _pick(paths: list[str] | None, written: str, strip: bool = False) -> str | N
 
 
 def find_heading(headings: list[Heading], chain: tuple[str, ...]) -> Heading | None:
-    """The heading a `#A#B` chain names: B inside A's section. Obsidian is lenient when the
-    chain does not nest as written, and so is this: the last part alone still matches."""
-    last = chain[-1]
-    if len(chain) > 1:
+    """The heading a `#A#B` chain names: B inside A's section (see `heading_index`)."""
+    keys = [(h.level, names.strip_heading(h.text), names.slug(h.text)) for h in headings]
+    found = heading_index(keys, heading_keys(chain))
+    return None if found is None else headings[found]
+
+
+# A heading as links are compared with it: (level, `names.strip_heading`, `names.slug`).
+HeadingKey = tuple[int, str, str]
+
+
+def heading_keys(chain: tuple[str, ...]) -> list[tuple[str, str]]:
+    """What each part of a `#A#B` chain is compared with (`names.heading_matches`)."""
+    return [(names.strip_heading(part), names.nfc(part).lower().strip()) for part in chain]
+
+
+def heading_index(headings: "list[HeadingKey] | tuple[HeadingKey, ...]", wanted: list[tuple[str, str]]) -> int | None:
+    """The index of the heading a chain names, given by keys computed once (a whole-vault
+    check compares a note's headings with every link to it): B inside A's section for
+    `#A#B`. Obsidian is lenient when the chain does not nest as written, and so is this: the
+    last part alone still matches."""
+    last_strip, last_slug = wanted[-1]
+    if len(wanted) > 1:
         start, limit_level = 0, 0
-        found: Heading | None = None
-        for part in chain:
+        found: int | None = None
+        for strip_key, slug_key in wanted:
             found = None
             for idx in range(start, len(headings)):
-                h = headings[idx]
-                if found is None and limit_level and h.level <= limit_level and idx > start:
+                level, h_strip, h_slug = headings[idx]
+                if limit_level and level <= limit_level and idx > start:
                     break
-                if names.heading_matches(h.text, part):
-                    found, start, limit_level = h, idx + 1, h.level
+                if h_strip == strip_key or h_slug == slug_key:
+                    found, start, limit_level = idx, idx + 1, level
                     break
             if found is None:
                 break
         if found is not None:
             return found
-    return next((h for h in headings if names.heading_matches(h.text, last)), None)
+    return next((i for i, (_, h_strip, h_slug) in enumerate(headings) if h_strip == last_strip or h_slug == last_slug), None)
 
 
 def _targets_changed(old: ParsedNote, new: ParsedNote) -> bool:
