@@ -6,6 +6,7 @@ parse would, and be replaced by it without anything else noticing."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import zlib
 from pathlib import Path
@@ -17,11 +18,15 @@ from hypothesis import strategies as st
 from tests.conftest import write_vault
 from tests.unit.test_cache import NOTES, age
 from tests.unit.test_deferred_notes import _load, load_with
+from vaultls.lsp.server import VaultLanguageServer
+from vaultls.vault import load as load_module
+from vaultls.vault import scan as scan_module
 from vaultls.vault.cache import IndexCache
 from vaultls.vault.check import check_vault
 from vaultls.vault.index import Vault
 from vaultls.vault.load import DeferredNote, PendingNote, VaultLoader, _work
 from vaultls.vault.parse import frontmatter_aliases, parse
+from vaultls.vault.settings import Settings
 
 # --------------------------------------------------------------------------- frontmatter_aliases
 
@@ -134,6 +139,100 @@ def test_an_unreadable_note_is_left_out_of_the_first_pass(root: Path, tmp_path: 
     monkeypatch.setattr(scan, "_read_bytes", lambda path: None if str(path).endswith("Beta.md") else real(path))
     vault, _ = _first_pass(root, tmp_path / "cache")
     assert "Notes/Beta.md" not in vault.notes and "Home.md" in vault.notes
+
+
+def test_a_note_unreadable_in_the_first_pass_is_indexed_by_the_second(root: Path, monkeypatch: pytest.MonkeyPatch):
+    real = scan_module._read_bytes
+    locked = {"Beta.md"}  # as if another program held the file open exclusively, for a moment
+    monkeypatch.setattr(
+        scan_module, "_read_bytes", lambda path: None if Path(path).name in locked else real(path)
+    )
+    server = VaultLanguageServer()
+    vault = Vault(root, Settings())
+
+    async def scan() -> None:
+        first = await server._first_pass(vault, None)
+        assert "Notes/Beta.md" not in vault.notes
+        locked.clear()
+        await server._second_pass(first, None)
+
+    asyncio.run(scan())
+    assert "Notes/Beta.md" in vault.notes
+    assert vault.linkers_of("alpha") == {"Home.md", "Notes/Beta.md"}
+
+
+# --------------------------------------------------------------------------- parsing while the first pass runs
+
+
+def _numbered_vault(tmp_path: Path, count: int) -> Path:
+    files = {f"Folder {i % 3}/Note {i}.md": f"---\naliases: [N{i}]\n---\n# Note {i}\n[[Note {i + 1}]]\n" for i in range(count)}
+    root = write_vault(tmp_path / "many", files)
+    age(root)
+    return root
+
+
+def _collect_second_pass(loader: VaultLoader) -> list[str]:
+    async def run() -> list[str]:
+        return [rel async for batch in loader.abatches(hits=False) for rel, _, _ in batch]
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def from_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The notes handed out from worker results, with a pool for as few as 2 notes to parse."""
+    monkeypatch.setattr(load_module, "POOL_MIN_NOTES", 2)
+    sent: list[str] = []
+    original = VaultLoader._from_rows
+
+    def counting(self: VaultLoader, loaded: list) -> list:
+        sent.extend(rel for rel, *_ in loaded)
+        return original(self, loaded)
+
+    monkeypatch.setattr(VaultLoader, "_from_rows", counting)
+    return sent
+
+
+def test_notes_parsed_while_the_first_pass_runs_are_each_handed_out_once(tmp_path: Path, from_workers: list[str]):
+    root = _numbered_vault(tmp_path, 30)
+    loader = VaultLoader(root, Settings(), cache=IndexCache(root, "", tmp_path / "cache"), workers=2, lazy=True)
+    loader.discover()
+    loader.start_parsing()
+    first = [rel for batch in loader.first_pass() for rel, _, _ in batch]
+    second = _collect_second_pass(loader)
+    assert sorted(first) == sorted(second) == sorted(loader.found.notes)
+    assert sorted(from_workers) == sorted(second)  # none parsed twice, none left to this process
+
+
+def test_a_damaged_cache_entry_found_by_the_first_pass_joins_the_early_parse(tmp_path: Path, from_workers: list[str]):
+    root = _numbered_vault(tmp_path, 30)
+    _full(root, tmp_path / "cache")
+    for i in (1, 2):
+        path = root / f"Folder {i % 3}" / f"Note {i}.md"
+        path.write_text(f"# Note {i} changed\n", encoding="utf-8")
+        age(path)
+    with sqlite3.connect(IndexCache(root, "", tmp_path / "cache").path) as conn:
+        conn.execute("UPDATE notes SET summary = ?, summary_crc = ? WHERE path = 'Folder 0/Note 0.md'", (b"x", zlib.crc32(b"x")))
+    loader = VaultLoader(root, Settings(), cache=IndexCache(root, "", tmp_path / "cache"), workers=2, lazy=True)
+    loader.discover()
+    loader.start_parsing()  # the two changed notes
+    list(loader.first_pass())  # finds the damaged summary
+    second = _collect_second_pass(loader)
+    assert sorted(second) == sorted(from_workers) == ["Folder 0/Note 0.md", "Folder 1/Note 1.md", "Folder 2/Note 2.md"]
+
+
+def test_closing_a_loader_that_started_parsing_stops_its_workers(tmp_path: Path, from_workers: list[str]):
+    root = _numbered_vault(tmp_path, 30)
+    loader = VaultLoader(root, Settings(), use_cache=False, workers=2, lazy=True)
+    loader.discover()
+    loader.start_parsing()
+    pool = loader._pool_started
+    assert pool is not None
+    loader.close()
+    loader.close()  # twice is fine
+    assert loader._pool_started is None
+    with pytest.raises(RuntimeError):
+        pool.submit(int)  # shut down
 
 
 # --------------------------------------------------------------------------- encodings left in the cache
