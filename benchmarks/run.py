@@ -38,7 +38,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from itertools import cycle
+from typing import Any, Awaitable, Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -423,9 +424,16 @@ class Session:
     docs: dict[str, Doc] = field(default_factory=dict)
 
 
-async def start_session(root: Path, cache_home: Path, log: Path, first_note: str) -> Session:
+WhileIndexing = Callable[["Session", "Doc", "asyncio.Future[Event]"], Awaitable[dict[str, Any]]]
+
+
+async def start_session(
+    root: Path, cache_home: Path, log: Path, first_note: str, while_indexing: WhileIndexing | None = None
+) -> Session:
     """Launch the server, initialize it as VS Code does, open one note right after
-    `initialized`, and time how long until it is ready."""
+    `initialized`, and time how long until it is ready. `while_indexing` runs from the opened
+    note's diagnostics until the indexing progress ends; what it returns goes to
+    `figures["while_indexing"]`."""
     env = dict(os.environ, XDG_CACHE_HOME=str(cache_home), PYTHONUNBUFFERED="1")
     env.pop("VAULTLS_BENCH_REEXEC", None)
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -459,9 +467,11 @@ async def start_session(root: Path, cache_home: Path, log: Path, first_note: str
     doc = open_doc(session, first_note)
     await client.flush()
     diag_future = client.wait_for(is_diagnostics(doc.uri))
-    progress_future = client.wait_for(is_progress_end)
+    progress_future = asyncio.ensure_future(client.wait_for(is_progress_end))
     timeout = 600
     diag = await asyncio.wait_for(diag_future, timeout)
+    if while_indexing is not None:
+        session.figures["while_indexing"] = await while_indexing(session, doc, progress_future)
     try:
         end = await asyncio.wait_for(progress_future, timeout)
         end_time: float | None = end.time
@@ -554,6 +564,39 @@ async def measure_completion(session: Session, doc: Doc, prefixes: list[str]) ->
     client.notify("textDocument/didChange", doc.edit(len(doc.lines) - 1, 0, len(doc.lines[-1]), ""))
     await client.flush()
     return {**percentiles(samples, cpu, wait), "empty_results": empty}
+
+
+def completion_while_indexing(prefixes: list[str]) -> WhileIndexing:
+    """Type `[[prefix` and ask for completion, as `measure_completion` does, from the moment
+    the opened note's diagnostics arrive until the cold scan's progress ends: what someone who
+    starts writing at once gets while the rest of the vault is parsed (by worker processes
+    that compete with the server for the cores)."""
+
+    async def measure(session: Session, doc: Doc, progress_end: "asyncio.Future[Event]") -> dict[str, Any]:
+        client = session.client
+        line, col = doc.end()
+        client.notify("textDocument/didChange", doc.edit(line, col, col, "\n"))
+        samples: list[float] = []
+        for prefix in cycle(prefixes):
+            if progress_end.done():
+                break
+            line = len(doc.lines) - 1
+            client.notify("textDocument/didChange", doc.edit(line, 0, len(doc.lines[line]), "[[" + prefix))
+            elapsed, _ = await client.request(
+                "textDocument/completion",
+                {
+                    "textDocument": {"uri": doc.uri},
+                    "position": {"line": line, "character": utf16(doc.lines[line])},
+                    "context": {"triggerKind": 1},
+                },
+            )
+            samples.append(elapsed)
+            await asyncio.sleep(0.05)
+        client.notify("textDocument/didChange", doc.edit(len(doc.lines) - 1, 0, len(doc.lines[-1]), ""))
+        await client.flush()
+        return percentiles(samples)
+
+    return measure
 
 
 async def measure_navigation(session: Session, method: str, positions: list[tuple[Doc, int, int]]) -> dict[str, Any]:
@@ -779,6 +822,15 @@ async def bench_size(n: int, vaults: Path, results: Path, plan: Plan, log: Calla
             f"diagnostics only for the final version: {out['burst']['only_final_version']}")
 
         await stop_session(session)
+        busy = await start_session(
+            root, cache_root / "busy", results / "logs" / f"server-{n}-busy.log", probes[0],
+            completion_while_indexing(prefixes),
+        )
+        await stop_session(busy)
+        out["completion_while_indexing"] = busy.figures["while_indexing"]
+        if out["completion_while_indexing"]["n"]:
+            log(f"  completion while the cold scan runs: p50 {out['completion_while_indexing']['p50']:.1f} ms, "
+                f"p95 {out['completion_while_indexing']['p95']:.1f} ms over {out['completion_while_indexing']['n']}")
         out["memory"] = {
             "peak_rss_server_mb": (session.figures["peak_rss_server_bytes"] or 0) / 2**20,
             "peak_rss_workers_mb": session.figures["peak_rss_workers_bytes"] / 2**20,
@@ -872,6 +924,7 @@ FIGURES = [
     Figure("completion after [[ p50", "—", _get("completion", "p50"), "ms", None, None),
     Figure("completion after [[ p95", "≤ 15 ms", _get("completion", "p95"), "ms", 15.0),
     Figure("  server CPU per keystroke+request p50 / p95", "—", _pair("completion", "cpu_p50", "cpu_p95"), "ms", None, None),
+    Figure("  while the cold scan runs, p50 / p95", "—", _pair("completion_while_indexing", "p50", "p95"), "ms", None, None),
     Figure("definition p50", "—", _get("definition", "p50"), "ms", None, None),
     Figure("definition p95", "≤ 10 ms", _get("definition", "p95"), "ms", 10.0),
     Figure("hover p50", "—", _get("hover", "p50"), "ms", None, None),

@@ -50,7 +50,7 @@ def test_benchmark_runs_and_prints_every_figure(tmp_path: Path) -> None:
     latest = json.loads((tmp_path / "results" / "latest.json").read_text(encoding="utf-8"))
     figures = latest["results"]["150"]
     for key in ("read_floor", "check_cold", "cold", "warm", "completion", "definition", "hover",
-                "edit_to_diagnostics", "burst", "memory"):
+                "edit_to_diagnostics", "burst", "memory", "completion_while_indexing"):
         assert figures.get(key), key
     assert figures["completion"]["n"] > 0 and figures["definition"]["non_empty"] > 0
     assert figures["check_cold"]["exit_code"] == 0
