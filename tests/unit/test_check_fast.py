@@ -278,8 +278,8 @@ def test_unreadable_and_vanishing_notes(tmp_path: Path, monkeypatch: pytest.Monk
     root = write_vault(tmp_path / "v", {"A.md": "[[B]] [[C]]", "B.md": "[[A#x]]", "C.md": "# x"})
     real = bulk_check.parse_files
 
-    def flaky(base: str, rels: list[str], objects: bool = True) -> list:
-        out = real(base, rels, objects)
+    def flaky(base: str, rels: list[str]) -> list:
+        out = real(base, rels)
         return [(r[0], None, True, None) if r[0] == "C.md" else r for r in out]
 
     monkeypatch.setattr(bulk_check, "parse_files", flaky)

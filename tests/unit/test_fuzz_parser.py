@@ -6,6 +6,7 @@ test_index.py."""
 
 from __future__ import annotations
 
+import marshal
 import re
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from tests.unit.test_index import problems_by_note, rebuilt
 from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.positions import PositionCodec
 from vaultls.vault import parse as parse_module
+from vaultls.vault.bulk_check import light_from_parsed, light_from_rows
+from vaultls.vault.cache import decode, encode, encode_rows
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
 from vaultls.vault.parse import parse
@@ -98,6 +101,26 @@ def test_parsing_does_not_depend_on_what_was_parsed_before(texts):
     first = [parse(t) for t in texts]
     again = [parse(t) for t in reversed(texts)][::-1]
     assert first == again
+
+
+@FAST
+@given(TEXTS)
+def test_the_cache_encoding_of_the_rows_is_the_encoding_of_the_note(text):
+    # A cold scan's workers and a cold `vaultls check` encode the parser's rows, never the
+    # `ParsedNote`: what they store must decode to the note `parse` gives.
+    rows = parse_module.parse_rows(text)
+    assert decode(encode_rows(rows)) == parse(text)
+    assert marshal.loads(encode_rows(rows)) == marshal.loads(encode(parse(text)))
+
+
+@FAST
+@given(TEXTS)
+def test_the_check_reads_the_rows_as_it_reads_the_note(text):
+    rows = parse_module.parse_rows(text)
+    from_rows = light_from_rows("n.md", rows, True, encode_rows(rows))
+    from_note = light_from_parsed("n.md", parse(text), True)
+    from_rows.source = from_note.source = None
+    assert from_rows == from_note
 
 
 # ---------------------------------------------------------------- linear rewrites

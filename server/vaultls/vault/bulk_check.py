@@ -53,7 +53,8 @@ from vaultls.vault.check import (
 )
 from vaultls.vault.index import Note, Vault
 from vaultls.vault.load import BATCH, PendingNote, VaultLoader, _main_is_safe, bulk_allocation, default_workers
-from vaultls.vault.model import ParsedNote
+from vaultls.vault.model import Frontmatter, ParsedNote
+from vaultls.vault.parse import NoteRows
 from vaultls.vault.property_types import TYPES_FILE
 from vaultls.vault.scan import load_note, parse_files
 from vaultls.vault.schema import SCHEMA_KEY
@@ -149,9 +150,8 @@ def _range4(rng: Any) -> tuple[int, int, int, int]:
     return (rng.start.line, rng.start.character, rng.end.line, rng.end.character)
 
 
-def light_from_parsed(path: str, parsed: ParsedNote, valid: bool) -> LightNote:
-    """A parsed note (cold run) as the check reads it."""
-    fm = parsed.frontmatter
+def _light_frontmatter(fm: Frontmatter | None) -> tuple[Any, list[tuple[str, int, int, int, int]], Any]:
+    """(fm_error, duplicates, fm_state) of a `LightNote` with this frontmatter."""
     fm_error = None
     duplicates: list[tuple[str, int, int, int, int]] = []
     fm_state = None
@@ -160,6 +160,23 @@ def light_from_parsed(path: str, parsed: ParsedNote, valid: bool) -> LightNote:
             fm_error = (fm.error, *_range4(fm.error_range))
         duplicates = [(key, *_range4(rng)) for key, rng in fm.duplicate_keys]
         fm_state = (fm.error is not None, bool(fm.data), SCHEMA_KEY in fm.data)
+    return fm_error, duplicates, fm_state
+
+
+def light_from_rows(path: str, rows: NoteRows, valid: bool, blob: bytes) -> LightNote:
+    """A note just parsed (cold run) as the check reads it, from the rows the parser records
+    (`parse.parse_rows`): no `Link`, `Range` or `Position` is made. `blob` is its cache
+    encoding, which a schema check decodes when it needs the model."""
+    fm, headings, blocks, links, _tags, aliases, *_rest = rows
+    return LightNote(
+        path, valid, *_light_frontmatter(fm), links, [(h[0], h[1]) for h in headings], [b[0] for b in blocks],
+        aliases, blob,
+    )
+
+
+def light_from_parsed(path: str, parsed: ParsedNote, valid: bool) -> LightNote:
+    """A parsed note as the check reads it."""
+    fm_error, duplicates, fm_state = _light_frontmatter(parsed.frontmatter)
     links = [
         (
             link.kind, link.target, link.subpath, link.block, link.display, link.embed,
@@ -272,12 +289,12 @@ def round_one(
     rows: list[Row] = []
     for start in range(0, len(misses), BATCH):
         fresh: list[Row] = []
-        for rel, parsed, valid, row in parse_files(root, misses[start : start + BATCH]):
-            if row is None or parsed is None:
+        for rel, note_rows, valid, row in parse_files(root, misses[start : start + BATCH]):
+            if row is None or note_rows is None:
                 unreadable.append(rel)
                 continue
             fresh.append(row)
-            lights.append(light_from_parsed(rel, parsed, valid))
+            lights.append(light_from_rows(rel, note_rows, valid, row.blob))
         if store and cache is not None:
             cache.store(fresh)
         else:

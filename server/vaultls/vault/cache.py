@@ -48,8 +48,8 @@ from typing import Any, Iterable
 
 from vaultls import __version__
 from vaultls.vault import model, parse, text
-from vaultls.vault.model import Frontmatter, Link, ParsedNote, Range
-from vaultls.vault.parse import _block, _heading, _link, _pos, _span, _tag
+from vaultls.vault.model import Frontmatter, ParsedNote, Range
+from vaultls.vault.parse import NoteRows, _range4, note_from_rows
 
 log = logging.getLogger(__name__)
 
@@ -152,19 +152,6 @@ def _decode_data(kind: int, value: Any) -> dict[str, Any]:
 
 def encode(parsed: ParsedNote) -> bytes:
     """`parsed` as bytes that `decode` turns back into an equal `ParsedNote`."""
-    fm = parsed.frontmatter
-    fm_t = None
-    if fm is not None:
-        fm_t = (
-            fm.start_line,
-            fm.end_line,
-            _encode_data(fm.data),
-            tuple((k, *_r(v)) for k, v in fm.key_ranges.items()),
-            tuple((k, *_r(v)) for k, v in fm.value_ranges.items()),
-            fm.error,
-            _r(fm.error_range) if fm.error_range is not None else None,
-            tuple((k, *_r(v)) for k, v in fm.duplicate_keys),
-        )
     links = []
     for link in parsed.links:
         r, t = link.range, link.target_range
@@ -176,10 +163,9 @@ def encode(parsed: ParsedNote) -> bytes:
                 link.in_frontmatter,
             )
         )
-    return marshal.dumps(
+    return encode_rows(
         (
-            FORMAT,
-            fm_t,
+            parsed.frontmatter,
             [(h.level, h.text, h.line, *_r(h.range)) for h in parsed.headings],
             [(b.id, b.line, *_r(b.range), b.start_line) for b in parsed.blocks],
             links,
@@ -193,8 +179,25 @@ def encode(parsed: ParsedNote) -> bytes:
     )
 
 
-def _range4(a: int, b: int, c: int, d: int) -> Range:
-    return _span(_pos(a, b), _pos(c, d))
+def encode_rows(rows: NoteRows) -> bytes:
+    """The note `parse.parse_rows` gives, as the bytes `encode` makes of its `ParsedNote`:
+    the rows are the encoding already, but for the frontmatter."""
+    fm, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings = rows
+    fm_t = None
+    if fm is not None:
+        fm_t = (
+            fm.start_line,
+            fm.end_line,
+            _encode_data(fm.data),
+            tuple((k, *_r(v)) for k, v in fm.key_ranges.items()),
+            tuple((k, *_r(v)) for k, v in fm.value_ranges.items()),
+            fm.error,
+            _r(fm.error_range) if fm.error_range is not None else None,
+            tuple((k, *_r(v)) for k, v in fm.duplicate_keys),
+        )
+    return marshal.dumps(
+        (FORMAT, fm_t, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings)
+    )
 
 
 def decode(blob: bytes) -> ParsedNote:
@@ -216,18 +219,8 @@ def decode(blob: bytes) -> ParsedNote:
             error_range=_range4(*error_range) if error_range is not None else None,
             duplicate_keys=[(k, _range4(a, b, c, d)) for k, a, b, c, d in duplicates],
         )
-    made_links = _decode_links(links)
-    return ParsedNote(
-        frontmatter=frontmatter,
-        headings=[_heading(level, txt, line, _range4(a, b, c, d)) for level, txt, line, a, b, c, d in headings],
-        blocks=[_block(ident, line, _range4(a, b, c, d), start) for ident, line, a, b, c, d, start in blocks],
-        links=made_links,
-        tags=[_tag(name, _range4(a, b, c, d), in_fm) for name, a, b, c, d, in_fm in tags],
-        aliases=aliases,
-        line_count=line_count,
-        code_spans=code_spans,
-        callout_spans=callout_spans,
-        warnings=[(code, message, _range4(a, b, c, d)) for code, message, a, b, c, d in warnings],
+    return note_from_rows(
+        (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings)
     )
 
 
@@ -245,49 +238,6 @@ def decode_summary(blob: bytes) -> tuple[list[str], tuple[str, ...]]:
     if not set(map(type, aliases)) <= {str} or not set(map(type, link_keys)) <= {str}:  # C loops: 10k notes
         raise ValueError("not a vaultls summary")
     return aliases, link_keys
-
-
-_COLUMN_LIMIT = 1 << 20  # columns from here on are not shared (see parse._pos)
-
-
-def _decode_links(rows: list[tuple]) -> list[Link]:
-    """`parse._link(...)` for every encoded link, written out in one loop: links are most of a
-    note's objects, and a warm start decodes a vault's worth of them, so the calls of the
-    small constructors (a Python frame each) are inlined here. Same objects, same sharing."""
-    new = object.__new__
-    shared = parse._POSITIONS.get
-    make_pos = _pos
-    set_start, set_end = parse._set_start, parse._set_end
-    s_kind, s_target, s_subpath, s_block, s_display, s_embed, s_range, s_target_range, s_fm = parse._LINK_SETTERS
-    intern = sys.intern
-    limit = _COLUMN_LIMIT
-    out: list[Link] = []
-    append = out.append
-    for kind, target, subpath, block, display, embed, a, b, c, d, e, f, g, h, in_fm in rows:
-        whole = new(Range)
-        part = new(Range)
-        if b < limit and d < limit and f < limit and h < limit:
-            set_start(whole, shared((a << 20) | b) or make_pos(a, b))
-            set_end(whole, shared((c << 20) | d) or make_pos(c, d))
-            set_start(part, shared((e << 20) | f) or make_pos(e, f))
-            set_end(part, shared((g << 20) | h) or make_pos(g, h))
-        else:
-            set_start(whole, make_pos(a, b))
-            set_end(whole, make_pos(c, d))
-            set_start(part, make_pos(e, f))
-            set_end(part, make_pos(g, h))
-        link = new(Link)
-        s_kind(link, kind)
-        s_target(link, intern(target))
-        s_subpath(link, subpath)
-        s_block(link, block)
-        s_display(link, display)
-        s_embed(link, embed)
-        s_range(link, whole)
-        s_target_range(link, part)
-        s_fm(link, in_fm)
-        append(link)
-    return out
 
 
 # --------------------------------------------------------------------------- the file

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from vaultls.vault import names
 from vaultls.vault.model import Block, Heading, Link, ParsedNote
@@ -75,7 +75,12 @@ class Note:
 def note_link_keys(parsed: ParsedNote) -> tuple[str, ...]:
     """The distinct lookup keys (`names.link_lookup_key`) of a note's links to other notes:
     what the index files the note under as a linker."""
-    return tuple(dict.fromkeys(names.link_lookup_key(link.target) for link in parsed.links if not link.is_self))
+    return link_keys(link.target for link in parsed.links)
+
+
+def link_keys(targets: Iterable[str]) -> tuple[str, ...]:
+    """`note_link_keys` of the links with these targets (`""`: a link into the note itself)."""
+    return tuple(dict.fromkeys(names.link_lookup_key(target) for target in targets if target))
 
 
 @dataclass(slots=True)

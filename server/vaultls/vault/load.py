@@ -38,7 +38,7 @@ from typing import AsyncIterator, Callable, Iterator
 from vaultls.vault.cache import Entry, IndexCache, Row, decode, decode_summary
 from vaultls.vault.index import Vault
 from vaultls.vault.model import ParsedNote
-from vaultls.vault.parse import parse
+from vaultls.vault.parse import note_from_rows, parse
 from vaultls.vault.scan import ScanResult, load_note, parse_files, read_aliases, walk
 from vaultls.vault.settings import Settings
 
@@ -238,12 +238,12 @@ class VaultLoader:
 
     def _from_local(self, loaded: list[tuple]) -> list[Note]:
         out: list[Note] = []
-        for rel, parsed, valid, row in loaded:
-            if row is None:
+        for rel, rows, valid, row in loaded:
+            if row is None or rows is None:
                 self.unreadable.append(rel)
                 continue
             self.rows.append(row)
-            out.append((rel, parsed, valid))
+            out.append((rel, note_from_rows(rows), valid))
         return out
 
     def first_pass(self) -> Iterator[list[Note]]:
@@ -434,7 +434,7 @@ def _work(root: str, rels: list[str], cache: IndexCache | None) -> list[Sent]:
     """One batch in a worker process: parse, and store the rows in the cache from here, so that
     the process building the index neither holds them nor spends its time writing them. What
     went into the cache is not sent back: the encodings of 10,000 notes are ~45 MB."""
-    loaded = parse_files(root, rels, objects=False)
+    loaded = parse_files(root, rels)
     now = time.time_ns()
     rows = [row for _, _, _, row in loaded if row is not None]
     stored = False

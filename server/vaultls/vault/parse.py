@@ -9,7 +9,10 @@ every pattern searched for starts with a literal (so the regex engine skips to c
 and the commonest frontmatter is read without YAML. Each fast path gives exactly what the
 general one would.
 
-Every object the parser returns is one of the model's frozen dataclasses, built through the
+The parser records a note's headings, blocks, links and tags as plain rows (`parse_rows`),
+which is all a cold scan's workers and a cold `vaultls check` need: they store or read the rows
+and never make objects, which was half the cost of parsing. `parse` makes the model's frozen
+dataclasses of the rows (`note_from_rows`, also what a cache entry decodes through), with the
 small constructors below (`_pos`, `_range`, `_link`, ...) rather than the dataclasses'
 `__init__`: a 10,000-note vault holds about a million of them, and the generated `__init__` of a
 frozen dataclass (one `object.__setattr__` per field) was the largest single cost of a cold
@@ -104,6 +107,24 @@ _ITEM_FIRST = frozenset("-+*0123456789")
 # with; see `run`.
 _BLOCK_FIRST = frozenset(" \t>`~$=-*_+0123456789")
 
+# ----------------------------------------------------------------------------- rows
+
+# A note's many small parts as plain values, each range as four ints (start line, start column,
+# end line, end column): what the parser records, what the cache stores (`cache.encode_rows`)
+# and what `vaultls check` reads; `note_from_rows` makes the model's objects of them.
+HeadingRow = tuple[int, str, int, int, int, int, int]  # level, text, line, range
+BlockRow = tuple[str, int, int, int, int, int, int]  # id, line, range, start line
+# kind, target, subpath, block, display, embed, range, target range, in frontmatter
+LinkRow = tuple[str, str, tuple[str, ...], "str | None", "str | None", bool, int, int, int, int, int, int, int, int, bool]
+TagRow = tuple[str, int, int, int, int, bool]  # name, range, in frontmatter
+WarningRow = tuple[str, str, int, int, int, int]  # code, message, range
+# (frontmatter, headings, blocks, links, tags, aliases, line count, code spans, callout spans,
+# warnings): a `ParsedNote`'s fields in order, its one `Frontmatter` left an object.
+NoteRows = tuple[
+    "Frontmatter | None", list[HeadingRow], list[BlockRow], list[LinkRow], list[TagRow], list[str], int,
+    list[tuple[int, int]], list[tuple[int, int]], list[WarningRow],
+]
+
 # ----------------------------------------------------------------------------- fast objects
 
 _new = object.__new__
@@ -116,10 +137,6 @@ _LINK_SETTERS = tuple(
     Link.__dict__[name].__set__
     for name in ("kind", "target", "subpath", "block", "display", "embed", "range", "target_range", "in_frontmatter")
 )
-(
-    _set_kind, _set_target, _set_subpath, _set_block, _set_display, _set_embed, _set_range, _set_target_range,
-    _set_in_frontmatter,
-) = _LINK_SETTERS
 _HEADING_SETTERS = tuple(Heading.__dict__[name].__set__ for name in ("level", "text", "line", "range"))
 _BLOCK_SETTERS = tuple(Block.__dict__[name].__set__ for name in ("id", "line", "range", "start_line"))
 _TAG_SETTERS = tuple(Tag.__dict__[name].__set__ for name in ("name", "range", "in_frontmatter"))
@@ -128,7 +145,7 @@ _TAG_SETTERS = tuple(Tag.__dict__[name].__set__ for name in ("name", "range", "i
 # million entries (a pathological vault), which only costs sharing, never correctness.
 _POSITIONS: dict[int, Position] = {}
 _POSITION_LIMIT = 1_000_000
-# The same positions as rows, where the parser looks them up: per line, a list indexed by
+# The same positions as rows, where `_links_from_rows` looks them up: per line, a list indexed by
 # column, None where no position was made yet. Looking up an int key in `_POSITIONS` (hash,
 # probe, compare the key objects; and the line sits above the low bits a dict starts probing
 # at, so there every column collides with itself on every line) was the largest single cost of
@@ -280,6 +297,13 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 def parse(text: str) -> ParsedNote:
     """Parse a note. Never raises on any text: bad YAML becomes `frontmatter.error`."""
+    return note_from_rows(parse_rows(text))
+
+
+def parse_rows(text: str) -> NoteRows:
+    """`parse`, with the note's headings, blocks, links, tags and warnings as plain rows
+    (`NoteRows`). A cold scan's workers and a cold `vaultls check` want only these (to store
+    in the cache, or to check), and making the model's objects was half the cost of parsing."""
     # str.split is many times faster than the regex split, and the same when there is no `\r`.
     lines = text.split("\n") if "\r" not in text else split_lines(text)
     if lines[0].startswith("\ufeff"):
@@ -295,18 +319,75 @@ def parse(text: str) -> ParsedNote:
             body_start = end + 1
             _frontmatter_links_and_tags(lines, frontmatter, parser)
     parser.run(body_start)
+    return (
+        frontmatter, parser.headings, parser.blocks, parser.links, parser.tags, _aliases(frontmatter), len(lines),
+        parser.code_spans, parser.callout_spans, parser.warnings,
+    )
+
+
+def note_from_rows(rows: NoteRows) -> ParsedNote:
+    """The `ParsedNote` of `parse_rows` (or of a cache entry, which holds the same rows)."""
+    (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings) = rows
     return ParsedNote(
         frontmatter=frontmatter,
-        headings=parser.headings,
-        blocks=parser.blocks,
-        links=parser.links,
-        tags=parser.tags,
-        aliases=_aliases(frontmatter),
-        line_count=len(lines),
-        code_spans=parser.code_spans,
-        callout_spans=parser.callout_spans,
-        warnings=parser.warnings,
+        headings=[_heading(level, txt, line, _range4(a, b, c, d)) for level, txt, line, a, b, c, d in headings],
+        blocks=[_block(ident, line, _range4(a, b, c, d), start) for ident, line, a, b, c, d, start in blocks],
+        links=_links_from_rows(links),
+        tags=[_tag(name, _range4(a, b, c, d), in_fm) for name, a, b, c, d, in_fm in tags],
+        aliases=aliases,
+        line_count=line_count,
+        code_spans=code_spans,
+        callout_spans=callout_spans,
+        warnings=[(code, message, _range4(a, b, c, d)) for code, message, a, b, c, d in warnings],
     )
+
+
+def _range4(a: int, b: int, c: int, d: int) -> Range:
+    return _span(_pos(a, b), _pos(c, d))
+
+
+def _links_from_rows(rows: list[LinkRow]) -> list[Link]:
+    """`_link(...)` for every row, written out in one loop: links are most of a note's objects
+    (a parse or a warm start makes a vault's worth of them), so the calls of the small
+    constructors (a Python frame each) are inlined here. Same objects, same sharing."""
+    new = _new
+    make_pos = _pos
+    set_start, set_end = _set_start, _set_end
+    s_kind, s_target, s_subpath, s_block, s_display, s_embed, s_range, s_target_range, s_fm = _LINK_SETTERS
+    intern = _intern
+    out: list[Link] = []
+    append = out.append
+    row: list[Position | None] | _NoRow = _NO_ROW
+    row_line = -1
+    for kind, target, subpath, block, display, embed, a, b, c, d, e, f, g, h, in_fm in rows:
+        whole = new(Range)
+        part = new(Range)
+        if a == c == e == g:  # a link is written on one line: its four positions share a row
+            width = (d if d > h else h) + 1
+            if a != row_line or width > len(row):
+                row = _row(a, width)
+                row_line = a
+            set_start(whole, row[b] or make_pos(a, b))
+            set_end(whole, row[d] or make_pos(a, d))
+            set_start(part, row[f] or make_pos(a, f))
+            set_end(part, row[h] or make_pos(a, h))
+        else:
+            set_start(whole, make_pos(a, b))
+            set_end(whole, make_pos(c, d))
+            set_start(part, make_pos(e, f))
+            set_end(part, make_pos(g, h))
+        link = new(Link)
+        s_kind(link, kind)
+        s_target(link, intern(target))
+        s_subpath(link, subpath)
+        s_block(link, block)
+        s_display(link, display)
+        s_embed(link, embed)
+        s_range(link, whole)
+        s_target_range(link, part)
+        s_fm(link, in_fm)
+        append(link)
+    return out
 
 
 def frontmatter_aliases(text: str) -> list[str]:
@@ -594,8 +675,9 @@ def _frontmatter_links_and_tags(lines: list[str], fm: Frontmatter, parser: "_Bod
                 tag = word.lstrip("#").rstrip("/")
                 if not tag or tag.isdigit():
                     continue
+                at = _locate(lines, value_range, word) or value_range
                 parser.tags.append(
-                    _tag(tag, _locate(lines, value_range, word) or value_range, True)
+                    (_intern(tag), at.start.line, at.start.character, at.end.line, at.end.character, True)
                 )
 
 
@@ -642,13 +724,13 @@ class _BodyParser:
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
-        self.headings: list[Heading] = []
-        self.blocks: list[Block] = []
-        self.links: list[Link] = []
-        self.tags: list[Tag] = []
+        self.headings: list[HeadingRow] = []
+        self.blocks: list[BlockRow] = []
+        self.links: list[LinkRow] = []
+        self.tags: list[TagRow] = []
         self.code_spans: list[tuple[int, int]] = []
         self.callout_spans: list[tuple[int, int]] = []
-        self.warnings: list[tuple[str, str, Range]] = []
+        self.warnings: list[WarningRow] = []
         self._comment: str | None = None  # "<!--" or "%%" while a comment spans lines
 
     # ------------------------------------------------------------------ block level
@@ -693,7 +775,7 @@ class _BodyParser:
                     if m is not None:
                         text = (m.group(2) or "").strip()
                         col = raw.find(text) if text else len(raw)
-                        self.headings.append(_heading(len(m.group(1)), text, i, _range(i, col, col + len(text))))
+                        self.headings.append((len(m.group(1)), text, i, i, col, i, col + len(text)))
                         in_list = False
                         if block_start is not None:
                             prev_block_start = block_start
@@ -826,7 +908,7 @@ class _BodyParser:
                 if m:
                     text = (m.group(2) or "").strip()
                     col = raw.find(text, len(raw) - len(lstripped)) if text else len(raw)
-                    self.headings.append(_heading(len(m.group(1)), text, i, _range(i, col, col + len(text))))
+                    self.headings.append((len(m.group(1)), text, i, i, col, i, col + len(text)))
                     heading_line = True
                     in_list = in_list and indent > 0
             elif prev == "para" and indent <= 3 and first in "=-" and _SETEXT.match(lstripped):
@@ -834,7 +916,7 @@ class _BodyParser:
                 text = above.strip()
                 col = above.find(text)
                 level = 1 if first == "=" else 2
-                self.headings.append(_heading(level, text, i - 1, _range(i - 1, col, col + len(text))))
+                self.headings.append((level, text, i - 1, i - 1, col, i - 1, col + len(text)))
                 prev = "other"
                 prev_block_start, block_start = i - 1, None
                 continue
@@ -892,7 +974,7 @@ class _BodyParser:
             start = prev_block_start if prev_block_start is not None else i
         else:
             start = block_start if block_start is not None else i
-        self.blocks.append(_block(m.group(1), i, _range(i, col, m.end(1)), start))
+        self.blocks.append((m.group(1), i, i, col, i, m.end(1), start))
 
     # ------------------------------------------------------------------ inline level
 
@@ -955,19 +1037,17 @@ class _BodyParser:
                     continue  # `a#b`: not a tag
                 name = m.group(1).rstrip("/")
                 if name and not name.replace("/", "").isdigit() and any(not c.isdigit() for c in name):
-                    self.tags.append(_tag(name, _range(i, start, start + 1 + len(name))))
+                    self.tags.append((_intern(name), i, start, i, start + 1 + len(name), False))
 
     def find_wikilinks(
         self, i: int, text: str, start: int, end: int, *, mask: bool = False, in_frontmatter: bool = False
     ) -> str:
         """Record the wikilinks in text[start:end]; return text with them blanked when `mask`.
 
-        Links are most of what a note holds, so each one is made right here (`_link` and
-        `_range` written out, the shared positions looked up in place) rather than through a
-        chain of small functions."""
+        Links are most of what a note holds, so each is recorded as a plain row, made right
+        here rather than through a chain of small functions."""
         spans: list[tuple[int, int]] = []
         append = self.links.append
-        row = _row(i, len(text) + 1)
         for m in _WIKILINK.finditer(text, start, end):
             begin, stop = m.span()
             inner = m.group(1)
@@ -1009,23 +1089,9 @@ class _BodyParser:
                 t_end = inner_start + len(target_part.rstrip())
                 if t_end < t_start:
                     t_end = t_start
-            whole = _new(Range)
-            _set_start(whole, row[begin] or _pos(i, begin))
-            _set_end(whole, row[stop] or _pos(i, stop))
-            part = _new(Range)
-            _set_start(part, row[t_start] or _pos(i, t_start))
-            _set_end(part, row[t_end] or _pos(i, t_end))
-            link = _new(Link)
-            _set_kind(link, "wiki")
-            _set_target(link, _intern(target))  # a vault links each name many times: one string per name
-            _set_subpath(link, subpath)
-            _set_block(link, block)
-            _set_display(link, display)
-            _set_embed(link, embed)
-            _set_range(link, whole)
-            _set_target_range(link, part)
-            _set_in_frontmatter(link, in_frontmatter)
-            append(link)
+            append(
+                ("wiki", _intern(target), subpath, block, display, embed, i, begin, i, stop, i, t_start, i, t_end, in_frontmatter)
+            )
             if mask:
                 spans.append((begin, stop))
         return _blank(text, spans) if spans else text
@@ -1106,7 +1172,7 @@ def _split_subpath(part: str) -> tuple[tuple[str, ...], str | None]:
     return tuple(p for p in pieces if p), block
 
 
-def _markdown_link(i: int, m: re.Match[str], start: int, end: int, embed: bool) -> Link | None:
+def _markdown_link(i: int, m: re.Match[str], start: int, end: int, embed: bool) -> LinkRow | None:
     """The link `_MD_LINK` matched in `m`; with its `!`, when `embed`, it spans start..end."""
     dest = m.group(2)
     dest_start = m.start(2)
@@ -1120,13 +1186,7 @@ def _markdown_link(i: int, m: re.Match[str], start: int, end: int, embed: bool) 
     subpath, block = _split_subpath(unquote(fragment)) if fragment else ((), None)
     if not target and not subpath and block is None:
         return None
-    return _link(
-        "markdown",
-        target,
-        subpath,
-        block or None,
-        m.group(1),
-        embed,
-        _range(i, start, end),
-        _range(i, dest_start, dest_start + len(dest)),
+    return (
+        "markdown", _intern(target), subpath, block or None, m.group(1), embed,
+        i, start, i, end, i, dest_start, i, dest_start + len(dest), False,
     )

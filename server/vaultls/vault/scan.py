@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaultls.vault import names
-from vaultls.vault.cache import Row, encode, encode_summary
+from vaultls.vault.cache import Row, encode_rows, encode_summary
 from vaultls.vault.globs import GlobSet
-from vaultls.vault.index import note_link_keys
+from vaultls.vault.index import link_keys
 from vaultls.vault.model import ParsedNote
-from vaultls.vault.parse import frontmatter_aliases, parse
+from vaultls.vault.parse import NoteRows, frontmatter_aliases, parse, parse_rows
 from vaultls.vault.text import decode
 
 log = logging.getLogger(__name__)
@@ -132,39 +132,39 @@ def load_note(path: Path) -> tuple[ParsedNote, bool] | None:
     return parse(text), valid
 
 
-# One loaded note: (vault path, the parsed note (None when only the row was asked for), valid
-# UTF-8, the cache row to store (None when the file could not be read)).
-Loaded = tuple[str, "ParsedNote | None", bool, "Row | None"]
+# One loaded note: (vault path, the note as `parse.parse_rows` gives it, valid UTF-8, the cache
+# row to store); the rows and the cache row are None when the file could not be read.
+Loaded = tuple[str, "NoteRows | None", bool, "Row | None"]
 
 
-def parse_files(root: str, rels: list[str], objects: bool = True) -> list[Loaded]:
+def parse_files(root: str, rels: list[str]) -> list[Loaded]:
     """Read and parse these notes of the vault at `root`, each with its cache row.
 
-    Runs in worker processes during a cold scan, which then pass `objects=False`: sending
-    `ParsedNote` objects back would cost more to pickle than to parse, while the row's compact
-    encoding is cheap to send and is what the cache stores anyway."""
+    The notes come as rows, not `ParsedNote`s: a cold scan's workers send back only the cache
+    row (pickling objects would cost more than parsing), `vaultls check` reads the rows, and
+    making the model's objects (`parse.note_from_rows`) is left to whoever wants them."""
     out: list[Loaded] = []
-    collecting = gc.isenabled() and not objects
+    collecting = gc.isenabled()
     if collecting:
-        gc.disable()  # a worker's objects die by reference counting; see load.bulk_allocation
+        gc.disable()  # the rows die by reference counting; see load.bulk_allocation
     try:
         for rel in rels:
-            _parse_one(root, rel, objects, out)
+            _parse_one(root, rel, out)
     finally:
         if collecting:
             gc.enable()
     return out
 
 
-def _parse_one(root: str, rel: str, objects: bool, out: list[Loaded]) -> None:
+def _parse_one(root: str, rel: str, out: list[Loaded]) -> None:
     read = read_note_stat(os.path.join(root, *rel.split("/")))
     if read is None:
         out.append((rel, None, True, None))
         return
     text, valid, size, mtime_ns = read
-    parsed = parse(text)
-    summary = encode_summary(parsed.aliases, note_link_keys(parsed))
-    out.append((rel, parsed if objects else None, valid, Row(rel, size, mtime_ns, valid, encode(parsed), summary)))
+    rows = parse_rows(text)
+    summary = encode_summary(rows[5], link_keys(link[1] for link in rows[3]))
+    out.append((rel, rows, valid, Row(rel, size, mtime_ns, valid, encode_rows(rows), summary)))
 
 
 def read_aliases(root: str, rels: list[str]) -> list[tuple[str, str, list[str] | None, bool]]:
