@@ -80,7 +80,7 @@ def note_link_keys(parsed: ParsedNote) -> tuple[str, ...]:
 
 def link_keys(targets: Iterable[str]) -> tuple[str, ...]:
     """`note_link_keys` of the links with these targets (`""`: a link into the note itself)."""
-    return tuple(dict.fromkeys(names.link_lookup_key(target) for target in targets if target))
+    return tuple(dict.fromkeys(map(names.link_lookup_key, filter(None, targets))))
 
 
 @dataclass(slots=True)

@@ -677,7 +677,7 @@ def _frontmatter_links_and_tags(lines: list[str], fm: Frontmatter, parser: "_Bod
                     continue
                 at = _locate(lines, value_range, word) or value_range
                 parser.tags.append(
-                    (_intern(tag), at.start.line, at.start.character, at.end.line, at.end.character, True)
+                    (tag, at.start.line, at.start.character, at.end.line, at.end.character, True)
                 )
 
 
@@ -1037,7 +1037,7 @@ class _BodyParser:
                     continue  # `a#b`: not a tag
                 name = m.group(1).rstrip("/")
                 if name and not name.replace("/", "").isdigit() and any(not c.isdigit() for c in name):
-                    self.tags.append((_intern(name), i, start, i, start + 1 + len(name), False))
+                    self.tags.append((name, i, start, i, start + 1 + len(name), False))
 
     def find_wikilinks(
         self, i: int, text: str, start: int, end: int, *, mask: bool = False, in_frontmatter: bool = False
@@ -1090,7 +1090,7 @@ class _BodyParser:
                 if t_end < t_start:
                     t_end = t_start
             append(
-                ("wiki", _intern(target), subpath, block, display, embed, i, begin, i, stop, i, t_start, i, t_end, in_frontmatter)
+                ("wiki", target, subpath, block, display, embed, i, begin, i, stop, i, t_start, i, t_end, in_frontmatter)
             )
             if mask:
                 spans.append((begin, stop))
@@ -1187,6 +1187,6 @@ def _markdown_link(i: int, m: re.Match[str], start: int, end: int, embed: bool) 
     if not target and not subpath and block is None:
         return None
     return (
-        "markdown", _intern(target), subpath, block or None, m.group(1), embed,
+        "markdown", target, subpath, block or None, m.group(1), embed,
         i, start, i, end, i, dest_start, i, dest_start + len(dest), False,
     )
