@@ -211,9 +211,9 @@ class Vault:
         return set(self._linkers.get(file_key, set()))
 
     def _remember_links(self, note: Note) -> None:
-        linkers = self._linkers
+        linkers, path = self._linkers, note.path
         for lookup in note.link_keys:
-            linkers[lookup].add(note.path)
+            linkers[lookup].add(path)
 
     def _forget_links(self, note: Note) -> None:
         for lookup in note.link_keys:
