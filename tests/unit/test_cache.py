@@ -6,6 +6,7 @@ would otherwise go unnoticed)."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import time
 from pathlib import Path
@@ -253,6 +254,14 @@ def test_worker_processes_give_the_same_notes(tmp_path: Path, monkeypatch: pytes
     local.discover()
     in_process = {rel: parsed for batch in local.batches() for rel, parsed, _ in batch}
     assert from_pool == in_process and len(in_process) == 40
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="no process priorities here")
+def test_scan_workers_run_at_a_lower_priority_than_the_server():
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=load_module._NiceSpawnContext()) as pool:
+        worker = pool.submit(os.getpriority, os.PRIO_PROCESS, 0).result(timeout=60)
+    assert worker == min(own + load_module.WORKER_NICENESS, 19)
 
 
 def test_small_vaults_get_no_cache_file(vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

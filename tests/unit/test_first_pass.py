@@ -19,7 +19,6 @@ from tests.conftest import write_vault
 from tests.unit.test_cache import NOTES, age
 from tests.unit.test_deferred_notes import _load, load_with
 from vaultls.lsp.server import VaultLanguageServer
-from vaultls.vault import load as load_module
 from vaultls.vault import scan as scan_module
 from vaultls.vault.cache import IndexCache
 from vaultls.vault.check import check_vault
@@ -159,80 +158,6 @@ def test_a_note_unreadable_in_the_first_pass_is_indexed_by_the_second(root: Path
     asyncio.run(scan())
     assert "Notes/Beta.md" in vault.notes
     assert vault.linkers_of("alpha") == {"Home.md", "Notes/Beta.md"}
-
-
-# --------------------------------------------------------------------------- parsing while the first pass runs
-
-
-def _numbered_vault(tmp_path: Path, count: int) -> Path:
-    files = {f"Folder {i % 3}/Note {i}.md": f"---\naliases: [N{i}]\n---\n# Note {i}\n[[Note {i + 1}]]\n" for i in range(count)}
-    root = write_vault(tmp_path / "many", files)
-    age(root)
-    return root
-
-
-def _collect_second_pass(loader: VaultLoader) -> list[str]:
-    async def run() -> list[str]:
-        return [rel async for batch in loader.abatches(hits=False) for rel, _, _ in batch]
-
-    return asyncio.run(run())
-
-
-@pytest.fixture
-def from_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The notes handed out from worker results, with a pool for as few as 2 notes to parse."""
-    monkeypatch.setattr(load_module, "POOL_MIN_NOTES", 2)
-    sent: list[str] = []
-    original = VaultLoader._from_rows
-
-    def counting(self: VaultLoader, loaded: list) -> list:
-        sent.extend(rel for rel, *_ in loaded)
-        return original(self, loaded)
-
-    monkeypatch.setattr(VaultLoader, "_from_rows", counting)
-    return sent
-
-
-def test_notes_parsed_while_the_first_pass_runs_are_each_handed_out_once(tmp_path: Path, from_workers: list[str]):
-    root = _numbered_vault(tmp_path, 30)
-    loader = VaultLoader(root, Settings(), cache=IndexCache(root, "", tmp_path / "cache"), workers=2, lazy=True)
-    loader.discover()
-    loader.start_parsing()
-    first = [rel for batch in loader.first_pass() for rel, _, _ in batch]
-    second = _collect_second_pass(loader)
-    assert sorted(first) == sorted(second) == sorted(loader.found.notes)
-    assert sorted(from_workers) == sorted(second)  # none parsed twice, none left to this process
-
-
-def test_a_damaged_cache_entry_found_by_the_first_pass_joins_the_early_parse(tmp_path: Path, from_workers: list[str]):
-    root = _numbered_vault(tmp_path, 30)
-    _full(root, tmp_path / "cache")
-    for i in (1, 2):
-        path = root / f"Folder {i % 3}" / f"Note {i}.md"
-        path.write_text(f"# Note {i} changed\n", encoding="utf-8")
-        age(path)
-    with sqlite3.connect(IndexCache(root, "", tmp_path / "cache").path) as conn:
-        conn.execute("UPDATE notes SET summary = ?, summary_crc = ? WHERE path = 'Folder 0/Note 0.md'", (b"x", zlib.crc32(b"x")))
-    loader = VaultLoader(root, Settings(), cache=IndexCache(root, "", tmp_path / "cache"), workers=2, lazy=True)
-    loader.discover()
-    loader.start_parsing()  # the two changed notes
-    list(loader.first_pass())  # finds the damaged summary
-    second = _collect_second_pass(loader)
-    assert sorted(second) == sorted(from_workers) == ["Folder 0/Note 0.md", "Folder 1/Note 1.md", "Folder 2/Note 2.md"]
-
-
-def test_closing_a_loader_that_started_parsing_stops_its_workers(tmp_path: Path, from_workers: list[str]):
-    root = _numbered_vault(tmp_path, 30)
-    loader = VaultLoader(root, Settings(), use_cache=False, workers=2, lazy=True)
-    loader.discover()
-    loader.start_parsing()
-    pool = loader._pool_started
-    assert pool is not None
-    loader.close()
-    loader.close()  # twice is fine
-    assert loader._pool_started is None
-    with pytest.raises(RuntimeError):
-        pool.submit(int)  # shut down
 
 
 # --------------------------------------------------------------------------- encodings left in the cache

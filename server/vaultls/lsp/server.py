@@ -326,8 +326,6 @@ class VaultLanguageServer(LanguageServer):
             for scan in scans:
                 await self._second_pass(scan, token)
         finally:
-            for scan in scans:
-                scan.loader.close()  # no-op once its second pass ran; else no worker outlives it
             self.indexed.set()
             if token is not None:
                 self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
@@ -349,16 +347,6 @@ class VaultLanguageServer(LanguageServer):
         between diagnostics in about a second and in several."""
         loader = VaultLoader(vault.root, vault.settings, lazy=True)
         await asyncio.to_thread(loader.discover)
-        try:
-            return await self._read_names(vault, loader, token)
-        except BaseException:
-            loader.close()
-            raise
-
-    async def _read_names(self, vault: Vault, loader: VaultLoader, token: str | None) -> Scan:
-        # The notes not cached are parsed in workers from now on, while this pass reads their
-        # names; `_second_pass` collects them.
-        loader.start_parsing()
         found = loader.found
         for rel, why in found.skipped:
             log.info("skipped %s: %s", rel, why)

@@ -8,8 +8,7 @@
 3. parse the rest — in worker processes when there are enough of them for the pool's start-up
    (about a third of a second) to pay, so that a cold scan uses every core; the workers send
    back each note's compact cache encoding, which the loader decodes (one encoding for the
-   cache and for the pipe); a server starts them before its first pass (`start_parsing`), at
-   a lower priority than its own thread;
+   cache and for the pipe); they run at a lower priority than the process that starts them;
 4. hand out the notes in batches, so that the caller (the server's event loop) can index them
    and stay responsive in between;
 5. store what was parsed in the cache, and forget deleted notes.
@@ -50,7 +49,7 @@ BATCH = 250
 # on 2 cores: 1,000 notes load faster in-process, 10,000 much faster with workers.
 POOL_MIN_NOTES = 2000
 MAX_WORKERS = 4
-WORKER_NICENESS = 10  # added to the scan workers' niceness: see `_yield_to_editor`
+WORKER_NICENESS = 10  # added to the scan workers' niceness: see `_NiceSpawnProcess`
 # Vaults with fewer notes than this get no cache file: parsing them takes well under a tenth of
 # a second, and a file per small folder (every test's temporary vault) would only pile up.
 MIN_NOTES_TO_CACHE = 200
@@ -155,11 +154,6 @@ class VaultLoader:
         self.rows: list[Row] = []
         self.unreadable: list[str] = []
         self._forgotten = False  # the cache holds notes that are gone
-        # The worker pool and its parses, once `start_parsing` (or `abatches`) submitted them:
-        # (the notes of a batch, its future), in the order they are handed out.
-        self._pool_started: concurrent.futures.ProcessPoolExecutor | None = None
-        self._submitted: list[tuple[list[str], concurrent.futures.Future[list[Sent]]]] = []
-        self._submitted_notes = 0  # how many of `misses`, from the start, are submitted
 
     @property
     def total(self) -> int:
@@ -236,9 +230,11 @@ class VaultLoader:
             out.append((rel, self._note(root, rel, summary, data_crc, blob), valid))
         return out
 
-    def _from_local(self, loaded: list[tuple]) -> list[Note]:
+    def _parse_here(self, rels: list[str]) -> list[Note]:
+        """Parse these notes in this process (in a thread, for `abatches`: the model's objects
+        are made there too, not on the event loop)."""
         out: list[Note] = []
-        for rel, rows, valid, row in loaded:
+        for rel, rows, valid, row in parse_files(str(self.root), rels):
             if row is None or rows is None:
                 self.unreadable.append(rel)
                 continue
@@ -292,47 +288,10 @@ class VaultLoader:
         try:
             # "spawn", not "fork": the server has threads, and a forked copy of a process with
             # threads may deadlock on a lock one of them held.
-            return concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_yield_to_editor,
-            )
+            return concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=_NiceSpawnContext())
         except (OSError, ValueError, NotImplementedError) as exc:
             log.info("no worker processes (%s); parsing in this one", exc)
             return None
-
-    def start_parsing(self) -> None:
-        """Start parsing the notes not cached in worker processes now, not when they are
-        asked for (`abatches(hits=False)`): a server calls this before its first pass, so that
-        starting the workers (~0.35 s) and the first batches overlap that pass instead of
-        following it. The workers run at a lower priority, so the first pass, which everything
-        waits for, keeps its core. Without a pool (few notes, one core) it does nothing, and
-        the notes are parsed when asked for, as before."""
-        if self._pool_started is None and not self._submitted_notes:
-            self._pool_started = self._pool()
-            self._submit_new()
-
-    def _submit_new(self) -> None:
-        """Submit the notes added to `misses` since the last submission (a first pass adds the
-        cached notes whose entry turned out damaged)."""
-        pool = self._pool_started
-        if pool is None:
-            return
-        root = str(self.root)
-        for chunk in self._chunks(self.misses[self._submitted_notes :]):
-            self._submitted.append((chunk, pool.submit(_work, root, chunk, self.cache)))
-        self._submitted_notes = len(self.misses)
-
-    def close(self) -> None:
-        """Stop the workers, dropping the parses not started (idempotent). `abatches` calls it
-        when done; a caller that started parsing and gives up calls it too, so that no worker
-        outlives the scan (nor holds up the process's exit)."""
-        pool, self._pool_started = self._pool_started, None
-        for _, future in self._submitted:
-            future.cancel()
-        self._submitted.clear()
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
 
     def batches(self) -> Iterator[list[Note]]:
         """The notes, a batch at a time: cached ones first, then parsed ones (synchronous)."""
@@ -363,7 +322,7 @@ class VaultLoader:
                 yield self._from_rows(loaded)
                 del loaded
             for chunk in self._chunks(redo + failed):
-                yield self._from_local(parse_files(str(self.root), chunk))
+                yield self._parse_here(chunk)
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -372,11 +331,12 @@ class VaultLoader:
         """`batches` for an event loop: parsing runs in worker processes or a thread, decoding
         between awaits, so the loop keeps answering while a large vault loads. With `hits`
         false, only the notes `first_pass` could not take from the cache."""
-        if self._pool_started is None and not self._submitted_notes:
-            self.start_parsing()
-        else:
-            self._submit_new()
-        submitted = self._submitted
+        loop = asyncio.get_running_loop()
+        pool = self._pool()
+        futures: list[asyncio.Future | None] = []
+        chunks = list(self._chunks(self.misses))
+        if pool is not None:
+            futures = [loop.run_in_executor(pool, _work, str(self.root), chunk, self.cache) for chunk in chunks]
         try:
             redo: list[str] = []
             for chunk in self._chunks(self.hits if hits else []):
@@ -384,26 +344,30 @@ class VaultLoader:
                 redo += bad
                 yield notes
                 await asyncio.sleep(0)
-            if self._pool_started is None:
+            if pool is None:
                 redo = self.misses + redo
             failed: list[str] = []
-            while submitted:
-                chunk, future = submitted.pop(0)  # a used result is freed at once
+            for index in range(len(futures)):
+                future = futures[index]
                 try:
-                    loaded = await asyncio.wrap_future(future)
+                    loaded = await future  # type: ignore[misc]
                 except (BrokenProcessPool, OSError, RuntimeError) as exc:
                     log.warning("a scan worker failed (%s); parsing its notes in this process", exc)
-                    failed += chunk
+                    failed += chunks[index]
                     continue
                 finally:
+                    futures[index] = None  # a used result is freed at once
                     del future
                 yield self._from_rows(loaded)
                 del loaded
             for chunk in self._chunks(redo + failed):
-                loaded = await asyncio.to_thread(parse_files, str(self.root), chunk)
-                yield self._from_local(loaded)
+                yield await asyncio.to_thread(self._parse_here, chunk)
         finally:
-            self.close()
+            for future in futures:
+                if future is not None:
+                    future.cancel()
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
 
     # ------------------------------------------------------------------ 5
 
@@ -478,12 +442,21 @@ def bulk_allocation() -> Iterator[None]:
             gc.enable()
 
 
-def _yield_to_editor() -> None:
-    """A scan worker's start: a lower CPU priority, so that the server's own thread (answering
-    the editor, or running the first pass) wins a core over the bulk parse."""
-    if hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(WORKER_NICENESS)
+class _NiceSpawnProcess(multiprocessing.context.SpawnProcess):
+    """A scan worker, at a lower CPU priority from the moment it exists, so that the server's
+    own thread (answering the editor while a cold scan runs) wins a core over the bulk parse,
+    and over the worker's own start-up (an interpreter importing vaultls), which a priority
+    set from inside the worker would come too late for."""
+
+    def start(self) -> None:
+        super().start()
+        if hasattr(os, "setpriority") and self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self.pid, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS)
+
+
+class _NiceSpawnContext(multiprocessing.context.SpawnContext):
+    Process = _NiceSpawnProcess
 
 
 def _main_is_safe() -> bool:
