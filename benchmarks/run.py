@@ -37,8 +37,8 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from itertools import cycle
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 HERE = Path(__file__).resolve().parent
