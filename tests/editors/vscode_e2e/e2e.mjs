@@ -198,15 +198,23 @@ async function openQuickly(name) {
  * (ASCII text in a monospace font: the line's width divided by its length is one character).
  */
 async function pointAt(lineText, needle, offset) {
-    const line = editor().locator('.view-line', { hasText: lineText }).first();
-    const text = ((await line.textContent()) ?? '').replace(/\u00a0/g, ' ');
-    const box = await line.locator(':scope > span').first().boundingBox();
-    const index = text.indexOf(needle);
-    if (!box || index < 0) {
-        throw new Error(`"${needle}" is not on screen in a line with "${lineText}"`);
+    // The editor re-renders a line whenever decorations arrive (diagnostics, document links,
+    // a hover going away): a line read while that happens has no box yet, so look again.
+    const deadline = Date.now() + 5000;
+    let seen = '(no such line)';
+    while (Date.now() < deadline) {
+        const line = editor().locator('.view-line', { hasText: lineText }).first();
+        const text = ((await line.textContent({ timeout: 1000 }).catch(() => null)) ?? '').replace(/\u00a0/g, ' ');
+        const box = text ? await line.locator(':scope > span').first().boundingBox({ timeout: 1000 }).catch(() => null) : null;
+        const index = text.indexOf(needle);
+        if (box && box.width > 0 && index >= 0) {
+            const charWidth = box.width / text.length;
+            return { x: box.x + (index + offset + 0.5) * charWidth, y: box.y + box.height / 2 };
+        }
+        seen = text || seen;
+        await page.waitForTimeout(200);
     }
-    const charWidth = box.width / text.length;
-    return { x: box.x + (index + offset + 0.5) * charWidth, y: box.y + box.height / 2 };
+    throw new Error(`"${needle}" is not on screen in a line with "${lineText}" (last seen: "${seen}")`);
 }
 
 async function runCommand(title) {
