@@ -542,18 +542,8 @@ async def measure_completion(session: Session, doc: Doc, prefixes: list[str]) ->
     empty = 0
     pid = session.proc.pid
     for prefix in prefixes:
-        line = len(doc.lines) - 1
         before = sched_ns(pid)
-        client.notify("textDocument/didChange", doc.edit(line, 0, len(doc.lines[line]), "[[" + prefix))
-        text = doc.lines[line]
-        elapsed, result = await client.request(
-            "textDocument/completion",
-            {
-                "textDocument": {"uri": doc.uri},
-                "position": {"line": line, "character": utf16(text)},
-                "context": {"triggerKind": 1},
-            },
-        )
+        elapsed, result = await type_and_complete(client, doc, prefix)
         after = sched_ns(pid)
         samples.append(elapsed)
         cpu.append((after[0] - before[0]) / 1e9)
@@ -564,6 +554,21 @@ async def measure_completion(session: Session, doc: Doc, prefixes: list[str]) ->
     client.notify("textDocument/didChange", doc.edit(len(doc.lines) - 1, 0, len(doc.lines[-1]), ""))
     await client.flush()
     return {**percentiles(samples, cpu, wait), "empty_results": empty}
+
+
+async def type_and_complete(client: LspClient, doc: Doc, prefix: str) -> tuple[float, Any]:
+    """Replace the last line by `[[prefix` and ask for completion at its end, as an editor does
+    on a keystroke: (the request's latency, its result)."""
+    line = len(doc.lines) - 1
+    client.notify("textDocument/didChange", doc.edit(line, 0, len(doc.lines[line]), "[[" + prefix))
+    return await client.request(
+        "textDocument/completion",
+        {
+            "textDocument": {"uri": doc.uri},
+            "position": {"line": line, "character": utf16(doc.lines[line])},
+            "context": {"triggerKind": 1},
+        },
+    )
 
 
 def completion_while_indexing(prefixes: list[str]) -> WhileIndexing:
@@ -580,16 +585,7 @@ def completion_while_indexing(prefixes: list[str]) -> WhileIndexing:
         for prefix in cycle(prefixes):
             if progress_end.done():
                 break
-            line = len(doc.lines) - 1
-            client.notify("textDocument/didChange", doc.edit(line, 0, len(doc.lines[line]), "[[" + prefix))
-            elapsed, _ = await client.request(
-                "textDocument/completion",
-                {
-                    "textDocument": {"uri": doc.uri},
-                    "position": {"line": line, "character": utf16(doc.lines[line])},
-                    "context": {"triggerKind": 1},
-                },
-            )
+            elapsed, _ = await type_and_complete(client, doc, prefix)
             samples.append(elapsed)
             await asyncio.sleep(0.05)
         client.notify("textDocument/didChange", doc.edit(len(doc.lines) - 1, 0, len(doc.lines[-1]), ""))

@@ -54,7 +54,7 @@ from vaultls.vault.check import (
 from vaultls.vault.index import Note, Vault
 from vaultls.vault.load import BATCH, PendingNote, VaultLoader, _main_is_safe, bulk_allocation, default_workers
 from vaultls.vault.model import Frontmatter, ParsedNote
-from vaultls.vault.parse import NoteRows
+from vaultls.vault.parse import NoteRows, range_row
 from vaultls.vault.property_types import TYPES_FILE
 from vaultls.vault.scan import load_note, parse_files
 from vaultls.vault.schema import SCHEMA_KEY
@@ -146,10 +146,6 @@ class BulkResult:
 # --------------------------------------------------------------------------- light notes
 
 
-def _range4(rng: Any) -> tuple[int, int, int, int]:
-    return (rng.start.line, rng.start.character, rng.end.line, rng.end.character)
-
-
 def _light_frontmatter(fm: Frontmatter | None) -> tuple[Any, list[tuple[str, int, int, int, int]], Any]:
     """(fm_error, duplicates, fm_state) of a `LightNote` with this frontmatter."""
     fm_error = None
@@ -157,37 +153,26 @@ def _light_frontmatter(fm: Frontmatter | None) -> tuple[Any, list[tuple[str, int
     fm_state = None
     if fm is not None:
         if fm.error is not None and fm.error_range is not None:
-            fm_error = (fm.error, *_range4(fm.error_range))
-        duplicates = [(key, *_range4(rng)) for key, rng in fm.duplicate_keys]
+            fm_error = (fm.error, *range_row(fm.error_range))
+        duplicates = [(key, *range_row(rng)) for key, rng in fm.duplicate_keys]
         fm_state = (fm.error is not None, bool(fm.data), SCHEMA_KEY in fm.data)
     return fm_error, duplicates, fm_state
 
 
-def light_from_rows(path: str, rows: NoteRows, valid: bool, blob: bytes) -> LightNote:
-    """A note just parsed (cold run) as the check reads it, from the rows the parser records
-    (`parse.parse_rows`): no `Link`, `Range` or `Position` is made. `blob` is its cache
-    encoding, which a schema check decodes when it needs the model."""
+def light_from_rows(path: str, rows: NoteRows, valid: bool, source: ParsedNote | bytes) -> LightNote:
+    """A note as the check reads it, from its rows (`parse.parse_rows`, or `parse.note_rows`
+    of a parsed note): a cold run makes no `Link`, `Range` or `Position`. `source` is the note
+    or its cache encoding, which a schema check decodes when it needs the model."""
     fm, headings, blocks, links, _tags, aliases, *_rest = rows
     return LightNote(
         path, valid, *_light_frontmatter(fm), links, [(h[0], h[1]) for h in headings], [b[0] for b in blocks],
-        aliases, blob,
+        aliases, source,
     )
 
 
 def light_from_parsed(path: str, parsed: ParsedNote, valid: bool) -> LightNote:
     """A parsed note as the check reads it."""
-    fm_error, duplicates, fm_state = _light_frontmatter(parsed.frontmatter)
-    links = [
-        (
-            link.kind, link.target, link.subpath, link.block, link.display, link.embed,
-            *_range4(link.range), *_range4(link.target_range), link.in_frontmatter,
-        )
-        for link in parsed.links
-    ]
-    return LightNote(
-        path, valid, fm_error, duplicates, fm_state, links,
-        [(h.level, h.text) for h in parsed.headings], [b.id for b in parsed.blocks], parsed.aliases, parsed,
-    )
+    return light_from_rows(path, parse.note_rows(parsed), valid, parsed)
 
 
 def light_from_encoding(path: str, blob: bytes, valid: bool) -> LightNote:
@@ -381,7 +366,7 @@ def check_light(vault: Vault, checker: LinkChecker, gate: _SchemaGate, light: Li
     if gate.needed(light):
         model = _model(vault, light)
         for problem in _schema_problems(vault, Note(path, vault._name_of(path), model, light.valid)):
-            out.append((*_range4(problem.range), int(problem.severity), problem.code, problem.message, problem.data))
+            out.append((*range_row(problem.range), int(problem.severity), problem.code, problem.message, problem.data))
     checker.rows(path, light.links, out)
     out.sort(key=_row_order)
     return out

@@ -48,8 +48,8 @@ from typing import Any, Iterable
 
 from vaultls import __version__
 from vaultls.vault import model, parse, text
-from vaultls.vault.model import Frontmatter, ParsedNote, Range
-from vaultls.vault.parse import NoteRows, _range4, note_from_rows
+from vaultls.vault.model import Frontmatter, ParsedNote
+from vaultls.vault.parse import NoteRows, _range4, note_from_rows, note_rows, range_row
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +111,6 @@ def fingerprint(parser_settings: str = "") -> str:
 # --------------------------------------------------------------------------- encoding
 
 
-def _r(rng: Range) -> tuple[int, int, int, int]:
-    return (rng.start.line, rng.start.character, rng.end.line, rng.end.character)
-
-
 _DATA_MARSHAL, _DATA_PICKLE = 0, 1
 _SAFE_GLOBALS = {
     ("datetime", "date"),
@@ -152,31 +148,7 @@ def _decode_data(kind: int, value: Any) -> dict[str, Any]:
 
 def encode(parsed: ParsedNote) -> bytes:
     """`parsed` as bytes that `decode` turns back into an equal `ParsedNote`."""
-    links = []
-    for link in parsed.links:
-        r, t = link.range, link.target_range
-        links.append(
-            (
-                link.kind, link.target, link.subpath, link.block, link.display, link.embed,
-                r.start.line, r.start.character, r.end.line, r.end.character,
-                t.start.line, t.start.character, t.end.line, t.end.character,
-                link.in_frontmatter,
-            )
-        )
-    return encode_rows(
-        (
-            parsed.frontmatter,
-            [(h.level, h.text, h.line, *_r(h.range)) for h in parsed.headings],
-            [(b.id, b.line, *_r(b.range), b.start_line) for b in parsed.blocks],
-            links,
-            [(t.name, *_r(t.range), t.in_frontmatter) for t in parsed.tags],
-            parsed.aliases,
-            parsed.line_count,
-            parsed.code_spans,
-            parsed.callout_spans,
-            [(code, message, *_r(rng)) for code, message, rng in parsed.warnings],
-        )
-    )
+    return encode_rows(note_rows(parsed))
 
 
 def encode_rows(rows: NoteRows) -> bytes:
@@ -189,11 +161,11 @@ def encode_rows(rows: NoteRows) -> bytes:
             fm.start_line,
             fm.end_line,
             _encode_data(fm.data),
-            tuple((k, *_r(v)) for k, v in fm.key_ranges.items()),
-            tuple((k, *_r(v)) for k, v in fm.value_ranges.items()),
+            tuple((k, *range_row(v)) for k, v in fm.key_ranges.items()),
+            tuple((k, *range_row(v)) for k, v in fm.value_ranges.items()),
             fm.error,
-            _r(fm.error_range) if fm.error_range is not None else None,
-            tuple((k, *_r(v)) for k, v in fm.duplicate_keys),
+            range_row(fm.error_range) if fm.error_range is not None else None,
+            tuple((k, *range_row(v)) for k, v in fm.duplicate_keys),
         )
     return marshal.dumps(
         (FORMAT, fm_t, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings)

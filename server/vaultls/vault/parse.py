@@ -342,7 +342,36 @@ def note_from_rows(rows: NoteRows) -> ParsedNote:
     )
 
 
+def note_rows(parsed: ParsedNote) -> NoteRows:
+    """The rows of a `ParsedNote` (the inverse of `note_from_rows`), for what holds the model
+    and wants the rows: the cache's `encode`, and the check of a parsed note."""
+    return (
+        parsed.frontmatter,
+        [(h.level, h.text, h.line, *range_row(h.range)) for h in parsed.headings],
+        [(b.id, b.line, *range_row(b.range), b.start_line) for b in parsed.blocks],
+        [
+            (
+                link.kind, link.target, link.subpath, link.block, link.display, link.embed,
+                *range_row(link.range), *range_row(link.target_range), link.in_frontmatter,
+            )
+            for link in parsed.links
+        ],
+        [(t.name, *range_row(t.range), t.in_frontmatter) for t in parsed.tags],
+        parsed.aliases,
+        parsed.line_count,
+        parsed.code_spans,
+        parsed.callout_spans,
+        [(code, message, *range_row(rng)) for code, message, rng in parsed.warnings],
+    )
+
+
+def range_row(rng: Range) -> tuple[int, int, int, int]:
+    """A range as a row holds it: start line, start column, end line, end column."""
+    return (rng.start.line, rng.start.character, rng.end.line, rng.end.character)
+
+
 def _range4(a: int, b: int, c: int, d: int) -> Range:
+    """The `Range` of `range_row`'s four ints."""
     return _span(_pos(a, b), _pos(c, d))
 
 

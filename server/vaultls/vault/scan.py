@@ -163,7 +163,8 @@ def _parse_one(root: str, rel: str, out: list[Loaded]) -> None:
         return
     text, valid, size, mtime_ns = read
     rows = parse_rows(text)
-    summary = encode_summary(rows[5], link_keys(link[1] for link in rows[3]))
+    _, _, _, links, _, aliases, *_ = rows
+    summary = encode_summary(aliases, link_keys(link[1] for link in links))
     out.append((rel, rows, valid, Row(rel, size, mtime_ns, valid, encode_rows(rows), summary)))
 
 
