@@ -1,5 +1,5 @@
-"""`python -m vaultls` is the same as the `vaultls` script (the VS Code bundle starts it so)."""
+"""`python -m vaultls` is the same as the `vaultls` script."""
 
-from vaultls.cli import main
+from vaultls.cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

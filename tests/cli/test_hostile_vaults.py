@@ -86,15 +86,14 @@ def test_text_format_and_a_single_file(hostile, capsys):
 
 
 def test_unreadable_files_are_reported_as_skipped(hostile, capsys, monkeypatch):
-    real_open = open
+    real_open = scan.open_regular
 
-    def deny(file, *args, **kwargs):
+    def deny(file):
         if os.path.basename(str(file)) == "ok.md":
             raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)
+        return real_open(file)
 
-    monkeypatch.setattr("builtins.open", deny)
-    monkeypatch.setattr(scan, "open", deny, raising=False)
+    monkeypatch.setattr(scan, "open_regular", deny)
     code, problems, err = check_json(capsys, hostile)
     assert "skipped ok.md" in err and "Traceback" not in err
     assert any(p["path"] == "deep/" * 60 + "bottom.md" and p["code"] == "dangling-link" for p in problems)

@@ -6,7 +6,6 @@ would otherwise go unnoticed)."""
 
 from __future__ import annotations
 
-import concurrent.futures
 import os
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from vaultls.vault.cache import IndexCache, decode, encode
 from vaultls.vault.load import VaultLoader, load_vault
 from vaultls.vault.parse import parse
 from vaultls.vault.settings import Settings
+from vaultls.vault.workers import WorkerPool
 
 NOTES = {
     "Home.md": "---\naliases: [Start]\ntags: [a]\ncreated: 2024-01-15\n---\n# Home\n\nSee [[Alpha]] and [[Missing]]. ^home\n",
@@ -259,8 +259,11 @@ def test_worker_processes_give_the_same_notes(tmp_path: Path, monkeypatch: pytes
 @pytest.mark.skipif(not hasattr(os, "setpriority"), reason="no process priorities here")
 def test_scan_workers_run_at_a_lower_priority_than_the_server():
     own = os.getpriority(os.PRIO_PROCESS, 0)
-    with concurrent.futures.ProcessPoolExecutor(1, mp_context=load_module._NiceSpawnContext()) as pool:
-        worker = pool.submit(os.getpriority, os.PRIO_PROCESS, 0).result(timeout=60)
+    pool = WorkerPool(1, niceness=load_module.WORKER_NICENESS)
+    try:
+        worker = os.getpriority(os.PRIO_PROCESS, pool.pids[0])
+    finally:
+        pool.shutdown()
     assert worker == min(own + load_module.WORKER_NICENESS, 19)
 
 

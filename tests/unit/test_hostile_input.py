@@ -298,9 +298,10 @@ def test_links_climbing_out_of_the_vault_resolve_to_nothing():
 
 
 def _deny(paths: set[str]):
-    """An `open`/`os.scandir` stand-in that refuses `paths` as chmod 000 would (the suite also
-    runs as root, where chmod does not stop reads, so permission errors are injected)."""
-    real_open, real_scandir = open, os.scandir
+    """Stand-ins for the scan's file opening (`open_regular`) and `os.scandir` that refuse
+    `paths` as chmod 000 would (the suite also runs as root, where chmod does not stop reads, so
+    permission errors are injected)."""
+    real_open, real_scandir = scan.open_regular, os.scandir
 
     def fake_open(file, *args, **kwargs):
         if os.path.basename(str(file)) in paths:
@@ -318,7 +319,7 @@ def _deny(paths: set[str]):
 def test_unreadable_files_and_folders_are_skipped(make_vault, monkeypatch):
     root = make_vault({"ok.md": "[[locked]] [[hidden]]", "locked.md": "x", "closed/hidden.md": "x"})
     fake_open, fake_scandir = _deny({"locked.md", "closed"})
-    monkeypatch.setattr("builtins.open", fake_open)
+    monkeypatch.setattr(scan, "open_regular", fake_open)
     monkeypatch.setattr(scan.os, "scandir", fake_scandir)
     vault, skipped = load_vault(root, Settings())
     assert sorted(skipped) == [("closed", "Permission denied"), ("locked.md", "unreadable")]

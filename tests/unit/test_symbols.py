@@ -7,6 +7,7 @@ from pathlib import Path
 
 from vaultls.vault.index import Vault
 from vaultls.vault.parse import parse
+from tests.unit.hostile import within
 from vaultls.vault.symbols import SymbolIndex, folding_ranges, outline
 from vaultls.vault.text import split_lines
 
@@ -130,3 +131,9 @@ def test_workspace_symbol_search_is_fast_on_ten_thousand_notes():
         assert len(index.search(vault, query, limit=100)) <= 100
     per_query = (time.perf_counter() - start) / 4
     assert per_query < 0.25, f"{per_query:.3f} s per query"
+
+
+def test_a_query_that_would_backtrack_answers_at_once():
+    index = SymbolIndex()
+    vault = build({"a" * 40 + ".md": "# " + "a" * 40 + "\n"})
+    assert within(5, index.search, vault, "a" * 9 + "b") == []

@@ -2,63 +2,112 @@
 
 `fnmatch` lets `*` cross `/` and has no `**`; `pathlib`'s `full_match` only arrived in Python
 3.13. Users write these patterns as they write `.gitignore` lines, so: `*` and `?` stay inside
-one path component, `**` spans any number of them, and a pattern without `/` matches the name
-at any depth.
+one path component, `**` spans any number of them, a pattern without `/` matches the name at
+any depth, and a pattern naming a folder covers everything inside it.
+
+Patterns come from a vault's `.vaultls.toml`, which a stranger may have written, so matching
+must never backtrack: a path is matched component by component (a `**` component takes any
+number of them, tracked as a set of states, never by trying alternatives), and each component
+by `fnmatch.translate`'s regular expression, which matches each `*` atomically (linear time).
+`**` inside a component (`**.md`, `notes**`) is read as `**/*.md` and `notes*/**`.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+_DEEP = None  # a `**` component: any number of path components
+_ANY = re.compile(".*", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Glob:
+    anchored: bool  # matches from the vault root only (the pattern had a `/` inside)
+    parts: tuple[re.Pattern[str] | None, ...]  # one per component; None is `**`
+
+    def matches(self, relpath: str) -> bool:
+        components = relpath.split("/")
+        parts = self.parts
+        states = {0}
+        for i, name in enumerate(components):
+            if not self.anchored or i == 0:
+                states.add(0)
+            states = _closure(parts, states)
+            if len(parts) in states:
+                return True  # the pattern named a folder above this component
+            advanced: set[int] = set()
+            for state in states:
+                if state == len(parts):
+                    continue
+                part = parts[state]
+                if part is _DEEP:
+                    advanced.add(state)
+                elif part.fullmatch(name):
+                    advanced.add(state + 1)
+            states = advanced
+            if not states and self.anchored:
+                return False
+        return len(parts) in _closure(parts, states)
+
+
+def _closure(parts: tuple[re.Pattern[str] | None, ...], states: set[int]) -> set[int]:
+    """The states plus those reached by letting `**` components match nothing."""
+    out = set(states)
+    todo = list(states)
+    while todo:
+        state = todo.pop()
+        if state < len(parts) and parts[state] is _DEEP and state + 1 not in out:
+            out.add(state + 1)
+            todo.append(state + 1)
+    return out
+
 
 @lru_cache(maxsize=256)
-def compile_glob(pattern: str) -> re.Pattern[str]:
+def compile_glob(pattern: str) -> Glob:
+    """The matcher of one pattern. Raises ValueError for a pattern that cannot be used."""
     pattern = pattern.strip().replace("\\", "/")
     anchored = "/" in pattern.rstrip("/")
-    pattern = pattern.strip("/")
-    out = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
+    components: list[str] = []
+    for component in pattern.strip("/").split("/"):
+        if component == "**" or "**" not in component:
+            components.append(component)
             continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
+        head, _, tail = component.partition("**")
+        if head:
+            components.append(head + "*")
+        components.append("**")
+        if tail:
+            components.append("*" + tail.replace("**", "*"))
+    parts: list[re.Pattern[str] | None] = []
+    for component in components:
+        if component == "**":
+            if not parts or parts[-1] is not _DEEP:
+                parts.append(_DEEP)
             continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            j = pattern.find("]", i + 1)
-            if j < 0:
-                out.append(re.escape(c))
-            else:
-                body = pattern[i + 1 : j].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = j
-        else:
-            out.append(re.escape(c))
-        i += 1
-    prefix = "" if anchored else "(?:.*/)?"
-    # A pattern naming a folder also covers everything inside it.
-    return re.compile(prefix + "".join(out) + "(?:/.*)?", re.IGNORECASE)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "possible nested set" for `[[:alpha:]]`
+                parts.append(re.compile(fnmatch.translate(component), re.IGNORECASE))
+        except re.error as exc:
+            raise ValueError(f"invalid glob pattern {pattern!r} ({exc})") from None
+    if parts and parts[-1] is _DEEP:
+        # `Templates/**` is everything inside the folder, not the folder: one component or more,
+        # and a folder's contents come with it.
+        parts[-1] = _ANY
+    return Glob(anchored, tuple(parts))
 
 
 @dataclass(frozen=True)
 class GlobSet:
     patterns: tuple[str, ...] = ()
-    _compiled: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+    _compiled: tuple[Glob, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_compiled", tuple(compile_glob(p) for p in self.patterns if p.strip()))
 
     def matches(self, relpath: str) -> bool:
-        return any(rx.fullmatch(relpath) for rx in self._compiled)
+        return any(glob.matches(relpath) for glob in self._compiled)

@@ -24,7 +24,6 @@ import concurrent.futures
 import contextlib
 import gc
 import logging
-import multiprocessing
 import os
 import sys
 import threading
@@ -40,6 +39,7 @@ from vaultls.vault.model import ParsedNote
 from vaultls.vault.parse import note_from_rows, parse
 from vaultls.vault.scan import ScanResult, load_note, parse_files, read_aliases, walk
 from vaultls.vault.settings import Settings
+from vaultls.vault.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ BATCH = 250
 # on 2 cores: 1,000 notes load faster in-process, 10,000 much faster with workers.
 POOL_MIN_NOTES = 2000
 MAX_WORKERS = 4
-WORKER_NICENESS = 10  # added to the scan workers' niceness: see `_NiceSpawnProcess`
+WORKER_NICENESS = 10  # added to the scan workers' niceness: the server's own thread wins a core
 # Vaults with fewer notes than this get no cache file: parsing them takes well under a tenth of
 # a second, and a file per small folder (every test's temporary vault) would only pile up.
 MIN_NOTES_TO_CACHE = 200
@@ -282,14 +282,15 @@ class VaultLoader:
         for start in range(0, len(items), BATCH):
             yield items[start : start + BATCH]
 
-    def _pool(self) -> concurrent.futures.ProcessPoolExecutor | None:
-        if self.workers < 1 or len(self.misses) < POOL_MIN_NOTES or not _main_is_safe():
+    def _pool(self) -> WorkerPool | None:
+        if self.workers < 1 or len(self.misses) < POOL_MIN_NOTES:
             return None
         try:
-            # "spawn", not "fork": the server has threads, and a forked copy of a process with
-            # threads may deadlock on a lock one of them held.
-            return concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=_NiceSpawnContext())
-        except (OSError, ValueError, NotImplementedError) as exc:
+            # Fresh interpreters, not forks: the server has threads, and a forked copy of a
+            # process with threads may deadlock on a lock one of them held. See workers.py for
+            # why they are not "spawn" workers either.
+            return WorkerPool(self.workers, niceness=WORKER_NICENESS)
+        except OSError as exc:
             log.info("no worker processes (%s); parsing in this one", exc)
             return None
 
@@ -440,23 +441,6 @@ def bulk_allocation() -> Iterator[None]:
         if was_enabled:
             gc.freeze()
             gc.enable()
-
-
-class _NiceSpawnProcess(multiprocessing.context.SpawnProcess):
-    """A scan worker, at a lower CPU priority from the moment it exists, so that the server's
-    own thread (answering the editor while a cold scan runs) wins a core over the bulk parse,
-    and over the worker's own start-up (an interpreter importing vaultls), which a priority
-    set from inside the worker would come too late for."""
-
-    def start(self) -> None:
-        super().start()
-        if hasattr(os, "setpriority") and self.pid is not None:
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, self.pid, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS)
-
-
-class _NiceSpawnContext(multiprocessing.context.SpawnContext):
-    Process = _NiceSpawnProcess
 
 
 def _main_is_safe() -> bool:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vaultls.vault.contained import NotReadable, read_contained
+
 TYPES_FILE = ".obsidian/types.json"
 
 # Obsidian's names, and the older/alternative ones it still reads.
@@ -109,13 +111,15 @@ def read_types(root: Path) -> TypesFile | None:
     """`.obsidian/types.json` of a vault root; None when there is none."""
     path = root / TYPES_FILE
     try:
-        raw = path.read_bytes()
+        raw = read_contained(root, path)
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        return TypesFile(error=f"{TYPES_FILE} cannot be read ({exc.strerror or exc})")
+    except NotReadable as exc:
+        return TypesFile(error=f"{TYPES_FILE} {exc}; property types are not checked")
     try:
         data = json.loads(raw.decode("utf-8-sig"))
+    except RecursionError:
+        return TypesFile(error=f"{TYPES_FILE} is nested too deeply to read; property types are not checked")
     except (ValueError, UnicodeDecodeError) as exc:
         return TypesFile(error=f"{TYPES_FILE} is not valid JSON ({exc}); property types are not checked")
     types = data.get("types") if isinstance(data, dict) else None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from vaultls.vault import names
 from vaultls.vault.cache import Row, encode_rows, encode_summary
+from vaultls.vault.contained import NotReadable, open_regular
 from vaultls.vault.globs import GlobSet
 from vaultls.vault.index import link_keys
 from vaultls.vault.model import ParsedNote
@@ -104,13 +105,18 @@ def read_note_stat(path: Path | str) -> tuple[str, bool, int, int] | None:
 
 def _read_bytes(path: Path | str) -> tuple[bytes, int, int] | None:
     try:
-        with open(path, "rb") as handle:
+        # A FIFO or device named like a note is never opened for reading (it would block, or
+        # never end): only regular files, opened without waiting.
+        with os.fdopen(open_regular(path), "rb") as handle:
             st = os.fstat(handle.fileno())
             # `read(n)` allocates n bytes before it reads: with the 64 MB limit that made every
             # 5 KB note cost three times what it takes to read.
             data = handle.read() if st.st_size <= MAX_NOTE_BYTES else handle.read(MAX_NOTE_BYTES + 1)
     except OSError as exc:
         log.warning("cannot read %s: %s", path, exc.strerror or exc)
+        return None
+    except NotReadable as exc:
+        log.warning("not reading %s: it %s", path, exc)
         return None
     return data, st.st_size, st.st_mtime_ns
 

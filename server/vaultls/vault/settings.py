@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from vaultls.vault.contained import NotReadable, read_contained
 from vaultls.vault.globs import GlobSet
 
 if sys.version_info >= (3, 11):
@@ -139,14 +140,14 @@ def read_config_file(root: Path) -> tuple[dict[str, Any], list[str]]:
     """The `.vaultls.toml` layer of a vault root (empty if there is none)."""
     path = root / CONFIG_FILE
     try:
-        data = path.read_bytes()
+        data = read_contained(root, path)
     except FileNotFoundError:
         return {}, []
-    except OSError as exc:
-        return {}, [f"{path}: cannot be read ({exc.strerror}); using defaults"]
+    except NotReadable as exc:
+        return {}, [f"{path}: {exc}; using defaults"]
     try:
         return tomllib.loads(data.decode("utf-8", errors="replace")), []
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         return {}, [f"{path}: invalid TOML ({exc}); using defaults"]
 
 
