@@ -47,3 +47,20 @@ def example_vault(tmp_path: Path) -> Path:
     target = tmp_path / "example"
     shutil.copytree(EXAMPLES, target)
     return target
+
+
+# Each test directory is one group (`pytest -m unit`, `-m "not editors and not slow"`); a test
+# may add `slow` itself.
+_GROUPS = {"unit": "unit", "cli": "e2e", "e2e": "e2e", "editors": "editors", "benchmarks": "slow"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        try:
+            group = Path(str(item.fspath)).resolve().relative_to(tests).parts[0]
+        except ValueError:
+            continue
+        marker = _GROUPS.get(group)
+        if marker is not None and item.get_closest_marker(marker) is None:
+            item.add_marker(getattr(pytest.mark, marker))

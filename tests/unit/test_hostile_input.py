@@ -248,7 +248,7 @@ def test_20000_tiny_notes(tmp_path):
     assert time.monotonic() - start < 60
 
 
-@pytest.mark.skipif(not os.environ.get("VAULTLS_SLOW_TESTS"), reason="slow (about a minute): set VAULTLS_SLOW_TESTS=1")
+@pytest.mark.slow
 def test_100000_tiny_notes(tmp_path):
     root = tmp_path / "vault"
     _many_notes(root, 100_000)
