@@ -4,6 +4,7 @@ headless for CI and pre-commit hooks."""
 from __future__ import annotations
 
 import argparse
+import codecs
 import io
 import logging
 import os
@@ -14,6 +15,7 @@ from typing import Collection, Sequence, TextIO
 from vaultls import __version__
 from vaultls.report import FORMATS, REPORT_FORMATS, Located, reports, write_problems
 from vaultls.report import text as text_report
+from vaultls.report.escape import printable
 from vaultls.vault.bulk_check import BulkResult, check_whole_vault
 from vaultls.vault.check import check_vault
 from vaultls.vault.graph import LinkStats, link_stats, orphans
@@ -21,18 +23,8 @@ from vaultls.vault.load import load_vault
 from vaultls.vault.roots import find_vault_root
 from vaultls.vault.schema import configuration_problems
 from vaultls.vault.settings import build_settings
-from vaultls.vault.workers import safe_sys_path
 
 FAIL_ON = {"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4, "never": 0}
-
-
-def entry() -> int:
-    """The `vaultls` command and `python -m vaultls`: `main`, after dropping the working folder
-    from the module path. `python -m` puts it there, and vaultls is often started inside a
-    vault (by an editor, or in CI), which must not be able to supply a module vaultls imports
-    later. vaultls's own modules come from its package, wherever that was found."""
-    sys.path[:] = safe_sys_path()
-    return main()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,7 +99,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     for raw in args.paths:
         path = Path(raw).resolve()
         if not path.exists():
-            print(f"vaultls: {raw}: no such file or folder", file=sys.stderr)
+            _say(f"vaultls: {raw}: no such file or folder")
             return 2
         root = find_vault_root(path)
         rel = path.relative_to(root).as_posix() if path != root else ""
@@ -124,10 +116,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     for root, selection in selections.items():
         settings, errors = build_settings(root)
         for error in errors:
-            print(f"vaultls: {error}", file=sys.stderr)
+            _say(f"vaultls: {error}")
         broken = configuration_problems(root, settings)  # frontmatter schemas, .obsidian/types.json
         for problem in broken:
-            print(f"vaultls: {'error' if problem.fatal else 'warning'}: {problem.message}", file=sys.stderr)
+            _say(f"vaultls: {'error' if problem.fatal else 'warning'}: {problem.message}")
         if any(problem.fatal for problem in broken):
             return 2
         if selection is None and not (args.orphans or args.stats):
@@ -135,12 +127,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             bulk = check_whole_vault(root, settings, render=text_report.render_rows if args.format == "text" else None)
             if bulk is not None:
                 for rel, why in bulk.skipped:
-                    print(f"vaultls: skipped {rel}: {why}", file=sys.stderr)
+                    _say(f"vaultls: skipped {rel}: {why}")
                 found.append(_Found(root, bulk=bulk))
                 continue
         vault, skipped = load_vault(root, settings)
         for rel, why in skipped:
-            print(f"vaultls: skipped {rel}: {why}", file=sys.stderr)
+            _say(f"vaultls: skipped {rel}: {why}")
         only = None if selection is None else _expand(vault.notes, selection)
         found.append(_Found(root, located=[(root, p) for p in check_vault(vault, only)]))
         if args.orphans:
@@ -209,22 +201,51 @@ class _Found:
 
 
 def _emit(text: str, output: str | None, out: TextIO) -> bool:
-    """Write the rendered output to --output or `out`; False when that file cannot be written."""
+    """Write the rendered output to --output or `out`; False when that file cannot be written.
+    The formats escape what UTF-8 cannot hold (`report/escape.py`); a stream or file that still
+    cannot take a character (stdout in a non-UTF-8 locale) gets it backslash-escaped rather
+    than a crash."""
     if output is None:
         try:
-            out.write(text)
+            try:
+                out.write(text)
+            except UnicodeEncodeError:  # raised before anything is written
+                out.write(_encodable(text, getattr(out, "encoding", None) or "utf-8"))
             out.flush()
         except BrokenPipeError:  # `vaultls check | head`: the reader left, which is no error
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, out.fileno())
         return True
     try:
-        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+        with open(output, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
             handle.write(text)
     except OSError as exc:
-        print(f"vaultls: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        _say(f"vaultls: cannot write {output}: {exc.strerror or exc}")
         return False
     return True
+
+
+def _encodable(text: str, encoding: str) -> str:
+    """`text` with each character `encoding` lacks as `\\uXXXX` (UTF-16, as JSON writes it):
+    an escape in text, and in JSON, where such characters only stand inside strings, the same
+    character again."""
+    return text.encode(encoding, "vaultls-u-escape").decode(encoding, "replace")
+
+
+def _u_escape(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeEncodeError)
+    chunk = error.object[error.start : error.end]
+    units = chunk.encode("utf-16-be", "surrogatepass")
+    escaped = "".join(f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2))
+    return escaped, error.end
+
+
+codecs.register_error("vaultls-u-escape", _u_escape)
+
+
+def _say(message: str) -> None:
+    """A line on stderr, `printable`: messages quote file names and link targets of the vault."""
+    print(printable(message), file=sys.stderr)
 
 
 def _expand(notes: Collection[str], selection: set[str]) -> set[str]:

@@ -8,6 +8,10 @@ are relative to the current folder (not to the vault root as in text output). Co
 1-based UTF-16 code units, the unit the browser counts; `endColumn` is the column just after
 the problem. Severities map to the three commands GitHub has: error, warning, and notice for
 information and hints.
+
+Values are first made `printable` (control characters, bidi controls and bytes that are not
+UTF-8 escaped, as in text output: GitHub shows the log and the annotations to people), then
+escaped as workflow commands require, so no value can end the command or start another.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from vaultls.report.common import Located, Utf16Columns, note_file, relative_to
+from vaultls.report.escape import printable
 from vaultls.vault.check import Severity
 
 COMMANDS = {
@@ -41,12 +46,12 @@ def write(problems: list[Located], out: TextIO, cwd: Path) -> None:
     for root, p in problems:
         start, end = p.range.start, p.range.end
         props = {
-            "file": relative_to(note_file(root, p.path), cwd),
+            "file": printable(relative_to(note_file(root, p.path), cwd)),
             "line": start.line + 1,
             "col": columns.column(root, p.path, start) + 1,
             "endLine": end.line + 1,
             "endColumn": columns.column(root, p.path, end) + 1,
-            "title": p.code,
+            "title": printable(p.code),
         }
         joined = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items())
-        out.write(f"::{COMMANDS[p.severity]} {joined}::{escape_data(p.message)}\n")
+        out.write(f"::{COMMANDS[p.severity]} {joined}::{escape_data(printable(p.message))}\n")

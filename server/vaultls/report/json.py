@@ -1,6 +1,9 @@
 """`--format json`: an array of objects with exactly the fields `path`, `range` (LSP-style:
 0-based lines, UTF-16 columns), `severity`, `code`, `message`. Other tools parse this, so the
-fields never change."""
+fields never change.
+
+A path with bytes that are not UTF-8 shows them as the text `\\xNN` (`report/escape.py`), so the
+output is always valid UTF-8."""
 
 from __future__ import annotations
 
@@ -8,11 +11,12 @@ import json
 from typing import TextIO
 
 from vaultls.report.common import Located, Utf16Columns
+from vaultls.report.escape import json_text
 
 
 def write(problems: list[Located], out: TextIO) -> None:
     columns = Utf16Columns()
-    json.dump([as_json(columns, located) for located in problems], out, ensure_ascii=False, indent=2)
+    out.write(json_text(json.dumps([as_json(columns, located) for located in problems], ensure_ascii=False, indent=2)))
     out.write("\n")
 
 

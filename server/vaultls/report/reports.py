@@ -5,6 +5,8 @@ link them — the notes worth writing next). Text for people, JSON for scripts.
 Paths are relative to their vault root, as in the problem formats. When several vaults are
 checked at once their reports are merged: orphans listed one after the other, counts added,
 dangling names with the same name (case-insensitively) added together.
+
+Paths and names are shown `printable` in text and valid UTF-8 in JSON (`report/escape.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from vaultls.report.escape import json_text, printable
 from vaultls.vault import names
 from vaultls.vault.graph import DanglingName, LinkStats
 
@@ -65,7 +68,7 @@ def as_json(orphans: list[str] | None, stats: LinkStats | None) -> dict[str, Any
 
 def write(fmt: str, out: TextIO, orphans: list[str] | None, stats: LinkStats | None) -> None:
     if fmt == "json":
-        json.dump(as_json(orphans, stats), out, ensure_ascii=False, indent=2)
+        out.write(json_text(json.dumps(as_json(orphans, stats), ensure_ascii=False, indent=2)))
         out.write("\n")
         return
     sections: list[str] = []
@@ -79,7 +82,7 @@ def write(fmt: str, out: TextIO, orphans: list[str] | None, stats: LinkStats | N
 def orphans_text(orphans: list[str]) -> str:
     count = len(orphans)
     head = f"Orphans: {count} note{'s' if count != 1 else ''} no other note links to\n"
-    return head + "".join(f"  {path}\n" for path in orphans)
+    return head + "".join(f"  {printable(path)}\n" for path in orphans)
 
 
 def stats_text(stats: LinkStats) -> str:
@@ -99,7 +102,7 @@ def stats_text(stats: LinkStats) -> str:
         nwidth = max(len(str(d.notes)) for d in shown)
         for d in shown:
             extra = f" ({d.links} links)" if d.links != d.notes else ""
-            lines.append(f"  {d.notes:>{nwidth}} note{'s' if d.notes != 1 else ' '}  {d.name}{extra}")
+            lines.append(f"  {d.notes:>{nwidth}} note{'s' if d.notes != 1 else ' '}  {printable(d.name)}{extra}")
         if len(wanted) > len(shown):
             lines.append(f"  … and {len(wanted) - len(shown)} more (--format json lists them all)")
     return "\n".join(lines) + "\n"

@@ -9,17 +9,22 @@
 - Regions are 1-based; columns are UTF-16 code units (`columnKind`), `endColumn` the column
   just after the problem, as SARIF defines it.
 - Levels: error → error, warning → warning, information and hint → note.
+- URIs percent-encode the bytes of file names, so a name that is not UTF-8 has a URI too
+  (`bad%FF.md`); in text (messages) such bytes show as `\\xNN` (`report/escape.py`), so the
+  log is always valid UTF-8.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from vaultls import __version__
 from vaultls.report.common import Located, Utf16Columns, note_file
+from vaultls.report.escape import json_text
 from vaultls.report.rules import RULES, rule_for
 from vaultls.vault.check import Severity
 
@@ -37,7 +42,7 @@ LEVELS = {
 
 
 def write(problems: list[Located], out: TextIO, cwd: Path) -> None:
-    json.dump(sarif_log(problems, cwd), out, ensure_ascii=False, indent=2)
+    out.write(json_text(json.dumps(sarif_log(problems, cwd), ensure_ascii=False, indent=2)))
     out.write("\n")
 
 
@@ -105,7 +110,9 @@ def _artifact(file: Path, cwd: Path) -> dict[str, str]:
         rel = file.relative_to(cwd)
     except ValueError:
         return {"uri": file.as_uri()}
-    return {"uri": quote(rel.as_posix(), safe="/"), "uriBaseId": BASE_ID}
+    # The bytes of the name, percent-encoded: a name that is not UTF-8 (`bad\xff.md`) gives
+    # `bad%FF.md`, the URI of that very file, as `Path.as_uri` does for absolute ones.
+    return {"uri": quote(os.fsencode(rel.as_posix()), safe="/"), "uriBaseId": BASE_ID}
 
 
 def _folder_uri(folder: Path) -> str:

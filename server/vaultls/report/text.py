@@ -1,11 +1,13 @@
 """The default format: one problem per line, `path:line:column: severity code message`
-(1-based, code-point columns, paths relative to the vault root), and a summary on stderr."""
+(1-based, code-point columns, paths relative to the vault root), and a summary on stderr.
+Paths and messages are shown `printable` (see `report/escape.py`)."""
 
 from __future__ import annotations
 
 from typing import Mapping, Sequence, TextIO
 
 from vaultls.report.common import Located
+from vaultls.report.escape import UNSAFE_BUT_NEWLINE, printable
 from vaultls.vault.check import Severity
 
 # By severity; plain numbers find the same entries (an IntEnum hashes and compares as its int).
@@ -13,27 +15,45 @@ LABELS: dict[int, str] = {s: s.label for s in Severity}
 
 
 def line(path: str, line0: int, character0: int, severity: int, code: str, message: str) -> str:
-    """One problem's line; positions 0-based as in the model."""
+    """One problem's line; positions 0-based as in the model. The path, code and message are
+    shown `printable`: a hostile name or link target cannot reach the terminal raw."""
+    return _line(printable(path), line0, character0, severity, printable(code), printable(message))
+
+
+def _line(path: str, line0: int, character0: int, severity: int, code: str, message: str) -> str:
     return f"{path}:{line0 + 1}:{character0 + 1}: {LABELS[severity]} {code} {message}\n"
+
+
+def _lines(raw: list[str], escaped) -> str:
+    """The lines `raw` (made by `_line` from values as they are) joined, or, when a value in
+    them needed escaping, the lines `escaped()` makes. One scan decides, as nearly every run
+    has nothing to escape; a newline inside a value shows as one newline too many."""
+    text = "".join(raw)
+    if UNSAFE_BUT_NEWLINE.search(text) is None and text.count("\n") == len(raw):
+        return text
+    return "".join(escaped())
 
 
 def write(problems: list[Located], out: TextIO) -> None:
     # One write of one string: 80,000 `write` calls on a StringIO cost more than the lines.
-    out.write(
-        "".join(
-            [
-                line(p.path, p.range.start.line, p.range.start.character, p.severity, p.code, p.message)
-                for _, p in problems
-            ]
-        )
-    )
+    def rows(make):
+        return [
+            make(p.path, p.range.start.line, p.range.start.character, p.severity, p.code, p.message)
+            for _, p in problems
+        ]
+
+    out.write(_lines(rows(_line), lambda: rows(line)))
 
 
 def render_rows(path: str, rows: Sequence[tuple]) -> str:
     """The lines of one note's problems given as `vault/bulk_check.py` rows (start line, start
     column, end line, end column, severity, code, message, data): what `write` prints for
     the same problems. Run by the bulk check where the problems are found."""
-    return "".join([line(path, row[0], row[1], row[4], row[5], row[6]) for row in rows])
+
+    def lines(make):
+        return [make(path, row[0], row[1], row[4], row[5], row[6]) for row in rows]
+
+    return _lines(lines(_line), lambda: lines(line))
 
 
 def summary(problems: list[Located]) -> str:
