@@ -23,8 +23,18 @@ from vaultls.vault.load import load_vault
 from vaultls.vault.roots import find_vault_root
 from vaultls.vault.schema import configuration_problems
 from vaultls.vault.settings import build_settings
+from vaultls.vault.workers import safe_sys_path
 
 FAIL_ON = {"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4, "never": 0}
+
+
+def entry() -> int:
+    """The `vaultls` command and `python -m vaultls`: `main`, after dropping the working folder
+    from the module path. `python -m` puts it there, and vaultls is often started inside a
+    vault (by an editor, or in CI), which must not be able to supply a module vaultls imports
+    later. vaultls's own modules come from its package, wherever that was found."""
+    sys.path[:] = safe_sys_path()
+    return main()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
