@@ -39,13 +39,16 @@ def hostile(tmp_path: Path) -> Path:
     """A vault whose links name control characters, and whose file names hold a newline, a
     terminal escape, a tab, and a byte that is not UTF-8."""
     links = "".join(f"[[{target}]]\n" for target in TARGETS.values())
-    root = write_vault(tmp_path / "vault", {
-        ".obsidian/app.json": "{}",
-        "links.md": links,
-        f"{NEWLINE_NAME}.md": "[[nowhere]]\n",
-        "esc\x1b[31mred.md": "[[nowhere]]\n",
-        "tab\there.md": "[[nowhere]]\n",
-    })
+    root = write_vault(
+        tmp_path / "vault",
+        {
+            ".obsidian/app.json": "{}",
+            "links.md": links,
+            f"{NEWLINE_NAME}.md": "[[nowhere]]\n",
+            "esc\x1b[31mred.md": "[[nowhere]]\n",
+            "tab\there.md": "[[nowhere]]\n",
+        },
+    )
     (root / os.fsdecode(b"bad\xff.md")).write_bytes(b"[[nowhere]]\n")
     return root
 
@@ -165,7 +168,11 @@ def test_the_real_command_never_crashes_on_its_stdout(hostile, fmt, encoding):
     env = {**os.environ, "PYTHONIOENCODING": encoding, "VAULTLS_NO_CACHE": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "vaultls", "check", str(hostile), "--format", fmt, "--fail-on", "never"],
-        check=False, capture_output=True, timeout=120, env=env, cwd=hostile,
+        check=False,
+        capture_output=True,
+        timeout=120,
+        env=env,
+        cwd=hostile,
     )
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     assert b"Traceback" not in proc.stderr

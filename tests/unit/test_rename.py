@@ -6,64 +6,22 @@ import posixpath
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.unit.plans import applied, assert_links_kept, build, lines_of
 from vaultls.vault import names
 from vaultls.vault.index import Vault
 from vaultls.vault.parse import parse
-from vaultls.vault.rename import (
+from vaultls.vault.refactor import (
     RenameError,
-    RenamePlan,
-    apply_changes,
     move_files,
     rename_block,
     rename_heading,
     rename_note,
     rename_tag,
 )
-from vaultls.vault.text import split_lines
-
-
-def build(files: dict[str, str], attachments: tuple[str, ...] = ()) -> Vault:
-    vault = Vault(Path("/vault"))
-    for path in attachments:
-        vault.add_attachment(path)
-    for path, text in files.items():
-        vault.upsert(path, parse(text))
-    return vault
-
-
-def lines_of(files: dict[str, str]):
-    return lambda path: split_lines(files[path])
-
-
-def applied(files: dict[str, str], plan: RenamePlan) -> dict[str, str]:
-    out = {}
-    for path, text in files.items():
-        if path in plan.edits:
-            text = apply_changes(split_lines(text), plan.edits[path])
-        out[plan.moves.get(path, path)] = text
-    return out
-
-
-def assert_links_kept(files, plan, attachments=()):
-    """The guarantee: every link that resolved before resolves to the same (moved) note and the
-    same heading/block line after the plan is applied."""
-    before = build(files, attachments)
-    after = build(applied(files, plan), tuple(plan.moves.get(a, a) for a in attachments))
-    for path, note in before.notes.items():
-        new_path = plan.moves.get(path, path)
-        after_links = after.notes[new_path].parsed.links
-        assert len(after_links) == len(note.parsed.links)
-        for link, new_link in zip(note.parsed.links, after_links):
-            res = before.resolve(path, link)
-            if res.dangling:
-                continue
-            new = after.resolve(new_path, new_link)
-            assert new.target == plan.moves.get(res.target, res.target), (path, link.target, new_link.target)
-            if res.heading is not None:
-                assert new.heading is not None and new.heading.line == res.heading.line
-            if res.block is not None:
-                assert new.block is not None and new.block.line == res.block.line
+from vaultls.vault.settings import Settings
 
 
 def rename(files, path, new_name, attachments=()):
@@ -105,9 +63,7 @@ def test_markdown_links_keep_percent_encoding_and_angle_brackets():
         "Home.md": "[b](Notes/Beta%20Note.md) [c](<Notes/Beta Note.md#Sec>) [d](Notes/Beta%20Note.md#Sec)",
     }
     new, _ = rename(files, "Notes/Beta Note.md", "Gamma Ray")
-    assert new["Home.md"] == (
-        "[b](Notes/Gamma%20Ray.md) [c](<Notes/Gamma Ray.md#Sec>) [d](Notes/Gamma%20Ray.md#Sec)"
-    )
+    assert new["Home.md"] == ("[b](Notes/Gamma%20Ray.md) [c](<Notes/Gamma Ray.md#Sec>) [d](Notes/Gamma%20Ray.md#Sec)")
 
 
 def test_relative_markdown_links_stay_relative_to_the_linking_note():
@@ -176,7 +132,11 @@ def test_dangling_links_are_not_touched():
 
 
 def test_moving_a_folder_moves_every_file_and_fixes_links():
-    files = {"Notes/A.md": "![[Notes/img.png]] [[B]]", "Notes/B.md": "[x](A.md)", "Home.md": "[[Notes/A]] [y](Notes/B.md)"}
+    files = {
+        "Notes/A.md": "![[Notes/img.png]] [[B]]",
+        "Notes/B.md": "[x](A.md)",
+        "Home.md": "[[Notes/A]] [y](Notes/B.md)",
+    }
     moves = {"Notes/A.md": "Moved/A.md", "Notes/B.md": "Moved/B.md", "Notes/img.png": "Moved/img.png"}
     vault = build(files, ("Notes/img.png",))
     plan = move_files(vault, moves, lines_of(files))
@@ -197,7 +157,9 @@ def test_renaming_an_attachment_rewrites_embeds_with_extension():
 def test_heading_rename_rewrites_links_and_chains():
     files = {
         "Alpha.md": "# Alpha\n## Details\n### Deep\n[[#Details]]\n",
-        "Home.md": "[[Alpha#Details]] [[Alpha#Details#Deep]] [a](Alpha.md#Details) [b](Alpha.md#details) [[Alpha#Other]]",
+        "Home.md": (
+            "[[Alpha#Details]] [[Alpha#Details#Deep]] [a](Alpha.md#Details) [b](Alpha.md#details) [[Alpha#Other]]"
+        ),
     }
     vault = build(files)
     plan = rename_heading(vault, "Alpha.md", vault.notes["Alpha.md"].parsed.headings[1], "Fine Print", lines_of(files))
@@ -205,7 +167,8 @@ def test_heading_rename_rewrites_links_and_chains():
     new = applied(files, plan)
     assert new["Alpha.md"] == "# Alpha\n## Fine Print\n### Deep\n[[#Fine Print]]\n"
     assert new["Home.md"] == (
-        "[[Alpha#Fine Print]] [[Alpha#Fine Print#Deep]] [a](Alpha.md#Fine%20Print) [b](Alpha.md#fine-print) [[Alpha#Other]]"
+        "[[Alpha#Fine Print]] [[Alpha#Fine Print#Deep]] [a](Alpha.md#Fine%20Print) "
+        "[b](Alpha.md#fine-print) [[Alpha#Other]]"
     )
 
 
@@ -243,65 +206,6 @@ def test_tag_rename_refuses_what_is_not_a_tag():
             rename_tag(build(files), "x", bad, lines_of(files))
 
 
-# ----------------------------------------------------------------------------- extract section, add alias
-
-from vaultls.vault.extract import add_alias, extract_section  # noqa: E402
-
-
-def test_extract_section_moves_the_section_and_leaves_a_link():
-    files = {
-        "Notes/Big.md": "# Big\nintro\n## Part One\nfirst ^b1\n### Sub\nsub text [[#Tail]] [[#Sub]]\n\n## Tail\nend [[#Part One]]\n",
-        "Home.md": "[[Big#Part One]] [[Big#Sub|s]] [[Big#^b1]] [[Big#Tail]] [x](Notes/Big.md#part-one)\n",
-    }
-    vault = build(files)
-    heading = vault.notes["Notes/Big.md"].parsed.headings[1]
-    result = extract_section(vault, "Notes/Big.md", heading, lines_of(files))
-    assert result.new_path == "Notes/Part One.md"
-    assert result.new_text == "# Part One\nfirst ^b1\n### Sub\nsub text [[Big#Tail]] [[#Sub]]\n"
-    new = applied(files, result.plan)
-    assert new["Notes/Big.md"] == "# Big\nintro\n[[Part One]]\n\n## Tail\nend [[Part One#Part One]]\n"
-    assert new["Home.md"] == (
-        "[[Part One#Part One]] [[Part One#Sub|s]] [[Part One#^b1]] [[Big#Tail]] [x](Notes/Part%20One.md#part-one)\n"
-    )
-
-
-def test_extract_section_picks_a_free_name():
-    files = {"Big.md": "# Big\n## Big\ntext\n", "Other.md": ""}
-    vault = build(files)
-    result = extract_section(vault, "Big.md", vault.notes["Big.md"].parsed.headings[1], lines_of(files))
-    assert result.new_path == "Big 2.md"
-
-
-def test_add_alias_to_a_flow_list():
-    files = {"A.md": "---\naliases: [One]\n---\n"}
-    plan = add_alias(build(files), "A.md", "Two: more", lines_of(files))
-    assert applied(files, plan)["A.md"] == '---\naliases: [One, "Two: more"]\n---\n'
-
-
-def test_add_alias_to_a_block_list():
-    files = {"A.md": "---\naliases:\n  - One\ntags: [x]\n---\n"}
-    plan = add_alias(build(files), "A.md", "Two", lines_of(files))
-    assert applied(files, plan)["A.md"] == "---\naliases:\n  - One\n  - Two\ntags: [x]\n---\n"
-
-
-def test_add_alias_without_frontmatter_or_property():
-    files = {"A.md": "# A\n", "B.md": "---\ntags: [x]\n---\n", "C.md": "---\naliases:\n---\n", "D.md": "---\nalias: Old\n---\n"}
-    vault = build(files)
-    new = {p: applied(files, add_alias(vault, p, "Nick", lines_of(files)))[p] for p in files}
-    assert new["A.md"] == "---\naliases: [Nick]\n---\n# A\n"
-    assert new["B.md"] == "---\ntags: [x]\naliases: [Nick]\n---\n"
-    assert new["C.md"] == "---\naliases: [Nick]\n---\n"
-    assert new["D.md"] == "---\nalias: [Old, Nick]\n---\n"
-    for path, text in new.items():
-        assert "Nick" in parse(text).aliases
-
-
-def test_add_alias_refuses_an_existing_alias():
-    files = {"A.md": "---\naliases: [One]\n---\n"}
-    with pytest.raises(RenameError):
-        add_alias(build(files), "A.md", "one", lines_of(files))
-
-
 def test_title_stays_when_another_heading_already_has_the_new_name():
     files = {"Alpha.md": "# Alpha\n## Omega\n", "Home.md": "[[Alpha]]"}
     new, _ = rename(files, "Alpha.md", "Omega")
@@ -310,8 +214,6 @@ def test_title_stays_when_another_heading_already_has_the_new_name():
 
 
 def test_links_through_an_alias_stay_as_written_when_aliases_resolve():
-    from vaultls.vault.settings import Settings
-
     files = {"Bonapartism.md": "---\naliases: [Bonapartist]\n---\n", "Home.md": "[[Bonapartist]] [[Bonapartism]]"}
     vault = Vault(Path("/vault"), Settings(resolve_aliases=True))
     for path, text in files.items():
@@ -322,19 +224,22 @@ def test_links_through_an_alias_stay_as_written_when_aliases_resolve():
 
 # ----------------------------------------------------------------------------- the guarantee, on random vaults
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 _FOLDERS = ["", "A", "A/B", "C"]
 _NAMES = ["Alpha", "Beta", "Gamma Ray", "alpha"]
 
 
 @st.composite
 def vaults_and_moves(draw):
-    paths = draw(st.lists(
-        st.tuples(st.sampled_from(_FOLDERS), st.sampled_from(_NAMES)).map(lambda t: f"{t[0]}/{t[1]}.md".lstrip("/")),
-        min_size=2, max_size=6, unique_by=lambda p: p.casefold(),
-    ))
+    paths = draw(
+        st.lists(
+            st.tuples(st.sampled_from(_FOLDERS), st.sampled_from(_NAMES)).map(
+                lambda t: f"{t[0]}/{t[1]}.md".lstrip("/")
+            ),
+            min_size=2,
+            max_size=6,
+            unique_by=lambda p: p.casefold(),
+        )
+    )
     files: dict[str, str] = {}
     for path in paths:
         links = []
@@ -382,7 +287,7 @@ _HEADINGS = ["Intro", "Life and Work", "Notes: more", "intro", "Q&A", "Ünïcode
 def notes_with_heading_links(draw):
     texts = draw(st.lists(st.sampled_from(_HEADINGS), min_size=1, max_size=5))
     levels = draw(st.lists(st.integers(1, 3), min_size=len(texts), max_size=len(texts)))
-    target = "".join(f"{'#' * lvl} {text}\ntext\n" for lvl, text in zip(levels, texts))
+    target = "".join(f"{'#' * lvl} {text}\ntext\n" for lvl, text in zip(levels, texts, strict=True))
     links = []
     for _ in range(draw(st.integers(1, 6))):
         first, second = draw(st.sampled_from(texts)), draw(st.sampled_from(texts))

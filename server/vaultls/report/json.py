@@ -12,6 +12,7 @@ from typing import TextIO
 
 from vaultls.report.common import Located, Utf16Columns
 from vaultls.report.escape import json_text
+from vaultls.vault.model import Position
 
 
 def write(problems: list[Located], out: TextIO) -> None:
@@ -23,7 +24,7 @@ def write(problems: list[Located], out: TextIO) -> None:
 def as_json(columns: Utf16Columns, located: Located) -> dict[str, object]:
     root, problem = located
 
-    def pos(position) -> dict[str, int]:
+    def pos(position: Position) -> dict[str, int]:
         return {"line": position.line, "character": columns.column(root, problem.path, position)}
 
     return {

@@ -4,7 +4,8 @@ Paths and messages are shown `printable` (see `report/escape.py`)."""
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence, TextIO
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TextIO
 
 from vaultls.report.common import Located
 from vaultls.report.escape import UNSAFE_BUT_NEWLINE, printable
@@ -12,6 +13,8 @@ from vaultls.vault.check import Severity
 
 # By severity; plain numbers find the same entries (an IntEnum hashes and compares as its int).
 LABELS: dict[int, str] = {s: s.label for s in Severity}
+
+MakeLine = Callable[[str, int, int, int, str, str], str]
 
 
 def line(path: str, line0: int, character0: int, severity: int, code: str, message: str) -> str:
@@ -24,7 +27,7 @@ def _line(path: str, line0: int, character0: int, severity: int, code: str, mess
     return f"{path}:{line0 + 1}:{character0 + 1}: {LABELS[severity]} {code} {message}\n"
 
 
-def _lines(raw: list[str], escaped) -> str:
+def _lines(raw: list[str], escaped: Callable[[], list[str]]) -> str:
     """The lines `raw` (made by `_line` from values as they are) joined, or, when a value in
     them needed escaping, the lines `escaped()` makes. One scan decides, as nearly every run
     has nothing to escape; a newline inside a value shows as one newline too many."""
@@ -36,7 +39,7 @@ def _lines(raw: list[str], escaped) -> str:
 
 def write(problems: list[Located], out: TextIO) -> None:
     # One write of one string: 80,000 `write` calls on a StringIO cost more than the lines.
-    def rows(make):
+    def rows(make: MakeLine) -> list[str]:
         return [
             make(p.path, p.range.start.line, p.range.start.character, p.severity, p.code, p.message)
             for _, p in problems
@@ -45,12 +48,12 @@ def write(problems: list[Located], out: TextIO) -> None:
     out.write(_lines(rows(_line), lambda: rows(line)))
 
 
-def render_rows(path: str, rows: Sequence[tuple]) -> str:
+def render_rows(path: str, rows: Sequence[tuple[Any, ...]]) -> str:
     """The lines of one note's problems given as `vault/bulk_check.py` rows (start line, start
     column, end line, end column, severity, code, message, data): what `write` prints for
     the same problems. Run by the bulk check where the problems are found."""
 
-    def lines(make):
+    def lines(make: MakeLine) -> list[str]:
         return [make(path, row[0], row[1], row[4], row[5], row[6]) for row in rows]
 
     return _lines(lines(_line), lambda: lines(line))

@@ -19,9 +19,8 @@ from vaultls.lsp.features.references import Lines
 from vaultls.lsp.features.rename import Refused, workspace_edit
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
-from vaultls.vault.extract import add_alias, extract_section
+from vaultls.vault.refactor import RenameError, add_alias, extract_section, title_heading
 from vaultls.vault.references import target_at
-from vaultls.vault.rename import RenameError, title_heading
 
 KINDS = [types.CodeActionKind.RefactorExtract, types.CodeActionKind.RefactorRewrite]
 

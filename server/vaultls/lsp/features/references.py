@@ -19,6 +19,7 @@ from vaultls.lsp.cursor import cursor_at
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
+from vaultls.vault.refactor import title_heading
 from vaultls.vault.references import (
     Ref,
     links_to_block,
@@ -28,7 +29,6 @@ from vaultls.vault.references import (
     tag_uses,
     target_at,
 )
-from vaultls.vault.rename import title_heading
 
 TOP = Range.on_line(0, 0, 0)
 

@@ -32,8 +32,7 @@ from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
-from vaultls.vault.references import target_at
-from vaultls.vault.rename import (
+from vaultls.vault.refactor import (
     RenameError,
     RenamePlan,
     fragment_parts,
@@ -46,6 +45,7 @@ from vaultls.vault.rename import (
     title_heading,
     validate_note_name,
 )
+from vaultls.vault.references import target_at
 
 log = logging.getLogger(__name__)
 

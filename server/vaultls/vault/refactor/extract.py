@@ -1,17 +1,14 @@
-"""Two refactorings as plans (pure model, nothing written):
+"""Extracting a heading's section into a new note (Obsidian's Note composer, "extract this
+heading"), as a plan.
 
-- `extract_section`: a heading's section becomes a new note next to the old one, named after
-  the heading (Obsidian's Note composer, "extract this heading"); the section is replaced by a
-  link to the new note. Links anywhere that pointed into the section (its heading, the headings
-  under it, its block ids) are pointed at the new note, and the moved text's own `[[#...]]`
-  links to the rest of the old note get the old note's name, so nothing that resolved breaks.
-- `add_alias`: a name added to a note's `aliases` property, whatever form the property has
-  (flow list, block list, single string, missing, or no frontmatter at all).
+The new note sits next to the old one, named after the heading; the section is replaced by a
+link to it. Links anywhere that pointed into the section (its heading, the headings under it,
+its block ids) are pointed at the new note, and the moved text's own `[[#...]]` links to the rest
+of the old note get the old note's name, so nothing that resolved breaks.
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from dataclasses import dataclass
@@ -20,23 +17,18 @@ from vaultls.vault import names
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Heading, Link, Position, Range
 from vaultls.vault.parse import parse
+from vaultls.vault.refactor.links import md_escape, path_span
+from vaultls.vault.refactor.moves import BAD_NAME_CHARS
+from vaultls.vault.refactor.plan import LinesOf, RenameError, RenamePlan, TextChange, apply_changes
+from vaultls.vault.refactor.verify import future_vault
 from vaultls.vault.references import links_into
-from vaultls.vault.rename import (
-    LinesOf,
-    RenameError,
-    RenamePlan,
-    TextChange,
-    _BAD_NAME,
-    _future_vault,
-    apply_changes,
-    md_escape,
-    path_span,
-)
 from vaultls.vault.symbols import section_end
 
 
 @dataclass
 class Extraction:
+    """The new note (path and text) and the edits to existing notes that go with it."""
+
     new_path: str
     new_text: str
     plan: RenamePlan  # edits to existing notes
@@ -44,11 +36,13 @@ class Extraction:
 
 def note_name_for(text: str) -> str:
     """A file name from a heading: characters no note name may hold become spaces."""
-    name = _BAD_NAME.sub(" ", names.link_text_for_heading(text)).replace("/", " ")
+    name = BAD_NAME_CHARS.sub(" ", names.link_text_for_heading(text)).replace("/", " ")
     return re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
 
 
 def extract_section(vault: Vault, path: str, heading: Heading, lines_of: LinesOf) -> Extraction:
+    """Plan moving `heading`'s section of the note at `path` into a new note; `RenameError` when
+    the heading has no usable name or a link would break."""
     note = vault.notes[path]
     lines = lines_of(path)
     headings = note.parsed.headings
@@ -69,7 +63,9 @@ def extract_section(vault: Vault, path: str, heading: Heading, lines_of: LinesOf
     link_text = name if not vault.notes_named(name) else names.strip_note_suffix(new_path)
     old_link_text = vault.shortest_link(path)
 
-    inside = lambda line: first <= line <= last  # noqa: E731
+    def inside(line: int) -> bool:
+        return first <= line <= last
+
     moved_headings = [h for h in headings if inside(h.line)]
     plan = RenamePlan()
     body_changes: list[tuple[Range, str]] = []  # edits inside the moved text, old coordinates
@@ -80,10 +76,11 @@ def extract_section(vault: Vault, path: str, heading: Heading, lines_of: LinesOf
         at_line = link.target_range.start.line
         from_inside = source == path and inside(at_line)
         if link.is_self:
+            at = Range(link.target_range.start, link.target_range.start)
             if from_inside and not into and (res.heading is not None or res.block is not None):
-                body_changes.append((Range(link.target_range.start, link.target_range.start), _prefix(link, old_link_text, path)))
+                body_changes.append((at, _prefix(link, old_link_text, path)))
             elif not from_inside and into:
-                plan.add(path, Range(link.target_range.start, link.target_range.start), _prefix(link, link_text, new_path))
+                plan.add(path, at, _prefix(link, link_text, new_path))
             continue
         if not into:
             continue
@@ -101,8 +98,13 @@ def extract_section(vault: Vault, path: str, heading: Heading, lines_of: LinesOf
             plan.add(source, *change)
     moved = lines[first + 1 : last + 1]
     shifted = [
-        TextChange(Range(Position(r.start.line - first - 1, r.start.character),
-                             Position(r.end.line - first - 1, r.end.character)), t)
+        TextChange(
+            Range(
+                Position(r.start.line - first - 1, r.start.character),
+                Position(r.end.line - first - 1, r.end.character),
+            ),
+            t,
+        )
         for r, t in body_changes
     ]
     body = apply_changes(moved, shifted) if moved else ""
@@ -129,8 +131,10 @@ def _verify_extraction(
     moved_headings: list[Heading],
     span: tuple[int, int],
 ) -> None:
+    """Every link into `path` that resolved must, after the extraction, resolve to the same
+    heading or block, in the new note if it moved there; else `RenameError`."""
     texts = {p: apply_changes(lines_of(p), c) for p, c in plan.edits.items()}
-    future = _future_vault(vault, {}, texts)
+    future = future_vault(vault, {}, texts)
     new_parsed = parse(new_text)
     future.upsert(new_path, new_parsed)
     moved_keys = {names.strip_heading(h.text) for h in moved_headings}
@@ -139,12 +143,14 @@ def _verify_extraction(
             continue
         from_inside = source == path and span[0] <= link.target_range.start.line <= span[1]
         after_source = new_path if from_inside else source
-        # The copy keeps no links for notes that are not edited (see `_future_vault`).
-        after_note = new_parsed if from_inside else (
-            future.notes[source].parsed if source in texts else vault.notes[source].parsed
+        # The copy keeps no links for notes that are not edited (see `future_vault`).
+        after_note = (
+            new_parsed
+            if from_inside
+            else (future.notes[source].parsed if source in texts else vault.notes[source].parsed)
         )
         candidates = [
-            l for l in after_note.links if l.subpath == link.subpath and l.block == link.block and l.embed == link.embed
+            c for c in after_note.links if c.subpath == link.subpath and c.block == link.block and c.embed == link.embed
         ]
         ok = False
         for after in candidates:
@@ -162,65 +168,6 @@ def _verify_extraction(
             if ok:
                 break
         if not ok:
-            raise RenameError(f"extracting this section would break a link in {source} (line {link.range.start.line + 1})")
-
-
-# --------------------------------------------------------------------------- aliases
-
-_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*")
-_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "~"}
-
-
-def yaml_item(text: str) -> str:
-    """`text` as an item of a YAML flow list: plain when that reads back as the same string,
-    else double-quoted."""
-    if _PLAIN.fullmatch(text) and text == text.strip() and text.lower() not in _YAML_WORDS:
-        try:
-            float(text)
-        except ValueError:
-            return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def add_alias(vault: Vault, path: str, alias: str, lines_of: LinesOf) -> RenamePlan:
-    alias = alias.strip()
-    if not alias or "\n" in alias:
-        raise RenameError("an alias cannot be empty or span lines")
-    note = vault.notes[path]
-    if names.key(alias) in {names.key(a) for a in note.parsed.aliases} or names.key(alias) == names.key(note.name):
-        raise RenameError(f'"{alias}" already names {note.name}')
-    lines = lines_of(path)
-    item = yaml_item(alias)
-    plan = RenamePlan()
-    fm = note.parsed.frontmatter
-    if fm is None:
-        plan.add(path, Range.on_line(0, 0, 0), f"---\naliases: [{item}]\n---\n")
-        return plan
-    if fm.error is not None:
-        raise RenameError("the frontmatter is not valid YAML")
-    key = next((k for k in ("aliases", "alias") if k in fm.value_ranges), None)
-    if key is None:
-        plan.add(path, Range.on_line(fm.end_line, 0, 0), f"aliases: [{item}]\n")
-        return plan
-    value, vr = fm.data.get(key), fm.value_ranges[key]
-    start_line = lines[vr.start.line]
-    if isinstance(value, list) and start_line[vr.start.character : vr.start.character + 1] == "[":
-        close = Position(vr.end.line, vr.end.character - 1)
-        plan.add(path, Range(close, close), f", {item}" if value else item)
-    elif isinstance(value, list):
-        last = vr.end.line if vr.end.character > 0 else vr.end.line - 1
-        while last > vr.start.line and not lines[last].strip():
-            last -= 1
-        indent = lines[last][: len(lines[last]) - len(lines[last].lstrip())]
-        plan.add(path, Range.on_line(last, len(lines[last]), len(lines[last])), f"\n{indent}- {item}")
-    else:
-        existing = [a for a in note.parsed.aliases]
-        flow = "[" + ", ".join(yaml_item(a) for a in [*existing, alias]) + "]"
-        if value is None:
-            key_range = fm.key_ranges[key]
-            line = lines[key_range.start.line]
-            colon = line.find(":", key_range.end.character)
-            plan.add(path, Range.on_line(key_range.start.line, colon + 1, len(line)), " " + flow)
-        else:
-            plan.add(path, vr, flow)
-    return plan
+            raise RenameError(
+                f"extracting this section would break a link in {source} (line {link.range.start.line + 1})"
+            )
