@@ -1,4 +1,8 @@
-"""Hover on a link: a Markdown preview of what it points to."""
+"""Hover on a link: a Markdown preview of what it points to.
+
+The preview is the target note's Markdown made inert (`vault/preview.py`): editors render it,
+and a note from a stranger must not make a hover fetch a remote image, run a `command:` link
+or render HTML. Names and paths from the vault are escaped where they are quoted."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.index import Resolution, Vault
 from vaultls.vault.model import Link
+from vaultls.vault.preview import code_span, inert_markdown, inline_text
 from vaultls.vault.text import split_lines
 
 MAX_LINES = 24
@@ -40,13 +45,14 @@ async def hover(ls: VaultLanguageServer, params: types.HoverParams) -> types.Hov
 
 def _dangling(vault: Vault, link: Link, res: Resolution) -> str:
     if res.outside:
-        return f"**{link.target}** points outside the vault."
+        return f"**{inline_text(link.target)}** points outside the vault."
     linkers = vault.linkers_of(names.link_lookup_key(link.target))
     count = len(linkers)
-    text = f"**{link.target}** does not exist yet. {count} note{'s' if count != 1 else ''} link to this name."
+    plural = "s" if count != 1 else ""
+    text = f"**{inline_text(link.target)}** does not exist yet. {count} note{plural} link to this name."
     owners = vault.alias_owners(link.target)
     if owners:
-        text += f"\n\nIt is an alias of **{vault.notes[owners[0]].name}** (`{owners[0]}`)."
+        text += f"\n\nIt is an alias of **{inline_text(vault.notes[owners[0]].name)}** ({code_span(owners[0])})."
     return text
 
 
@@ -54,8 +60,8 @@ def _preview(ls: VaultLanguageServer, vault: Vault, link: Link, res: Resolution)
     path = res.targets[0]
     note = vault.notes.get(path)
     if note is None:
-        return f"**{names.last_component(path)}** · `{path}` (attachment)"
-    header = f"**{note.name}** · `{path}`"
+        return f"**{inline_text(names.last_component(path))}** · {code_span(path)} (attachment)"
+    header = f"**{inline_text(note.name)}** · {code_span(path)}"
     if res.ambiguous:
         header += f"\n\n*{len(res.targets)} notes have this name; this is the one the link resolves to.*"
     text = ls.text_of(vault, path)
@@ -65,16 +71,15 @@ def _preview(ls: VaultLanguageServer, vault: Vault, link: Link, res: Resolution)
     parsed = note.parsed
     if res.heading is not None:
         start = res.heading.line
-        end = next(
-            (h.line for h in parsed.headings if h.line > start and h.level <= res.heading.level), len(lines)
-        )
+        end = next((h.line for h in parsed.headings if h.line > start and h.level <= res.heading.level), len(lines))
     elif res.block is not None:
         start, end = res.block.start_line, res.block.line + 1
     else:
         start = parsed.frontmatter.end_line + 1 if parsed.frontmatter is not None else 0
         end = len(lines)
     if res.missing:
-        header += f"\n\n*No {res.missing} `{'#'.join(link.subpath) or '^' + str(link.block)}` there; showing the start of the note.*"
+        named = code_span("#".join(link.subpath) or "^" + str(link.block))
+        header += f"\n\n*No {res.missing} {named} there; showing the start of the note.*"
     body = _truncate(lines[start:end])
     return f"{header}\n\n---\n\n{body}"
 
@@ -87,7 +92,7 @@ def _truncate(lines: list[str]) -> str:
     cut = len(lines) > MAX_LINES
     if len(text) > MAX_CHARS:
         text, cut = text[:MAX_CHARS].rstrip(), True
-    return text + ("\n\n*… (truncated)*" if cut else "")
+    return inert_markdown(text) + ("\n\n*… (truncated)*" if cut else "")
 
 
 FEATURES = [(types.TEXT_DOCUMENT_HOVER, None, hover)]
