@@ -115,9 +115,7 @@ class Nvim:
         home = tmp / "home"
         self.state = home / ".local" / "state"
         self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("NVIM", "VIM", "MYVIMRC", "XDG_", "VAULTLS_"))
+            k: v for k, v in os.environ.items() if not k.startswith(("NVIM", "VIM", "MYVIMRC", "XDG_", "VAULTLS_"))
         }
         self.env.update(
             HOME=str(home),
@@ -163,7 +161,13 @@ class Nvim:
         start = time.monotonic()
         try:
             proc = subprocess.run(
-                cmd, cwd=self.vault, env=run_env, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL
+                cmd,
+                cwd=self.vault,
+                env=run_env,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired as e:
             self.fail(script, f"timed out after {TIMEOUT}s", _text(e.stdout), _text(e.stderr))
@@ -280,9 +284,7 @@ def test_definition_jumps_to_heading(nv: Nvim, vault: Path) -> None:
     target = vault / TARGET_PATH
     heading_line = find_line(target, rf"^#+\s+{re.escape(TARGET_HEADING)}\s*$")
     write_scratch(vault, f"# Scratch\n\nGo to [[{TARGET_NOTE}#{TARGET_HEADING}]] now\n")
-    nv.run(
-        "definition.lua", note=SCRATCH, line=2, target=target, heading_line=heading_line
-    )
+    nv.run("definition.lua", note=SCRATCH, line=2, target=target, heading_line=heading_line)
 
 
 def test_hover_preview(nv: Nvim, vault: Path) -> None:
@@ -324,6 +326,34 @@ def test_vaultls_check_reports_usage_error(nv: Nvim, vault: Path) -> None:
 def test_restart(nv: Nvim, vault: Path, route: str) -> None:
     """:VaultlsRestart replaces the client with a working one, whichever way it was set up."""
     nv.run("restart.lua", route=route, note=DANGLING_NOTE)
+
+
+@pytest.mark.parametrize("route", ["setup", "enable", "legacy"])
+def test_server_and_check_run_outside_the_vault(
+    nv: Nvim, vault: Path, vaultls_bin: str, tmp_path: Path, route: str
+) -> None:
+    """The server and `:VaultlsCheck`'s `vaultls check` start with a working folder outside
+    the vault (Neovim's default is its own, here the vault); check gets the vault's absolute
+    path, and its quickfix list still jumps to the vault's files."""
+    wrappers = tmp_path / "wrappers"
+    wrappers.mkdir()
+    log = tmp_path / "vaultls-runs.log"
+    wrapper = wrappers / "vaultls"
+    wrapper.write_text(
+        f'#!/bin/sh\nprintf \'%s\\t%s\\n\' "$(pwd -P)" "$*" >> "$VAULTLS_T_RUNS"\nexec "{vaultls_bin}" "$@"\n',
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o755)
+    nv.env["PATH"] = os.pathsep.join([str(wrappers), nv.env["PATH"]])
+    out = nv.run("cwd.lua", route=route, note=DANGLING_NOTE, runs=log)
+    runs = [line.split("\t", 1) for line in log.read_text(encoding="utf-8").splitlines()]
+    inside = str(vault.resolve())
+    assert {args.split()[0] for _, args in runs} == {"serve", "check"}, runs
+    for cwd, args in runs:
+        assert cwd != inside and not cwd.startswith(inside + os.sep), (cwd, args)
+    (check_args,) = [args for _, args in runs if args.startswith("check ")]
+    assert check_args == f"check {vault} --format json"
+    assert f"cmd_cwd={nv.env['XDG_CACHE_HOME']}/nvim/vaultls" in out
 
 
 def test_checkhealth(nv: Nvim, vault: Path) -> None:

@@ -12,9 +12,20 @@
 --     settings = { vaultls = { diagnostics = { danglingLinks = 'error' } } },
 --   })
 
+-- The server's working folder: outside the vault (Neovim's default is the folder it was
+-- started in, usually the vault, which may come from a stranger).
+local function outside_cwd()
+  local dir = vim.fs.normalize(vim.fn.stdpath('cache') .. '/vaultls')
+  if vim.fn.isdirectory(dir) == 0 then
+    pcall(vim.fn.mkdir, dir, 'p', tonumber('700', 8))
+  end
+  return vim.fn.isdirectory(dir) == 1 and dir or (vim.uv.os_tmpdir() or '/')
+end
+
 ---@type vim.lsp.Config
 return {
   cmd = { 'vaultls', 'serve' },
+  cmd_cwd = outside_cwd(),
   filetypes = { 'markdown' },
   -- Searched in this order, each all the way up: a vault inside a Git repository
   -- is found by its `.obsidian` folder before the repository's `.git`.

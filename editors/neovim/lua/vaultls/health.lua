@@ -52,7 +52,7 @@ function M.check()
       end
       table.insert(version_cmd, '--version')
       local ok, res = pcall(function()
-        return vim.system(version_cmd, { text = true }):wait(5000)
+        return vim.system(version_cmd, { text = true, cwd = vaultls.safe_cwd() }):wait(5000)
       end)
       if ok and res.code == 0 then
         health.ok(('`%s` found: %s (%s)'):format(exe, vim.trim(res.stdout or ''), vim.fn.exepath(exe)))

@@ -7,11 +7,17 @@
 ---   settings = { diagnostics = { danglingLinks = 'warning' } }, -- no `vaultls` key here
 ---   capabilities = {},                            -- merged over Neovim's defaults
 ---   on_attach = function(client, bufnr) end,
+---   cmd_cwd = nil,                                -- the server's working folder (default below)
 --- })
 ---
 --- On Neovim 0.11+ this is `vim.lsp.config('vaultls', ...)` + `vim.lsp.enable('vaultls')`;
 --- on 0.10 a FileType autocommand calls `vim.lsp.start()` with the vault root found from
 --- `root_markers`.
+---
+--- The server and `vaultls check` run with a working folder outside the vault (`safe_cwd()`:
+--- Neovim's cache folder), not Neovim's default, the folder Neovim was started in (usually
+--- the vault): a vault may come from a stranger, and no program should pick up files from it
+--- by being started inside it. `vaultls check` is given the vault's absolute path.
 
 local M = {}
 
@@ -29,6 +35,7 @@ M.defaults = {
   init_options = nil,
   capabilities = nil,
   on_attach = nil,
+  cmd_cwd = nil,
 }
 
 --- The options of the last setup() call (nil before).
@@ -63,6 +70,20 @@ function M.capabilities(extra)
     caps = vim.tbl_deep_extend('force', caps, extra)
   end
   return caps
+end
+
+--- A working folder outside any vault for the processes vaultls starts: `stdpath('cache')`
+--- /vaultls (made, private, when missing), else the temporary folder.
+---@return string
+function M.safe_cwd()
+  local dir = vim.fs.normalize(vim.fn.stdpath('cache') .. '/vaultls')
+  if vim.fn.isdirectory(dir) == 0 then
+    pcall(vim.fn.mkdir, dir, 'p', tonumber('700', 8))
+  end
+  if vim.fn.isdirectory(dir) == 1 then
+    return dir
+  end
+  return vim.uv.os_tmpdir() or '/'
 end
 
 local function copy_list(t)
@@ -118,6 +139,7 @@ local function lsp_config(opts)
     init_options = init_options,
     capabilities = M.capabilities(opts.capabilities),
     on_attach = opts.on_attach,
+    cmd_cwd = opts.cmd_cwd or M.safe_cwd(),
   }
 end
 
@@ -396,14 +418,15 @@ function M.check(opts)
     notify('no vault found for this buffer (give a folder: :VaultlsCheck {dir})', vim.log.levels.ERROR)
     return done(false)
   end
-  root = vim.fs.normalize(root)
+  -- Absolute: `vaultls check` runs outside the vault (`safe_cwd()`).
+  root = vim.fs.normalize(vim.fn.fnamemodify(root, ':p'))
   local cmd = M.check_cmd(root)
   if vim.fn.executable(cmd[1]) ~= 1 then
     notify(('%s is not executable (see :checkhealth vaultls)'):format(cmd[1]), vim.log.levels.ERROR)
     return done(false)
   end
   local title = 'vaultls check ' .. root
-  local ok_spawn, err = pcall(vim.system, cmd, { text = true, cwd = root }, function(res)
+  local ok_spawn, err = pcall(vim.system, cmd, { text = true, cwd = M.safe_cwd() }, function(res)
     vim.schedule(function()
       if res.code ~= 0 and res.code ~= 1 then
         local msg = vim.trim(res.stderr or '')
