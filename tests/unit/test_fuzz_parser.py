@@ -10,7 +10,8 @@ import marshal
 import re
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lsprotocol import types
 
 from tests.unit.test_index import problems_by_note, rebuilt
@@ -21,7 +22,7 @@ from vaultls.vault.bulk_check import light_from_parsed, light_from_rows
 from vaultls.vault.cache import decode, encode, encode_rows
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
-from vaultls.vault.parse import parse
+from vaultls.vault.parse import body, frontmatter, inline, parse
 from vaultls.vault.text import line_offsets, split_lines
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -132,7 +133,7 @@ OLD_ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 @settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet="# \t\x0ca\u00a0", max_size=30).map(lambda s: "#" + s))
 def test_heading_pattern_matches_like_the_old_one(line):
-    old, new = OLD_ATX.match(line), parse_module._ATX.match(line)
+    old, new = OLD_ATX.match(line), body._ATX.match(line)
     assert (old is None) == (new is None)
     if old is not None:
         assert old.group(1) == new.group(1)
@@ -145,14 +146,14 @@ OLD_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S+")
 @settings(max_examples=2000, deadline=None)
 @given(st.text(alphabet="ab1+.-:/# \tZ", max_size=40))
 def test_url_masking_is_what_the_old_pattern_did(text):
-    assert parse_module._mask_urls(text) == OLD_URL.sub(lambda m: " " * len(m.group()), text)
+    assert inline.mask_urls(text) == OLD_URL.sub(lambda m: " " * len(m.group()), text)
 
 
 @settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet="\"'\\ a[]", max_size=30))
 def test_quoted_spans_are_what_finditer_found(line):
-    expected = [m.span() for m in parse_module._QUOTED.finditer(line)]
-    assert [m.span() for m in parse_module._quoted_spans(line)] == expected
+    expected = [m.span() for m in frontmatter._QUOTED.finditer(line)]
+    assert [m.span() for m in frontmatter.quoted_spans(line)] == expected
 
 
 def _old_code_spans(line: str) -> list[tuple[int, int]]:
@@ -173,7 +174,7 @@ def _old_code_spans(line: str) -> list[tuple[int, int]]:
 @settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet="`a ", max_size=30))
 def test_code_spans_are_found_as_before(line):
-    masked = parse_module._BodyParser([line])._mask(line)
+    masked = inline.InlineScanner([], []).mask(line)
     expected = list(line)
     for start, end in _old_code_spans(line):
         expected[start:end] = " " * (end - start)

@@ -54,7 +54,7 @@ from vaultls.vault.check import (
 from vaultls.vault.index import Note, Vault
 from vaultls.vault.load import BATCH, PendingNote, VaultLoader, _main_is_safe, bulk_allocation, default_workers
 from vaultls.vault.model import Frontmatter, ParsedNote
-from vaultls.vault.parse import NoteRows, range_row
+from vaultls.vault.parse import LinkRow, NoteRows, range_row
 from vaultls.vault.property_types import TYPES_FILE
 from vaultls.vault.scan import load_note, parse_files
 from vaultls.vault.schema import SCHEMA_KEY
@@ -69,12 +69,6 @@ _T0 = time.perf_counter()  # debug log timings are from import
 FORK_MIN_NOTES = 2000
 MAX_WORKERS = 4
 
-# One link as the cache encodes it (`cache.encode`), the form a warm run reads it in: (kind,
-# target, subpath, block, display, embed, its range as start line, start column, end line,
-# end column, its target range likewise, in frontmatter).
-LinkRow = tuple[
-    str, str, tuple[str, ...], "str | None", "str | None", bool, int, int, int, int, int, int, int, int, bool
-]
 # One problem on its way to becoming a `Problem`: (start line, start column, end line, end
 # column, severity, code, message, data). Plain values, so that marshal can send it.
 ProblemRow = tuple[int, int, int, int, int, str, str, "dict[str, Any] | None"]
@@ -402,7 +396,7 @@ def _problems(notes: list[tuple[str, list[ProblemRow]]]) -> list[Problem]:
     each."""
     out: list[Problem] = []
     append = out.append
-    pos, span = parse._pos, parse._span
+    pos, span = parse.position, parse.span
     severities = _SEVERITIES
     for rel, rows in notes:
         for a, b, c, d, severity, code, message, data in rows:

@@ -49,7 +49,7 @@ from typing import Any, Iterable
 from vaultls import __version__
 from vaultls.vault import model, parse, text
 from vaultls.vault.model import Frontmatter, ParsedNote
-from vaultls.vault.parse import NoteRows, _range4, note_from_rows, note_rows, range_row
+from vaultls.vault.parse import NoteRows, note_from_rows, note_rows, range_from_row, range_row
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,9 @@ def cache_dir() -> Path:
 
 def _source_digest() -> str:
     digest = hashlib.sha256()
-    for module in (parse, model, text, sys.modules[__name__]):
+    # The parser is a package: every one of its modules (all imported by its __init__) counts.
+    parser = [sys.modules[name] for name in sorted(sys.modules) if name.startswith(parse.__name__ + ".")]
+    for module in (parse, *parser, model, text, sys.modules[__name__]):
         try:
             digest.update(Path(module.__file__ or "").read_bytes())
         except OSError:  # no source next to the bytecode: the version must do
@@ -185,11 +187,11 @@ def decode(blob: bytes) -> ParsedNote:
             start_line=start_line,
             end_line=end_line,
             data=_decode_data(kind, data),
-            key_ranges={k: _range4(a, b, c, d) for k, a, b, c, d in keys},
-            value_ranges={k: _range4(a, b, c, d) for k, a, b, c, d in values},
+            key_ranges={k: range_from_row(a, b, c, d) for k, a, b, c, d in keys},
+            value_ranges={k: range_from_row(a, b, c, d) for k, a, b, c, d in values},
             error=error,
-            error_range=_range4(*error_range) if error_range is not None else None,
-            duplicate_keys=[(k, _range4(a, b, c, d)) for k, a, b, c, d in duplicates],
+            error_range=range_from_row(*error_range) if error_range is not None else None,
+            duplicate_keys=[(k, range_from_row(a, b, c, d)) for k, a, b, c, d in duplicates],
         )
     return note_from_rows(
         (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings)

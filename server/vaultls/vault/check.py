@@ -228,7 +228,7 @@ class LinkChecker:
         return found if found is not None else self._resolve_in(source, folder, "wiki", target)
 
     def _resolve(self, source: str, kind: str, target: str) -> tuple[Resolution, Resolved]:
-        link = parse._link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE)
+        link = parse.make_link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE)
         res = self.vault.resolve(source, link)
         return res, self._outcome(target, res)
 
