@@ -24,7 +24,7 @@ from vaultls.vault.refactor.plan import LinesOf, RenameError, RenamePlan, TextCh
 from vaultls.vault.refactor.subpaths import rename_block, rename_heading, validate_heading_text
 from vaultls.vault.refactor.tags import rename_tag, validate_tag
 
-__all__ = [
+__all__ = (
     "Extraction",
     "LinesOf",
     "RenameError",
@@ -48,4 +48,4 @@ __all__ = [
     "validate_note_name",
     "validate_tag",
     "yaml_item",
-]
+)

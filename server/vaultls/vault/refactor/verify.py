@@ -18,8 +18,7 @@ from vaultls.vault.references import links_into
 def future_vault(vault: Vault, moves: dict[str, str], texts: dict[str, str]) -> Vault:
     """A copy of the index as it will be after the moves and with `texts` for edited notes.
     Only what resolution reads is copied (names, paths, headings, blocks, aliases): the copy
-    never answers "who links here", so the notes' own links are left out, which halves the
-    cost on a large vault."""
+    never answers "who links here", so the notes' own links are left out to keep it cheap."""
     future = Vault(vault.root, vault.settings)
     for path in vault.attachments:
         future.add_attachment(moves.get(path, path))
