@@ -3,12 +3,17 @@ end-to-end run in a real VS Code.
 
 - `test_extension_unit_tests`: `npm test` in editors/vscode (node's test runner over the
   compiled TypeScript: server discovery order, settings mapping, ...), no VS Code needed.
-- `test_vsix_contents`, `test_bundled_server_*`: the built .vsix carries the server, and the
-  bundle runs as the extension starts it (`python -S -m vaultls`, PYTHONPATH=bundled/libs) on
-  every Python 3.10-3.13 found here, not only on the one that built it.
+- `test_vsix_contents`, `test_bundled_server_*`: the built .vsix carries the server and its
+  launcher, and the bundle runs as the extension starts it (`python -I -S
+  bundled/tool/launch.py`) on every Python 3.10-3.13 found here, not only on the one that built
+  it, without importing anything from its working folder or PYTHONPATH.
 - `test_vscode_end_to_end`: code-server 4.100.3 (VS Code 1.100) with the .vsix installed,
   driven by Debian's Chromium through playwright-core (tests/editors/vscode_e2e/e2e.mjs), on a
-  copy of examples/vault, with no `vaultls` on PATH so that the bundled server runs.
+  copy of examples/vault, with no `vaultls` on PATH so that the bundled server runs. The copy
+  carries modules (`vaultls/`, `json.py`, `multiprocessing.py`, ...) that would leave a marker
+  file outside the vault if anything the extension starts imported them: none may appear.
+- `test_vscode_restricted_mode`: the same in an untrusted workspace (Restricted Mode), with a
+  `python3` inside the vault first on PATH that must not run until the workspace is trusted.
 
 What they need is installed by `.ci/install-vscode.sh` (Chromium, code-server in .cache/,
 playwright-core, the extension's node_modules, the .vsix). When something is missing the tests
@@ -49,6 +54,11 @@ TARGET_PATH = "Concepts/Permanent Revolution.md"
 TARGET_TEXT = "backward countries"  # ... and words from its text (the hover preview shows them)
 CHECK_VAULT_CODE = "frontmatter-yaml"  # a problem only in a note the test never opens
 SECOND_NOTE = "Second vault note"  # the one note of a second workspace folder (multi-root)
+# Modules a hostile vault may carry, to be imported in place of the real ones by a Python whose
+# sys.path has the working folder (`python -m`, `-c`) or the vault (PYTHONPATH): each leaves a
+# marker file named after it, outside the vault, if it is ever imported.
+POISON_MODULES = ["vaultls/__init__.py", "vaultls.py", "json.py", "multiprocessing.py", "yaml.py", "sqlite3.py",
+                  "pygls/__init__.py", "lsprotocol.py", "runpy.py"]
 
 
 def _missing(what: str) -> None:
@@ -72,7 +82,7 @@ def npm() -> str:
 
 
 def _newest_source_mtime() -> float:
-    roots = [REPO / "server" / "vaultls", EXTENSION / "src"]
+    roots = [REPO / "server" / "vaultls", EXTENSION / "src", EXTENSION / "launcher", EXTENSION / "scripts"]
     files = [p for root in roots for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     files += [EXTENSION / name for name in ("package.json", "requirements.txt", ".vscodeignore", "README.md")]
     return max(p.stat().st_mtime for p in files if p.exists())
@@ -108,6 +118,7 @@ def test_vsix_contents(vsix: Path) -> None:
         "extension/changelog.md",
         "extension/LICENSE.txt",
         "extension/images/icon.png",
+        "extension/bundled/tool/launch.py",  # what the extension runs: python -I -S launch.py
         "extension/bundled/libs/vaultls/__init__.py",
         "extension/bundled/libs/vaultls/__main__.py",
         "extension/bundled/libs/vaultls/cli.py",
@@ -121,8 +132,12 @@ def test_vsix_contents(vsix: Path) -> None:
         assert required in names, f"{required} is not in {vsix.name}"
     unwanted = [n for n in names if "__pycache__" in n or n.endswith(".pyc") or n.startswith("extension/src/")
                 or n.startswith("extension/out/") or n.startswith("extension/node_modules/")
+                or n.startswith("extension/launcher/")
                 or "/bundled/libs/bin/" in n]
     assert not unwanted, unwanted[:10]
+    # The launcher shipped is the one in the repository.
+    launcher = zipfile.ZipFile(vsix).read("extension/bundled/tool/launch.py").decode("utf-8")
+    assert launcher == (EXTENSION / "launcher" / "launch.py").read_text(encoding="utf-8")
     # Every module of the server is in the bundle.
     for source in (REPO / "server" / "vaultls").rglob("*.py"):
         rel = source.relative_to(REPO / "server").as_posix()
@@ -194,21 +209,38 @@ def _pythons() -> dict[str, str]:
 PYTHONS = _pythons()
 
 
+def _poison(folder: Path, markers: Path) -> None:
+    """Puts POISON_MODULES in `folder`; each writes `markers`/<its name> when imported."""
+    markers.mkdir(parents=True, exist_ok=True)
+    for rel in POISON_MODULES:
+        module = folder / rel
+        module.parent.mkdir(parents=True, exist_ok=True)
+        marker = markers / f"{folder.name}-{rel.replace('/', '_')}"
+        module.write_text(f"open({str(marker)!r}, 'w').write('imported')\n", encoding="utf-8")
+
+
 @pytest.mark.parametrize("minor", ["3.10", "3.11", "3.12", "3.13"])
-def test_bundled_server_runs_on_python(minor: str, vsix: Path) -> None:
-    """The bundle (built with one Python) answers `--version` and an LSP initialize on another."""
+def test_bundled_server_runs_on_python(minor: str, vsix: Path, tmp_path: Path) -> None:
+    """The bundle (built with one Python) answers `--version` and an LSP initialize on another,
+    started as the extension starts it, and imports nothing from its working folder even when
+    that is a hostile vault (and PYTHONPATH names it too: -I ignores it)."""
     python = PYTHONS.get(minor)
     if python is None:
         pytest.skip(f"no Python {minor} on this machine")
     libs = EXTENSION / "bundled" / "libs"
+    launcher = EXTENSION / "bundled" / "tool" / "launch.py"
+    hostile = tmp_path / "hostile"
+    markers = tmp_path / "markers"
+    _poison(hostile, markers)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    env["PYTHONPATH"] = str(libs)
-    version = _run([python, "-S", "-m", "vaultls", "--version"], REPO, timeout=60, env=env)
+    env["PYTHONPATH"] = str(hostile)
+    version = _run([python, "-I", "-S", str(launcher), "--version"], hostile, timeout=60, env=env)
     assert version.returncode == 0, version.stderr[-3000:]
     assert version.stdout.strip() == f"vaultls {VERSION}"
     # The compiled dependencies load on this Python too (one .so per CPython in the bundle).
-    imports = _run([python, "-S", "-c", "import jsonschema, referencing, rpds, yaml, tomli, exceptiongroup; "
-                    "print(yaml.__with_libyaml__)"], REPO, timeout=60, env=env)
+    imports = _run([python, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {str(libs)!r}); "
+                    "import jsonschema, referencing, rpds, yaml, tomli, exceptiongroup; "
+                    "print(yaml.__with_libyaml__)"], hostile, timeout=60, env=env)
     assert imports.returncode == 0, imports.stderr[-3000:]
     if sys.platform == "linux" and os.uname().machine == "x86_64":
         assert imports.stdout.strip() == "True", "PyYAML's C accelerator is not bundled for this Python"
@@ -227,7 +259,7 @@ def test_bundled_server_runs_on_python(minor: str, vsix: Path) -> None:
             message({"jsonrpc": "2.0", "method": "exit", "params": None}),
         ]
     )
-    proc = subprocess.run([python, "-S", "-m", "vaultls", "serve"], input=messages, env=env, cwd=REPO,
+    proc = subprocess.run([python, "-I", "-S", str(launcher), "serve"], input=messages, env=env, cwd=hostile,
                           capture_output=True, timeout=60)
     answers = {m.get("id"): m for m in _lsp_messages(proc.stdout) if "id" in m and "method" not in m}
     assert 1 in answers, (proc.stdout[-2000:], proc.stderr[-3000:].decode("utf-8", "replace"))
@@ -236,6 +268,7 @@ def test_bundled_server_runs_on_python(minor: str, vsix: Path) -> None:
     assert capabilities.get("hoverProvider"), capabilities
     assert "vaultls.checkVault" in capabilities.get("executeCommandProvider", {}).get("commands", []), capabilities
     assert 2 in answers and "error" not in answers[2], answers.get(2)
+    assert sorted(p.name for p in markers.iterdir()) == [], "the bundled server imported modules of its working folder"
 
 
 def _lsp_messages(data: bytes) -> list[dict]:
@@ -277,12 +310,17 @@ def e2e_tools() -> dict[str, str]:
     return {"node": node}  # type: ignore[dict-item]
 
 
-def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str, settings: dict) -> str:
-    """Runs e2e.mjs on a copy of examples/vault; returns its output (asserts it passed)."""
+def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str, settings: dict,
+                venv_in_vault: bool = False) -> str:
+    """Runs e2e.mjs on a copy of examples/vault; returns its output (asserts it passed).
+    `venv_in_vault`: the vault gets a `.venv/bin/python3`, first on PATH, that leaves a marker
+    whenever it runs (and then runs the real python3)."""
     vault = tmp_path / "vault"
     shutil.copytree(EXAMPLE_VAULT, vault)
     for rel in (DANGLING_NOTE, TARGET_PATH):
         assert (vault / rel).exists(), f"examples/vault has no {rel}; update test_vscode.py"
+    markers = tmp_path / "markers"
+    _poison(vault, markers)
 
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     env["PATH"] = _path_without_vaultls()
@@ -292,18 +330,38 @@ def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str
         "no python3 on PATH for the bundled server"
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         env[name] = str(tmp_path / "xdg" / name.lower())
+    venv = {}
+    if venv_in_vault:
+        real = shutil.which("python3", path=env["PATH"])
+        venv_python = vault / ".venv" / "bin" / "python3"
+        venv_marker = tmp_path / "venv-python-ran"
+        venv_python.parent.mkdir(parents=True)
+        venv_python.write_text(f"#!/bin/sh\necho \"$*\" >> '{venv_marker}'\nexec '{real}' \"$@\"\n", encoding="utf-8")
+        venv_python.chmod(0o755)
+        env["PATH"] = os.pathsep.join([str(venv_python.parent), env["PATH"]])
+        venv = {"venvPython": str(venv_python), "venvMarker": str(venv_marker)}
+        # code-server gives the extension host the environment of a login shell (`$SHELL -i -l
+        # -c ...`), whose profile sets PATH anew: this "shell" runs the command in the
+        # environment it got, so that the PATH above is the extension host's.
+        shell = tmp_path / "shell"
+        shell.write_text('#!/bin/sh\nfor last; do :; done\nexec /bin/sh -c "$last"\n', encoding="utf-8")
+        shell.chmod(0o755)
+        env["SHELL"] = str(shell)
 
     # A second workspace folder, a vault of its own: its link to a note of the first vault dangles.
     second = tmp_path / "second"
     (second / ".obsidian").mkdir(parents=True)
     (second / f"{SECOND_NOTE}.md").write_text(f"# {SECOND_NOTE}\n\nSee [[{TARGET_NOTE}]].\n", encoding="utf-8")
+    _poison(second, markers)
     workspace_file = tmp_path / "vaults.code-workspace"
     workspace_file.write_text(json.dumps({"folders": [{"path": str(vault)}, {"path": str(second)}]}), encoding="utf-8")
 
     config = {
         "scenario": scenario,
         "workspaceFile": str(workspace_file),
-        "secondVault": {"name": second.name, "note": f"{SECOND_NOTE}.md", "danglingTarget": TARGET_NOTE},
+        "secondVault": {"name": second.name, "path": str(second), "note": f"{SECOND_NOTE}.md", "danglingTarget": TARGET_NOTE},
+        "markers": str(markers),
+        **venv,
         "settings": settings,
         "codeServer": str(CODE_SERVER),
         "vsix": str(vsix),
@@ -331,6 +389,8 @@ def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str
         pytest.fail(f"the end-to-end run took over 240 s:\n{error.stdout or ''}\n{error.stderr or ''}")
     print(result.stdout)
     print(f"end-to-end run: {time.monotonic() - started:.1f} s")
+    imported = sorted(p.name for p in markers.iterdir())
+    assert not imported, f"code from the vault ran: {imported}\n{result.stdout}\n{result.stderr}"
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
     assert "not ok" not in result.stdout
     return result.stdout
@@ -338,9 +398,29 @@ def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str
 
 def test_vscode_end_to_end(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path) -> None:
     """Problems panel, [[ completion, hover, F12, Check Vault, a second workspace folder and a
-    settings change, with the bundled server and the first python3 on PATH."""
+    settings change, with the bundled server and the first python3 on PATH; in vaults full of
+    modules that must never be imported, by servers that run isolated and outside the vaults."""
     output = _end_to_end(e2e_tools, vsix, tmp_path, "features", {})
     assert "ok - F12 on the link opens the target note" in output
+    assert "ok - the servers run isolated (-I), in the extension's folder, not in a vault" in output
+    assert "ok - nothing in the vaults was imported" in output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the vault's fake python3 is a shell script")
+def test_vscode_restricted_mode(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path) -> None:
+    """An untrusted workspace (Restricted Mode) whose vault has a `.venv/bin/python3` first on
+    PATH: the servers run (diagnostics, Check Vault, both folders; isolated, outside the vaults)
+    with the next python3 on PATH, and the vault's never runs; once the workspace is trusted the
+    extension finds the server again, and then the vault's python3 is tried first, as outside
+    Restricted Mode."""
+    settings = {"security.workspace.trust.enabled": True, "security.workspace.trust.startupPrompt": "never",
+                "security.workspace.trust.banner": "never"}
+    output = _end_to_end(e2e_tools, vsix, tmp_path, "restricted", settings, venv_in_vault=True)
+    assert "ok - the workspace opens in Restricted Mode" in output
+    assert "ok - the Problems panel lists the dangling link to Northern Expedition" in output
+    assert "ok - vaultls: Check Vault lists the problems of notes that are not open" in output
+    assert "ok - in Restricted Mode the vault's own python3 (first on PATH) did not run" in output
+    assert "ok - trusting the workspace finds the server again, now with the Python inside it" in output
 
 
 def test_vscode_bad_python_setting_notifies_once(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path) -> None:

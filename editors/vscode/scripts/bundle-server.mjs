@@ -1,5 +1,7 @@
-// Builds bundled/libs: the vaultls server and its dependencies, for `python -S -m vaultls serve`
-// with PYTHONPATH=bundled/libs.
+// Builds bundled/: the vaultls server and its dependencies in bundled/libs, and the launcher
+// bundled/tool/launch.py (from launcher/launch.py) that the extension runs as
+// `python -I -S <extension>/bundled/tool/launch.py serve`; the launcher puts bundled/libs on
+// sys.path itself (isolated mode ignores PYTHONPATH, and keeps the working folder off sys.path).
 //
 //   dependencies  from requirements.txt (hash-locked, wheels only, --no-deps), installed once per
 //                 CPython 3.10-3.13 for this platform and merged: pure-Python files are the same
@@ -9,16 +11,18 @@
 //   vaultls       copied from ../../server/vaultls (the package's source; no build backend needed)
 //
 // On a platform without a known wheel tag list (macOS, say) only the building Python's wheels
-// are installed. Then checks that the bundle imports and answers `--version` with the building
-// Python. Python: $VAULTLS_BUNDLE_PYTHON, else python3, else python.
+// are installed. Then checks that the bundle imports and answers `--version`, started as the
+// extension starts it, with the building Python. Python: $VAULTLS_BUNDLE_PYTHON, else python3, else python.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const libs = join(root, 'bundled', 'libs');
 const serverSource = resolve(root, '..', '..', 'server', 'vaultls');
+const launcherSource = join(root, 'launcher', 'launch.py');
+const launcher = join(root, 'bundled', 'tool', 'launch.py');
 
 function findPython() {
     const candidates = process.env.VAULTLS_BUNDLE_PYTHON ? [process.env.VAULTLS_BUNDLE_PYTHON] : ['python3', 'python'];
@@ -94,14 +98,19 @@ cpSync(serverSource, join(libs, 'vaultls'), {
     filter: (source) => !source.includes('__pycache__') && !source.endsWith('.pyc'),
 });
 
+mkdirSync(dirname(launcher), { recursive: true });
+copyFileSync(launcherSource, launcher);
+
 // Console scripts that pip writes point at the building Python; the extension does not use them.
 rmSync(join(libs, 'bin'), { recursive: true, force: true });
 removePycache(libs);
 
-// The bundle must work as the extension starts it: -S (no site-packages) and PYTHONPATH.
-const env = { ...process.env, PYTHONPATH: libs, PYTHONDONTWRITEBYTECODE: '1' };
-run(python, ['-S', '-c', 'import vaultls, pygls, lsprotocol, frontmatter, yaml, cattrs, attrs, tomli, exceptiongroup, typing_extensions, jsonschema, referencing'], { env, cwd: root });
+// The bundle must work as the extension starts it: isolated (-I, so no PYTHONPATH: the launcher
+// finds bundled/libs itself) and without site-packages (-S).
+const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
+const imports = 'import vaultls, pygls, lsprotocol, frontmatter, yaml, cattrs, attrs, tomli, exceptiongroup, typing_extensions, jsonschema, referencing';
+run(python, ['-I', '-S', '-B', '-c', `import sys; sys.path.insert(0, ${JSON.stringify(libs)}); ${imports}`], { env, cwd: root });
 if (process.env.VAULTLS_BUNDLE_SKIP_CHECK !== '1') {
-    run(python, ['-S', '-m', 'vaultls', '--version'], { env, cwd: root });
+    run(python, ['-I', '-S', '-B', launcher, '--version'], { env, cwd: root });
 }
 console.log(`bundled the vaultls server into ${libs}`);

@@ -4,9 +4,21 @@
  *   1. the `vaultls.server.path` setting (a `vaultls` executable);
  *   2. a `vaultls` executable on PATH;
  *   3. the server bundled in the extension (`bundled/libs`), run as
- *      `<python> -S -m vaultls serve` with `PYTHONPATH=<extension>/bundled/libs`, where <python>
- *      is a Python >= 3.10 from the `vaultls.server.python` setting, else the Python
- *      extension's active interpreter, else `python3` or `python` on PATH.
+ *      `<python> -I -S <extension>/bundled/tool/launch.py serve`, where <python> is a
+ *      Python >= 3.10 from the `vaultls.server.python` setting, else the Python extension's
+ *      active interpreter, else `python3` or `python` on PATH.
+ *
+ * Never `python -m vaultls` or `python -c` without -I: Python puts the working folder first on
+ * sys.path for both, so a `vaultls/` or `json.py` in a vault would be imported instead of the
+ * real module. Isolated mode (-I) keeps the working folder and the PYTHON* variables out, and
+ * the launcher adds bundled/libs itself; the host also runs every process in a working folder
+ * outside the workspace (nodeHost.ts).
+ *
+ * In an untrusted workspace (Restricted Mode) nothing inside a workspace folder is run: not the
+ * Python extension's interpreter (often a venv in the folder; it is not even asked), not a
+ * `vaultls` or python on PATH that lies in a folder, not a setting that points into one (the
+ * user-level value of a setting can still say `${workspaceFolder}`). The workspace's own values
+ * of the server settings are ignored there too (see `serverSetting`).
  *
  * A setting the user wrote is never skipped silently: when it does not work, discovery stops
  * with an error that names the setting. Candidates the user did not choose (a `vaultls` on PATH,
@@ -46,11 +58,22 @@ export interface DiscoveryHost {
     pythonSetting: string;
     /** Absolute path of `bundled/libs` inside the extension. */
     bundledLibs: string;
-    /** True when the bundle holds the vaultls package. */
+    /** Absolute path of the launcher `bundled/tool/launch.py` inside the extension. */
+    bundledLauncher: string;
+    /** Whether the workspace is trusted (`vscode.workspace.isTrusted`). */
+    trusted: boolean;
+    /** Every workspace folder (absolute paths): in an untrusted workspace nothing in them runs. */
+    workspaceFolders: readonly string[];
+    /** The path with symbolic links resolved (the path itself when that fails). */
+    realPath(file: string): Promise<string>;
+    /** True when the bundle holds the vaultls package and the launcher. */
     hasBundledServer(): Promise<boolean>;
-    /** An executable of that name on PATH, or undefined. */
-    which(name: string): Promise<string | undefined>;
-    /** The Python extension's interpreter for this folder, if that extension is installed. */
+    /** Every executable of that name on PATH, in PATH order. */
+    findOnPath(name: string): Promise<string[]>;
+    /**
+     * The Python extension's interpreter for this folder, if that extension is installed.
+     * Not called in an untrusted workspace.
+     */
     pythonExtensionInterpreter(): Promise<string | undefined>;
     /** Runs the interpreter; rejects with a readable Error when it cannot. */
     probePython(executable: string): Promise<PythonInfo>;
@@ -112,11 +135,16 @@ function message(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
 }
 
-export function bundledCommand(python: PythonInfo, source: PythonSource, bundledLibs: string): ServerCommand {
+/**
+ * `<python> -I -S <launcher> serve`: isolated mode (no working folder or script folder on
+ * sys.path, PYTHON* variables ignored), no site-packages; the launcher puts bundled/libs on
+ * sys.path from its own location. No PYTHONPATH: -I would ignore it.
+ */
+export function bundledCommand(python: PythonInfo, source: PythonSource, launcher: string): ServerCommand {
     return {
         command: python.executable,
-        args: ['-S', '-m', 'vaultls', 'serve'],
-        env: { PYTHONPATH: bundledLibs },
+        args: ['-I', '-S', launcher, 'serve'],
+        env: {},
         source: 'bundled',
         python: { ...python, source },
         description: `bundled server with Python ${formatVersion(python.version)} (${python.executable}, from ${describePythonSource(source)})`,
@@ -134,13 +162,148 @@ function describePythonSource(source: PythonSource): string {
     }
 }
 
+/** What VS Code's `WorkspaceConfiguration.inspect` gives for a setting (the parts used here). */
+export interface InspectedSetting<T> {
+    defaultValue?: T;
+    globalValue?: T;
+    workspaceValue?: T;
+    workspaceFolderValue?: T;
+}
+
+/**
+ * The value of a setting that chooses a program to run. In an untrusted workspace only the
+ * user's own (global) value counts: the workspace's and the folder's values are what a cloned
+ * repository could set. (VS Code already drops them for `restrictedConfigurations`; this does
+ * not depend on it.)
+ */
+export function serverSetting<T>(inspected: InspectedSetting<T> | undefined, trusted: boolean): T | undefined {
+    if (inspected === undefined) {
+        return undefined;
+    }
+    if (trusted) {
+        return inspected.workspaceFolderValue ?? inspected.workspaceValue ?? inspected.globalValue ?? inspected.defaultValue;
+    }
+    return inspected.globalValue ?? inspected.defaultValue;
+}
+
+function isWindowsPath(file: string): boolean {
+    return /^[a-zA-Z]:[\\/]/.test(file) || file.startsWith('\\\\');
+}
+
+/** `a/./b/../c` → `a/c`, with `/` only; lower case for Windows paths (case-insensitive). */
+function normalizePath(file: string): string {
+    const windows = isWindowsPath(file);
+    const parts: string[] = [];
+    for (const part of file.replace(/\\/g, '/').split('/')) {
+        if (part === '.' || (part === '' && parts.length > 0)) {
+            continue;
+        }
+        if (part === '..' && parts.length > 1) {
+            parts.pop();
+            continue;
+        }
+        parts.push(part);
+    }
+    const result = parts.join('/') || '/';
+    return windows ? result.toLowerCase() : result;
+}
+
+/** Whether `file` (an absolute path) is one of `folders` or inside one. */
+export function isInsideFolder(file: string, folders: readonly string[]): boolean {
+    const target = normalizePath(file);
+    return folders.some((folder) => {
+        const root = normalizePath(folder).replace(/\/$/, '');
+        return target === root || target.startsWith(`${root}/`);
+    });
+}
+
+function isAbsolutePath(file: string): boolean {
+    return file.startsWith('/') || file.startsWith('\\') || isWindowsPath(file);
+}
+
+/**
+ * A program setting (already expanded) as a path to run: a relative path with a folder in it
+ * (`.venv/bin/python`) is relative to the workspace folder, as it was when the server ran there;
+ * a bare name (`python3.12`) stays a name to look up on PATH.
+ */
+export function resolveSettingPath(value: string, workspaceFolder: string): string {
+    if (value === '' || !hasFolder(value) || isAbsolutePath(value)) {
+        return value;
+    }
+    const separator = isWindowsPath(workspaceFolder) ? '\\' : '/';
+    return `${workspaceFolder.replace(/[\\/]+$/, '')}${separator}${value}`;
+}
+
+/** A path with a folder in it (`./python`, `.venv/bin/python`, `C:\\x`), not a bare name. */
+function hasFolder(file: string): boolean {
+    return /[\\/]/.test(file);
+}
+
+/**
+ * Why an executable must not run in this workspace, or undefined when it may: in an untrusted
+ * workspace, a program inside a workspace folder (by its path or by where its links lead) is
+ * workspace content, which Restricted Mode promises not to run.
+ */
+async function untrustedReason(host: DiscoveryHost, executable: string): Promise<string | undefined> {
+    if (host.trusted) {
+        return undefined;
+    }
+    if (!hasFolder(executable)) {
+        // A bare name is looked up on PATH by the caller first; one that is not found never runs.
+        return undefined;
+    }
+    if (isInsideFolder(executable, host.workspaceFolders)) {
+        return `${executable} is inside the workspace, which is not trusted (Restricted Mode runs nothing from it)`;
+    }
+    const real = await host.realPath(executable);
+    if (real !== executable && isInsideFolder(real, host.workspaceFolders)) {
+        return `${executable} leads to ${real}, inside the workspace, which is not trusted (Restricted Mode runs nothing from it)`;
+    }
+    return undefined;
+}
+
+/** A setting's program: a bare name is looked up on PATH first, so that where it lies is known. */
+async function settingExecutable(host: DiscoveryHost, value: string): Promise<string> {
+    return hasFolder(value) ? value : ((await host.findOnPath(value))[0] ?? value);
+}
+
+/**
+ * The first executable of that name on PATH that may run here: in an untrusted workspace the
+ * first one outside it (a venv's `bin` first on PATH does not hide the system's python3). Each
+ * one skipped goes to `tried` and the log.
+ */
+async function firstOnPath(host: DiscoveryHost, name: string, tried: string[]): Promise<string | undefined> {
+    for (const file of await host.findOnPath(name)) {
+        const refused = await untrustedReason(host, file);
+        if (refused === undefined) {
+            return file;
+        }
+        tried.push(`${name} on PATH (${file}) is not used: ${refused}`);
+        host.log(tried[tried.length - 1]);
+    }
+    return undefined;
+}
+
 export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand> {
     const tried: string[] = [];
+    if (!host.trusted) {
+        host.log('the workspace is not trusted (Restricted Mode): only user settings, PATH and the bundled server are used, and nothing inside the workspace runs');
+    }
 
     // 1. The user's own vaultls executable.
     if (host.serverPathSetting) {
+        const executable = await settingExecutable(host, host.serverPathSetting);
+        const refused = await untrustedReason(host, executable);
+        if (refused !== undefined) {
+            throw new DiscoveryError(
+                `The vaultls.server.path setting is "${host.serverPathSetting}", which is inside this untrusted workspace.`,
+                [`vaultls.server.path (${host.serverPathSetting}): ${refused}`],
+                'vaultls.server.path',
+                'Trust the workspace to run it, or point the setting at a vaultls outside the workspace (or clear it to use the bundled server).',
+            );
+        }
         const command: ServerCommand = {
-            command: host.serverPathSetting,
+            command: executable,
             args: ['serve'],
             env: {},
             source: 'setting',
@@ -160,7 +323,7 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
     }
 
     // 2. vaultls on PATH.
-    const onPath = await host.which('vaultls');
+    const onPath = await firstOnPath(host, 'vaultls', tried);
     if (onPath !== undefined) {
         const command: ServerCommand = {
             command: onPath,
@@ -192,6 +355,10 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
 
     const minimum = formatVersion(MIN_PYTHON);
     const tryPython = async (executable: string, source: PythonSource): Promise<ServerCommand | string> => {
+        const refused = await untrustedReason(host, executable);
+        if (refused !== undefined) {
+            return `${executable} (${describePythonSource(source)}) is not used: ${refused}`;
+        }
         let python: PythonInfo;
         try {
             python = await host.probePython(executable);
@@ -201,7 +368,12 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
         if (!versionAtLeast(python.version, MIN_PYTHON)) {
             return `${executable} (${describePythonSource(source)}) is Python ${formatVersion(python.version)}, older than ${minimum}`;
         }
-        const command = bundledCommand(python, source, host.bundledLibs);
+        // A shim (pyenv, asdf) may have chosen an interpreter inside the workspace.
+        const refusedReal = python.executable === executable ? undefined : await untrustedReason(host, python.executable);
+        if (refusedReal !== undefined) {
+            return `${executable} (${describePythonSource(source)}) runs ${python.executable}, which is not used: ${refusedReal}`;
+        }
+        const command = bundledCommand(python, source, host.bundledLauncher);
         try {
             host.log(`bundled server with ${python.executable}: ${await host.checkServer(command)}`);
             return command;
@@ -211,7 +383,17 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
     };
 
     if (host.pythonSetting) {
-        const result = await tryPython(host.pythonSetting, 'setting');
+        const executable = await settingExecutable(host, host.pythonSetting);
+        const refused = await untrustedReason(host, executable);
+        if (refused !== undefined) {
+            throw new DiscoveryError(
+                `The vaultls.server.python setting is "${host.pythonSetting}", which is inside this untrusted workspace.`,
+                [...tried, `vaultls.server.python (${host.pythonSetting}): ${refused}`],
+                'vaultls.server.python',
+                'Trust the workspace to run it, or point the setting at a Python outside the workspace (or clear it to let vaultls find one).',
+            );
+        }
+        const result = await tryPython(executable, 'setting');
         if (typeof result !== 'string') {
             return result;
         }
@@ -224,16 +406,21 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
     }
 
     const candidates: { executable: string; source: PythonSource }[] = [];
-    try {
-        const fromExtension = await host.pythonExtensionInterpreter();
-        if (fromExtension) {
-            candidates.push({ executable: fromExtension, source: 'python-extension' });
+    if (!host.trusted) {
+        // Its interpreter for the folder is often a venv inside it; not even asked.
+        tried.push("the Python extension's interpreter is not used: the workspace is not trusted");
+    } else {
+        try {
+            const fromExtension = await host.pythonExtensionInterpreter();
+            if (fromExtension) {
+                candidates.push({ executable: fromExtension, source: 'python-extension' });
+            }
+        } catch (error) {
+            tried.push(`the Python extension did not give an interpreter: ${message(error)}`);
         }
-    } catch (error) {
-        tried.push(`the Python extension did not give an interpreter: ${message(error)}`);
     }
     for (const name of ['python3', 'python']) {
-        const found = await host.which(name);
+        const found = await firstOnPath(host, name, tried);
         if (found !== undefined) {
             candidates.push({ executable: found, source: 'path' });
         } else {

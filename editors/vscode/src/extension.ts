@@ -19,9 +19,9 @@ import {
     TransportKind,
 } from 'vscode-languageclient/node';
 
-import { DiscoveryError, DiscoveryHost, ServerCommand, discoverServer, expandPath } from './discovery';
+import { DiscoveryError, DiscoveryHost, ServerCommand, discoverServer, expandPath, resolveSettingPath, serverSetting } from './discovery';
 import { outermostFolder, topLevelFolders } from './folders';
-import { checkServer, isDirectory, probePython, which } from './nodeHost';
+import { createNodeHost, isDirectory, serverProcessOptions } from './nodeHost';
 import { Notifier } from './notifier';
 import { SECTION, ServerSettings, configurationFor, serverSettingKeys, toServerSettings } from './settings';
 
@@ -96,6 +96,12 @@ export async function activate(extensionContext: vscode.ExtensionContext): Promi
         vscode.workspace.onDidOpenTextDocument((document) => onDocument(document)),
         vscode.workspace.onDidChangeWorkspaceFolders((event) => onFoldersChanged(event)),
         vscode.workspace.onDidChangeConfiguration((event) => onConfigurationChanged(event)),
+        // In Restricted Mode discovery skipped whatever lies in the workspace (a venv's Python,
+        // the Python extension's interpreter, settings that point inside); now it may use them.
+        vscode.workspace.onDidGrantWorkspaceTrust(() => {
+            log('the workspace is trusted now: finding the server again');
+            void restart();
+        }),
     );
 
     for (const document of vscode.workspace.textDocuments) {
@@ -261,19 +267,21 @@ async function restart(folders?: vscode.WorkspaceFolder[]): Promise<void> {
 
 function discoveryHost(folder: vscode.WorkspaceFolder): DiscoveryHost {
     const config = vscode.workspace.getConfiguration(SECTION, folder.uri);
+    const trusted = vscode.workspace.isTrusted;
     const vars = { home: os.homedir(), workspaceFolder: folder.uri.fsPath, env: process.env };
-    const bundledLibs = context.asAbsolutePath(path.join('bundled', 'libs'));
-    return {
-        serverPathSetting: expandPath(config.get<string>('server.path'), vars),
-        pythonSetting: expandPath(config.get<string>('server.python'), vars),
-        bundledLibs,
-        hasBundledServer: () => isDirectory(path.join(bundledLibs, 'vaultls')),
-        which: (name) => which(name),
+    const setting = (key: string): string =>
+        resolveSettingPath(expandPath(serverSetting(config.inspect<string>(key), trusted), vars), folder.uri.fsPath);
+    // Every process discovery starts (the Python probe, `--version`) runs in the extension's
+    // folder, not in the vault: see safeWorkingFolder in nodeHost.ts.
+    return createNodeHost({
+        serverPathSetting: setting('server.path'),
+        pythonSetting: setting('server.python'),
+        extensionPath: context.extensionPath,
+        trusted,
+        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
         pythonExtensionInterpreter: () => pythonExtensionInterpreter(folder),
-        probePython: (executable) => probePython(executable, { cwd: folder.uri.fsPath }),
-        checkServer: (command) => checkServer(command, { cwd: folder.uri.fsPath }),
         log,
-    };
+    });
 }
 
 function settingsFor(folder: vscode.WorkspaceFolder, scope?: vscode.Uri): ServerSettings {
@@ -318,13 +326,16 @@ async function startClient(entry: FolderEntry): Promise<VaultClient | undefined>
     entry.server = server;
     log(`server for ${folder.name}: ${server.description}`);
     log(`  settings: ${JSON.stringify(settingsFor(folder))} (only those set in VS Code; the server's own defaults and .vaultls.toml fill in the rest)`);
-    log(`  command: ${[server.command, ...server.args].join(' ')}${server.env.PYTHONPATH ? `  (PYTHONPATH=${server.env.PYTHONPATH})` : ''}`);
+    // Not the vault as working folder (a vault could carry modules, DLLs, .python-version
+    // files): the extension's own folder. The server gets its vault from `initialize`.
+    const processOptions = serverProcessOptions(server, context.extensionPath);
+    log(`  command: ${[server.command, ...server.args].join(' ')}  (in ${processOptions.cwd})`);
 
     const serverOptions: Executable = {
         command: server.command,
         args: server.args,
         transport: TransportKind.stdio,
-        options: { cwd: folder.uri.fsPath, env: { ...process.env, ...server.env } },
+        options: { cwd: processOptions.cwd, env: processOptions.env as { [name: string]: string } },
     };
 
     let client: VaultClient | undefined;

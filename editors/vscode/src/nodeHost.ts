@@ -1,12 +1,13 @@
 /**
  * The parts of server discovery that touch the system: PATH lookup and running Python and
- * vaultls to ask their versions. Plain node (no `vscode` import), so tests can run them.
+ * vaultls to ask their versions, and the working folder and environment of every process the
+ * extension starts. Plain node (no `vscode` import), so tests can run them.
  */
 import { execFile } from 'child_process';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 
-import { PythonInfo, ServerCommand } from './discovery';
+import { DiscoveryHost, PythonInfo, ServerCommand } from './discovery';
 
 export type Env = { [name: string]: string | undefined };
 
@@ -14,20 +15,29 @@ const PROBE_TIMEOUT_MS = 15_000;
 
 /** First executable file called `name` in the PATH of `env` (PATHEXT on Windows). */
 export async function which(name: string, env: Env = process.env, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+    return (await whichAll(name, env, platform))[0];
+}
+
+/** Every executable file called `name` in the PATH of `env`, in PATH order, each once. */
+export async function whichAll(name: string, env: Env = process.env, platform: NodeJS.Platform = process.platform): Promise<string[]> {
+    const found: string[] = [];
     const pathValue = env.PATH ?? env.Path ?? '';
     const extensions = platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean)] : [''];
+    const pathApi = platform === 'win32' ? path.win32 : path.posix;
     for (const dir of pathValue.split(platform === 'win32' ? ';' : path.delimiter)) {
-        if (!dir) {
+        // An empty or relative entry (`.`, `bin`) means "the working folder": never looked in.
+        if (!dir || !pathApi.isAbsolute(dir)) {
             continue;
         }
         for (const extension of extensions) {
-            const candidate = path.join(dir, name + extension);
-            if (await isExecutableFile(candidate, platform)) {
-                return candidate;
+            const candidate = pathApi.join(dir, name + extension);
+            if (!found.includes(candidate) && (await isExecutableFile(candidate, platform))) {
+                found.push(candidate);
+                break;
             }
         }
     }
-    return undefined;
+    return found;
 }
 
 export async function isExecutableFile(file: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
@@ -40,6 +50,14 @@ export async function isExecutableFile(file: string, platform: NodeJS.Platform =
             await fs.access(file, fs.constants.X_OK);
         }
         return true;
+    } catch {
+        return false;
+    }
+}
+
+export async function isFile(file: string): Promise<boolean> {
+    try {
+        return (await fs.stat(file)).isFile();
     } catch {
         return false;
     }
@@ -88,11 +106,15 @@ export function run(command: string, args: string[], options: { env?: Env; cwd?:
     });
 }
 
+/** Imports nothing (`sys` is built in). */
 const PROBE_SCRIPT = 'import sys; print(sys.executable); print(*sys.version_info[:3])';
 
-/** Asks an interpreter for its real path and version (`-S`: no site-packages, fast). */
+/** The arguments of the probe: isolated (-I: no working folder on sys.path, no PYTHON* variables), no site-packages (-S, also fast). */
+export const PROBE_ARGS: readonly string[] = ['-I', '-S', '-c', PROBE_SCRIPT];
+
+/** Asks an interpreter for its real path and version. */
 export async function probePython(executable: string, options: { env?: Env; cwd?: string } = {}): Promise<PythonInfo> {
-    const { stdout } = await run(executable, ['-S', '-c', PROBE_SCRIPT], options);
+    const { stdout } = await run(executable, [...PROBE_ARGS], options);
     return parseProbe(stdout, executable);
 }
 
@@ -119,4 +141,71 @@ export async function checkServer(command: ServerCommand, options: { env?: Env; 
         throw new Error(`--version printed ${JSON.stringify(answer)}, not a vaultls version`);
     }
     return answer;
+}
+
+/** The path with its symbolic links resolved, or the path itself when that fails. */
+export async function realPath(file: string): Promise<string> {
+    try {
+        return await fs.realpath(file);
+    } catch {
+        return file;
+    }
+}
+
+/**
+ * The working folder of every process the extension starts (the server, its `--version` check,
+ * the Python probe): the extension's own install folder, never the vault. The server learns its
+ * vault from LSP `initialize` (rootUri, workspaceFolders) and does not use its working folder.
+ * Why not the vault:
+ * - `python -m` and `python -c` put the working folder first on sys.path (the bundled server
+ *   also runs with -I, which keeps it off; a user's own `vaultls` or Python may not);
+ * - on Windows, python.exe looks for DLLs in its working folder too (after its own folder and
+ *   the system folders), and a program name without a folder may be found there;
+ * - version managers' shims (pyenv, asdf, mise) pick the interpreter from a `.python-version`
+ *   or `.tool-versions` file in the working folder, which a vault could carry.
+ */
+export function safeWorkingFolder(extensionPath: string): string {
+    return extensionPath;
+}
+
+/** How the language client starts the server: its working folder and environment. */
+export function serverProcessOptions(server: ServerCommand, extensionPath: string, env: Env = process.env): { cwd: string; env: Env } {
+    return { cwd: safeWorkingFolder(extensionPath), env: { ...env, ...server.env } };
+}
+
+export interface NodeHostOptions {
+    /** `vaultls.server.path` as a path to run (expanded, see resolveSettingPath); empty when unset. */
+    serverPathSetting: string;
+    /** `vaultls.server.python` likewise. */
+    pythonSetting: string;
+    /** The extension's install folder (`context.extensionPath`), with `bundled/` in it. */
+    extensionPath: string;
+    trusted: boolean;
+    workspaceFolders: readonly string[];
+    pythonExtensionInterpreter(): Promise<string | undefined>;
+    log(line: string): void;
+    env?: Env;
+}
+
+/** The DiscoveryHost of the extension: every process it runs has a safe working folder. */
+export function createNodeHost(options: NodeHostOptions): DiscoveryHost {
+    const bundledLibs = path.join(options.extensionPath, 'bundled', 'libs');
+    const bundledLauncher = path.join(options.extensionPath, 'bundled', 'tool', 'launch.py');
+    const cwd = safeWorkingFolder(options.extensionPath);
+    const env = options.env ?? process.env;
+    return {
+        serverPathSetting: options.serverPathSetting,
+        pythonSetting: options.pythonSetting,
+        bundledLibs,
+        bundledLauncher,
+        trusted: options.trusted,
+        workspaceFolders: options.workspaceFolders,
+        realPath,
+        hasBundledServer: async () => (await isDirectory(path.join(bundledLibs, 'vaultls'))) && (await isFile(bundledLauncher)),
+        findOnPath: (name) => whichAll(name, env),
+        pythonExtensionInterpreter: options.pythonExtensionInterpreter,
+        probePython: (executable) => probePython(executable, { env, cwd }),
+        checkServer: (command) => checkServer(command, { env, cwd }),
+        log: options.log,
+    };
 }

@@ -4,9 +4,13 @@
 //
 // CONFIG: {codeServer, vsix, vault, work, artifacts, chromium, env, note, danglingTarget,
 //          targetNote, targetPath, targetText, checkVaultCode, noteNames, timeoutMs,
-//          scenario ("features" or "bad-python"), settings (extra user settings), vaultName,
-//          workspaceFile (open it instead of the vault folder), secondVault {name, note,
-//          danglingTarget} (the other folder of that workspace)}
+//          scenario ("features", "bad-python" or "restricted": the features in an untrusted
+//          workspace, then trust it), settings (extra user settings), vaultName,
+//          workspaceFile (open it instead of the vault folder), secondVault {name, path, note,
+//          danglingTarget} (the other folder of that workspace), markers (a folder outside the
+//          vaults where modules planted in them leave a file if they are ever imported),
+//          venvPython, venvMarker (restricted: a python3 inside the vault, first on PATH, that
+//          writes venvMarker whenever it runs)}
 // `env` is the whole environment code-server (and so the extension host and the server) runs
 // with; the caller takes vaultls off its PATH so that the bundled server is used.
 //
@@ -14,7 +18,7 @@
 // "N passed, N failed". On a failure it saves a screenshot in `artifacts` and prints the
 // extension's output channel (with the server's stderr). Exit status 0 only when all passed.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -103,6 +107,61 @@ function outputChannelLog() {
 
 const codeServerArgs = ['--user-data-dir', userData, '--extensions-dir', extensions];
 
+/** The processes below `rootPid` (Linux /proc): pid, command line and working folder. */
+function descendants(rootPid) {
+    const parents = new Map();
+    for (const name of readdirSync('/proc')) {
+        if (!/^\d+$/.test(name)) {
+            continue;
+        }
+        try {
+            const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+            // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+            const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+            parents.set(Number(name), ppid);
+        } catch {
+            // gone already
+        }
+    }
+    const found = [];
+    const wanted = new Set([rootPid]);
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const [pid, ppid] of parents) {
+            if (wanted.has(ppid) && !wanted.has(pid)) {
+                wanted.add(pid);
+                grew = true;
+            }
+        }
+    }
+    for (const pid of wanted) {
+        if (pid === rootPid) {
+            continue;
+        }
+        try {
+            const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+            found.push({ pid, args, cwd: readlinkSync(`/proc/${pid}/cwd`) });
+        } catch {
+            // gone already
+        }
+    }
+    return found;
+}
+
+function isInside(file, folder) {
+    return file === folder || file.startsWith(`${folder}/`);
+}
+
+/** Fails when a module planted in a vault was imported (it left its marker). */
+function checkMarkers() {
+    const imported = config.markers && existsSync(config.markers) ? readdirSync(config.markers) : [];
+    if (imported.length > 0) {
+        throw new Error(`code from the vault ran: ${imported.join(', ')}`);
+    }
+    say(`#   no marker in ${config.markers}`);
+}
+
 // 1. Install the .vsix (about a second).
 execFileSync(config.codeServer, [...codeServerArgs, '--install-extension', config.vsix], { env: config.env, stdio: ['ignore', 'pipe', 'inherit'] });
 say(`# installed ${config.vsix} (${elapsed()})`);
@@ -118,7 +177,8 @@ const codeServer = spawn(
         '--bind-addr', `127.0.0.1:${port}`,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        // Restricted Mode needs Workspace Trust; elsewhere it would only get in the way.
+        ...(config.scenario === 'restricted' ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
         '--config', join(config.work, 'code-server.yaml'),
         '--ignore-last-opened',
@@ -239,7 +299,15 @@ async function setProblemsFilter(text) {
     await showProblems();
     const filter = page.locator('.markers-panel-container .viewpane-filter input, .panel .viewpane-filter input').first();
     await filter.waitFor({ state: 'visible', timeout });
-    await filter.fill(text);
+    // The panel, when it has just opened, may render its filter box again and lose the text.
+    await waitFor(async () => {
+        if ((await filter.inputValue().catch(() => null)) === text) {
+            return true;
+        }
+        await filter.fill(text).catch(() => undefined);
+        await page.waitForTimeout(300);
+        return (await filter.inputValue().catch(() => null)) === text;
+    }, `the Problems filter to read "${text}"`);
 }
 
 /** Waits for a Problems row matching `text` (after filtering on it); returns the row's text. */
@@ -265,6 +333,50 @@ async function waitFor(predicate, what, ms = timeout) {
         await page.waitForTimeout(200);
     }
     throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+}
+
+/** Restricted Mode, before the usual steps: the server runs without the vault's own Python. */
+async function restrictedModeSteps() {
+    await step('the workspace opens in Restricted Mode', async () => {
+        const indicator = page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first();
+        await indicator.waitFor({ state: 'visible', timeout });
+    });
+}
+
+/** Restricted Mode, after the usual steps: nothing of the vault ran; trusting it finds the server again. */
+async function trustSteps() {
+    await step("in Restricted Mode the vault's own python3 (first on PATH) did not run", async () => {
+        const log = outputChannelLog();
+        if (!log.includes('the workspace is not trusted (Restricted Mode)')) {
+            throw new Error(`the output channel does not mention Restricted Mode:\n${log}`);
+        }
+        const skipped = log.split('\n').find((line) => line.includes(config.venvPython) && line.includes('is not used'));
+        if (!skipped) {
+            throw new Error(`the output channel does not say ${config.venvPython} was skipped:\n${log}`);
+        }
+        say(`#   ${skipped.trim()}`);
+        if (existsSync(config.venvMarker)) {
+            throw new Error(`${config.venvPython} ran in Restricted Mode`);
+        }
+    });
+    await step('trusting the workspace finds the server again, now with the Python inside it', async () => {
+        const before = outputChannelLog().split(`server for ${config.vaultName} is running`).length;
+        await runCommand('Workspaces: Manage Workspace Trust');
+        const trust = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first();
+        await trust.waitFor({ state: 'visible', timeout });
+        await trust.click();
+        await waitFor(() => outputChannelLog().includes('the workspace is trusted now'), 'the extension to hear of the trust');
+        await waitFor(
+            () => outputChannelLog().split(`server for ${config.vaultName} is running`).length > before,
+            `the server for ${config.vaultName} to run again`,
+        );
+        if (!existsSync(config.venvMarker)) {
+            throw new Error(`${config.venvPython} (first on PATH) was not tried once the workspace was trusted`);
+        }
+        if (await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).count()) {
+            throw new Error('the status bar still says Restricted Mode');
+        }
+    });
 }
 
 /**
@@ -298,6 +410,7 @@ async function badPythonScenario() {
         }
         say(`#   ${log.split('\n').find((line) => line.includes('tried:'))?.trim()}`);
     });
+    await step('nothing in the vaults was imported', async () => checkMarkers());
 }
 
 const results = { ok: false };
@@ -330,6 +443,9 @@ try {
 
     if (ready && config.scenario === 'bad-python') {
         await badPythonScenario();
+    }
+    if (ready && config.scenario === 'restricted') {
+        await restrictedModeSteps();
     }
 
     const opened =
@@ -373,50 +489,55 @@ try {
             await setProblemsFilter('');
         });
 
-        await step('typing [[ lists note names, and accepting one inserts the link', async () => {
-            await editor().click({ position: { x: 200, y: 10 } });
-            await page.keyboard.press('Control+End');
-            await page.keyboard.press('Enter');
-            await page.keyboard.press('Enter');
-            await page.keyboard.type('See [[', { delay: 30 });
-            const widget = page.locator('.editor-widget.suggest-widget');
-            await widget.waitFor({ state: 'visible', timeout });
-            await waitFor(async () => (await widget.locator('.monaco-list-row').count()) > 3, 'several suggestions');
-            const labels = (await widget.locator('.monaco-list-row .label-name').allTextContents()).map((s) => s.trim());
-            say(`#   suggestions: ${labels.slice(0, 8).join(' | ')}`);
-            const notes = labels.filter((label) => config.noteNames.includes(label));
-            if (notes.length < 3) {
-                throw new Error(`the suggestions are not note names of the vault: ${labels.join(', ')}`);
-            }
-            await page.keyboard.type(config.targetNote.slice(0, 9), { delay: 30 });
-            await waitFor(
-                async () => ((await widget.locator('.monaco-list-row.focused .label-name').first().textContent().catch(() => '')) ?? '').includes(config.targetNote),
-                `"${config.targetNote}" to be the focused suggestion`,
-            );
-            await page.keyboard.press('Enter');
-            const wanted = `See [[${config.targetNote}]]`;
-            const line = await waitFor(async () => (await visibleLines()).find((l) => l.startsWith('See [[')), 'the edited line');
-            await waitFor(async () => (await visibleLines()).find((l) => l.trimEnd() === wanted), `the line to read "${wanted}" (it reads "${line}")`, 5000);
-        });
+        // The editing steps (typing, hover, F12) and the settings change are the same in
+        // Restricted Mode; the features scenario covers them.
+        const editing = config.scenario !== 'restricted';
+        if (editing) {
+            await step('typing [[ lists note names, and accepting one inserts the link', async () => {
+                await editor().click({ position: { x: 200, y: 10 } });
+                await page.keyboard.press('Control+End');
+                await page.keyboard.press('Enter');
+                await page.keyboard.press('Enter');
+                await page.keyboard.type('See [[', { delay: 30 });
+                const widget = page.locator('.editor-widget.suggest-widget');
+                await widget.waitFor({ state: 'visible', timeout });
+                await waitFor(async () => (await widget.locator('.monaco-list-row').count()) > 3, 'several suggestions');
+                const labels = (await widget.locator('.monaco-list-row .label-name').allTextContents()).map((s) => s.trim());
+                say(`#   suggestions: ${labels.slice(0, 8).join(' | ')}`);
+                const notes = labels.filter((label) => config.noteNames.includes(label));
+                if (notes.length < 3) {
+                    throw new Error(`the suggestions are not note names of the vault: ${labels.join(', ')}`);
+                }
+                await page.keyboard.type(config.targetNote.slice(0, 9), { delay: 30 });
+                await waitFor(
+                    async () => ((await widget.locator('.monaco-list-row.focused .label-name').first().textContent().catch(() => '')) ?? '').includes(config.targetNote),
+                    `"${config.targetNote}" to be the focused suggestion`,
+                );
+                await page.keyboard.press('Enter');
+                const wanted = `See [[${config.targetNote}]]`;
+                const line = await waitFor(async () => (await visibleLines()).find((l) => l.startsWith('See [[')), 'the edited line');
+                await waitFor(async () => (await visibleLines()).find((l) => l.trimEnd() === wanted), `the line to read "${wanted}" (it reads "${line}")`, 5000);
+            });
 
-        await step('hovering the link shows a preview of the note', async () => {
-            await page.keyboard.press('Escape');
-            const point = await pointAt(`See [[${config.targetNote}`, config.targetNote, 4);
-            await page.mouse.move(point.x - 10, point.y);
-            await page.mouse.move(point.x, point.y, { steps: 3 });
-            const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: config.targetText });
-            await hover.first().waitFor({ state: 'visible', timeout });
-            say(`#   hover: ${((await hover.first().textContent()) ?? '').slice(0, 120).replace(/\s+/g, ' ')}…`);
-            await page.mouse.move(5, 5);
-        });
+            await step('hovering the link shows a preview of the note', async () => {
+                await page.keyboard.press('Escape');
+                const point = await pointAt(`See [[${config.targetNote}`, config.targetNote, 4);
+                await page.mouse.move(point.x - 10, point.y);
+                await page.mouse.move(point.x, point.y, { steps: 3 });
+                const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: config.targetText });
+                await hover.first().waitFor({ state: 'visible', timeout });
+                say(`#   hover: ${((await hover.first().textContent()) ?? '').slice(0, 120).replace(/\s+/g, ' ')}…`);
+                await page.mouse.move(5, 5);
+            });
 
-        await step('F12 on the link opens the target note', async () => {
-            const point = await pointAt(`See [[${config.targetNote}`, config.targetNote, 4);
-            await page.mouse.click(point.x, point.y);
-            await page.keyboard.press('F12');
-            const title = config.targetPath.split('/').pop();
-            await waitFor(async () => (await activeTabTitle()).includes(title), `the tab ${title} to become active`);
-        });
+            await step('F12 on the link opens the target note', async () => {
+                const point = await pointAt(`See [[${config.targetNote}`, config.targetNote, 4);
+                await page.mouse.click(point.x, point.y);
+                await page.keyboard.press('F12');
+                const title = config.targetPath.split('/').pop();
+                await waitFor(async () => (await activeTabTitle()).includes(title), `the tab ${title} to become active`);
+            });
+        }
 
         await step('vaultls: Check Vault lists the problems of notes that are not open', async () => {
             await runCommand('vaultls: Check Vault');
@@ -445,27 +566,65 @@ try {
             });
         }
 
-        await step('a changed setting applies without a restart', async () => {
-            const before = outputChannelLog().split('is running').length;
-            await runCommand('Preferences: Open User Settings');
-            await page.locator('.settings-editor').waitFor({ state: 'visible', timeout });
-            await page.waitForTimeout(500);
-            await page.keyboard.type('vaultls.diagnostics.danglingLinks');
-            const item = page.locator('.settings-editor .setting-item-enum', { hasText: 'Dangling Links' }).first();
-            await item.waitFor({ state: 'visible', timeout });
-            await item.locator('select').first().selectOption('error');
-            await setProblemsFilter(config.danglingTarget);
-            const panel = page.locator('.markers-panel');
-            await waitFor(
-                async () => (await panel.locator('.monaco-list-row', { hasText: config.danglingTarget }).locator('.codicon-error').count()) > 0,
-                `the dangling link to ${config.danglingTarget} to become an error`,
-            );
-            const log = outputChannelLog();
-            if (log.split('is running').length !== before) {
-                throw new Error('the server was restarted');
+        await step("the servers run isolated (-I), in the extension's folder, not in a vault", async () => {
+            if (!existsSync('/proc/self/cwd')) {
+                say('#   no /proc here: not checked');
+                return;
             }
-            say(`#   ${log.split('\n').find((line) => line.includes('settings for')) ?? ''}`);
+            const vaults = [config.vault, config.secondVault?.path].filter(Boolean).map((folder) => realpathSync(folder));
+            const wanted = config.secondVault ? 2 : 1;
+            const servers = await waitFor(() => {
+                const found = descendants(codeServer.pid).filter((p) => p.args.some((arg) => arg.endsWith('launch.py')) && p.args.includes('serve'));
+                return found.length >= wanted ? found : undefined;
+            }, `${wanted} server processes`);
+            for (const server of servers) {
+                const script = server.args.findIndex((arg) => arg.endsWith('launch.py'));
+                if (!server.args.slice(1, script).includes('-I') || server.args.includes('-m')) {
+                    throw new Error(`server ${server.pid} is not isolated: ${server.args.join(' ')}`);
+                }
+                if (!isInside(server.cwd, realpathSync(join(extensions)))) {
+                    throw new Error(`server ${server.pid} runs in ${server.cwd}, not in the extension's folder`);
+                }
+                say(`#   ${server.args.join(' ')}  (in ${server.cwd})`);
+            }
+            // Nor does any process the servers started (scan workers). (VS Code's own Markdown
+            // language server does run in the vault: not ours.)
+            const started = servers.flatMap((server) => descendants(server.pid));
+            const inVault = [...servers, ...started].filter((p) => vaults.some((vault) => isInside(p.cwd, vault)));
+            if (inVault.length > 0) {
+                throw new Error(`processes with a vault as working folder: ${inVault.map((p) => `${p.pid} ${p.args.join(' ')} in ${p.cwd}`).join('; ')}`);
+            }
+            say(`#   ${started.length} process(es) started by the servers, none in a vault`);
         });
+
+        if (editing) {
+            await step('a changed setting applies without a restart', async () => {
+                const before = outputChannelLog().split('is running').length;
+                await runCommand('Preferences: Open User Settings');
+                await page.locator('.settings-editor').waitFor({ state: 'visible', timeout });
+                await page.waitForTimeout(500);
+                await page.keyboard.type('vaultls.diagnostics.danglingLinks');
+                const item = page.locator('.settings-editor .setting-item-enum', { hasText: 'Dangling Links' }).first();
+                await item.waitFor({ state: 'visible', timeout });
+                await item.locator('select').first().selectOption('error');
+                await setProblemsFilter(config.danglingTarget);
+                const panel = page.locator('.markers-panel');
+                await waitFor(
+                    async () => (await panel.locator('.monaco-list-row', { hasText: config.danglingTarget }).locator('.codicon-error').count()) > 0,
+                    `the dangling link to ${config.danglingTarget} to become an error`,
+                );
+                const log = outputChannelLog();
+                if (log.split('is running').length !== before) {
+                    throw new Error('the server was restarted');
+                }
+                say(`#   ${log.split('\n').find((line) => line.includes('settings for')) ?? ''}`);
+            });
+        }
+
+        if (config.scenario === 'restricted') {
+            await trustSteps();
+        }
+        await step('nothing in the vaults was imported', async () => checkMarkers());
     }
     results.ok = failed === 0;
 } catch (error) {

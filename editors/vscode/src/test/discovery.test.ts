@@ -1,19 +1,39 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DiscoveryError, DiscoveryHost, PythonInfo, ServerCommand, discoverServer, expandPath, versionAtLeast } from '../discovery';
+import {
+    DiscoveryError,
+    DiscoveryHost,
+    PythonInfo,
+    ServerCommand,
+    bundledCommand,
+    discoverServer,
+    expandPath,
+    isInsideFolder,
+    resolveSettingPath,
+    serverSetting,
+    versionAtLeast,
+} from '../discovery';
 
 interface FakeOptions {
     serverPathSetting?: string;
     pythonSetting?: string;
     bundle?: boolean;
-    /** Executables on PATH. */
-    path?: { [name: string]: string };
+    /** Executables on PATH (all of a name, in order, or the one). */
+    path?: { [name: string]: string | string[] };
     pythonExtension?: string | Error;
     /** Interpreter path → version (missing: does not run). */
     pythons?: { [executable: string]: [number, number, number] };
     /** Commands (the executable) whose --version fails. */
     broken?: string[];
+    /** Default true. */
+    trusted?: boolean;
+    /** Default ['/vault']. */
+    workspaceFolders?: string[];
+    /** Symbolic links: path → where it leads. */
+    links?: { [file: string]: string };
+    /** Interpreter path → its sys.executable, when not `<path>-real`. */
+    resolves?: { [executable: string]: string };
 }
 
 function fakeHost(options: FakeOptions): DiscoveryHost & { calls: string[]; logs: string[] } {
@@ -25,10 +45,15 @@ function fakeHost(options: FakeOptions): DiscoveryHost & { calls: string[]; logs
         serverPathSetting: options.serverPathSetting ?? '',
         pythonSetting: options.pythonSetting ?? '',
         bundledLibs: '/ext/bundled/libs',
+        bundledLauncher: '/ext/bundled/tool/launch.py',
+        trusted: options.trusted ?? true,
+        workspaceFolders: options.workspaceFolders ?? ['/vault'],
+        realPath: async (file) => options.links?.[file] ?? file,
         hasBundledServer: async () => options.bundle ?? true,
-        which: async (name) => {
+        findOnPath: async (name) => {
             calls.push(`which ${name}`);
-            return options.path?.[name];
+            const found = options.path?.[name];
+            return found === undefined ? [] : typeof found === 'string' ? [found] : found;
         },
         pythonExtensionInterpreter: async () => {
             calls.push('python extension');
@@ -44,7 +69,7 @@ function fakeHost(options: FakeOptions): DiscoveryHost & { calls: string[]; logs
                 throw new Error('not found');
             }
             // A shim resolves to the real interpreter, as sys.executable does.
-            return { executable: `${executable}-real`, version };
+            return { executable: options.resolves?.[executable] ?? `${executable}-real`, version };
         },
         checkServer: async (command: ServerCommand) => {
             calls.push(`check ${command.command}`);
@@ -106,13 +131,14 @@ describe('discoverServer', () => {
         assert.ok(host.logs.some((line) => line.includes('/usr/bin/vaultls') && line.includes('bundled')));
     });
 
-    it('3. runs the bundled server as <python> -S -m vaultls serve with PYTHONPATH=bundled/libs', async () => {
+    it('3. runs the bundled server isolated, as <python> -I -S bundled/tool/launch.py serve', async () => {
         const host = fakeHost({ path: { python3: '/usr/bin/python3' }, pythons: { '/usr/bin/python3': [3, 11, 7] } });
         const server = await discoverServer(host);
         assert.equal(server.source, 'bundled');
         assert.equal(server.command, '/usr/bin/python3-real', 'the probed sys.executable, not the shim');
-        assert.deepEqual(server.args, ['-S', '-m', 'vaultls', 'serve']);
-        assert.deepEqual(server.env, { PYTHONPATH: '/ext/bundled/libs' });
+        assert.deepEqual(server.args, ['-I', '-S', '/ext/bundled/tool/launch.py', 'serve']);
+        // -I ignores PYTHONPATH: the launcher finds bundled/libs itself.
+        assert.deepEqual(server.env, {});
         assert.deepEqual(server.python?.version, [3, 11, 7]);
         assert.equal(server.python?.source, 'path');
     });
@@ -216,6 +242,180 @@ describe('discoverServer', () => {
     it('says so when the bundle is missing and nothing else is there', async () => {
         const error = await discoveryError(fakeHost({ bundle: false, path: { python3: '/usr/bin/python3' }, pythons: { '/usr/bin/python3': [3, 11, 0] } }));
         assert.match(error.summary, /no bundled server/);
+    });
+});
+
+describe('bundledCommand', () => {
+    const python: PythonInfo = { executable: '/usr/bin/python3.12', version: [3, 12, 1] };
+
+    it('is isolated (-I) and runs the launcher by its path: no -m, no -c, no PYTHONPATH', () => {
+        for (const source of ['setting', 'python-extension', 'path'] as const) {
+            const command = bundledCommand(python, source, '/ext/bundled/tool/launch.py');
+            assert.equal(command.command, '/usr/bin/python3.12');
+            assert.deepEqual(command.args, ['-I', '-S', '/ext/bundled/tool/launch.py', 'serve']);
+            // `-m` and `-c` put the working folder first on sys.path (unless -I); neither is used.
+            assert.ok(!command.args.includes('-m') && !command.args.includes('-c'));
+            // -I comes before the script: options after it would be the script's own arguments.
+            assert.ok(command.args.indexOf('-I') < command.args.indexOf('/ext/bundled/tool/launch.py'));
+            assert.deepEqual(command.env, {});
+        }
+    });
+});
+
+describe('discoverServer in an untrusted workspace (Restricted Mode)', () => {
+    const untrusted = (options: FakeOptions) => fakeHost({ trusted: false, workspaceFolders: ['/vault', '/other'], ...options });
+
+    it("does not ask the Python extension, whose interpreter may be a venv in the vault", async () => {
+        const host = untrusted({
+            pythonExtension: '/vault/.venv/bin/python',
+            path: { python3: '/usr/bin/python3' },
+            pythons: { '/vault/.venv/bin/python': [3, 12, 0], '/usr/bin/python3': [3, 11, 0] },
+        });
+        const server = await discoverServer(host);
+        assert.equal(server.command, '/usr/bin/python3-real');
+        assert.equal(server.python?.source, 'path');
+        assert.ok(!host.calls.includes('python extension'), 'the Python extension was asked');
+        assert.ok(!host.calls.some((call) => call.includes('/vault/')), host.calls.join(', '));
+        assert.ok(host.logs.some((line) => line.includes('not trusted')));
+
+        // Even an interpreter of the Python extension outside the folder is not used untrusted.
+        const outside = untrusted({ pythonExtension: '/opt/py/bin/python', path: {}, pythons: { '/opt/py/bin/python': [3, 12, 0] } });
+        const error = await discoveryError(outside);
+        assert.ok(!outside.calls.includes('python extension'));
+        assert.match(error.details.join('\n'), /Python extension's interpreter is not used: the workspace is not trusted/);
+    });
+
+    it('uses the same interpreter once the workspace is trusted', async () => {
+        const host = fakeHost({
+            trusted: true,
+            pythonExtension: '/vault/.venv/bin/python',
+            path: { python3: '/usr/bin/python3' },
+            pythons: { '/vault/.venv/bin/python': [3, 12, 0], '/usr/bin/python3': [3, 11, 0] },
+        });
+        assert.equal((await discoverServer(host)).command, '/vault/.venv/bin/python-real');
+    });
+
+    it('skips a python3 or vaultls on PATH that lies in a workspace folder (any of them)', async () => {
+        const host = untrusted({
+            path: { vaultls: '/other/bin/vaultls', python3: '/vault/.venv/bin/python3', python: '/usr/bin/python' },
+            pythons: { '/vault/.venv/bin/python3': [3, 12, 0], '/usr/bin/python': [3, 11, 0] },
+        });
+        const server = await discoverServer(host);
+        assert.equal(server.command, '/usr/bin/python-real');
+        assert.ok(!host.calls.some((call) => call.includes('/vault/') || call.includes('/other/')), host.calls.join(', '));
+        assert.ok(host.logs.some((line) => line.includes('/other/bin/vaultls') && line.includes('not trusted')));
+    });
+
+    it('takes the next python3 on PATH when the first lies in the workspace (a venv first on PATH)', async () => {
+        const host = untrusted({
+            path: { python3: ['/vault/.venv/bin/python3', '/usr/bin/python3'], python: '/usr/bin/python' },
+            pythons: { '/vault/.venv/bin/python3': [3, 12, 0], '/usr/bin/python3': [3, 11, 0], '/usr/bin/python': [3, 11, 0] },
+        });
+        assert.equal((await discoverServer(host)).command, '/usr/bin/python3-real');
+        assert.ok(!host.calls.some((call) => call.includes('/vault/')), host.calls.join(', '));
+
+        // Trusted, the first python3 on PATH is the one, as before.
+        const trusted = fakeHost({
+            path: { python3: ['/vault/.venv/bin/python3', '/usr/bin/python3'] },
+            pythons: { '/vault/.venv/bin/python3': [3, 12, 0], '/usr/bin/python3': [3, 11, 0] },
+        });
+        assert.equal((await discoverServer(trusted)).command, '/vault/.venv/bin/python3-real');
+    });
+
+    it('skips a program whose link leads into the workspace, and a shim that picks a Python there', async () => {
+        const linked = untrusted({
+            path: { python3: '/home/u/bin/python3', python: '/usr/bin/python' },
+            links: { '/home/u/bin/python3': '/vault/.venv/bin/python3.12' },
+            pythons: { '/home/u/bin/python3': [3, 12, 0], '/usr/bin/python': [3, 11, 0] },
+        });
+        assert.equal((await discoverServer(linked)).command, '/usr/bin/python-real');
+        assert.ok(!linked.calls.includes('probe /home/u/bin/python3'));
+
+        const shim = untrusted({
+            path: { python3: '/home/u/.pyenv/shims/python3', python: '/usr/bin/python' },
+            resolves: { '/home/u/.pyenv/shims/python3': '/vault/py/bin/python3' },
+            pythons: { '/home/u/.pyenv/shims/python3': [3, 12, 0], '/usr/bin/python': [3, 11, 0] },
+        });
+        assert.equal((await discoverServer(shim)).command, '/usr/bin/python-real');
+        assert.ok(!shim.calls.some((call) => call.startsWith('check /vault/')), shim.calls.join(', '));
+    });
+
+    it('refuses, with a clear error, a setting that points into the workspace', async () => {
+        const server = await discoveryError(untrusted({ serverPathSetting: '/vault/tools/vaultls', path: { vaultls: '/usr/bin/vaultls' } }));
+        assert.equal(server.setting, 'vaultls.server.path');
+        assert.match(server.summary, /untrusted workspace/);
+        assert.match(server.advice, /Trust the workspace/);
+
+        const host = untrusted({ pythonSetting: '/vault/.venv/bin/python', path: { python3: '/usr/bin/python3' }, pythons: { '/vault/.venv/bin/python': [3, 12, 0], '/usr/bin/python3': [3, 11, 0] } });
+        const python = await discoveryError(host);
+        assert.equal(python.setting, 'vaultls.server.python');
+        assert.match(python.summary, /untrusted workspace/);
+        assert.ok(!host.calls.some((call) => call.includes('/vault/')), host.calls.join(', '));
+    });
+
+    it('looks a bare setting name up on PATH and refuses it there when it is in the workspace', async () => {
+        const host = untrusted({ pythonSetting: 'python3.12', path: { 'python3.12': '/vault/bin/python3.12' }, pythons: { '/vault/bin/python3.12': [3, 12, 0] } });
+        const error = await discoveryError(host);
+        assert.equal(error.setting, 'vaultls.server.python');
+        assert.ok(!host.calls.includes('probe /vault/bin/python3.12'));
+
+        const fine = untrusted({ pythonSetting: 'python3.12', path: { 'python3.12': '/usr/bin/python3.12' }, pythons: { '/usr/bin/python3.12': [3, 12, 0] } });
+        assert.equal((await discoverServer(fine)).command, '/usr/bin/python3.12-real');
+    });
+
+    it('still runs settings, PATH and the bundled server that lie outside the workspace', async () => {
+        const fromSetting = untrusted({ serverPathSetting: '/opt/vaultls' });
+        assert.equal((await discoverServer(fromSetting)).command, '/opt/vaultls');
+        const fromPath = untrusted({ path: { vaultls: '/usr/local/bin/vaultls' } });
+        assert.equal((await discoverServer(fromPath)).command, '/usr/local/bin/vaultls');
+    });
+});
+
+describe('isInsideFolder', () => {
+    it('matches the folder and what is below it, not its neighbours', () => {
+        assert.ok(isInsideFolder('/vault/.venv/bin/python', ['/vault']));
+        assert.ok(isInsideFolder('/vault', ['/vault/']));
+        assert.ok(isInsideFolder('/vault/a/../b/python', ['/vault']));
+        assert.ok(!isInsideFolder('/vault2/bin/python', ['/vault']));
+        assert.ok(!isInsideFolder('/vault/../usr/bin/python3', ['/vault']));
+        assert.ok(!isInsideFolder('/usr/bin/python3', []));
+        assert.ok(isInsideFolder('/usr/bin/python3', ['/']), 'a workspace folder / holds everything');
+    });
+
+    it('compares Windows paths without case and with either slash', () => {
+        assert.ok(isInsideFolder('C:\\Users\\u\\Vault\\.venv\\Scripts\\python.exe', ['c:\\users\\u\\vault']));
+        assert.ok(isInsideFolder('c:/users/u/vault/python.exe', ['C:\\Users\\u\\Vault\\']));
+        assert.ok(!isInsideFolder('C:\\Python312\\python.exe', ['C:\\Users\\u\\Vault']));
+    });
+});
+
+describe('resolveSettingPath', () => {
+    it('makes a relative path relative to the workspace folder, not to a working folder', () => {
+        assert.equal(resolveSettingPath('.venv/bin/python', '/vaults/notes'), '/vaults/notes/.venv/bin/python');
+        assert.equal(resolveSettingPath('./vaultls', '/vaults/notes/'), '/vaults/notes/./vaultls');
+        assert.equal(resolveSettingPath('.venv\\Scripts\\python.exe', 'C:\\notes'), 'C:\\notes\\.venv\\Scripts\\python.exe');
+    });
+
+    it('leaves absolute paths, bare names and empty values alone', () => {
+        assert.equal(resolveSettingPath('/usr/bin/python3', '/vaults/notes'), '/usr/bin/python3');
+        assert.equal(resolveSettingPath('C:\\Python312\\python.exe', 'C:\\notes'), 'C:\\Python312\\python.exe');
+        assert.equal(resolveSettingPath('python3.12', '/vaults/notes'), 'python3.12');
+        assert.equal(resolveSettingPath('', '/vaults/notes'), '');
+    });
+});
+
+describe('serverSetting', () => {
+    const inspected = { defaultValue: '', globalValue: '/home/u/bin/vaultls', workspaceValue: '/vault/evil', workspaceFolderValue: '/vault/evil2' };
+
+    it('takes the most specific value in a trusted workspace', () => {
+        assert.equal(serverSetting(inspected, true), '/vault/evil2');
+        assert.equal(serverSetting({ ...inspected, workspaceFolderValue: undefined }, true), '/vault/evil');
+    });
+
+    it("takes only the user's value in an untrusted workspace", () => {
+        assert.equal(serverSetting(inspected, false), '/home/u/bin/vaultls');
+        assert.equal(serverSetting({ ...inspected, globalValue: undefined }, false), '');
+        assert.equal(serverSetting(undefined, false), undefined);
     });
 });
 
