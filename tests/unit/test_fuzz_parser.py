@@ -28,6 +28,7 @@ from vaultls.vault.text import line_offsets, split_lines
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Fragments that exercise every branch of the parser; random text alone rarely forms a link.
+# fmt: off
 FRAGMENTS = [
     "---", "...", "\n", "\r\n", "\r", " ", "\t", "    ", "#", "# ", "## H", "####### x", "=", "---",
     "***", "- ", "1. ", "> ", "> [!note] ", "```", "~~~", "```ad-note", "$$", "`", "``", "<!--", "-->",
@@ -37,6 +38,7 @@ FRAGMENTS = [
     'title: "[[Q]]"', "key: 'it''s'", ": ", "&a ", "*a", "!!python/object:os.system", "\ufeff", "\0",
     "\u2028", "\x0c", "\x85", "é", "🎉", "日本", "\ud800", "a", "b",
 ]
+# fmt: on
 TEXTS = st.one_of(
     st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join),
     st.text(max_size=200),
@@ -49,9 +51,7 @@ def _inside(lines: list[str], rng: Range) -> bool:
     if not (0 <= start.line < len(lines) and 0 <= end.line < len(lines)):
         return False
     return (
-        start <= end
-        and 0 <= start.character <= len(lines[start.line])
-        and 0 <= end.character <= len(lines[end.line])
+        start <= end and 0 <= start.character <= len(lines[start.line]) and 0 <= end.character <= len(lines[end.line])
     )
 
 
@@ -203,8 +203,9 @@ def test_client_positions_are_clamped_into_the_text(text, position, encoding):
 
 
 @FAST
-@given(TEXTS, st.lists(st.tuples(POSITIONS, POSITIONS, st.sampled_from(FRAGMENTS)), max_size=6),
-       st.sampled_from(ENCODINGS))
+@given(
+    TEXTS, st.lists(st.tuples(POSITIONS, POSITIONS, st.sampled_from(FRAGMENTS)), max_size=6), st.sampled_from(ENCODINGS)
+)
 def test_any_edit_applies_without_raising_and_matches_a_clamped_splice(text, edits, encoding):
     codec = PositionCodec(encoding)
     doc = OpenDocument("file:///v/n.md", text, 1)
@@ -223,6 +224,7 @@ def test_any_edit_applies_without_raising_and_matches_a_clamped_splice(text, edi
 # ---------------------------------------------------------------- the index, with renames and hostile bodies
 
 
+# fmt: off
 HOSTILE_BODIES = st.lists(
     st.sampled_from([
         "[[Alpha]]", "[[beta#H1]]", "[[Gamma#^b1]]", "# H1", "para ^b1", "---\naliases: [Gamma]\n---",
@@ -231,15 +233,21 @@ HOSTILE_BODIES = st.lists(
     ]),
     max_size=5,
 ).map("\n".join)
+# fmt: on
 NOTE_PATHS = st.sampled_from(["Alpha.md", "beta.md", "x/Gamma.md", "x/y/Alpha.md", "Beta.md"])
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.one_of(
-    st.tuples(st.just("upsert"), NOTE_PATHS, HOSTILE_BODIES),
-    st.tuples(st.just("remove"), NOTE_PATHS, st.just("")),
-    st.tuples(st.just("rename"), NOTE_PATHS, NOTE_PATHS),
-), max_size=20))
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("upsert"), NOTE_PATHS, HOSTILE_BODIES),
+            st.tuples(st.just("remove"), NOTE_PATHS, st.just("")),
+            st.tuples(st.just("rename"), NOTE_PATHS, NOTE_PATHS),
+        ),
+        max_size=20,
+    )
+)
 def test_incremental_index_with_renames_equals_a_rebuilt_one(ops):
     vault = Vault(Path("/vault"))
     notes: dict[str, str] = {}

@@ -202,7 +202,7 @@ def test_obsidian_comment_across_lines():
 
 def test_admonition_fence_holds_markdown():
     parsed = parse("```ad-note\ntitle: x\n[[inside]] #tag\n## Heading\n```\n[[after]]")
-    assert [l.target for l in parsed.links] == ["inside", "after"]
+    assert [link.target for link in parsed.links] == ["inside", "after"]
     assert [h.text for h in parsed.headings] == ["Heading"]
     assert [t.name for t in parsed.tags] == ["tag"]
 
@@ -302,7 +302,8 @@ def test_caret_inside_text_is_not_a_block_id():
 
 
 def test_tags_in_text():
-    assert [t.name for t in parse("#one and #two/nested, #with-dash_und").tags] == ["one", "two/nested", "with-dash_und"]
+    tags = parse("#one and #two/nested, #with-dash_und").tags
+    assert [t.name for t in tags] == ["one", "two/nested", "with-dash_und"]
 
 
 def test_number_only_is_not_a_tag():
@@ -349,7 +350,7 @@ def test_invalid_yaml_is_reported_at_its_line_and_body_still_parsed():
     fm = parsed.frontmatter
     assert fm.error and "invalid YAML" in fm.error
     assert fm.error_range.start.line == 3
-    assert [l.target for l in parsed.links] == ["Link"]
+    assert [link.target for link in parsed.links] == ["Link"]
 
 
 def test_frontmatter_that_is_a_list_is_an_error():

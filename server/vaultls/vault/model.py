@@ -23,7 +23,7 @@ class Range:
     end: Position
 
     @staticmethod
-    def on_line(line: int, start: int, end: int) -> "Range":
+    def on_line(line: int, start: int, end: int) -> Range:
         return Range(Position(line, start), Position(line, end))
 
     def contains(self, pos: Position) -> bool:

@@ -44,6 +44,8 @@ class BodyParser:
     """The walk over one note's lines; what it finds is in its lists, as rows. The frontmatter's
     links and tags go into `links` and `tags` too, before the walk (`parse_rows`)."""
 
+    __slots__ = ("lines", "headings", "blocks", "links", "tags", "code_spans", "callout_spans", "warnings", "inline")
+
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.headings: list[HeadingRow] = []
