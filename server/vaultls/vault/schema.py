@@ -17,6 +17,10 @@ and no `.obsidian/types.json` costs one dictionary lookup per note.
 
 Problems come back as `SchemaIssue`s with a model range; check.py turns them into `Problem`s
 with the code `frontmatter-schema`.
+
+A schema may come from a stranger: what it may cost in time and memory is bounded as
+schema_budget.py describes (no `re` on its patterns, a deadline for each note's checks, slow
+schemas set aside).
 """
 
 from __future__ import annotations
@@ -27,13 +31,17 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from vaultls.vault import bounded_regex
+from vaultls.vault import schema_budget as budget
+from vaultls.vault.contained import NotReadable, is_inside, read_contained
 from vaultls.vault.model import Frontmatter, Range
 from vaultls.vault.property_types import (
     DATE_HINT,
@@ -137,33 +145,34 @@ class _SchemaError(Exception):
     pass
 
 
-def _inside(file: Path, root: Path) -> bool:
-    """Whether `file`, symbolic links followed, lies inside the vault `root`."""
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(file)
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
-
-
-def _load_document(file: Path) -> Any:
+def _load_document(root: Path, file: Path) -> Any:
     try:
-        raw = file.read_bytes()
+        raw = read_contained(root, file)
     except FileNotFoundError:
         raise _SchemaError("file not found") from None
-    except IsADirectoryError:
-        raise _SchemaError("is a folder, not a file") from None
-    except OSError as exc:
-        raise _SchemaError(f"cannot be read ({exc.strerror or exc})") from None
+    except NotReadable as exc:
+        raise _SchemaError(str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _SchemaError("is not UTF-8 text") from None
     if file.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return budget.load_json(text)
         except json.JSONDecodeError as exc:
             raise _SchemaError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        except budget.Unusable as exc:
+            raise _SchemaError(str(exc)) from None
     try:
-        return to_json(yaml.load(text, Loader=_YAML_LOADER))  # noqa: S506 - a safe loader
+        # Aliases, size and depth are counted on the parser's events before anything is built.
+        budget.check_yaml(text, _YAML_LOADER)
+        loader = _YAML_LOADER(text)
+        try:
+            return to_json(loader.get_single_data())
+        finally:
+            loader.dispose()
+    except budget.Unusable as exc:
+        raise _SchemaError(str(exc)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -196,15 +205,40 @@ def _format_checker(jsonschema: Any) -> Any:
     def _date_time(value: object) -> bool:
         return not isinstance(value, str) or is_datetime(value)
 
+    # `re` syntax, as jsonschema checks it, but without compiling (which can take seconds).
+    checker.checks("regex")(bounded_regex.is_valid)
     return checker
 
 
 class SchemaStore:
     """Compiled schemas and `.obsidian/types.json` of one vault root, cached by the files'
-    modification times. Safe to use from the server's threads."""
+    modification times. Safe to use from the server's threads.
 
-    def __init__(self, root: Path) -> None:
+    It also keeps account of the time schemas take (schema_budget.py): a schema that timed out
+    on `slow_strikes` notes, or spent `slow_strikes` x `note_budget` seconds beyond what checking
+    a note should cost, is not run again; after `max_timeouts` timeouts, or `max_excess` such
+    seconds in all (loading included), no schema is; until a schema file changes
+    (`invalidate`). The budgets default to schema_budget's."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        note_budget: float | None = None,
+        compile_budget: float | None = None,
+        slow_strikes: int | None = None,
+        max_timeouts: int | None = None,
+    ) -> None:
         self.root = root
+        self.note_budget = budget.NOTE_BUDGET if note_budget is None else note_budget
+        self.compile_budget = budget.COMPILE_BUDGET if compile_budget is None else compile_budget
+        self.slow_strikes = budget.SLOW_STRIKES if slow_strikes is None else slow_strikes
+        self.max_timeouts = budget.MAX_TIMEOUTS if max_timeouts is None else max_timeouts
+        self.max_excess = budget.MAX_EXCESS_SECONDS
+        self._timeouts: dict[Path, int] = {}  # schema file → notes it timed out on
+        self._timeouts_total = 0  # in this vault, loading or checking
+        self._excess: dict[Path, tuple[float, int]] = {}  # schema file → (seconds beyond the free ones, notes)
+        self._excess_total = 0.0
         self._lock = threading.RLock()
         self._schemas: dict[Path, Compiled | Broken] = {}
         self._documents: dict[Path, Any] = {}  # every schema file read, by absolute path
@@ -222,6 +256,51 @@ class SchemaStore:
             self._documents.clear()
             self._stamps.clear()
             self._types, self._types_loaded = None, False
+            self._timeouts.clear()
+            self._timeouts_total = 0
+            self._excess.clear()
+            self._excess_total = 0.0
+
+    # ------------------------------------------------------------------ time budgets
+
+    def exhausted(self) -> str | None:
+        """Why no schema is run any more, if schemas took too long too often."""
+        if self._timeouts_total >= self.max_timeouts:
+            return f"schemas of this vault ran past their time budget {self._timeouts_total} times already"
+        if self._excess_total >= self.max_excess:
+            return (
+                f"schemas of this vault took {_seconds(round(self._excess_total, 1))} longer than they should already"
+            )
+        return None
+
+    def slow(self, file: Path) -> str | None:
+        """Why the schema `file` is not run any more, if it took too long on too many notes."""
+        timeouts = self._timeouts.get(file, 0)
+        if timeouts >= self.slow_strikes:
+            return f"took longer than {_seconds(self.note_budget)} on {timeouts} notes"
+        excess, notes = self._excess.get(file, (0.0, 0))
+        if excess >= self.slow_strikes * self.note_budget:
+            return f"took {_seconds(round(excess, 1))} longer than it should on {notes} notes"
+        return None
+
+    def timed_out(self, file: Path | None) -> None:
+        """Count a schema that ran past its budget (checking a note, or loading: None)."""
+        with self._lock:
+            self._timeouts_total += 1
+            if file is not None:
+                self._timeouts[file] = self._timeouts.get(file, 0) + 1
+
+    def spent(self, file: Path | None, seconds: float, free: float) -> None:
+        """Account for `seconds` spent loading a schema (None) or checking a note with it,
+        of which `free` are what that should cost at most; only the rest counts."""
+        over = seconds - free
+        if over <= 0:
+            return
+        with self._lock:
+            self._excess_total += over
+            if file is not None:
+                excess, notes = self._excess.get(file, (0.0, 0))
+                self._excess[file] = (excess + over, notes + 1)
 
     def refresh(self, force: bool = False) -> None:
         """Forget everything built from a file that changed since it was read."""
@@ -269,14 +348,26 @@ class SchemaStore:
     def schema(self, file: Path, written: str) -> Compiled | Broken:
         with self._lock:
             found = self._schemas.get(file)
-            if found is None and not _inside(file, self.root):
+            if found is None and not is_inside(self.root, file):
                 # A cloned vault's settings or a note's `$schema:` must not make vaultls read
                 # (and reveal in messages) a file elsewhere on the machine.
                 found = Broken(written, "it is outside the vault, and vaultls reads no file outside it")
                 self._schemas[file] = found
+            exhausted = self.exhausted() if found is None else None
+            if exhausted is not None:
+                found = Broken(written, f"not loaded: {exhausted}")
+                self._schemas[file] = found
             if found is None:
+                started = time.monotonic()
                 try:
-                    found = self._compile(file, written)
+                    with budget.within(self.compile_budget):
+                        found = self._compile(file, written)
+                    self.spent(None, time.monotonic() - started, budget.FREE_LOAD_SECONDS)
+                except budget.TimedOut:
+                    self.timed_out(None)
+                    found = Broken(written, f"loading and checking it took longer than {_seconds(self.compile_budget)}")
+                except RecursionError:
+                    found = Broken(written, "it is nested too deeply, or its $refs lead back to themselves without end")
                 except Exception as exc:  # noqa: BLE001 - a schema must never take vaultls down
                     log.warning("compiling schema %s failed", file, exc_info=True)
                     found = Broken(written, f"it could not be loaded ({exc!r})")
@@ -287,7 +378,7 @@ class SchemaStore:
         if file not in self._documents:
             self._remember(file)
             try:
-                self._documents[file] = _load_document(file)
+                self._documents[file] = _load_document(self.root, file)
             except _SchemaError as exc:
                 self._documents[file] = exc
         found = self._documents[file]
@@ -299,7 +390,7 @@ class SchemaStore:
         try:
             import jsonschema
             import referencing
-            import referencing.exceptions
+            import referencing.exceptions  # noqa: F401 - `_follow_refs` uses it through `referencing`
             import referencing.jsonschema
         except ImportError:
             return Broken(written, "the Python package `jsonschema` is not installed")
@@ -312,10 +403,12 @@ class SchemaStore:
         default = referencing.jsonschema.DRAFT202012
         validator_cls = jsonschema.validators.validator_for(contents, default=jsonschema.Draft202012Validator)
         try:
-            validator_cls.check_schema(contents)
+            budget.check_schema(validator_cls, contents)
         except jsonschema.SchemaError as exc:
             where = "/".join(str(p) for p in exc.absolute_path)
             return Broken(written, f"not a valid JSON Schema{f' at {where}' if where else ''}: {exc.message}")
+        except (budget.TimedOut, RecursionError):
+            raise
         except Exception as exc:  # noqa: BLE001 - an unknown `$schema` dialect and the like
             return Broken(written, f"not a valid JSON Schema: {exc}")
         allowed = (self.root.absolute(), file.absolute().parent)
@@ -332,11 +425,13 @@ class SchemaStore:
         def retrieve(uri: str) -> Any:
             target = _uri_file(uri)
             if target is None and id_base and uri.startswith(id_base):
-                target = file.absolute().parent.joinpath(*unquote(uri[len(id_base):].split("#")[0]).split("/"))
+                target = file.absolute().parent.joinpath(*unquote(uri[len(id_base) :].split("#")[0]).split("/"))
             if target is None:
                 raise _SchemaError(f"{uri} is not a local file (vaultls fetches nothing from the network)")
             target = Path(os.path.normpath(target))
-            if not any(target == base or base in target.parents for base in allowed) or not _inside(target, self.root):
+            if not any(target == base or base in target.parents for base in allowed) or not is_inside(
+                self.root, target
+            ):
                 raise _SchemaError(f"{target} is outside the vault")
             try:
                 document = self._document(target)
@@ -344,28 +439,41 @@ class SchemaStore:
                 raise _SchemaError(f"{_shown_path(target, self.root)}: {exc}") from None
             if not isinstance(document, (dict, bool)):
                 raise _SchemaError(f"{target.name} is not a JSON Schema object")
-            resource = referencing.Resource.from_contents(document, default_specification=default)
+            resource = _resource(document, default, referencing)
             retrieved[uri] = resource
             return resource
 
+        siblings = "$dynamicRef" in validator_cls.VALIDATORS or "$recursiveRef" in validator_cls.VALIDATORS
         try:
-            resource = referencing.Resource.from_contents(contents, default_specification=default)
+            # The validator sees the documents without `$schema` (see schema_budget.py).
+            resource = _resource(contents, default, referencing)
+            contents = resource.contents
             registry = referencing.Registry(retrieve=retrieve).with_resource(uri, resource)
-            _follow_refs(registry.resolver_with_root(resource), contents, referencing)
+            _follow_refs(registry.resolver_with_root(resource), contents, referencing, siblings)
             # Keep what the walk read, so validating never reads a file again.
-            registry = registry.with_resources(retrieved.items())
+            registry = registry.with_resources([*budget.meta_resources(), *retrieved.items()])
         except _RefError as exc:
             return Broken(written, str(exc))
+        for document in [contents, *(r.contents for r in retrieved.values())]:
+            for pattern in _patterns(document):
+                try:
+                    budget.precompile(pattern)  # kept, so that notes do not pay for it
+                except re.error as exc:
+                    return Broken(written, f"its pattern {_quote(pattern)} cannot be used: {exc}")
         if self._format_checker is None:
             self._format_checker = _format_checker(jsonschema)
-        validator = validator_cls(contents, registry=registry, format_checker=self._format_checker)
+        validator = budget.timed(validator_cls)(contents, registry=registry, format_checker=self._format_checker)
         return Compiled(written, file, uri, contents, validator, registry, resource)
 
-    def configured(self, settings: "Settings") -> list[tuple[Applied, Path]]:
+    def configured(self, settings: Settings) -> list[tuple[Applied, Path]]:
         out = []
         if settings.frontmatter_schema:
-            out.append((Applied(settings.frontmatter_schema, "frontmatter.schema"),
-                        self.resolve_path(settings.frontmatter_schema)))
+            out.append(
+                (
+                    Applied(settings.frontmatter_schema, "frontmatter.schema"),
+                    self.resolve_path(settings.frontmatter_schema),
+                )
+            )
         for number, (globs, written) in enumerate(settings.frontmatter_rules, 1):
             origin = _rule_origin(number, globs.patterns)
             out.append((Applied(written, origin), self.resolve_path(written)))
@@ -376,23 +484,106 @@ class _RefError(Exception):
     pass
 
 
-def _follow_refs(resolver: Any, contents: Any, referencing: Any) -> None:
+def _resource(document: Any, default: Any, referencing: Any) -> Any:
+    """The `referencing.Resource` of a schema document, of the dialect its `$schema` names,
+    holding a copy without `$schema`."""
+    dialect = document.get("$schema") if isinstance(document, dict) else None
+    specification = default
+    if isinstance(dialect, str):
+        specification = referencing.jsonschema.specification_with(dialect, default=default)
+    return specification.create_resource(budget.strip_dialect(document))
+
+
+def _follow_refs(resolver: Any, contents: Any, referencing: Any, siblings: bool = True) -> None:
     """Resolve every `$ref` now, so that a missing or broken referenced file is reported when
-    the schema is loaded (once, clearly) rather than in the middle of a validation."""
+    the schema is loaded (once, clearly) rather than in the middle of a validation; and refuse
+    `$ref`s that lead back to themselves without the value changing (`{"$ref": "#"}`), which
+    would recurse without end on every note. `siblings`: keywords next to a `$ref` apply
+    (draft 2019-09 and later)."""
     visited: set[int] = {id(contents)}
     queue: list[tuple[Any, Any]] = [(resolver, contents)]
+    targets: dict[int, tuple[str, Any]] = {}  # id of a subschema with a `$ref` → (ref, what it names)
+    holders: list[Any] = []  # those subschemas (their ids stay theirs while this runs)
     while queue:
         current_resolver, node = queue.pop()
-        for ref, sub_resolver in _refs(node, current_resolver, referencing):
+        for holder, ref, sub_resolver in _refs(node, current_resolver, referencing):
+            budget.check()
             try:
                 resolved = sub_resolver.lookup(ref)
             except referencing.exceptions.Unresolvable as exc:
                 raise _RefError(f"$ref {_quote(ref)} cannot be resolved: {_cause(exc)}") from None
             except _SchemaError as exc:
                 raise _RefError(f"$ref {_quote(ref)} cannot be resolved: {exc}") from None
+            targets[id(holder)] = (ref, resolved.contents)
+            holders.append(holder)
             if id(resolved.contents) not in visited:
                 visited.add(id(resolved.contents))
                 queue.append((resolved.resolver, resolved.contents))
+    endless = _endless_ref(holders, targets, siblings)
+    if endless is not None:
+        raise _RefError(f"$ref {_quote(endless)} leads back to itself without end")
+
+
+def _endless_ref(holders: list[Any], targets: dict[int, tuple[str, Any]], siblings: bool) -> str | None:
+    """A `$ref` on a cycle of subschemas that apply to the same value, each always (`$ref`,
+    `allOf`, `not`): validating anything with it never ends."""
+
+    def successors(node: Any) -> list[Any]:
+        out = []
+        if isinstance(node, dict):
+            hit = targets.get(id(node))
+            if hit is not None:
+                out.append(hit[1])
+                if not siblings:
+                    return out
+            all_of = node.get("allOf")
+            if isinstance(all_of, list):
+                out.extend(item for item in all_of if isinstance(item, dict))
+            if isinstance(node.get("not"), dict):
+                out.append(node["not"])
+        return out
+
+    done: set[int] = set()
+    for start in holders:
+        if id(start) in done:
+            continue
+        path = [start]
+        on_path = {id(start)}
+        stack = [iter(successors(start))]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                finished = path.pop()
+                on_path.discard(id(finished))
+                done.add(id(finished))
+                continue
+            if id(child) in on_path:
+                first = next(i for i, node in enumerate(path) if node is child)
+                return next(targets[id(node)][0] for node in path[first:] if id(node) in targets)
+            if id(child) in done:
+                continue
+            path.append(child)
+            on_path.add(id(child))
+            stack.append(iter(successors(child)))
+    return None
+
+
+def _patterns(document: Any) -> Iterator[str]:
+    """The regular expressions of a schema document (`pattern`, `patternProperties`)."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                yield node["pattern"]
+            if isinstance(node.get("patternProperties"), dict):
+                yield from (key for key in node["patternProperties"] if isinstance(key, str))
+            for key, value in node.items():
+                if key not in ("enum", "const", "examples", "default") and isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(item for item in node if isinstance(item, (dict, list)))
 
 
 def _cause(exc: BaseException) -> str:
@@ -408,22 +599,25 @@ def _cause(exc: BaseException) -> str:
     return str(exc) or name
 
 
-def _refs(node: Any, resolver: Any, referencing: Any) -> Iterator[tuple[str, Any]]:
-    """Every `$ref` in a schema document with the resolver its base URI gives (a subschema
-    with `$id` moves the base)."""
+def _refs(node: Any, resolver: Any, referencing: Any) -> Iterator[tuple[Any, str, Any]]:
+    """Every `$ref` in a schema document, with the subschema holding it and the resolver its
+    base URI gives (a subschema with `$id` moves the base)."""
     stack = [(node, resolver)]
     while stack:
         current, res = stack.pop()
         if isinstance(current, dict):
             if isinstance(current.get("$id"), str) and current is not node:
                 try:
-                    res = res.in_subresource(referencing.Resource.from_contents(
-                        current, default_specification=referencing.jsonschema.DRAFT202012))
+                    res = res.in_subresource(
+                        referencing.Resource.from_contents(
+                            current, default_specification=referencing.jsonschema.DRAFT202012
+                        )
+                    )
                 except Exception:  # noqa: BLE001 - an odd `$id`: keep the outer base
                     pass
             ref = current.get("$ref")
             if isinstance(ref, str):
-                yield ref, res
+                yield current, ref, res
             for key, value in current.items():
                 if key in ("enum", "const", "examples", "default"):
                     continue
@@ -469,7 +663,7 @@ def invalidate(root: Path) -> None:
     store_for(root).invalidate()
 
 
-def watches(root: Path, file: Path, settings: "Settings") -> bool:
+def watches(root: Path, file: Path, settings: Settings) -> bool:
     """Whether a changed `file` may change the schema checks of the vault at `root`: a schema
     file read or configured, a file one `$ref`s, or `.obsidian/types.json`."""
     store = store_for(root)
@@ -504,7 +698,7 @@ def jsonschema_available() -> bool:
 # --------------------------------------------------------------------------- applying
 
 
-def applicable(vault: "Vault", note: "Note") -> tuple[list[tuple[Applied, Compiled | Broken]], Range | None]:
+def applicable(vault: Vault, note: Note) -> tuple[list[tuple[Applied, Compiled | Broken]], Range | None]:
     """The schemas that apply to a note, loaded; and the range of its `$schema:` value when it
     names one (where problems with that schema file are reported)."""
     settings = vault.settings
@@ -521,8 +715,12 @@ def applicable(vault: "Vault", note: "Note") -> tuple[list[tuple[Applied, Compil
     if settings.frontmatter_schema:
         file = store.resolve_path(settings.frontmatter_schema)
         seen.add(file)
-        out.append((Applied(settings.frontmatter_schema, "frontmatter.schema"),
-                    store.schema(file, settings.frontmatter_schema)))
+        out.append(
+            (
+                Applied(settings.frontmatter_schema, "frontmatter.schema"),
+                store.schema(file, settings.frontmatter_schema),
+            )
+        )
     for number, (globs, written) in enumerate(settings.frontmatter_rules, 1):
         if not globs.matches(note.path):
             continue
@@ -536,11 +734,14 @@ def applicable(vault: "Vault", note: "Note") -> tuple[list[tuple[Applied, Compil
     if named is not None and fm is not None:
         named_range = fm.value_ranges.get(SCHEMA_KEY) or fm.key_ranges.get(SCHEMA_KEY)
         if not isinstance(named, str) or not named.strip():
-            out.append((Applied(str(named), SCHEMA_KEY),
-                        Broken(str(named), "must be the path of a schema file")))
+            out.append((Applied(str(named), SCHEMA_KEY), Broken(str(named), "must be the path of a schema file")))
         elif re.match(r"[A-Za-z][A-Za-z0-9+.-]+://", named.strip()):
-            out.append((Applied(named, SCHEMA_KEY),
-                        Broken(named, "only schema files in the vault are used; nothing is fetched from the network")))
+            out.append(
+                (
+                    Applied(named, SCHEMA_KEY),
+                    Broken(named, "only schema files in the vault are used; nothing is fetched from the network"),
+                )
+            )
         else:
             file = store.resolve_path(named.strip(), note.folder)
             if file not in seen:
@@ -555,7 +756,7 @@ def instance_of(fm: Frontmatter | None) -> dict[str, Any]:
     return {k: to_json(v) for k, v in fm.data.items() if k != SCHEMA_KEY}
 
 
-def check_frontmatter(vault: "Vault", note: "Note") -> list[SchemaIssue]:
+def check_frontmatter(vault: Vault, note: Note) -> list[SchemaIssue]:
     """Everything the schemas and `.obsidian/types.json` say is wrong with a note's
     frontmatter. Never raises for a bad schema: that becomes one `broken` issue."""
     fm = note.parsed.frontmatter
@@ -567,30 +768,111 @@ def check_frontmatter(vault: "Vault", note: "Note") -> list[SchemaIssue]:
         store_for(vault.root).refresh()  # `applicable` does it when schemas are configured
     schemas, named_range = applicable(vault, note)
     top = _top_range(fm)
-    instance: dict[str, Any] | None = None
-    for applied, compiled in schemas:
-        if isinstance(compiled, Broken):
-            where = named_range if applied.origin == SCHEMA_KEY and named_range is not None else top
-            issues.append(SchemaIssue(where, broken_message(applied, compiled), broken=True))
-            continue
-        if instance is None:
-            instance = instance_of(fm)
-        try:
-            errors = list(_limited(compiled.validator.iter_errors(instance), MAX_ERRORS_PER_SCHEMA))
-        except Exception as exc:  # noqa: BLE001 - e.g. a `$ref` that only fails when taken
-            log.info("validating %s with %s failed", note.path, compiled.path, exc_info=True)
-            issues.append(SchemaIssue(top, broken_message(applied, Broken(compiled.path, str(exc) or repr(exc))),
-                                      broken=True))
-            continue
-        for error in errors:
-            try:
-                issues.extend(_issues_for(error, fm, instance, top))
-            except Exception:  # noqa: BLE001 - an odd error: jsonschema's own words will do
-                log.info("describing a schema error failed", exc_info=True)
-                issues.append(SchemaIssue(top, str(getattr(error, "message", error))))
+    if schemas:
+        issues.extend(_validate(store_for(vault.root), note, fm, schemas, named_range, top))
     if settings.obsidian_types and fm is not None and fm.data:
         issues.extend(_type_issues(vault, fm, {i.prop for i in issues if i.prop is not None}))
     return _dedupe(issues)
+
+
+def _validate(
+    store: SchemaStore,
+    note: Note,
+    fm: Frontmatter | None,
+    schemas: list[tuple[Applied, Compiled | Broken]],
+    named_range: Range | None,
+    top: Range,
+) -> list[SchemaIssue]:
+    """The problems the schemas find in a note, all within the store's note budget: the
+    schema that runs past it gets one problem and the note's remaining schemas are not run
+    (see schema_budget.py)."""
+    issues: list[SchemaIssue] = []
+    instance: dict[str, Any] | None = None
+    with budget.within(store.note_budget):
+        for number, (applied, compiled) in enumerate(schemas):
+            where = named_range if applied.origin == SCHEMA_KEY and named_range is not None else top
+            if isinstance(compiled, Broken):
+                issues.append(SchemaIssue(where, broken_message(applied, compiled), broken=True))
+                continue
+            slow = store.slow(compiled.file)
+            if slow is not None:
+                issues.append(
+                    SchemaIssue(where, f"{_named(applied, applied.path)} {slow}; not checked any more", broken=True)
+                )
+                continue
+            exhausted = store.exhausted()
+            if exhausted is not None:
+                issues.append(
+                    SchemaIssue(where, f"{_named(applied, applied.path)} not checked: {exhausted}", broken=True)
+                )
+                continue
+            started = time.monotonic()
+            try:
+                if instance is None:
+                    instance = instance_of(fm)
+                found: list[SchemaIssue] = []
+                for error in _limited(compiled.validator.iter_errors(instance), MAX_ERRORS_PER_SCHEMA):
+                    try:
+                        found.extend(_issues_for(error, fm, instance, top))
+                    except budget.TimedOut:
+                        raise
+                    except Exception:  # noqa: BLE001 - an odd error: jsonschema's own words will do
+                        log.info("describing a schema error failed", exc_info=True)
+                        found.append(SchemaIssue(top, str(getattr(error, "message", error))))
+                budget.check()
+                store.spent(compiled.file, time.monotonic() - started, budget.FREE_NOTE_SECONDS)
+            except budget.TimedOut:
+                log.info(
+                    "checking %s with %s took longer than %s", note.path, compiled.path, _seconds(store.note_budget)
+                )
+                store.timed_out(compiled.file)
+                skipped = [a.path for a, c in schemas[number + 1 :] if isinstance(c, Compiled)]
+                issues.append(SchemaIssue(where, _timeout_message(applied, store, skipped), broken=True))
+                break
+            except RecursionError:
+                issues.append(
+                    SchemaIssue(
+                        where,
+                        broken_message(
+                            applied,
+                            Broken(
+                                compiled.path,
+                                "checking this note with it recursed without end (its $refs lead back to "
+                                "themselves, or the note or the schema is nested too deeply)",
+                            ),
+                        ),
+                        broken=True,
+                    )
+                )
+                continue
+            except Exception as exc:  # noqa: BLE001 - e.g. a `$ref` that only fails when taken
+                log.info("validating %s with %s failed", note.path, compiled.path, exc_info=True)
+                issues.append(
+                    SchemaIssue(top, broken_message(applied, Broken(compiled.path, str(exc) or repr(exc))), broken=True)
+                )
+                continue
+            issues.extend(found)
+    return issues
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _named(applied: Applied, path: str) -> str:
+    if applied.origin == SCHEMA_KEY:
+        return f"schema {_quote(path)} named by {SCHEMA_KEY}"
+    return f"schema {_quote(path)} (setting {applied.origin})"
+
+
+def _timeout_message(applied: Applied, store: SchemaStore, skipped: list[str]) -> str:
+    also = ""
+    if skipped:
+        also = " (nor with " + ", ".join(_quote(p) for p in skipped) + ")"
+    return (
+        f"{_named(applied, applied.path)} took longer than {_seconds(store.note_budget)} to check this note; "
+        f"not checked{also}"
+    )
 
 
 def broken_message(applied: Applied, broken: Broken) -> str:
@@ -599,7 +881,7 @@ def broken_message(applied: Applied, broken: Broken) -> str:
     return f"schema {_quote(broken.path)} (setting {applied.origin}) cannot be used: {broken.reason}"
 
 
-def configuration_problems(root: Path, settings: "Settings") -> list[ConfigProblem]:
+def configuration_problems(root: Path, settings: Settings) -> list[ConfigProblem]:
     """The configured schemas (and `.obsidian/types.json`) that cannot be used, one message
     each, naming the setting; for `vaultls check` (exit 2) and the server (a message)."""
     store = store_for(root)
@@ -609,7 +891,7 @@ def configuration_problems(root: Path, settings: "Settings") -> list[ConfigProbl
     configured = bool(settings.frontmatter_schema or settings.frontmatter_rules)
     if configured and not jsonschema_available():
         problems.append(ConfigProblem(NO_JSONSCHEMA))
-    for applied, file in (store.configured(settings) if configured and jsonschema_available() else []):
+    for applied, file in store.configured(settings) if configured and jsonschema_available() else []:
         compiled = store.schema(file, applied.path)
         if isinstance(compiled, Broken):
             problems.append(ConfigProblem(broken_message(applied, compiled)))
@@ -724,8 +1006,14 @@ def _issues(error: Any, fm: Frontmatter | None, top: Range) -> list[SchemaIssue]
     if validator == "required":
         missing = [p for p in error.validator_value if isinstance(value, dict) and p not in value]
         where = key_range(first) if first is not None else top
-        return [SchemaIssue(where, f"missing required property {_quote(_path_name([*path, m]))}",
-                            prop=first if first is not None else m) for m in missing]
+        return [
+            SchemaIssue(
+                where,
+                f"missing required property {_quote(_path_name([*path, m]))}",
+                prop=first if first is not None else m,
+            )
+            for m in missing
+        ]
     if validator == "dependentRequired" or (validator == "dependencies" and isinstance(error.validator_value, dict)):
         out = []
         for trigger, needed in error.validator_value.items():
@@ -734,16 +1022,23 @@ def _issues(error: Any, fm: Frontmatter | None, top: Range) -> list[SchemaIssue]
             for name in needed:
                 if name not in value:
                     where = key_range(str(trigger)) if not path else key_range(first)
-                    out.append(SchemaIssue(where, f"missing required property {_quote(_path_name([*path, name]))} "
-                                                  f"(required with {_quote(str(trigger))})"))
+                    out.append(
+                        SchemaIssue(
+                            where,
+                            f"missing required property {_quote(_path_name([*path, name]))} "
+                            f"(required with {_quote(str(trigger))})",
+                        )
+                    )
         if out:
             return out
     if validator in ("additionalProperties", "unevaluatedProperties") and isinstance(value, dict):
         extras = _extra_properties(error)
         if extras:
             if path:
-                return [SchemaIssue(key_range(first), f"{_quote(_path_name([*path, e]))} is not an allowed property")
-                        for e in extras]
+                return [
+                    SchemaIssue(key_range(first), f"{_quote(_path_name([*path, e]))} is not an allowed property")
+                    for e in extras
+                ]
             return [SchemaIssue(key_range(e), f"{_quote(e)} is not an allowed property", prop=e) for e in extras]
     if first is None:
         # The whole frontmatter is wrong (e.g. `type: object` on a list, `minProperties`).
@@ -777,7 +1072,7 @@ def _extra_properties(error: Any) -> list[str]:
 
 def _search(pattern: str, text: str) -> bool:
     try:
-        return re.search(pattern, text) is not None
+        return budget.search(pattern, text)
     except re.error:
         return False
 
@@ -860,7 +1155,7 @@ def _alternatives(error: Any, value: Any) -> str:
     return f"is invalid: {error.message}"
 
 
-def _type_issues(vault: "Vault", fm: Frontmatter, reported: set[str]) -> list[SchemaIssue]:
+def _type_issues(vault: Vault, fm: Frontmatter, reported: set[str]) -> list[SchemaIssue]:
     """Checks from `.obsidian/types.json`, for properties no schema already complained about."""
     types = store_for(vault.root).types()
     if types is None or types.error is not None or not types.types:
@@ -916,17 +1211,20 @@ class PropertyInfo:
         return ", ".join(parts) or None
 
 
-def properties(vault: "Vault", note: "Note") -> dict[str, PropertyInfo]:
+def properties(vault: Vault, note: Note) -> dict[str, PropertyInfo]:
     """Every property the applying schemas declare (and types.json types), with what they say
     about it; the schemas' order is kept, the first title/description wins."""
     out: dict[str, PropertyInfo] = {}
     schemas, _ = applicable(vault, note)
-    for applied, compiled in schemas:
+    for _applied, compiled in schemas:
         if not isinstance(compiled, Compiled):
             continue
         try:
-            _collect(compiled.contents, compiled.resolver(), out, compiled.path, required_context=True, depth=0)
-        except Exception:  # noqa: BLE001 - completion must not fail on an odd schema
+            # A schema of wide `anyOf`s reached again and again through `$ref`s would take
+            # forever to read: completion and hover get what it yields within the budget.
+            with budget.within(store_for(vault.root).note_budget):
+                _collect(compiled.contents, compiled.resolver(), out, compiled.path, required_context=True, depth=0)
+        except Exception:  # noqa: BLE001 - completion must not fail on an odd schema (nor a slow one)
             log.info("reading properties of %s failed", compiled.path, exc_info=True)
     if vault.settings.obsidian_types:
         types = store_for(vault.root).types()
@@ -936,7 +1234,11 @@ def properties(vault: "Vault", note: "Note") -> dict[str, PropertyInfo]:
                 kind = types.type_of(name)
                 if kind is None:
                     continue
-                info = out.get(name) or out.get(folded.get(name.casefold(), "")) or out.setdefault(name, PropertyInfo(name))
+                info = (
+                    out.get(name)
+                    or out.get(folded.get(name.casefold(), ""))
+                    or out.setdefault(name, PropertyInfo(name))
+                )
                 info.obsidian_type = kind
     return out
 
@@ -944,6 +1246,7 @@ def properties(vault: "Vault", note: "Note") -> dict[str, PropertyInfo]:
 def _deref(node: Any, resolver: Any, depth: int) -> tuple[Any, Any]:
     """Follow `$ref`s (with sibling keywords merged over the target)."""
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 16:
+        budget.check()
         resolved = resolver.lookup(node["$ref"])
         merged = dict(resolved.contents) if isinstance(resolved.contents, dict) else {}
         merged.update({k: v for k, v in node.items() if k != "$ref"})
@@ -952,10 +1255,12 @@ def _deref(node: Any, resolver: Any, depth: int) -> tuple[Any, Any]:
     return node, resolver
 
 
-def _collect(node: Any, resolver: Any, out: dict[str, PropertyInfo], source: str, *, required_context: bool,
-             depth: int) -> None:
+def _collect(
+    node: Any, resolver: Any, out: dict[str, PropertyInfo], source: str, *, required_context: bool, depth: int
+) -> None:
     if depth > 12 or not isinstance(node, dict):
         return
+    budget.check()
     node, resolver = _deref(node, resolver, depth)
     if not isinstance(node, dict):
         return
@@ -967,6 +1272,8 @@ def _collect(node: Any, resolver: Any, out: dict[str, PropertyInfo], source: str
                 info.sources.append(source)
             try:
                 _describe(info, sub, resolver, depth + 1)
+            except budget.TimedOut:
+                raise
             except Exception:  # noqa: BLE001 - an unresolvable `$ref` inside one property
                 log.debug("describing %s failed", name, exc_info=True)
     if required_context and isinstance(node.get("required"), list):
@@ -988,6 +1295,7 @@ def _collect(node: Any, resolver: Any, out: dict[str, PropertyInfo], source: str
 
 
 def _describe(info: PropertyInfo, node: Any, resolver: Any, depth: int) -> None:
+    budget.check()
     node, resolver = _deref(node, resolver, depth)
     if not isinstance(node, dict):
         return
