@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _serve(args: argparse.Namespace) -> int:
     _configure_logging(args.log_level, args.log_file)
-    from vaultls.lsp.server import create_server  # imported here: `check` needs no pygls
+    from vaultls.lsp.app import create_server  # imported here: `check` needs no pygls
 
     server = create_server()
     if args.tcp:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -15,13 +14,14 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.conftest import VAULTS
 from tests.e2e.conftest import answer_registrations, codes, diagnostics_for, open_note, start_session, uri, utf8
+from tests.e2e.launch_server import server_command
 from tests.unit.hostile import PATHOLOGICAL_LINES, billion_laughs
 from vaultls.vault.check import check_note
 from vaultls.vault.load import load_vault
@@ -36,7 +36,9 @@ def doc(note: str) -> types.TextDocumentIdentifier:
 
 
 async def hover(client: LanguageClient, note: str, line: int, character: int):
-    return await client.text_document_hover_async(types.HoverParams(text_document=doc(note), position=types.Position(line, character)))
+    return await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(note), position=types.Position(line, character))
+    )
 
 
 async def definition(client: LanguageClient, note: str, line: int, character: int):
@@ -300,11 +302,7 @@ def _read_until(stdout, wanted_id: int) -> dict:
 @pytest_lsp.fixture(
     params=["visual-studio-code"],
     config=ClientServerConfig(
-        server_command=SERVER,
-        server_env={
-            **os.environ,
-            "VAULTLS_TEST_FAIL": "textDocument/hover,workspace/didChangeWatchedFiles",
-        },
+        server_command=server_command("--fail", "textDocument/hover", "--fail", "workspace/didChangeWatchedFiles"),
     ),
 )
 async def failing(lsp_client: LanguageClient, request: pytest.FixtureRequest, vault: Path):
@@ -322,11 +320,14 @@ async def test_a_failing_feature_answers_errors_and_the_others_keep_working(fail
             await hover(client, note, 5, 12)
     [location] = await definition(client, note, 5, 12)
     assert location.uri.endswith("Anarchism.md")
-    assert "Anarchism" in [i.label for i in (await completion(client, await open_note(client, "S.md", "[[An"), 0, 4)).items]
+    found = await completion(client, await open_note(client, "S.md", "[[An"), 0, 4)
+    assert "Anarchism" in [i.label for i in found.items]
     await diagnostics_for(client, note, lambda d: "dangling-link" in codes(d))
     for _ in range(3):  # a failing notification: told once, not three times
         client.workspace_did_change_watched_files(
-            types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=uri(client, "x.md"), type=types.FileChangeType.Created)])
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=uri(client, "x.md"), type=types.FileChangeType.Created)]
+            )
         )
     await asyncio.sleep(0.5)
     told = [m for m in client.messages if "didChangeWatchedFiles failed" in m.message]

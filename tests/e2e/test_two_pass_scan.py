@@ -2,14 +2,13 @@
 
 On a large vault the server is `ready` once every note's name and aliases are indexed, and the
 rest (who links where, tags, the parse of notes not cached) follows. Here the split is forced on
-a small vault (`VAULTLS_SPLIT_MIN_NOTES=0`) and the second pass held back for a while, so that
-requests land between the passes: each must answer as it would after both."""
+a small vault (`split_min_notes=0`) and the second pass held back for a while
+(`second_pass_delay`), both through the test launcher (`launch_server.py`), so that requests
+land between the passes: each must answer as it would after both."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.e2e.conftest import answer_registrations, codes, diagnostics_for, open_note, start_session, uri
+from tests.e2e.launch_server import server_command
 from tests.e2e.test_navigation import ALPHA_BACKLINKS, at, copy_nav, references, where
 
 HOLD = 1.5  # seconds between the passes
@@ -31,8 +31,9 @@ def vault(tmp_path: Path) -> Path:
 @pytest_lsp.fixture(
     params=["visual-studio-code"],
     config=ClientServerConfig(
-        server_command=[sys.executable, "-m", "vaultls", "serve", "--log-level", "DEBUG"],
-        server_env={**os.environ, "VAULTLS_SPLIT_MIN_NOTES": "0", "VAULTLS_TEST_SECOND_PASS_DELAY": str(HOLD)},
+        server_command=server_command(
+            "--log-level", "DEBUG", "--split-min-notes", "0", "--second-pass-delay", str(HOLD)
+        ),
     ),
 )
 async def split(lsp_client: LanguageClient, request: pytest.FixtureRequest, vault: Path):
@@ -74,8 +75,8 @@ async def test_references_between_the_passes_wait_for_the_whole_index(split: Lan
 async def test_a_dangling_hover_between_the_passes_counts_every_linker(split: LanguageClient):
     note = await open_note(split, "Home.md")
     await diagnostics_for(split, note)
-    line, col = next((n, l.index("Missing Page")) for n, l in enumerate((split.vault / "Home.md").read_text().split("\n"))  # type: ignore[attr-defined]
-                     if "Missing Page" in l)
+    text = (split.vault / "Home.md").read_text()  # type: ignore[attr-defined]
+    line, col = next((n, row.index("Missing Page")) for n, row in enumerate(text.split("\n")) if "Missing Page" in row)
     found = await split.text_document_hover_async(
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, col))
     )

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from vaultls.lsp.features import completion
-from vaultls.vault import names
+from vaultls.lsp.features import completion, completion_warmup
+from vaultls.vault import name_index, names
 from vaultls.vault.index import Vault
+from vaultls.vault.name_index import NameIndex
 from vaultls.vault.parse import parse
 
 RANGE = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
@@ -67,7 +68,8 @@ def prefixes(vault: Vault, seed: int) -> list[str]:
 def test_ranking_equals_comparing_every_name():
     for seed in range(4):
         vault = make_vault(150 + 200 * seed, seed)
-        targets = completion._Targets.of(vault)
+        index = NameIndex(vault)
+        targets = index.targets()
         for wanted in prefixes(vault, seed):
             for by_path in (False, True):
                 expected = brute_force(vault, wanted, by_path)
@@ -90,9 +92,10 @@ def brute_force_aliases(vault: Vault, wanted: str, room: int) -> list[tuple[str,
 
 def test_alias_items_equal_scanning_every_alias():
     vault = make_vault(300, 7)
+    index = NameIndex(vault)
     for wanted in prefixes(vault, 7):
         for room in (0, 1, 5, 50):
-            items = completion._alias_items(vault, wanted, RANGE, "]]", room)
+            items = completion._alias_items(index, wanted, RANGE, "]]", room)
             got = [(item.label, item.text_edit.new_text) for item in items]
             want = [(a, f"{vault.shortest_link(p)}|{a}]]") for a, p in brute_force_aliases(vault, wanted, room)]
             assert got == want, (wanted, room)
@@ -100,20 +103,21 @@ def test_alias_items_equal_scanning_every_alias():
 
 def test_index_follows_added_removed_and_changed_notes():
     vault = make_vault(50, 3)
-    assert completion._Targets.of(vault).names.rank("zzyzx", 50) == (0, [])
+    index = NameIndex(vault)
+    assert index.targets().names.rank("zzyzx", 50) == (0, [])
     vault.upsert("New/Zzyzx.md", parse("---\naliases: [Zulu]\n---\n"))
-    assert completion._Targets.of(vault).names.rank("zzyzx", 50) == (1, ["New/Zzyzx.md"])
-    assert [i.label for i in completion._alias_items(vault, "zu", RANGE, "", 5)] == ["Zulu"]
+    assert index.targets().names.rank("zzyzx", 50) == (1, ["New/Zzyzx.md"])
+    assert [i.label for i in completion._alias_items(index, "zu", RANGE, "", 5)] == ["Zulu"]
     vault.upsert("New/Zzyzx.md", parse("---\naliases: [Zeta]\n---\n"))  # same note, new aliases
-    assert completion._alias_items(vault, "zu", RANGE, "", 5) == []
-    assert [i.label for i in completion._alias_items(vault, "ze", RANGE, "", 5)] == ["Zeta"]
+    assert completion._alias_items(index, "zu", RANGE, "", 5) == []
+    assert [i.label for i in completion._alias_items(index, "ze", RANGE, "", 5)] == ["Zeta"]
     vault.remove("New/Zzyzx.md")
-    assert completion._Targets.of(vault).names.rank("zzyzx", 50) == (0, [])
-    assert completion._alias_items(vault, "ze", RANGE, "", 5) == []
+    assert index.targets().names.rank("zzyzx", 50) == (0, [])
+    assert completion._alias_items(index, "ze", RANGE, "", 5) == []
     vault.add_attachment("zzyzx.png")
-    assert completion._Targets.of(vault).names.rank("zzyzx", 50) == (1, ["zzyzx.png"])
+    assert index.targets().names.rank("zzyzx", 50) == (1, ["zzyzx.png"])
     vault.remove_attachment("zzyzx.png")
-    assert completion._Targets.of(vault).names.rank("zzyzx", 50) == (0, [])
+    assert index.targets().names.rank("zzyzx", 50) == (0, [])
 
 
 # Names that stress the search: characters special to regular expressions and to character
@@ -127,9 +131,10 @@ TRICKY = [
 
 def test_ranking_equals_comparing_every_name_with_tricky_names():
     vault = Vault(Path("/nowhere"))
+    index = NameIndex(vault)
     for i, name in enumerate(TRICKY * 3):
         vault.upsert(f"F{i % 4}/{name}{'' if i < len(TRICKY) else f' {i}'}.md", parse(""))
-    targets = completion._Targets.of(vault)
+    targets = index.targets()
     wanted_list = ["", "a", "ab", "aab", "aaab", "a]", "]b", "^", "a^b", "-", "a-b", "\\", "a\\b", ".",
                    "a.b", "*", "[", "(y", "|", "a|", "b a", "/a", "y/z", "ü", "🌱", "🌱s", "ét", "ε",
                    "ab ab", "zzz", " ", "1", "a 1", "b 2"]
@@ -153,57 +158,59 @@ def test_subsequence_pattern_matches_what_the_lazy_one_does():
         key = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
         wanted = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 4)))
         lazy = re.compile(".*?".join(map(re.escape, wanted)))
-        assert bool(completion._subsequence_across(wanted).search(key)) == bool(lazy.search(key)), (key, wanted)
+        assert bool(name_index.subsequence_across(wanted).search(key)) == bool(lazy.search(key)), (key, wanted)
 
 
 def test_typing_in_a_note_keeps_the_indices_and_an_alias_change_anywhere_is_seen():
     vault = make_vault(200, 11)
+    index = NameIndex(vault)
     typed, other = list(vault.notes)[5], list(vault.notes)[150]
     vault.upsert(typed, parse("---\naliases: [Typed]\n---\n"))
-    targets, aliases = completion._Targets.of(vault), completion._Aliases.of(vault)
+    targets, aliases = index.targets(), index.aliases()
     for n in range(5):  # keystrokes: the typed note indexed again, a new object each time
         vault.upsert(typed, parse(f"---\naliases: [Typed]\n---\ntext {n}"))
-        assert completion._Targets.of(vault) is targets
-        assert completion._Aliases.of(vault) is aliases
+        assert index.targets() is targets
+        assert index.aliases() is aliases
     vault.upsert(typed, parse("---\naliases: [Typed again]\n---\n"))  # its own aliases change
-    assert [i.label for i in completion._alias_items(vault, "typed", RANGE, "", 5)] == ["Typed again"]
+    assert [i.label for i in completion._alias_items(index, "typed", RANGE, "", 5)] == ["Typed again"]
     # Another note gains an alias while the typed one is indexed again too.
     vault.upsert(typed, parse("---\naliases: [Typed again]\n---\nmore"))
     vault.upsert(other, parse("---\naliases: [Qwertyuiop]\n---\n"))
-    assert [i.label for i in completion._alias_items(vault, "qwerty", RANGE, "", 5)] == ["Qwertyuiop"]
-    assert completion._Targets.of(vault) is targets  # the same notes: names are kept
+    assert [i.label for i in completion._alias_items(index, "qwerty", RANGE, "", 5)] == ["Qwertyuiop"]
+    assert index.targets() is targets  # the same notes: names are kept
     # One note goes and another comes: as many notes as before, not the same ones.
     vault.remove(other)
     vault.upsert("Elsewhere/Qwertz.md", parse(""))
-    assert completion._Targets.of(vault).names.rank("qwertz", 50) == (1, ["Elsewhere/Qwertz.md"])
-    assert completion._alias_items(vault, "qwerty", RANGE, "", 5) == []
+    assert index.targets().names.rank("qwertz", 50) == (1, ["Elsewhere/Qwertz.md"])
+    assert completion._alias_items(index, "qwerty", RANGE, "", 5) == []
 
 
 def test_prepare_builds_what_the_first_request_needs():
     vault = make_vault(100, 2)
-    completion.prepare(vault)
-    targets = completion._Targets.of(vault)
+    index = NameIndex(vault)
+    index.prepare(completion.MAX_ITEMS)
+    targets = index.targets()
     assert targets._names is not None and targets._names._groups is not None
     assert targets._paths is not None and targets._paths._groups is not None
-    assert vault.derived.get(completion.ALIASES_KEY) is completion._Aliases.of(vault)
+    assert index._aliases is index.aliases()  # built by `prepare`, and kept
     shown = dict(targets._shown)
     assert len(shown) == min(completion.MAX_ITEMS, len(vault.notes) + len(vault.attachments))
     for path, (label, kind, detail, link) in shown.items():
         assert link == vault.shortest_link(path)
-        assert label == completion._label(vault, path)
+        assert label == name_index.label(vault, path)
 
 
 def test_prepared_converter_makes_no_new_hooks_for_a_real_answer():
-    """After `_prepare_answer`, reading a keystroke and a completion request and writing an
+    """After `prepare_answer`, reading a keystroke and a completion request and writing an
     answer of any length finds every conversion ready (cattrs makes none: no cache miss)."""
     import json
 
     from pygls.protocol import JsonRPCResponseMessage
 
-    from vaultls.lsp.server import create_server
+    from vaultls.lsp.app import create_server
 
     ls = create_server()
-    completion._prepare_answer(ls)
+    completion_warmup.prepare_answer(ls)
     protocol = ls.protocol
     dispatchers = [protocol._converter._structure_func.dispatch, protocol._converter._unstructure_func.dispatch]
     misses = [d.cache_info().misses for d in dispatchers]
@@ -233,13 +240,14 @@ def test_a_vault_indexed_again_keeps_the_indices_and_the_check_cheap():
     second pass does that): the indices hold, and only a few places are remembered to compare
     first, so later checks stay a comparison in C."""
     vault = make_vault(300, 4)
-    targets, aliases = completion._Targets.of(vault), completion._Aliases.of(vault)
+    index = NameIndex(vault)
+    targets, aliases = index.targets(), index.aliases()
     for path, note in list(vault.notes.items()):
         vault.upsert(path, parse("---\naliases: [" + ", ".join(note.aliases) + "]\n---\nagain"))
-    assert completion._Targets.of(vault) is targets
-    assert completion._Aliases.of(vault) is aliases
+    assert index.targets() is targets
+    assert index.aliases() is aliases
     assert targets.seen.hot == [] and aliases.seen.hot == []
     first = list(vault.notes)[0]
     vault.upsert(first, parse("---\naliases: [" + ", ".join(vault.notes[first].aliases) + "]\n---\ntyped"))
-    assert completion._Aliases.of(vault) is aliases
+    assert index.aliases() is aliases
     assert aliases.seen.hot == [0]

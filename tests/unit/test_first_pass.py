@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from tests.conftest import write_vault
 from tests.unit.test_cache import NOTES, age
 from tests.unit.test_deferred_notes import _load, load_with
-from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import scan as scan_module
 from vaultls.vault.cache import IndexCache
 from vaultls.vault.check import check_vault
 from vaultls.vault.index import Vault
+from vaultls.vault.indexer import Indexer
 from vaultls.vault.load import DeferredNote, PendingNote, VaultLoader, _work
 from vaultls.vault.parse import frontmatter_aliases, parse
 from vaultls.vault.settings import Settings
@@ -146,14 +146,14 @@ def test_a_note_unreadable_in_the_first_pass_is_indexed_by_the_second(root: Path
     monkeypatch.setattr(
         scan_module, "_read_bytes", lambda path: None if Path(path).name in locked else real(path)
     )
-    server = VaultLanguageServer()
+    indexer = Indexer()
     vault = Vault(root, Settings())
 
     async def scan() -> None:
-        first = await server._first_pass(vault, None)
+        first = await indexer.first_pass(vault)
         assert "Notes/Beta.md" not in vault.notes
         locked.clear()
-        await server._second_pass(first, None)
+        await indexer.second_pass(first)
 
     asyncio.run(scan())
     assert "Notes/Beta.md" in vault.notes

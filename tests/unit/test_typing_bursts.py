@@ -18,8 +18,10 @@ from lsprotocol import types
 from pygls.workspace import Workspace
 
 from tests.conftest import write_vault
-from vaultls.lsp.features import guarded
-from vaultls.lsp.server import NoteRef, VaultLanguageServer, create_server
+from vaultls.lsp.app import create_server
+from vaultls.lsp.registry import guarded
+from vaultls.lsp.roots import NoteRef
+from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 
 SETTLE = 0.2  # comfortably longer than the diagnostics delay (20 ms)
@@ -107,7 +109,7 @@ async def harness(tmp_path: Path):
     h = Harness(root)
     yield h
     h.ls.cancel_tasks()
-    for handle in list(h.ls._pending.values()):
+    for handle in list(h.ls.diagnostics._pending.values()):
         handle.cancel()
 
 

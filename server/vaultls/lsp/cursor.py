@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from vaultls.lsp.server import NoteRef, VaultLanguageServer
+from vaultls.lsp.roots import NoteRef
+from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault.index import Note, Resolution
 from vaultls.vault.model import Link, Position
 

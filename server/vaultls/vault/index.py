@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Protocol
+from typing import Iterable, Protocol
 
 from vaultls.vault import names
 from vaultls.vault.model import Block, Heading, Link, ParsedNote
@@ -121,10 +121,6 @@ class Vault:
         self._files_by_path: dict[str, list[str]] = defaultdict(list)
         self._linkers: dict[str, set[str]] = defaultdict(set)  # link lookup key → linking notes
         self._alias_owners: dict[str, set[str]] = defaultdict(set)  # key(alias) → notes
-        # What other layers compute from this vault and keep with it (the server's completion
-        # indices, symbol and tag tables, checked problems), by a name of theirs: a vault that is
-        # replaced (its excludes changed) takes them along, and no module keeps state of its own.
-        self.derived: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ changes
 

@@ -24,7 +24,7 @@ async def code_action(ls: VaultLanguageServer, params: types.CodeActionParams) -
         if diagnostic.source != "vaultls":
             continue
         start = ls.codec.from_client(cursor.lines, diagnostic.range.start)
-        link = next((l for l in cursor.note.parsed.links if l.target_range.start == start), None)
+        link = next((found for found in cursor.note.parsed.links if found.target_range.start == start), None)
         if link is None:
             continue
         if diagnostic.code == "dangling-link":
@@ -138,10 +138,12 @@ def _md_fragment(sub: str) -> str:
     return sub.replace(" ", "%20")
 
 
-FEATURES = [
+FEATURES = (
     (
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, *REFACTOR_KINDS], resolve_provider=True),
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, *REFACTOR_KINDS], resolve_provider=True
+        ),
         code_action,
     ),
-]
+)

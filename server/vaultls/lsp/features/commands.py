@@ -18,9 +18,9 @@ async def check_vault_command(ls: VaultLanguageServer, *args: Any) -> list[dict[
             by_path.setdefault(problem.path, []).append(problem)
         for path, problems in by_path.items():
             lines = ls.lines_of(vault, path)
-            diagnostics = [ls.protocol._converter.unstructure(ls.to_diagnostic(lines, p)) for p in problems]
+            diagnostics = [ls.converter.unstructure(ls.diagnostics.to_diagnostic(lines, p)) for p in problems]
             results.append({"uri": ls.uri_of(vault, path), "diagnostics": diagnostics})
     return results
 
 
-COMMANDS = [("vaultls.checkVault", check_vault_command)]
+COMMANDS = (("vaultls.checkVault", check_vault_command),)

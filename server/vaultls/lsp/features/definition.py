@@ -27,4 +27,4 @@ async def definition(ls: VaultLanguageServer, params: types.DefinitionParams) ->
     ]
 
 
-FEATURES = [(types.TEXT_DOCUMENT_DEFINITION, None, definition)]
+FEATURES = ((types.TEXT_DOCUMENT_DEFINITION, None, definition),)

@@ -26,10 +26,12 @@ async def document_link(ls: VaultLanguageServer, params: types.DocumentLinkParam
             continue
         target = ls.uri_of(vault, res.target)
         tooltip = res.target
-        line = res.heading.line if res.heading is not None else res.block.start_line if res.block is not None else None
-        if line is not None:
-            target += f"#L{line + 1}"
-            tooltip += f" › {res.heading.text}" if res.heading is not None else f" › ^{res.block.id}"
+        if res.heading is not None:
+            target += f"#L{res.heading.line + 1}"
+            tooltip += f" › {res.heading.text}"
+        elif res.block is not None:
+            target += f"#L{res.block.start_line + 1}"
+            tooltip += f" › ^{res.block.id}"
         links.append(
             types.DocumentLink(
                 range=ls.codec.range_to_client(lines, link.range), target=target, tooltip=tooltip if tooltips else None
@@ -38,4 +40,4 @@ async def document_link(ls: VaultLanguageServer, params: types.DocumentLinkParam
     return links
 
 
-FEATURES = [(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False), document_link)]
+FEATURES = ((types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False), document_link),)

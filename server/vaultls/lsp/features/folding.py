@@ -4,16 +4,18 @@ every client can fold them (`lineFoldingOnly`)."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from lsprotocol import types
 
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault.symbols import folding_ranges
 
-_KINDS = {
+_KINDS = MappingProxyType({
     "region": types.FoldingRangeKind.Region,
     "frontmatter": types.FoldingRangeKind.Region,
     "comment": types.FoldingRangeKind.Comment,
-}
+})
 
 
 async def folding_range(ls: VaultLanguageServer, params: types.FoldingRangeParams) -> list[types.FoldingRange] | None:
@@ -30,4 +32,4 @@ async def folding_range(ls: VaultLanguageServer, params: types.FoldingRangeParam
     return folds[:limit] if isinstance(limit, int) and limit > 0 else folds
 
 
-FEATURES = [(types.TEXT_DOCUMENT_FOLDING_RANGE, None, folding_range)]
+FEATURES = ((types.TEXT_DOCUMENT_FOLDING_RANGE, None, folding_range),)

@@ -5,7 +5,8 @@ Completion offers, on a property-name position, the properties the applying sche
 value position, the schema's enum values, `true`/`false` for booleans and checkboxes, today's
 date for dates, tag names under `tags:`, and the values other notes give the same property.
 Quoted `"[[` links are left to link completion (completion.py), which handles them as in the
-body, and values of `tags:` to tag completion (tags.py) unless a schema lists allowed tags. Hover on a property name shows what the schemas say about it.
+body, and values of `tags:` to tag completion (tags.py) unless a schema lists allowed tags.
+Hover on a property name shows what the schemas say about it.
 
 The frontmatter is read from the current line text, not only from the parsed YAML, because
 while the user types it is often invalid (`genre: [fic`).
@@ -31,7 +32,9 @@ from vaultls.vault.model import Range
 from vaultls.vault.property_types import is_date, is_datetime, to_json
 
 MAX_ITEMS = 100
-_KEY_LINE = re.compile(r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#:'"\-][^:]*?|-[^\s:][^:]*?))[ \t]*:(?=[ \t]|$)""")
+_KEY_LINE = re.compile(
+    r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#:'"\-][^:]*?|-[^\s:][^:]*?))[ \t]*:(?=[ \t]|$)"""
+)
 _LISTISH = re.compile(r"[ \t]*(?:-[ \t]|-$|#|$)")
 TAG_PROPERTIES = ("tags", "tag")
 

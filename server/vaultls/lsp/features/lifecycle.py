@@ -10,6 +10,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
+from vaultls.lsp.roots import ANY_ROOT
 from vaultls.lsp.server import VaultLanguageServer
 
 log = logging.getLogger(__name__)
@@ -18,11 +19,7 @@ CLIENT_TIMEOUT = 3.0  # some clients never answer server-to-client requests
 
 
 def initialize(ls: VaultLanguageServer, params: types.InitializeParams) -> None:
-    options = params.initialization_options
-    if isinstance(options, dict):
-        ls.init_options = options.get("vaultls", options) if isinstance(options.get("vaultls"), dict) else options
-    elif options is not None:
-        ls.tell_once("initializationOptions must be an object; ignored")
+    ls.set_init_options(params.initialization_options)
     roots: list[str] = []
     if params.workspace_folders:
         roots = [f.uri for f in params.workspace_folders]
@@ -38,8 +35,7 @@ def initialize(ls: VaultLanguageServer, params: types.InitializeParams) -> None:
 
 async def initialized(ls: VaultLanguageServer, params: types.InitializedParams) -> None:
     await pull_configuration(ls)
-    for vault in ls.vaults.values():
-        vault.settings = ls.settings_for(vault.root)
+    ls.take_settings()
     ls.spawn(register_watchers(ls))
     ls.spawn(ls.index_all())
 
@@ -61,13 +57,13 @@ async def pull_configuration(ls: VaultLanguageServer) -> None:
         log.info("workspace/configuration was not answered", exc_info=True)
         return
     for index, value in enumerate(result or []):
-        key = roots[index] if index < len(roots) else Path("*")
+        key = roots[index] if index < len(roots) else ANY_ROOT
         if value is None:
             continue
         if not isinstance(value, dict):
             ls.tell_once("settings section `vaultls` must be an object; ignored")
             continue
-        ls.client_settings[key] = value
+        ls.set_client_settings(key, value)
 
 
 async def register_watchers(ls: VaultLanguageServer) -> None:
@@ -100,7 +96,7 @@ async def register_watchers(ls: VaultLanguageServer) -> None:
 async def did_change_configuration(ls: VaultLanguageServer, params: types.DidChangeConfigurationParams) -> None:
     pushed: Any = params.settings
     if isinstance(pushed, dict) and isinstance(pushed.get("vaultls"), dict):
-        ls.client_settings[Path("*")] = pushed["vaultls"]
+        ls.set_client_settings(ANY_ROOT, pushed["vaultls"])
     await pull_configuration(ls)
     for vault in list(ls.vaults.values()):
         ls.apply_settings(vault)
@@ -111,13 +107,8 @@ async def did_change_workspace_folders(
 ) -> None:
     for folder in params.event.removed:
         path = to_fs_path(folder.uri)
-        if path is None:
-            continue
-        vault = ls.vaults.pop(Path(path), None)
-        if vault is not None:
-            for uri in list(ls.documents):
-                if ls.locate(uri) is None:
-                    ls.clear_diagnostics(uri)
+        if path is not None:
+            ls.remove_root(Path(path))
     for folder in params.event.added:
         path = to_fs_path(folder.uri)
         if path is not None:
@@ -128,10 +119,10 @@ def shutdown(ls: VaultLanguageServer, params: None) -> None:
     ls.cancel_tasks()
 
 
-FEATURES = [
+FEATURES = (
     (types.INITIALIZE, None, initialize),
     (types.INITIALIZED, None, initialized),
     (types.SHUTDOWN, None, shutdown),
     (types.WORKSPACE_DID_CHANGE_CONFIGURATION, None, did_change_configuration),
     (types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS, None, did_change_workspace_folders),
-]
+)

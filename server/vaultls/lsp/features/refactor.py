@@ -19,10 +19,11 @@ from vaultls.lsp.features.references import Lines
 from vaultls.lsp.features.rename import Refused, workspace_edit
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
+from vaultls.vault.model import Heading, Link
 from vaultls.vault.refactor import RenameError, add_alias, extract_section, title_heading
 from vaultls.vault.references import target_at
 
-KINDS = [types.CodeActionKind.RefactorExtract, types.CodeActionKind.RefactorRewrite]
+KINDS = (types.CodeActionKind.RefactorExtract, types.CodeActionKind.RefactorRewrite)
 
 
 def _wanted(params: types.CodeActionParams, kind: str) -> bool:
@@ -49,7 +50,7 @@ def _can_create(ls: VaultLanguageServer) -> bool:
     return types.ResourceOperationKind.Create in ops or "create" in ops
 
 
-def _extract(ls: VaultLanguageServer, cursor: Cursor, heading) -> types.CodeAction | None:  # noqa: ANN001
+def _extract(ls: VaultLanguageServer, cursor: Cursor, heading: Heading | None) -> types.CodeAction | None:
     if heading is None or not heading.text or title_heading(cursor.note) == heading or not _can_create(ls):
         return None
     data = {"vaultls": "extract-section", "uri": cursor.ref.vault.root.joinpath(*cursor.ref.path.split("/")).as_uri(),
@@ -83,7 +84,7 @@ def _with_extract_edit(ls: VaultLanguageServer, action: types.CodeAction) -> typ
     edit = workspace_edit(ls, vault, extraction.plan, rename_files=False)
     new_uri = ls.uri_of(vault, extraction.new_path)
     start = types.Position(line=0, character=0)
-    create: list = [
+    create: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = [
         types.CreateFile(uri=new_uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False)),
         types.TextDocumentEdit(
             text_document=types.OptionalVersionedTextDocumentIdentifier(uri=new_uri, version=None),
@@ -91,7 +92,9 @@ def _with_extract_edit(ls: VaultLanguageServer, action: types.CodeAction) -> typ
         ),
     ]
     existing = list(edit.document_changes or []) or [
-        types.TextDocumentEdit(text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None), edits=edits)
+        types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None), edits=edits
+        )
         for uri, edits in (edit.changes or {}).items()
     ]
     action.title = f"Extract section to new note {extraction.new_path}"
@@ -107,7 +110,7 @@ async def resolve_code_action(ls: VaultLanguageServer, action: types.CodeAction)
     return _with_extract_edit(ls, action)
 
 
-def _alias(ls: VaultLanguageServer, cursor: Cursor, link) -> types.CodeAction | None:  # noqa: ANN001
+def _alias(ls: VaultLanguageServer, cursor: Cursor, link: Link | None) -> types.CodeAction | None:
     if link is None or link.kind != "wiki" or not link.display or link.embed:
         return None
     vault = cursor.ref.vault
@@ -128,4 +131,4 @@ def _alias(ls: VaultLanguageServer, cursor: Cursor, link) -> types.CodeAction | 
     )
 
 
-FEATURES = [(types.CODE_ACTION_RESOLVE, None, resolve_code_action)]
+FEATURES = ((types.CODE_ACTION_RESOLVE, None, resolve_code_action),)

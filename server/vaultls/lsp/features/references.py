@@ -94,4 +94,4 @@ async def references(ls: VaultLanguageServer, params: types.ReferenceParams) -> 
     return [lines.location(p, r) for p, r in found]
 
 
-FEATURES = [(types.TEXT_DOCUMENT_REFERENCES, None, references)]
+FEATURES = ((types.TEXT_DOCUMENT_REFERENCES, None, references),)

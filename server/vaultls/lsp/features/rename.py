@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError
@@ -88,11 +88,11 @@ def choose(ls: VaultLanguageServer, cursor: Cursor) -> Choice:
                 if raw.startswith("^") and res.block is not None:
                     block = res.block
                     return Choice("block", Range.on_line(line_no, start + 1, end), block.id,
-                                  lambda new: rename_block(vault, dest, block, new, lines))
+                                  lambda new: rename_block(vault, dest, block, new, lines))  # noqa: B023 - returned at once
                 if res.heading is not None and not raw.startswith("^"):
                     heading = res.heading
                     return Choice("heading", rng, heading.text,
-                                  lambda new: rename_heading(vault, dest, heading, new, lines))
+                                  lambda new: rename_heading(vault, dest, heading, new, lines))  # noqa: B023 - returned at once
         if link.is_self:
             raise Refused("put the cursor on the heading or block part of the link to rename it")
         start, end = path_span(link, cursor.line_text)
@@ -155,7 +155,7 @@ def _document_changes(ls: VaultLanguageServer) -> bool:
     return bool(ls.client_supports("workspace.workspace_edit.document_changes", False)) or _can_rename_files(ls)
 
 
-async def _choice_at(ls: VaultLanguageServer, uri: str, position: types.Position):  # noqa: ANN202
+async def _choice_at(ls: VaultLanguageServer, uri: str, position: types.Position) -> tuple[Cursor, Choice] | None:
     """What a rename at this position would rename, refused early when it would have to move
     a file the client cannot move."""
     await ls.indexed.wait()
@@ -215,7 +215,7 @@ def workspace_edit(
         )
     if not _document_changes(ls):
         return types.WorkspaceEdit(changes=dict(per_file))
-    document_changes: list = []
+    document_changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
     for uri, edits in per_file:
         doc = ls.documents.get(uri)
         document_changes.append(
@@ -280,7 +280,8 @@ def _merge(a: types.WorkspaceEdit, b: types.WorkspaceEdit) -> types.WorkspaceEdi
 _MD_FILES = types.FileOperationRegistrationOptions(
     filters=[
         types.FileOperationFilter(
-            scheme="file", pattern=types.FileOperationPattern(glob="**/*.md", matches=types.FileOperationPatternKind.File)
+            scheme="file",
+            pattern=types.FileOperationPattern(glob="**/*.md", matches=types.FileOperationPatternKind.File),
         ),
         types.FileOperationFilter(
             scheme="file",
@@ -288,16 +289,18 @@ _MD_FILES = types.FileOperationRegistrationOptions(
         ),
         # Attachments (`![[Figure 1.png]]`) and folders (everything inside moves) too.
         types.FileOperationFilter(
-            scheme="file", pattern=types.FileOperationPattern(glob="**/*.*", matches=types.FileOperationPatternKind.File)
+            scheme="file",
+            pattern=types.FileOperationPattern(glob="**/*.*", matches=types.FileOperationPatternKind.File),
         ),
         types.FileOperationFilter(
-            scheme="file", pattern=types.FileOperationPattern(glob="**/*", matches=types.FileOperationPatternKind.Folder)
+            scheme="file",
+            pattern=types.FileOperationPattern(glob="**/*", matches=types.FileOperationPatternKind.Folder),
         ),
     ]
 )
 
-FEATURES = [
+FEATURES = (
     (types.TEXT_DOCUMENT_PREPARE_RENAME, None, prepare_rename),
     (types.TEXT_DOCUMENT_RENAME, None, rename),
     (types.WORKSPACE_WILL_RENAME_FILES, _MD_FILES, will_rename_files),
-]
+)

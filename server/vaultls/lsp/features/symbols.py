@@ -3,23 +3,23 @@ aliases and tags, fuzzy-matched, best first, capped)."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
 
 from lsprotocol import types
 
 from vaultls.lsp.server import VaultLanguageServer
+from vaultls.vault.index import Vault
 from vaultls.vault.model import Position, Range
-from vaultls.vault.symbols import Section, Symbol, SymbolIndex, outline
+from vaultls.vault.symbols import Section, Symbol, outline
 
 MAX_WORKSPACE_SYMBOLS = 100
 
-_KINDS = {
+_KINDS = MappingProxyType({
     "note": types.SymbolKind.File,
     "heading": types.SymbolKind.String,  # what VS Code's own Markdown support uses for headings
     "alias": types.SymbolKind.Constant,
     "tag": types.SymbolKind.Key,
-}
-
-INDEX_KEY = "symbols.index"  # in `Vault.derived`
+})
 
 
 async def document_symbol(
@@ -75,9 +75,7 @@ async def workspace_symbol(
     await ls.indexed.wait()
     found: list[types.SymbolInformation] = []
     for vault in list(ls.vaults.values()):
-        index = vault.derived.get(INDEX_KEY)
-        if index is None:
-            index = vault.derived[INDEX_KEY] = SymbolIndex()
+        index = ls.caches_for(vault).symbols
         room = MAX_WORKSPACE_SYMBOLS - len(found)
         if room <= 0:
             break
@@ -85,7 +83,7 @@ async def workspace_symbol(
     return found
 
 
-def _information(ls: VaultLanguageServer, vault, symbol: Symbol) -> types.SymbolInformation:  # noqa: ANN001
+def _information(ls: VaultLanguageServer, vault: Vault, symbol: Symbol) -> types.SymbolInformation:
     # Whole-line positions (column 0) need no position-encoding conversion, so no file is read.
     at = types.Position(line=symbol.line, character=0)
     return types.SymbolInformation(
@@ -96,7 +94,7 @@ def _information(ls: VaultLanguageServer, vault, symbol: Symbol) -> types.Symbol
     )
 
 
-FEATURES = [
+FEATURES = (
     (types.TEXT_DOCUMENT_DOCUMENT_SYMBOL, None, document_symbol),
     (types.WORKSPACE_SYMBOL, None, workspace_symbol),
-]
+)

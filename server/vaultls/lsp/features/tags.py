@@ -16,10 +16,8 @@ from vaultls.lsp.cursor import Cursor
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.model import Range
-from vaultls.vault.references import TagCounter
 
 MAX_ITEMS = 100
-COUNTER_KEY = "tags.counter"  # in `Vault.derived`
 _TAG_CHARS = r"[^\s!-,.:-@\[-^`{-~]"
 _BODY_TAG = re.compile(rf"(?:^|(?<=\s))#({_TAG_CHARS}*)$")
 _TAG_REST = re.compile(rf"{_TAG_CHARS}*")
@@ -35,16 +33,21 @@ def tag_completion(ls: VaultLanguageServer, cursor: Cursor) -> types.CompletionL
     if fm is not None and fm.start_line < cursor.pos.line < fm.end_line:
         if not _in_tags_property(cursor, fm.start_line):
             return None
-        typed = _FM_WORD.search(before).group()
-        rest = _FM_REST.match(line, col).group()
+        typed = _text(_FM_WORD.search(before))
+        rest = _text(_FM_REST.match(line, col))
         start = col - len(typed)
         return _items(ls, cursor, typed.lstrip("#"), Range.on_line(cursor.pos.line, start, col + len(rest)), "")
     m = _BODY_TAG.search(before)
     if m is None or before[: m.start()].count("`") % 2 == 1:
         return None
-    rest = _TAG_REST.match(line, col).group()
+    rest = _text(_TAG_REST.match(line, col))
     rng = Range.on_line(cursor.pos.line, m.start(), col + len(rest))
     return _items(ls, cursor, m.group(1), rng, "#")
+
+
+def _text(m: re.Match[str] | None) -> str:
+    """What a pattern that always matches (`...*`) matched."""
+    return m.group() if m is not None else ""
 
 
 def _in_tags_property(cursor: Cursor, fm_start: int) -> bool:
@@ -74,10 +77,7 @@ def _items(
     here = next((t for t in cursor.note.parsed.tags if t.range.start.line == cursor.pos.line
                  and t.range.contains(cursor.pos)), None)
     vault = cursor.ref.vault
-    counter = vault.derived.get(COUNTER_KEY)
-    if counter is None:
-        counter = vault.derived[COUNTER_KEY] = TagCounter()
-    counts = counter.counts(vault, cursor.ref.path, here.range if here else None)
+    counts = ls.caches_for(vault).tags.counts(vault, cursor.ref.path, here.range if here else None)
     wanted = names.key(typed)
     ranked = []
     for key, count in counts.items():
@@ -111,4 +111,4 @@ def _subsequence(wanted: str, key: str) -> bool:
     return all(ch in it for ch in wanted)
 
 
-FEATURES: list = []  # called from completion.py; no request of its own
+FEATURES = ()  # called from completion.py; no request of its own

@@ -1,0 +1,79 @@
+"""Files created, changed or deleted outside the editor (`workspace/didChangeWatchedFiles`):
+what one event changes in the index, and which notes' problems it affects. Only what changed
+is read again; a schema file or `.vaultls.toml` re-checks the open notes or applies the
+settings. Never a rebuild of the whole vault for one event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from vaultls.lsp.documents import OpenDocument
+from vaultls.lsp.roots import NoteRef, contained, doc_key
+from vaultls.vault import names, schema
+from vaultls.vault.index import Vault
+from vaultls.vault.scan import walk
+
+
+class Host(Protocol):
+    """What a file event needs of the language server."""
+
+    @property
+    def vaults(self) -> Mapping[Path, Vault]: ...
+    @property
+    def documents(self) -> Mapping[str, OpenDocument]: ...
+    def locate(self, uri: str) -> NoteRef | None: ...
+    def update_note(self, ref: NoteRef, text: str | None = None, valid_utf8: bool = True) -> set[str]: ...
+    def apply_settings(self, vault: Vault) -> None: ...
+    def refresh_all(self) -> None: ...
+
+
+def apply_file_event(host: Host, uri: str, kind: types.FileChangeType) -> set[tuple[Vault, str]]:
+    """Bring the index up to date with one file event; returns the (vault, note) affected."""
+    fs_path = to_fs_path(uri) if uri.startswith("file:") else None
+    if fs_path is None:
+        return set()
+    path = Path(fs_path)
+    for root, vault in list(host.vaults.items()):
+        # A schema file, a file one `$ref`s, or `.obsidian/types.json` (hidden, so before
+        # `locate`): drop the compiled schemas and re-check every open note.
+        if schema.watches(root, path, vault.settings):
+            schema.invalidate(root)
+            host.refresh_all()
+    for root, vault in list(host.vaults.items()):
+        if path == root / ".vaultls.toml":
+            host.apply_settings(vault)
+            return set()
+    ref = host.locate(uri)
+    if ref is None:
+        return set()
+    vault, rel = ref.vault, ref.path
+    affected: set[str] = set()
+    if doc_key(uri) in host.documents:
+        return set()  # the open buffer wins until it is closed
+    if kind == types.FileChangeType.Deleted:
+        prefix = rel + "/"
+        gone_notes = [p for p in vault.notes if p == rel or p.startswith(prefix)]
+        gone_files = [p for p in vault.attachments if p == rel or p.startswith(prefix)]
+        for p in gone_notes:
+            affected |= vault.remove(p)
+        for p in gone_files:
+            affected |= vault.remove_attachment(p)
+    elif not contained(vault, rel):  # now a link to outside (or to a folder): never followed
+        affected |= vault.remove(rel) | vault.remove_attachment(rel)
+    elif path.is_dir():
+        if kind == types.FileChangeType.Created:  # a folder moved in: its files come with it
+            found = walk(path, vault.settings.exclude)
+            for sub in found.attachments:
+                affected |= vault.add_attachment(f"{rel}/{sub}")
+            for sub in found.notes:
+                affected |= host.update_note(NoteRef(vault, f"{rel}/{sub}"))
+    elif names.is_note_path(rel):
+        affected |= host.update_note(ref)
+    elif kind == types.FileChangeType.Created:
+        affected |= vault.add_attachment(rel)
+    return {(vault, p) for p in affected}

@@ -1,0 +1,151 @@
+"""Diagnostics to the client: an open note's problems as LSP diagnostics, sent a moment after
+what affects them changed (push), or the client asked to pull them again (pull clients, see
+`diagnostics_pulled`). The pull requests themselves are answered by
+`features/workspace_diagnostics.py`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from concurrent.futures import Future
+from typing import Any, Protocol
+
+from lsprotocol import types
+
+from vaultls.lsp.documents import OpenDocument
+from vaultls.lsp.positions import PositionCodec
+from vaultls.lsp.roots import NoteRef, doc_key
+from vaultls.vault.check import Problem, check_note
+from vaultls.vault.index import Vault
+
+log = logging.getLogger(__name__)
+
+# Diagnostics wait this long after the last edit before they are computed and sent. A burst of
+# keystrokes then costs one check instead of one per key, while a single edit still shows its
+# problems well within the 60 ms users perceive as immediate.
+DIAGNOSTICS_DELAY = 0.02
+
+
+class Host(Protocol):
+    """What publishing needs of the language server."""
+
+    @property
+    def documents(self) -> Mapping[str, OpenDocument]: ...
+    @property
+    def ready(self) -> asyncio.Event: ...
+    @property
+    def codec(self) -> PositionCodec: ...
+    def client_supports(self, field: str, default: Any = None) -> Any: ...
+    def sync_edits(self, delay: float = ...) -> None: ...
+    def locate(self, uri: str) -> NoteRef | None: ...
+    def lines_of(self, vault: Vault, path: str) -> list[str]: ...
+    def text_document_publish_diagnostics(self, params: types.PublishDiagnosticsParams) -> None: ...
+    def workspace_diagnostic_refresh(self, params: None, callback: Any = ...) -> Future[None]: ...
+
+
+class DiagnosticsPublisher:
+    """The diagnostics of open notes: scheduled (`schedule`), computed (`for_uri`) and sent
+    when they changed, or cleared (`clear`)."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.published: dict[str, list[types.Diagnostic]] = {}  # by `doc_key`: what the client shows
+        self.generation = 0  # bumped whenever a client is asked to pull again
+        self._pending: dict[str, asyncio.TimerHandle] = {}  # by `doc_key`
+        self._pull_asked = False  # a workspace/diagnostic/refresh is on its way
+
+    def schedule(self, uri: str, delay: float = DIAGNOSTICS_DELAY) -> None:
+        """Compute and send the diagnostics of the open note `uri` in `delay` seconds (again
+        from then, if it was scheduled already)."""
+        uri = doc_key(uri)
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        loop = asyncio.get_running_loop()
+        self._pending[uri] = loop.call_later(delay, self._publish, uri)
+
+    def _publish(self, uri: str) -> None:
+        host = self.host
+        self._pending.pop(uri, None)
+        # Never diagnose a stale model under the buffer's newer version. Catching up schedules
+        # this note again (it is affected by its own edit): that run is this one.
+        host.sync_edits(delay=0)
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        if not host.ready.is_set():
+            return  # published for every open note once the scan is done
+        doc = host.documents.get(uri)
+        if doc is None:
+            return
+        if self.pulled:
+            self.ask_to_pull()  # the pull is answered by features/workspace_diagnostics.py
+            return
+        try:
+            diagnostics = self.for_uri(uri)
+        except Exception:  # noqa: BLE001 - one note's bug must not stop the others
+            log.exception("computing diagnostics for %s failed", uri)
+            return
+        if self.published.get(uri) == diagnostics:
+            return
+        self.published[uri] = diagnostics
+        host.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=doc.version)
+        )
+
+    def clear(self, uri: str) -> None:
+        """The note `uri` was closed (or left the workspace): none scheduled, none shown."""
+        key = doc_key(uri)
+        pending = self._pending.pop(key, None)
+        if pending is not None:
+            pending.cancel()
+        if self.published.pop(key, None):
+            self.host.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @property
+    def pulled(self) -> bool:
+        """Whether the client pulls diagnostics (`textDocument/diagnostic`, LSP 3.17) and can be
+        asked to pull again (`workspace/diagnostic/refresh`). Such a client gets diagnostics
+        only by pulling, never pushed as well (it would show every problem twice); every other
+        client gets them pushed."""
+        supports = self.host.client_supports
+        return supports("text_document.diagnostic", None) is not None and bool(
+            supports("workspace.diagnostics.refresh_support", False)
+        )
+
+    def ask_to_pull(self) -> None:
+        """Send `workspace/diagnostic/refresh`, once for a burst of changes."""
+        self.generation += 1
+        if self._pull_asked:
+            return
+        self._pull_asked = True
+
+        def send() -> None:
+            self._pull_asked = False
+            try:
+                future = self.host.workspace_diagnostic_refresh(None)
+                future.add_done_callback(lambda f: f.cancelled() or f.exception())
+            except Exception:  # noqa: BLE001 - no client connected (shutdown)
+                log.debug("could not ask the client to pull diagnostics", exc_info=True)
+
+        asyncio.get_running_loop().call_later(DIAGNOSTICS_DELAY, send)
+
+    def for_uri(self, uri: str) -> list[types.Diagnostic]:
+        """The diagnostics of a note now (none for a URI that is no note of ours)."""
+        ref = self.host.locate(uri)
+        if ref is None or ref.note is None:
+            return []
+        lines = self.host.lines_of(ref.vault, ref.path)
+        return [self.to_diagnostic(lines, p) for p in check_note(ref.vault, ref.path)]
+
+    def to_diagnostic(self, lines: list[str], problem: Problem) -> types.Diagnostic:
+        """`problem`, found in a note of these `lines`, as the client sees it."""
+        return types.Diagnostic(
+            range=self.host.codec.range_to_client(lines, problem.range),
+            message=problem.message,
+            severity=types.DiagnosticSeverity(int(problem.severity)),
+            code=problem.code,
+            source="vaultls",
+            data=problem.data,
+        )
