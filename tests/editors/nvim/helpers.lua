@@ -9,7 +9,8 @@
 -- Environment set by the pytest side:
 --   VAULTLS_TEST_VAULT   the copy of examples/vault to work on
 --   VAULTLS_NVIM_PLUGIN  editors/neovim (put on 'runtimepath')
---   VAULTLS_ROUTE        setup | enable | legacy (how the server is configured)
+--   VAULTLS_ROUTE        setup | enable | legacy (how the server is configured; legacy is
+--                        setup() on the 0.10 route: see H.as_neovim_010)
 --   VAULTLS_SETTINGS     optional JSON: settings passed to setup()
 local H = {}
 
@@ -149,6 +150,43 @@ function H.truthy(v, what)
   return v
 end
 
+--- Makes this Neovim 0.11 look like 0.10 to the plugin, for the rest of the run: no
+--- vim.lsp.config, no vim.lsp.enable (both new in 0.11). setup() then takes the 0.10 route
+--- (FileType autocommand + vim.lsp.start). Only the route: the rest of 0.11 stays as it is
+--- (client methods, vim.str_byteindex's signature).
+function H.as_neovim_010()
+  vim.lsp.config, vim.lsp.enable = nil, nil
+  assert(vim.lsp.config == nil and vim.lsp.enable == nil, 'vim.lsp.config/enable still there')
+end
+
+--- Records every vim.lsp.start(config, opts) call (a deep copy of both) in H.started, then
+--- starts as usual. Both routes end in it: vim.lsp.enable (0.11) and the plugin's FileType
+--- autocommand (0.10).
+H.started = {}
+function H.spy_lsp_start()
+  local start = vim.lsp.start
+  vim.lsp.start = function(config, opts)
+    table.insert(H.started, { config = vim.deepcopy(config), opts = vim.deepcopy(opts) })
+    return start(config, opts)
+  end
+end
+
+--- A copy of `v` that vim.json.encode() takes: functions become '<function>'; an empty
+--- vim.empty_dict() stays one (encoded {}), a plain empty table is encoded [].
+function H.jsonable(v)
+  if type(v) == 'function' then
+    return '<function>'
+  end
+  if type(v) ~= 'table' then
+    return v
+  end
+  local copy = getmetatable(v) == getmetatable(vim.empty_dict()) and vim.empty_dict() or {}
+  for k, x in pairs(v) do
+    copy[k] = H.jsonable(x)
+  end
+  return copy
+end
+
 --- Lays out the editor the way a user's config would: filetype detection on,
 --- editors/neovim on 'runtimepath', the LSP log under $XDG_STATE_HOME, then the route.
 function H.init(opts)
@@ -159,10 +197,12 @@ function H.init(opts)
   local route = opts.route or H.route
   local settings = os.getenv('VAULTLS_SETTINGS')
   settings = settings and settings ~= '' and vim.json.decode(settings) or nil
+  local setup_opts = { settings = settings, capabilities = opts.capabilities, on_attach = opts.on_attach }
   if route == 'setup' then
-    require('vaultls').setup({ settings = settings, capabilities = opts.capabilities })
+    require('vaultls').setup(setup_opts)
   elseif route == 'legacy' then
-    require('vaultls').setup({ settings = settings, capabilities = opts.capabilities, _legacy = true })
+    H.as_neovim_010()
+    require('vaultls').setup(setup_opts)
   elseif route == 'enable' then
     -- No setup(): lsp/vaultls.lua from 'runtimepath' and plugin/vaultls.lua's commands.
     if settings or opts.capabilities then
