@@ -217,6 +217,47 @@ def test_attach(nv: Nvim, vault: Path, route: str) -> None:
     nv.run("attach.lua", route=route, note=DANGLING_NOTE)
 
 
+@pytest.mark.parametrize(
+    "settings", [None, {"diagnostics": {"danglingLinks": "error"}}], ids=["no-settings", "settings"]
+)
+def test_010_route_starts_what_011_route_registers(
+    nv: Nvim, vault: Path, tmp_path: Path, settings: dict | None
+) -> None:
+    """The 0.10 route, under the real 0.11 binary (there is no 0.10 here): the test's Lua
+    removes vim.lsp.config and vim.lsp.enable before setup() (H.as_neovim_010; nothing in the
+    plugin), so setup() takes the FileType autocommand + vim.lsp.start route. The configuration
+    it passes to vim.lsp.start is the one the 0.11 route registers with vim.lsp.config (same
+    cmd, cmd_cwd, settings, init_options, capabilities, ...), with root_dir resolved to the
+    vault; and on both routes the client attaches, calls on_attach and completes `[[`."""
+    write_scratch(vault, "# Scratch\n\nSee [[\n")
+    reports = {}
+    for route in ("setup", "legacy"):
+        out = tmp_path / f"route-{route}.json"
+        nv.run("route_config.lua", route=route, settings=settings, note=SCRATCH, line=2, target=TARGET_NOTE, out=out)
+        reports[route] = json.loads(out.read_text(encoding="utf-8"))
+    new, old = reports["setup"], reports["legacy"]
+    registered = new["registered"]
+    assert registered is not None, "0.11 route: nothing in vim.lsp.config.vaultls"
+    assert old["registered"] is None, "0.10 route: vim.lsp.config was not removed"
+
+    started = dict(old["started"])
+    assert started.pop("root_dir", None) == str(vault), old["started"]
+    cache = f"{nv.env['XDG_CACHE_HOME']}/nvim/vaultls"
+    assert registered["cmd_cwd"] == cache  # outside the vault
+    section = settings or {}
+    assert registered["settings"] == {"vaultls": section}
+    assert registered.get("init_options") == (settings or None)
+    for key in ("name", "cmd", "cmd_cwd", "filetypes", "root_markers", "settings", "init_options", "on_attach"):
+        assert started.get(key) == registered.get(key), key
+    assert started == registered  # capabilities too, and nothing else on either side
+
+    # Both clients: the vault as root, the server started outside it.
+    assert new["root_dir"] == old["root_dir"] == str(vault)
+    assert new["cmd_cwd"] == old["cmd_cwd"] == cache
+    # And the 0.11 route hands vim.lsp.start what it registered (vim.lsp.start finds the root).
+    assert new["started"] == registered
+
+
 def test_completion_lists_notes(nv: Nvim, vault: Path) -> None:
     write_scratch(vault, "# Scratch\n\nSee [[\n")
     nv.run("completion_list.lua", note=SCRATCH, line=2, expect=json.dumps(note_names(vault)))
