@@ -11,7 +11,8 @@ import { PROBE_ARGS, checkServer, createNodeHost, parseProbe, probePython, realP
 const LAUNCHER_SOURCE = path.join(__dirname, '..', '..', 'launcher', 'launch.py');
 
 const posix = process.platform !== 'win32';
-let dir: string;
+/** A fresh folder for this file's scripts, removed after the tests. */
+const dir = mkdtempSync(path.join(os.tmpdir(), 'vaultls-nodehost-'));
 
 function script(name: string, body: string, mode = 0o755): string {
     const file = path.join(dir, name);
@@ -19,10 +20,6 @@ function script(name: string, body: string, mode = 0o755): string {
     chmodSync(file, mode);
     return file;
 }
-
-before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'vaultls-nodehost-'));
-});
 
 after(() => {
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,162 @@
+/**
+ * The language client of one vault folder: how its server process runs, what the client sends it
+ * (settings, only this folder's notes), and how it reacts when the server fails.
+ */
+import * as vscode from 'vscode';
+import {
+    CloseAction,
+    DidChangeConfigurationNotification,
+    ErrorAction,
+    ErrorHandler,
+    ExecuteCommandRequest,
+    Executable,
+    LanguageClient,
+    LanguageClientOptions,
+    RevealOutputChannelOn,
+    State,
+    TransportKind,
+} from 'vscode-languageclient/node';
+
+import { ServerCommand } from './discovery';
+import { errorMessage } from './failures';
+import { serverProcessOptions } from './nodeHost';
+import { ExitWindow, continueAfterError, restartAfterExit } from './restartPolicy';
+import { SECTION, ServerSettings, configurationFor } from './settings';
+
+/** A LanguageClient whose own pop-ups go through our Notifier, so the user sees one. */
+export class VaultClient extends LanguageClient {
+    constructor(
+        name: string,
+        serverOptions: Executable,
+        clientOptions: LanguageClientOptions,
+        private readonly onForcedError: (message: string) => void,
+    ) {
+        super(SECTION, name, serverOptions, clientOptions);
+    }
+
+    public override error(message: string, data?: unknown, showNotification: boolean | 'force' = true): void {
+        super.error(message, data, false);
+        if (showNotification === 'force') {
+            this.onForcedError(message);
+        }
+    }
+}
+
+/**
+ * How the server runs: not in the vault (a vault could carry modules, DLLs, .python-version
+ * files) but in the extension's own folder. The server gets its vault from `initialize`.
+ */
+export function serverExecutable(server: ServerCommand, extensionPath: string): Executable & { options: { cwd: string } } {
+    const processOptions = serverProcessOptions(server, extensionPath);
+    return {
+        command: server.command,
+        args: server.args,
+        transport: TransportKind.stdio,
+        options: { cwd: processOptions.cwd, env: processOptions.env as { [name: string]: string } },
+    };
+}
+
+export interface FolderClientOptions {
+    folder: vscode.WorkspaceFolder;
+    executable: Executable;
+    output: vscode.OutputChannel;
+    /** The server settings for the folder (or for a scope inside it). */
+    settings(scope?: vscode.Uri): ServerSettings;
+    log(message: string): void;
+    /** The server stopped working; `message` says how. */
+    failed(message: string): void;
+    /** The folder's server settings changed (Check Vault results of the folder are stale). */
+    settingsChanged(): void;
+    /** The server published diagnostics for `uri` (newer than a Check Vault result for it). */
+    published(uri: vscode.Uri): void;
+}
+
+export function createFolderClient(options: FolderClientOptions): VaultClient {
+    const { folder, log } = options;
+    const initialSettings = options.settings();
+    // Last settings object the server got; VS Code reports every configuration change (the
+    // server registers for all of them), and most are not ours.
+    let lastSent = JSON.stringify(initialSettings);
+
+    const clientOptions: LanguageClientOptions = {
+        documentSelector: [
+            // A vscode.RelativePattern is passed through to VS Code as it is.
+            { scheme: 'file', language: 'markdown', pattern: new vscode.RelativePattern(folder, '**/*') as unknown as string },
+        ],
+        workspaceFolder: folder,
+        outputChannel: options.output,
+        revealOutputChannelOn: RevealOutputChannelOn.Never,
+        diagnosticCollectionName: SECTION,
+        initializationOptions: initialSettings,
+        // The server registers its own file watchers (workspace/didChangeWatchedFiles).
+        synchronize: { configurationSection: SECTION },
+        markdown: { isTrusted: false, supportHtml: false },
+        errorHandler: errorHandler(folder, log, options.failed),
+        initializationFailedHandler: (error) => {
+            options.failed(`initialization failed: ${errorMessage(error)}`);
+            return false;
+        },
+        middleware: {
+            workspace: {
+                // Answer from the one mapping in settings.ts, scoped to this vault's folder.
+                configuration: (params) =>
+                    params.items.map((item) => configurationFor(item.section, options.settings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined))),
+                didChangeConfiguration: async () => {
+                    const settings = options.settings();
+                    const json = JSON.stringify(settings);
+                    if (json === lastSent) {
+                        return;
+                    }
+                    lastSent = json;
+                    log(`settings for ${folder.name} changed: ${json}`);
+                    options.settingsChanged();
+                    // The server reads these and then asks workspace/configuration again.
+                    await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: settings } });
+                },
+            },
+            handleDiagnostics: (uri, diagnostics, next) => {
+                options.published(uri);
+                next(uri, diagnostics);
+            },
+        },
+    };
+
+    const client = new VaultClient(folder.name === 'vaultls' ? 'vaultls' : `vaultls (${folder.name})`, options.executable, clientOptions, options.failed);
+    // The server's vaultls.checkVault is sent by our own command (for every vault at once);
+    // letting each client also register it as a VS Code command would clash.
+    const executeCommandFeature = client.getFeature(ExecuteCommandRequest.method);
+    executeCommandFeature.register = () => undefined;
+    return client;
+}
+
+/** Stops and disposes a folder's client (undefined when it never started); never rejects. */
+export async function stopClient(client: LanguageClient | undefined, folder: vscode.WorkspaceFolder, log: (message: string) => void): Promise<void> {
+    try {
+        if (client !== undefined && client.state !== State.Stopped) {
+            await client.stop(5000);
+        }
+    } catch (error) {
+        log(`stopping the server for ${folder.name} failed: ${String(error)}`);
+    }
+    try {
+        await client?.dispose(1000);
+    } catch {
+        // already stopped
+    }
+}
+
+function errorHandler(folder: vscode.WorkspaceFolder, log: (message: string) => void, failed: (message: string) => void): ErrorHandler {
+    const exits = new ExitWindow();
+    return {
+        error: (_error, _message, count) => ({ action: continueAfterError(count) ? ErrorAction.Continue : ErrorAction.Shutdown }),
+        closed: () => {
+            const count = exits.record();
+            if (restartAfterExit(count)) {
+                log(`the server for ${folder.name} exited; restarting it`);
+                return { action: CloseAction.Restart, handled: true };
+            }
+            failed(`the server exited ${count} times in 3 minutes and is not restarted again`);
+            return { action: CloseAction.DoNotRestart, handled: true };
+        },
+    };
+}
