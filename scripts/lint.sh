@@ -21,7 +21,7 @@ echo "== mypy"
 
 if command -v npm >/dev/null 2>&1; then
   echo "== VS Code extension: tsc --noEmit and eslint"
-  (cd editors/vscode && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent lint)
+  (cd editors/vscode && { [ -x node_modules/.bin/eslint ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent lint)
 else
   echo "== no npm here: the VS Code extension's gates are skipped"
 fi
