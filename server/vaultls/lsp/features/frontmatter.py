@@ -29,6 +29,7 @@ from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import schema
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
+from vaultls.vault.preview import code_span, inert_markdown, inline_text
 from vaultls.vault.property_types import is_date, is_datetime, to_json
 
 MAX_ITEMS = 100
@@ -222,7 +223,7 @@ def _name_item(name: str, info: schema.PropertyInfo, rng: types.Range, has_colon
         label=name,
         kind=types.CompletionItemKind.Property,
         detail=detail or None,
-        documentation=(types.MarkupContent(kind=types.MarkupKind.Markdown, value=info.description)
+        documentation=(types.MarkupContent(kind=types.MarkupKind.Markdown, value=inert_markdown(info.description))
                        if info.description else None),
         deprecated=info.deprecated or None,
         sort_text=sort,
@@ -353,8 +354,10 @@ def hover(ls: VaultLanguageServer, cursor: Cursor) -> types.Hover | None:
 
 
 def describe(info: schema.PropertyInfo) -> str:
-    """Markdown for a property: title, type, description, allowed values, where it comes from."""
-    head = f"**{info.title}** (`{info.name}`)" if info.title else f"**{info.name}**"
+    """Markdown for a property: title, type, description, allowed values, where it comes from.
+    Everything in it comes from the vault's schemas, which a stranger may have written: shown
+    as text, with remote images and unsafe links made inert (vault/preview.py)."""
+    head = f"**{inline_text(info.title)}** ({code_span(info.name)})" if info.title else f"**{inline_text(info.name)}**"
     facts = []
     kind = info.summary_type()
     if kind:
@@ -367,13 +370,13 @@ def describe(info: schema.PropertyInfo) -> str:
     if facts:
         parts.append(" · ".join(facts))
     if info.description:
-        parts.append(info.description)
+        parts.append(inert_markdown(info.description))
     allowed = info.enum or info.item_enum
     if allowed:
-        shown = ", ".join(f"`{json.dumps(v, ensure_ascii=False)}`" for v in allowed[:20])
+        shown = ", ".join(code_span(json.dumps(v, ensure_ascii=False)) for v in allowed[:20])
         parts.append(f"{'Items' if not info.enum else 'Values'}: {shown}{', …' if len(allowed) > 20 else ''}")
     if info.sources:
-        parts.append("*Schema: " + ", ".join(f"`{s}`" for s in info.sources) + "*")
+        parts.append("*Schema: " + ", ".join(code_span(s) for s in info.sources) + "*")
     elif info.obsidian_type:
         parts.append("*From `.obsidian/types.json`*")
     return "\n\n".join(parts)
