@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import write_vault
+from tests.unit.check_vaults import SPECIAL, filler
 from vaultls import cli
-from vaultls.vault import bulk_check, names, schema
+from vaultls.vault import bulk_check, names
 from vaultls.vault.bulk_check import check_whole_vault, encoding_readable
 from vaultls.vault.check import (
     LinkChecker,
@@ -102,77 +103,7 @@ def _full(problems: list[Problem]) -> list[tuple]:
 # --------------------------------------------------------------------------- vaults
 
 
-NFD_NAME = unicodedata.normalize("NFD", "Café")
-SCHEMA = {
-    "type": "object", "required": ["title"], "properties": {"title": {"type": "string"}, "n": {"type": "integer"}}
-}
-
-SPECIAL: dict[str, str | bytes] = {
-    ".vaultls.toml": '[frontmatter]\n[[frontmatter.rules]]\nglob = "Typed/**"\nschema = "schemas/typed.json"\n',
-    "schemas/typed.json": json.dumps(SCHEMA),
-    "schemas/own.json": json.dumps({"type": "object", "properties": {"n": {"type": "string"}}}),
-    "Home.md": (
-        "---\naliases: [Start, Hub]\ntags: [a]\n---\n# Home\n\n## Section: One!\n\n### Deep *part*\n\n"
-        "para ^home-block\n\n## Other\n\n"
-        "[[Alpha]] [[Alpha#Intro]] [[Alpha#Intro#Detail]] [[Alpha#Detail]] [[Alpha#Nope]] [[Alpha#Intro#Nope]]\n"
-        "[[Alpha#^a1]] [[Alpha#^missing]] [[#Section One]] [[#section-one]] [[#^home-block]] [[#^nope]]\n"
-        "[[#Nowhere]] [[Dup]] [[A/Dup]] [[B/Dup]] [[Dup#Heading]] [[Nothing here]] [[Start]] [[Beta alias]]\n"
-        "![[pic.png]] [[pic.png#page=3]] [[missing.pdf]] [[docs/report.pdf]] [[../../etc/passwd]]\n"
-        "[rel](Sub/Child.md) [rel2](Sub/Child.md#Child%20heading) [bad](Sub/Gone.md) [up](../Out.md)\n"
-        "[[Café]] [[café#Über]] [[Sub/Child#child-heading]] [[sub/child]] [[./Alpha]] [[Dup#^blk]]\n"
-    ),
-    "Alpha.md": "# Intro\n\n## Detail\n\ntext ^a1\n\n# Detail\n\n[[Home#Other]] [[Home#Section One#Deep part]]\n",
-    "A/Dup.md": "# Heading\n\n[[Dup]] [[Dup#Heading]] [[../Home]] [[./Dup]] [x](Dup.md) [y](../B/Dup.md#Heading)\n",
-    "B/Dup.md": "# Other\n\nline ^blk\n\n[[Dup]] [[Dup#Heading]] [[Dup#^blk]] [[B/Dup#Other]]\n",
-    "C/D/Dup.md": "[[Dup]] [[dup]] [[Beta alias]] [[Hub]]\n",
-    "Sub/Child.md": (
-        "---\naliases: Beta alias\n---\n# Child heading\n\n[[Home]] [up](../Home.md#Other) [[Home#^home-block]]\n"
-    ),
-    f"{NFD_NAME}.md": "# Über\n\n[[Home]] [[Café]]\n",
-    "Broken.md": "---\ntitle: [unclosed\n---\n[[Home]]\n",
-    "Dupkeys.md": "---\nk: 1\nk: 2\ncreated: 2023-02-22\n---\n[[Home]]\n",
-    "Bad utf8.md": b"# Bad \xff bytes\n\n[[Home]] [[Nope]]\n",
-    "Typed/Ok.md": "---\ntitle: fine\n---\n[[Home]]\n",
-    "Typed/Wrong.md": "---\nn: x\ncreated: 2024-01-01\n---\n[[Home]]\n",
-    "Own schema.md": "---\n$schema: schemas/own.json\nn: 3\ncreated: 2024-01-01\n---\n",
-    "Missing schema.md": "---\n$schema: schemas/none.json\n---\n",
-    "Code.md": "```\n[[Not a link]]\n```\n`[[nor this]]` [[Home#Home]]\n",
-    "pic.png": b"\x89PNG",
-    "docs/report.pdf": b"%PDF",
-    ".obsidian/app.json": "{}",
-}
-
-
-def _filler(count: int, seed: int = 7) -> dict[str, str]:
-    """Many notes with links of every sort between them, some to names several folders hold."""
-    rng = random.Random(seed)
-    folders = ["", "X/", "Y/", "X/Z/", "Ünï/"]
-    words = ["Dup", "Alpha", "Home", "Start", "Hub", "Café", NFD_NAME, "Ghost", "pic.png"]
-    files: dict[str, str] = {}
-    for i in range(count):
-        name = f"{folders[i % len(folders)]}Note {i % (count // 3 or 1)}.md"
-        links = []
-        for _ in range(8):
-            pick = rng.random()
-            if pick < 0.4:
-                target = f"Note {rng.randrange(count // 2)}"
-            elif pick < 0.6:
-                target = rng.choice(words)
-            elif pick < 0.7:
-                target = f"{rng.choice(folders)}Note {rng.randrange(count // 3)}"
-            else:
-                target = f"Gone {rng.randrange(50)}"
-            anchor = rng.choice(["", "", "#Head", "#Head#Sub", "#^b1", "#Missing", "#head"])
-            links.append(f"[[{target}{anchor}]]")
-        links.append(f"[md](Note%20{rng.randrange(count // 3)}.md)")
-        links.append(f"[up](../Note%20{rng.randrange(count // 3)}.md#Head)")
-        fm = "---\naliases: [Alias %d]\n---\n" % i if i % 10 == 0 else ""
-        files.setdefault(name, f"{fm}# Head\n\n## Sub\n\nx ^b1\n\n" + " ".join(links) + " [[Alias 3]]\n")
-    return files
-
-
 def _settings(root: Path):
-    schema.invalidate(root)
     settings, errors = build_settings(root)
     assert errors == []
     return settings
@@ -232,7 +163,7 @@ def test_forked_cold_then_warm_from_the_cache(tmp_path: Path, monkeypatch: pytes
     """Large enough for the index cache: a cold run (parsed in two forked workers, which
     store the cache) and a warm one (read from the cache) report the same."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    files = {**_filler(400), **SPECIAL}
+    files = {**filler(400), **SPECIAL}
     root = write_vault(tmp_path / "v", files)
     monkeypatch.setattr("vaultls.vault.cache.RACY_SECONDS", -1.0)  # files just written may be cached
     cold = _compare(root, workers=2)
@@ -246,7 +177,7 @@ def test_forked_cold_then_warm_from_the_cache(tmp_path: Path, monkeypatch: pytes
 
 def test_forked_run_really_forks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("threading.active_count", lambda: 1)  # whatever pytest runs besides
-    root = write_vault(tmp_path / "v", {**_filler(150, seed=3), **SPECIAL})
+    root = write_vault(tmp_path / "v", {**filler(150, seed=3), **SPECIAL})
     result = _compare(root, use_cache=False, workers=2)
     assert result.workers == 2
 
@@ -258,7 +189,7 @@ def test_a_dead_worker_means_the_in_process_check(tmp_path: Path, monkeypatch: p
         raise SystemExit(3)
 
     monkeypatch.setattr(bulk_check, "round_two", _only_in_parent(bulk_check.round_two, dies))
-    root = write_vault(tmp_path / "v", {**_filler(60, seed=5), **SPECIAL})
+    root = write_vault(tmp_path / "v", {**filler(60, seed=5), **SPECIAL})
     result = _compare(root, use_cache=False, workers=2)
     assert result.workers == 0
 
@@ -292,7 +223,7 @@ def test_unreadable_and_vanishing_notes(tmp_path: Path, monkeypatch: pytest.Monk
 def test_memoised_resolution_matches_resolve_from_every_folder(tmp_path: Path) -> None:
     """`LinkChecker` answers each (folder, kind, target) as `Vault.resolve` would from there,
     though it resolves a wikilink once for all folders that hold none of its candidates."""
-    root = write_vault(tmp_path / "v", {**_filler(120, seed=11), **SPECIAL})
+    root = write_vault(tmp_path / "v", {**filler(120, seed=11), **SPECIAL})
     settings = _settings(root)
     vault, _ = load_vault(root, settings, use_cache=False)
     checker = LinkChecker(vault)
@@ -342,7 +273,7 @@ def test_the_cache_encoding_is_read_as_tuples() -> None:
 
 
 def test_cli_whole_vault_output_is_the_model_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    root = write_vault(tmp_path / "v", {**_filler(80, seed=2), **SPECIAL})
+    root = write_vault(tmp_path / "v", {**filler(80, seed=2), **SPECIAL})
     outputs = []
     for fast in (True, False):
         if not fast:
@@ -408,7 +339,7 @@ def test_cli_forked_every_format_is_the_model_check(tmp_path: Path, monkeypatch:
     monkeypatch.setattr("threading.active_count", lambda: 1)
     monkeypatch.setattr(bulk_check, "FORK_MIN_NOTES", 0)
     monkeypatch.chdir(tmp_path)
-    root = write_vault(tmp_path / "v", {**_filler(90, seed=9), **SPECIAL})
+    root = write_vault(tmp_path / "v", {**filler(90, seed=9), **SPECIAL})
     used: list[int] = []
     real = bulk_check.check_whole_vault
 
