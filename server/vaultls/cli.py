@@ -21,7 +21,7 @@ from vaultls.vault.check import check_vault
 from vaultls.vault.graph import LinkStats, link_stats, orphans
 from vaultls.vault.load import load_vault
 from vaultls.vault.roots import find_vault_root
-from vaultls.vault.schema import configuration_problems
+from vaultls.vault.schema import SchemaStore, configuration_problems
 from vaultls.vault.settings import build_settings
 from vaultls.vault.workers import safe_sys_path
 
@@ -127,7 +127,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         settings, errors = build_settings(root)
         for error in errors:
             _say(f"vaultls: {error}")
-        broken = configuration_problems(root, settings)  # frontmatter schemas, .obsidian/types.json
+        broken = configuration_problems(SchemaStore(root), settings)  # frontmatter schemas, .obsidian/types.json
         for problem in broken:
             _say(f"vaultls: {'error' if problem.fatal else 'warning'}: {problem.message}")
         if any(problem.fatal for problem in broken):

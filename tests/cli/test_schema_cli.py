@@ -14,6 +14,7 @@ from tests.conftest import VAULTS
 from vaultls.vault import schema
 from vaultls.vault.check import check_vault
 from vaultls.vault.load import load_vault
+from vaultls.vault.schema import validate
 from vaultls.vault.settings import build_settings
 
 SCHEMA_VAULT_PROBLEMS = [
@@ -30,7 +31,6 @@ SCHEMA_VAULT_PROBLEMS = [
 def schema_vault(tmp_path: Path) -> Path:
     target = tmp_path / "schema"
     shutil.copytree(VAULTS / "schema", target)
-    schema.invalidate(target)
     return target
 
 
@@ -146,11 +146,11 @@ def test_the_demo_vault_shows_schema_problems_out_of_the_box(example_vault, caps
 def test_the_demo_vault_schemas_load(example_vault):
     settings, errors = build_settings(example_vault)
     assert errors == [] and settings.frontmatter_schema and len(settings.frontmatter_rules) == 2
-    assert schema.configuration_problems(example_vault, settings) == []
+    assert schema.configuration_problems(schema.SchemaStore(example_vault), settings) == []
 
 
 def test_without_jsonschema_schemas_are_off_with_one_message(make_vault, capsys, monkeypatch):
-    monkeypatch.setattr(schema, "_AVAILABLE", False)
+    monkeypatch.setattr(validate, "jsonschema_available", lambda: False)
     root = make_vault({
         ".vaultls.toml": '[frontmatter]\nschema = "s.json"\n',
         "s.json": json.dumps({"required": ["title"]}),

@@ -1,4 +1,4 @@
-"""Frontmatter schemas (vault/schema.py): messages, ranges, rules, `$ref`, YAML schemas, broken
+"""Frontmatter schemas (vault/schema/): messages, ranges, rules, `$ref`, YAML schemas, broken
 schema files, caching. Vaults are written to tmp_path because schemas are files."""
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ def toml(schema_path: str | None = None, rules: list[tuple[str, str]] = (), extr
 
 def vault(root: Path, files: dict[str, str]):
     write_vault(root, files)
-    schema.invalidate(root)
     settings, errors = build_settings(root)
     assert errors == []
     loaded, _ = load_vault(root, settings)
@@ -363,7 +362,7 @@ def test_a_broken_schema_is_one_error_per_note_and_a_fatal_configuration_problem
     assert found[0].range == Range.on_line(0, 0, 3) and found[1].range == Range.on_line(0, 0, 0)
     assert expected in found[0].message and "frontmatter.schema" in found[0].message
     settings, _ = build_settings(tmp_path)
-    [problem] = schema.configuration_problems(tmp_path, settings)
+    [problem] = schema.configuration_problems(schema.SchemaStore(tmp_path), settings)
     assert problem.fatal and expected in problem.message
 
 
@@ -391,7 +390,7 @@ def test_other_checks_keep_working_with_a_broken_schema(tmp_path):
 def test_a_schema_is_compiled_once_and_recompiled_when_its_file_changes(tmp_path):
     v = vault(tmp_path, {**BOOK_FILES, "A.md": "---\nauthor: a\n---\n", "B.md": "---\nauthor: b\n---\n"})
     check_vault(v)
-    store = schema.store_for(tmp_path)
+    store = v.schemas
     compiled = store.schema(tmp_path / "schemas" / "book.json", "schemas/book.json")
     check_vault(v)
     assert store.schema(tmp_path / "schemas" / "book.json", "schemas/book.json") is compiled
@@ -410,17 +409,17 @@ def test_a_ref_target_change_is_noticed(tmp_path):
     }
     v = vault(tmp_path, files)
     assert messages(check_note(v, "A.md")) == ['"x" must be text']
-    assert schema.watches(tmp_path, tmp_path / "b.json", v.settings)
+    assert v.schemas.watches(tmp_path / "b.json", v.settings)
     (tmp_path / "b.json").write_text(json.dumps({"type": "integer"}))
     os.utime(tmp_path / "b.json", ns=(1, 1))
-    schema.store_for(tmp_path).refresh(force=True)
+    v.schemas.refresh(force=True)
     assert check_note(v, "A.md") == []
 
 
 def test_no_schema_and_no_types_file_costs_nothing(tmp_path):
     v = vault(tmp_path, {"A.md": "---\nauthor:\n---\n"})
     assert check_note(v, "A.md") == []
-    assert schema.store_for(tmp_path)._schemas == {}  # noqa: SLF001
+    assert v.schemas._schemas == {}  # noqa: SLF001
 
 
 def test_ten_thousand_notes_are_validated_quickly(tmp_path):

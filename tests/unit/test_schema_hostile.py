@@ -1,5 +1,5 @@
-"""Schemas from a stranger cannot hang vaultls or exhaust its memory (vault/schema_budget.py,
-vault/bounded_regex.py): backtracking patterns, billion-laughs YAML, deep nesting, exponential
+"""Schemas from a stranger cannot hang vaultls or exhaust its memory (vault/schema/budget.py,
+vault/schema/bounded_regex/): backtracking patterns, billion-laughs YAML, deep nesting, exponential
 `anyOf`, `$ref`s that lead back to themselves, quadratic `uniqueItems`; a schema past its time
 budget is one clear problem and the note's other checks still happen.
 
@@ -19,9 +19,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_vault
-from vaultls.vault import bounded_regex, schema, schema_budget
+from vaultls.vault import schema
 from vaultls.vault.check import check_note, check_vault
 from vaultls.vault.load import load_vault
+from vaultls.vault.schema import bounded_regex, documents
+from vaultls.vault.schema import budget as schema_budget
 from vaultls.vault.settings import build_settings
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM to bound the tests")
@@ -52,7 +54,6 @@ def bounded(seconds: int):
 
 def vault(root: Path, files: dict[str, str]):
     write_vault(root, files)
-    schema.invalidate(root)
     settings, errors = build_settings(root)
     assert errors == []
     loaded, _ = load_vault(root, settings)
@@ -296,8 +297,8 @@ def test_a_billion_laughs_schema_is_refused_at_once(tmp_path):
 
 
 def test_a_self_containing_alias_is_refused(tmp_path):
-    with pytest.raises(schema_budget.Unusable, match="contains it"):
-        schema_budget.check_yaml("a: &a [1, *a]\n", schema._YAML_LOADER)
+    with pytest.raises(documents.Unusable, match="contains it"):
+        documents.check_yaml("a: &a [1, *a]\n", documents.YAML_LOADER)
 
 
 def test_aliases_within_the_limits_still_load(tmp_path):

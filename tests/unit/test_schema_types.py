@@ -16,7 +16,7 @@ from vaultls.vault.check import check_note, check_vault
 from vaultls.vault.load import load_vault
 from vaultls.vault.model import Range
 from vaultls.vault.parse import parse
-from vaultls.vault.property_types import is_date, is_datetime, read_types, to_json, type_problem
+from vaultls.vault.schema.obsidian_types import is_date, is_datetime, read_types, to_json, type_problem
 from vaultls.vault.settings import build_settings
 
 TYPES = {"types": {
@@ -27,7 +27,6 @@ TYPES = {"types": {
 
 def load(root: Path, files: dict[str, str]):
     write_vault(root, files)
-    schema.invalidate(root)
     settings, _ = build_settings(root)
     return load_vault(root, settings)[0]
 
@@ -115,7 +114,7 @@ def test_types_can_be_turned_off(tmp_path):
 def test_invalid_types_file_is_a_non_fatal_configuration_problem(tmp_path):
     v = load(tmp_path, {".obsidian/types.json": "{nope", "A.md": "---\ndone: maybe\n---\n"})
     assert check_note(v, "A.md") == []
-    [problem] = schema.configuration_problems(tmp_path, v.settings)
+    [problem] = schema.configuration_problems(v.schemas, v.settings)
     assert not problem.fatal and ".obsidian/types.json is not valid JSON" in problem.message
 
 
@@ -129,9 +128,9 @@ def test_read_types(tmp_path):
 def test_types_file_changes_are_noticed(tmp_path):
     v = load(tmp_path, {".obsidian/types.json": json.dumps(TYPES), "A.md": "---\ndone: maybe\n---\n"})
     assert len(check_note(v, "A.md")) == 1
-    assert schema.watches(tmp_path, tmp_path / ".obsidian" / "types.json", v.settings)
+    assert v.schemas.watches(tmp_path / ".obsidian" / "types.json", v.settings)
     (tmp_path / ".obsidian" / "types.json").write_text('{"types": {"done": "text"}}')
-    schema.invalidate(tmp_path)
+    v.schemas.invalidate()
     assert check_note(v, "A.md") == []
 
 

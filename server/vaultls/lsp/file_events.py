@@ -14,7 +14,7 @@ from pygls.uris import to_fs_path
 
 from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.roots import NoteRef, contained, doc_key
-from vaultls.vault import names, schema
+from vaultls.vault import names
 from vaultls.vault.index import Vault
 from vaultls.vault.scan import walk
 
@@ -38,11 +38,11 @@ def apply_file_event(host: Host, uri: str, kind: types.FileChangeType) -> set[tu
     if fs_path is None:
         return set()
     path = Path(fs_path)
-    for root, vault in list(host.vaults.items()):
+    for vault in list(host.vaults.values()):
         # A schema file, a file one `$ref`s, or `.obsidian/types.json` (hidden, so before
         # `locate`): drop the compiled schemas and re-check every open note.
-        if schema.watches(root, path, vault.settings):
-            schema.invalidate(root)
+        if vault.schemas.watches(path, vault.settings):
+            vault.schemas.invalidate()
             host.refresh_all()
     for root, vault in list(host.vaults.items()):
         if path == root / ".vaultls.toml":

@@ -357,7 +357,7 @@ class VaultLanguageServer(LanguageServer):
     def refresh_all(self) -> None:
         """Re-check every open note (and say again what is wrong with the configuration)."""
         for vault in list(self.vaults.values()):
-            for problem in schema.configuration_problems(vault.root, vault.settings):
+            for problem in schema.configuration_problems(vault.schemas, vault.settings):
                 self.tell_once(problem.message, types.MessageType.Error if problem.fatal else types.MessageType.Warning)
         for uri in list(self.documents):
             self.diagnostics.schedule(uri, 0)

@@ -55,9 +55,8 @@ from vaultls.vault.index import Note, Vault
 from vaultls.vault.load import BATCH, PendingNote, VaultLoader, _main_is_safe, bulk_allocation, default_workers
 from vaultls.vault.model import Frontmatter, ParsedNote
 from vaultls.vault.parse import LinkRow, NoteRows, range_row
-from vaultls.vault.property_types import TYPES_FILE
 from vaultls.vault.scan import load_note, parse_files
-from vaultls.vault.schema import SCHEMA_KEY
+from vaultls.vault.schema import SCHEMA_KEY, TYPES_FILE
 from vaultls.vault.settings import Settings
 
 log = logging.getLogger(__name__)

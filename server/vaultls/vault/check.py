@@ -302,7 +302,7 @@ def schema_applies(vault: Vault) -> bool:
 
 
 def _schema_problems(vault: Vault, note: Note) -> list[Problem]:
-    """JSON Schema and `.obsidian/types.json` checks (vault/schema.py); a schema that cannot
+    """JSON Schema and `.obsidian/types.json` checks (vault/schema/); a schema that cannot
     be used is always an error, whatever `frontmatter.severity` says."""
     severity = Severity.from_name(vault.settings.frontmatter_severity)
     if severity is None:

@@ -15,6 +15,7 @@ from typing import Iterable, Protocol
 
 from vaultls.vault import names
 from vaultls.vault.model import Block, Heading, Link, ParsedNote
+from vaultls.vault.schema.store import SchemaStore
 from vaultls.vault.settings import Settings
 
 
@@ -121,6 +122,8 @@ class Vault:
         self._files_by_path: dict[str, list[str]] = defaultdict(list)
         self._linkers: dict[str, set[str]] = defaultdict(set)  # link lookup key → linking notes
         self._alias_owners: dict[str, set[str]] = defaultdict(set)  # key(alias) → notes
+        # The frontmatter schemas of this vault, compiled once: they live as long as the vault.
+        self.schemas = SchemaStore(root)
 
     # ------------------------------------------------------------------ changes
 

@@ -33,7 +33,7 @@ class Settings:
     dangling_links: str = "warning"  # a name from SEVERITIES
     resolve_aliases: bool = False
     exclude: GlobSet = field(default_factory=GlobSet)
-    # [frontmatter]: schema paths are relative to the vault root (see vault/schema.py).
+    # [frontmatter]: schema paths are relative to the vault root (see vault/schema/).
     frontmatter_schema: str | None = None
     frontmatter_rules: tuple[tuple[GlobSet, str], ...] = ()  # (glob, schema); every match applies
     frontmatter_severity: str = "warning"  # a name from SEVERITIES; "off" turns schema checks off

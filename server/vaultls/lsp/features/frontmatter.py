@@ -30,7 +30,7 @@ from vaultls.vault import schema
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
 from vaultls.vault.preview import code_span, inert_markdown, inline_text
-from vaultls.vault.property_types import is_date, is_datetime, to_json
+from vaultls.vault.schema import is_date, is_datetime, to_json
 
 MAX_ITEMS = 100
 _KEY_LINE = re.compile(

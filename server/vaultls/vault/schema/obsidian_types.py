@@ -30,9 +30,7 @@ KNOWN_TYPES = ("text", "number", "checkbox", "date", "datetime", "multitext", "l
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 # What Obsidian writes for a date-and-time property (`2024-01-15T10:30`), and the longer ISO
 # forms people and other tools write: seconds, fractions, a zone.
-DATETIME_RE = re.compile(
-    r"(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|z|[+-]\d{2}:?\d{2})?\Z"
-)
+DATETIME_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|z|[+-]\d{2}:?\d{2})?\Z")
 
 DATE_HINT = "a date (YYYY-MM-DD)"
 DATETIME_HINT = "a date and time (YYYY-MM-DDTHH:MM)"
