@@ -18,7 +18,7 @@ from vaultls.vault.schema import validate
 from vaultls.vault.settings import build_settings
 
 SCHEMA_VAULT_PROBLEMS = [
-    "Books/Bad.md:2:1: warning frontmatter-schema \"author\" is empty",
+    'Books/Bad.md:2:1: warning frontmatter-schema "author" is empty',
     'Books/Bad.md:3:9: warning frontmatter-schema "rating" must be one of 1, 2, 3, 4, 5, "WIP"',
     'Books/Bad.md:4:12: warning frontmatter-schema "catégorie" must be one of "📚 essai", "📚 histoire"',
     'Books/Bad.md:5:6: warning frontmatter-schema "due" must be a date (YYYY-MM-DD)',
@@ -62,7 +62,10 @@ def test_checking_one_note_applies_its_rules(schema_vault, capsys):
         (None, "file not found"),
         ("type: object\nproperties: [oops\n", "invalid YAML at line 3"),
         ("type: strng\n", "not a valid JSON Schema at type"),
-        ("properties:\n  a: {$ref: 'missing.json'}\n", '$ref "missing.json" cannot be resolved: schemas/missing.json: file not found'),
+        (
+            "properties:\n  a: {$ref: 'missing.json'}\n",
+            '$ref "missing.json" cannot be resolved: schemas/missing.json: file not found',
+        ),
     ],
 )
 def test_a_broken_configured_schema_exits_2_with_one_clear_line(schema_vault, capsys, content, reason):
@@ -109,10 +112,12 @@ def test_a_broken_types_file_is_a_warning_line_and_the_check_goes_on(make_vault,
 
 
 def test_types_json_problems_without_schema(make_vault, capsys):
-    root = make_vault({
-        ".obsidian/types.json": json.dumps({"types": {"due": "date", "done": "checkbox"}}),
-        "A.md": "---\ndue: soon\ndone: 2\n---\n",
-    })
+    root = make_vault(
+        {
+            ".obsidian/types.json": json.dumps({"types": {"due": "date", "done": "checkbox"}}),
+            "A.md": "---\ndue: soon\ndone: 2\n---\n",
+        }
+    )
     run = check(capsys, str(root))
     assert run.out.splitlines() == [
         'A.md:2:6: warning frontmatter-schema "due" must be a date (YYYY-MM-DD)',
@@ -121,11 +126,13 @@ def test_types_json_problems_without_schema(make_vault, capsys):
 
 
 def test_severity_setting_and_fail_on(make_vault, capsys):
-    root = make_vault({
-        ".vaultls.toml": '[frontmatter]\nschema = "s.json"\nseverity = "information"\n',
-        "s.json": json.dumps({"required": ["title"]}),
-        "A.md": "# A\n",
-    })
+    root = make_vault(
+        {
+            ".vaultls.toml": '[frontmatter]\nschema = "s.json"\nseverity = "information"\n',
+            "s.json": json.dumps({"required": ["title"]}),
+            "A.md": "# A\n",
+        }
+    )
     run = check(capsys, str(root))
     assert run.code == 0 and run.out.splitlines() == [
         'A.md:1:1: information frontmatter-schema missing required property "title"'
@@ -137,7 +144,7 @@ def test_the_demo_vault_shows_schema_problems_out_of_the_box(example_vault, caps
     run = check(capsys, str(example_vault))
     schema_lines = [line for line in run.out.splitlines() if " frontmatter-schema " in line]
     assert schema_lines == [
-        'Books/History of the Russian Revolution.md:5:9: warning frontmatter-schema '
+        "Books/History of the Russian Revolution.md:5:9: warning frontmatter-schema "
         '"rating" must be one of 1, 2, 3, 4, 5, "WIP"',
         'Books/The Conquest of Bread.md:3:1: warning frontmatter-schema "author" is empty',
     ]
@@ -151,12 +158,14 @@ def test_the_demo_vault_schemas_load(example_vault):
 
 def test_without_jsonschema_schemas_are_off_with_one_message(make_vault, capsys, monkeypatch):
     monkeypatch.setattr(validate, "jsonschema_available", lambda: False)
-    root = make_vault({
-        ".vaultls.toml": '[frontmatter]\nschema = "s.json"\n',
-        "s.json": json.dumps({"required": ["title"]}),
-        ".obsidian/types.json": json.dumps({"types": {"done": "checkbox"}}),
-        "A.md": "---\ndone: 2\n---\n",
-    })
+    root = make_vault(
+        {
+            ".vaultls.toml": '[frontmatter]\nschema = "s.json"\n',
+            "s.json": json.dumps({"required": ["title"]}),
+            ".obsidian/types.json": json.dumps({"types": {"done": "checkbox"}}),
+            "A.md": "---\ndone: 2\n---\n",
+        }
+    )
     run = check(capsys, str(root))
     assert run.code == 2 and "`jsonschema` is not installed" in run.err
     settings, _ = build_settings(root)

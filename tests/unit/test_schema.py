@@ -153,10 +153,14 @@ def test_ranges_are_code_points_after_non_ascii_keys_and_values(tmp_path):
 def test_nested_values_are_named_by_their_path(tmp_path):
     files = {
         ".vaultls.toml": toml("s.json"),
-        "s.json": json.dumps({"properties": {
-            "series": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
-            "authors": {"type": "array", "items": {"type": "string", "minLength": 1}},
-        }}),
+        "s.json": json.dumps(
+            {
+                "properties": {
+                    "series": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+                    "authors": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                }
+            }
+        ),
         "B.md": "---\nseries: {number: 2}\nauthors:\n  - A\n  - ''\n---\n",
     }
     found = schema_problems(tmp_path, files)
@@ -195,8 +199,11 @@ def test_frontmatter_with_invalid_yaml_gets_no_schema_problems(tmp_path):
 
 
 def test_severity_setting(tmp_path):
-    files = {**BOOK_FILES, ".vaultls.toml": toml("schemas/book.json", extra='severity = "error"\n'),
-             "B.md": "---\nauthor:\n---\n"}
+    files = {
+        **BOOK_FILES,
+        ".vaultls.toml": toml("schemas/book.json", extra='severity = "error"\n'),
+        "B.md": "---\nauthor:\n---\n",
+    }
     [p] = schema_problems(tmp_path, files)
     assert p.severity == Severity.ERROR
     files[".vaultls.toml"] = toml("schemas/book.json", extra='severity = "off"\n')
@@ -291,12 +298,14 @@ def test_yaml_schemas(tmp_path):
 def test_ref_between_local_files_json_and_yaml(tmp_path):
     files = {
         ".vaultls.toml": toml("schemas/note.json"),
-        "schemas/note.json": json.dumps({
-            "properties": {
-                "due": {"$ref": "common.yaml#/$defs/date"},
-                "owner": {"$ref": "people/person.json"},
+        "schemas/note.json": json.dumps(
+            {
+                "properties": {
+                    "due": {"$ref": "common.yaml#/$defs/date"},
+                    "owner": {"$ref": "people/person.json"},
+                }
             }
-        }),
+        ),
         "schemas/common.yaml": "$defs:\n  date: {type: string, format: date, description: A day}\n",
         "schemas/people/person.json": json.dumps({"type": "string", "$ref": "../common.yaml#/$defs/nonempty"}),
         "A.md": "---\ndue: someday\nowner: ''\n---\n",
@@ -312,10 +321,12 @@ def test_ref_between_local_files_json_and_yaml(tmp_path):
 def test_ref_with_a_url_id_finds_its_siblings_on_disk(tmp_path):
     files = {
         ".vaultls.toml": toml("schemas/book.json"),
-        "schemas/book.json": json.dumps({
-            "$id": "https://example.org/schemas/book.json",
-            "properties": {"author": {"$ref": "person.json"}},
-        }),
+        "schemas/book.json": json.dumps(
+            {
+                "$id": "https://example.org/schemas/book.json",
+                "properties": {"author": {"$ref": "person.json"}},
+            }
+        ),
         "schemas/person.json": json.dumps({"$id": "https://example.org/schemas/person.json", "type": "string"}),
         "A.md": "---\nauthor: 3\n---\n",
     }
@@ -325,12 +336,14 @@ def test_ref_with_a_url_id_finds_its_siblings_on_disk(tmp_path):
 def test_draft_07_schemas(tmp_path):
     files = {
         ".vaultls.toml": toml("s.json"),
-        "s.json": json.dumps({
-            "$schema": "http://json-schema.org/draft-07/schema#",
-            "definitions": {"year": {"type": "integer"}},
-            "properties": {"year": {"$ref": "#/definitions/year"}, "isbn": {"type": "string"}},
-            "dependencies": {"isbn": ["publisher"]},
-        }),
+        "s.json": json.dumps(
+            {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "definitions": {"year": {"type": "integer"}},
+                "properties": {"year": {"$ref": "#/definitions/year"}, "isbn": {"type": "string"}},
+                "dependencies": {"isbn": ["publisher"]},
+            }
+        ),
         "A.md": "---\nyear: soon\nisbn: '123'\n---\n",
     }
     assert messages(schema_problems(tmp_path, files)) == [
@@ -344,10 +357,14 @@ BROKEN_CASES = {
     "bad json": ('{"type": "object",', "invalid JSON at line 1, column 19"),
     "bad schema": ('{"properties": {"a": {"type": "strin"}}}', "not a valid JSON Schema at properties/a/type"),
     "not an object": ("[1, 2]", "a schema must be a JSON object, not a list"),
-    "missing ref": ('{"properties": {"a": {"$ref": "other.json"}}}',
-                    '$ref "other.json" cannot be resolved: schemas/other.json: file not found'),
-    "bad pointer": ('{"properties": {"a": {"$ref": "#/$defs/nope"}}}',
-                    '$ref "#/$defs/nope" cannot be resolved: no such place in the schema'),
+    "missing ref": (
+        '{"properties": {"a": {"$ref": "other.json"}}}',
+        '$ref "other.json" cannot be resolved: schemas/other.json: file not found',
+    ),
+    "bad pointer": (
+        '{"properties": {"a": {"$ref": "#/$defs/nope"}}}',
+        '$ref "#/$defs/nope" cannot be resolved: no such place in the schema',
+    ),
 }
 
 
@@ -444,11 +461,16 @@ def test_ten_thousand_notes_are_validated_quickly(tmp_path):
 def test_properties_collects_titles_descriptions_types_and_enums_through_refs(tmp_path):
     files = {
         ".vaultls.toml": toml("schemas/note.json"),
-        "schemas/note.json": json.dumps({
-            "allOf": [{"$ref": "book.json"}],
-            "properties": {"due": {"$ref": "#/$defs/day"}, "tags": {"type": "array", "items": {"enum": ["a", "b"]}}},
-            "$defs": {"day": {"type": "string", "format": "date", "description": "A day."}},
-        }),
+        "schemas/note.json": json.dumps(
+            {
+                "allOf": [{"$ref": "book.json"}],
+                "properties": {
+                    "due": {"$ref": "#/$defs/day"},
+                    "tags": {"type": "array", "items": {"enum": ["a", "b"]}},
+                },
+                "$defs": {"day": {"type": "string", "format": "date", "description": "A day."}},
+            }
+        ),
         "schemas/book.json": json.dumps(BOOK),
         "A.md": "",
     }

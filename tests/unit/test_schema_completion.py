@@ -60,7 +60,7 @@ def test_yaml_text_quotes_only_when_needed():
     assert _yaml_text("[[Trotsky]]", "") == '"[[Trotsky]]"'
     assert _yaml_text("yes", "") == '"yes"'  # plain `yes` would read as true
     assert _yaml_text("2024-01-15", "") == "2024-01-15"  # as Obsidian writes dates: a YAML date
-    assert _yaml_text("2024-13-45", "") == '"2024-13-45"' 
+    assert _yaml_text("2024-13-45", "") == '"2024-13-45"'
     assert _yaml_text("a: b", "") == '"a: b"'
     assert _yaml_text("12", "") == '"12"'
     assert _yaml_text(12, "") == "12" and _yaml_text(True, "") == "true"

@@ -34,8 +34,16 @@ def test_camel_case_client_layer_overrides_the_file(tmp_path: Path):
     (tmp_path / ".vaultls.toml").write_text('[frontmatter]\nschema = "a.json"\nobsidian_types = true\n')
     settings, errors = build_settings(
         tmp_path,
-        ({"frontmatter": {"schema": "b.json", "obsidianTypes": False,
-                          "rules": [{"glob": "X/**", "schema": "x.json"}]}}, "init"),
+        (
+            {
+                "frontmatter": {
+                    "schema": "b.json",
+                    "obsidianTypes": False,
+                    "rules": [{"glob": "X/**", "schema": "x.json"}],
+                }
+            },
+            "init",
+        ),
     )
     assert errors == []
     assert settings.frontmatter_schema == "b.json" and settings.obsidian_types is False
@@ -52,16 +60,17 @@ def test_invalid_values_are_reported_and_the_lower_layer_kept(tmp_path: Path):
     (tmp_path / ".vaultls.toml").write_text('[frontmatter]\nschema = "a.json"\n')
     settings, errors = build_settings(
         tmp_path,
-        ({"frontmatter": {"schema": 3, "severity": "loud", "obsidianTypes": "yes",
-                          "rules": [{"glob": "A/**"}]}}, "init"),
+        (
+            {"frontmatter": {"schema": 3, "severity": "loud", "obsidianTypes": "yes", "rules": [{"glob": "A/**"}]}},
+            "init",
+        ),
     )
     assert settings.frontmatter_schema == "a.json"
     assert settings.frontmatter_severity == "warning" and settings.obsidian_types is True
     assert settings.frontmatter_rules == ()
     assert len(errors) == 4
     assert any("`frontmatter.schema` must be the path of a schema file" in e for e in errors)
-    assert any("`frontmatter.rules` rule 1 must be a table with the keys `glob` and `schema` only" in e
-               for e in errors)
+    assert any("`frontmatter.rules` rule 1 must be a table with the keys `glob` and `schema` only" in e for e in errors)
 
 
 def test_bad_rule_shapes():

@@ -19,10 +19,19 @@ from vaultls.vault.parse import parse
 from vaultls.vault.schema.obsidian_types import is_date, is_datetime, read_types, to_json, type_problem
 from vaultls.vault.settings import build_settings
 
-TYPES = {"types": {
-    "due": "date", "start": "datetime", "done": "checkbox", "rating": "number", "title": "text",
-    "related": "multitext", "tags": "tags", "aliases": "aliases", "Mood": "text",
-}}
+TYPES = {
+    "types": {
+        "due": "date",
+        "start": "datetime",
+        "done": "checkbox",
+        "rating": "number",
+        "title": "text",
+        "related": "multitext",
+        "tags": "tags",
+        "aliases": "aliases",
+        "Mood": "text",
+    }
+}
 
 
 def load(root: Path, files: dict[str, str]):
@@ -45,7 +54,11 @@ def test_to_json():
         "s": {3, 1},
     }
     assert to_json(value) == {
-        "d": "2024-01-15", "t": "2024-01-15T10:30:00", "1": ["2024-02-01", {"x": None}], "b": "AAE=", "s": [1, 3],
+        "d": "2024-01-15",
+        "t": "2024-01-15T10:30:00",
+        "1": ["2024-02-01", {"x": None}],
+        "b": "AAE=",
+        "s": [1, 3],
     }
 
 
@@ -69,7 +82,12 @@ def test_dates_and_datetimes():
         ("multitext", ["a", "b"], 3, '"p" must be a list'),
         ("aliases", "single", {"a": 1}, '"p" must be a list'),
         ("tags", ["book", "to-read"], ["to read"], '"p" item "to read" is not a tag (tags cannot contain spaces)'),
-        ("tags", ["a/b"], [1984], '"p" item 1984 is not a tag (a tag needs at least one character that is not a digit)'),
+        (
+            "tags",
+            ["a/b"],
+            [1984],
+            '"p" item 1984 is not a tag (a tag needs at least one character that is not a digit)',
+        ),
     ],
 )
 def test_type_problem(kind, good, bad, message):
@@ -81,7 +99,7 @@ def test_type_problem(kind, good, bad, message):
 def test_types_json_checks_without_any_schema(tmp_path):
     note = (
         "---\ndue: tomorrow\nstart: 2024-01-15T10:30\ndone: maybe\nrating: 4\ntitle: [a]\n"
-        "related: \"[[A]]\"\ntags: [book, to read]\nmood: [x]\n---\n"
+        'related: "[[A]]"\ntags: [book, to read]\nmood: [x]\n---\n'
     )
     assert type_messages(tmp_path, note) == [
         (Range.on_line(1, 5, 13), '"due" must be a date (YYYY-MM-DD)'),
@@ -138,10 +156,12 @@ def test_types_file_changes_are_noticed(tmp_path):
 
 
 def test_quoted_wikilinks_in_frontmatter_are_links():
-    v = vault_of({
-        "Trotsky.md": "# Trotsky\n",
-        "Book.md": '---\nauthor: "[[Trotsky]]"\nrelated:\n  - "[[Nowhere]]"\nplain: [[Not a link]]\n---\n',
-    })
+    v = vault_of(
+        {
+            "Trotsky.md": "# Trotsky\n",
+            "Book.md": '---\nauthor: "[[Trotsky]]"\nrelated:\n  - "[[Nowhere]]"\nplain: [[Not a link]]\n---\n',
+        }
+    )
     links = v.notes["Book.md"].parsed.links
     assert [(link.target, link.in_frontmatter) for link in links] == [("Trotsky", True), ("Nowhere", True)]
     assert links[0].target_range == Range.on_line(1, 11, 18)
