@@ -27,9 +27,8 @@ from vaultls.vault.parse.body import BodyParser
 from vaultls.vault.parse.frontmatter import (
     MAX_FRONTMATTER_VALUES,
     aliases,
-    blank_bom,
+    closing_fence,
     frontmatter_aliases,
-    frontmatter_end,
     frontmatter_links_and_tags,
     parse_frontmatter,
 )
@@ -80,15 +79,18 @@ def parse_rows(text: str) -> NoteRows:
     check, without the cost of making the model's objects."""
     # str.split is much faster than the regex split, and the same when there is no `\r`.
     lines = text.split("\n") if "\r" not in text else split_lines(text)
-    blank_bom(lines)
+    if lines[0].startswith("\ufeff"):
+        # Editors drop the BOM; when a buffer still has one, read past it without moving columns.
+        lines[0] = " " + lines[0][1:]
     parser = BodyParser(lines)
     frontmatter = None
     body_start = 0
-    end = frontmatter_end(lines)
-    if end is not None:
-        frontmatter = parse_frontmatter(lines, end)
-        body_start = end + 1
-        frontmatter_links_and_tags(lines, frontmatter, parser.links, parser.tags)
+    if lines[0].strip() == "---":
+        end = closing_fence(lines)
+        if end is not None:
+            frontmatter = parse_frontmatter(lines, end)
+            body_start = end + 1
+            frontmatter_links_and_tags(lines, frontmatter, parser.links, parser.tags)
     parser.run(body_start)
     return (
         frontmatter,

@@ -33,23 +33,14 @@ _QUOTE_CHAR = re.compile(r"[\"']")
 _TAG_SPLIT = re.compile(r"[,\s]+")
 
 
-def blank_bom(lines: list[str]) -> None:
-    """Replace a byte order mark that starts the first line with a blank. Editors drop the BOM;
-    when a buffer still has one, it is read past without moving columns."""
-    if lines[0].startswith("\ufeff"):
-        lines[0] = " " + lines[0][1:]
-
-
-def frontmatter_end(lines: list[str]) -> int | None:
-    """The index of the `---` or `...` line that closes the frontmatter opened by the first
-    line; None when the first line opens none or nothing closes it."""
-    if lines[0].strip() != "---":
-        return None
+def closing_fence(lines: list[str]) -> int | None:
+    """The index of the first `---` or `...` line after the first line: where the frontmatter
+    ends when the first line (`---`) opens one. None when no line closes it."""
     return next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
 
 
 def parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
-    """The frontmatter in lines[1:end] (`end`: see `frontmatter_end`). Never raises: invalid
+    """The frontmatter in lines[1:end] (`end`: see `closing_fence`). Never raises: invalid
     YAML becomes `error` and `error_range`."""
     return _simple(lines, end) or _yaml(lines, end)
 
@@ -75,11 +66,11 @@ def frontmatter_aliases(text: str) -> list[str]:
     in the same block), so it is not even parsed."""
     if "\r" in text:
         lines = split_lines(text)
-        blank_bom(lines)
-        end = frontmatter_end(lines)
+        end = closing_fence(lines)
     else:
         lines, end = _head_lines(text)  # the frontmatter's lines only, not the body's hundreds
-        blank_bom(lines)
+    if lines[0].startswith("\ufeff"):
+        lines[0] = " " + lines[0][1:]  # as `parse_rows` reads it
     if lines[0].strip() != "---" or end is None:
         return []
     block = "\n".join(lines[1:end])

@@ -27,7 +27,7 @@ class NoRow(dict):  # type: ignore[type-arg]
         return None
 
 
-_NO_ROW = NoRow()
+NO_ROW = NoRow()  # the row of every line too wide for rows
 _WIDE = 1 << 20  # columns from here on do not fit in a key: such positions are not shared
 
 # The shared positions of one line, indexed by column: None where none was made yet.
@@ -105,7 +105,7 @@ class PositionPool:
         if row is not None and len(row) >= width:
             return row
         if width > self.row_width_limit:
-            return _NO_ROW
+            return NO_ROW
         if row is None:
             row = rows[line] = []
         self._row_slots += width - len(row)
@@ -119,6 +119,7 @@ class PositionPool:
 
 SHARED_POSITIONS = PositionPool()
 position = SHARED_POSITIONS.position
+position_row = SHARED_POSITIONS.row
 
 
 def span(start: Position, end: Position) -> Range:
@@ -139,4 +140,7 @@ def line_range(line: int, start: int, end: int) -> Range:
 
 def range_from_row(start_line: int, start_column: int, end_line: int, end_column: int) -> Range:
     """The `Range` of the four ints a row holds it as (`rows.range_row`), with shared positions."""
-    return span(position(start_line, start_column), position(end_line, end_column))
+    made = _new(Range)
+    _set_start(made, position(start_line, start_column))
+    _set_end(made, position(end_line, end_column))
+    return made

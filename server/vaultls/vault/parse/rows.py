@@ -20,9 +20,10 @@ import sys
 
 from vaultls.vault.model import Block, Frontmatter, Heading, Link, ParsedNote, Range, Tag
 from vaultls.vault.parse.positions import (
-    SHARED_POSITIONS,
+    NO_ROW,
     PositionRow,
     position,
+    position_row,
     range_from_row,
 )
 
@@ -141,18 +142,17 @@ def _tag(name: str, rng: Range, in_frontmatter: bool = False) -> Tag:
 def note_from_rows(rows: NoteRows) -> ParsedNote:
     """The `ParsedNote` of `parse_rows` (or of a cache entry, which holds the same rows)."""
     (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings) = rows
-    rng = range_from_row
     return ParsedNote(
         frontmatter=frontmatter,
-        headings=[_heading(level, txt, line, rng(a, b, c, d)) for level, txt, line, a, b, c, d in headings],
-        blocks=[_block(ident, line, rng(a, b, c, d), start) for ident, line, a, b, c, d, start in blocks],
+        headings=[_heading(level, txt, line, range_from_row(a, b, c, d)) for level, txt, line, a, b, c, d in headings],
+        blocks=[_block(ident, line, range_from_row(a, b, c, d), start) for ident, line, a, b, c, d, start in blocks],
         links=_links_from_rows(links),
-        tags=[_tag(name, rng(a, b, c, d), in_fm) for name, a, b, c, d, in_fm in tags],
+        tags=[_tag(name, range_from_row(a, b, c, d), in_fm) for name, a, b, c, d, in_fm in tags],
         aliases=aliases,
         line_count=line_count,
         code_spans=code_spans,
         callout_spans=callout_spans,
-        warnings=[(code, message, rng(a, b, c, d)) for code, message, a, b, c, d in warnings],
+        warnings=[(code, message, range_from_row(a, b, c, d)) for code, message, a, b, c, d in warnings],
     )
 
 
@@ -195,15 +195,17 @@ def _links_from_rows(rows: list[LinkRow]) -> list[Link]:
     """`make_link(...)` for every row, written out in one loop: links are most of a note's
     objects (a parse or a warm start makes a vault's worth of them), so the calls of the small
     constructors (a Python frame each) are inlined here. Same objects, same sharing."""
+    if not rows:
+        return []
     new = _new
     make_pos = position
-    line_row = SHARED_POSITIONS.row
+    line_row = position_row
     set_start, set_end = _set_start, _set_end
     s_kind, s_target, s_subpath, s_block, s_display, s_embed, s_range, s_target_range, s_fm = _LINK_SETTERS
     intern = _intern
     out: list[Link] = []
     append = out.append
-    row: PositionRow = []
+    row: PositionRow = NO_ROW
     row_line = -1
     for kind, target, subpath, block, display, embed, a, b, c, d, e, f, g, h, in_fm in rows:
         whole = new(Range)
