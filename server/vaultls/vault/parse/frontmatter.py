@@ -40,8 +40,8 @@ def closing_fence(lines: list[str]) -> int | None:
 
 
 def parse_frontmatter(lines: list[str], end: int) -> Frontmatter:
-    """The frontmatter in lines[1:end] (`end`: see `closing_fence`). Never raises: invalid
-    YAML becomes `error` and `error_range`."""
+    """The frontmatter in lines[1:end] (`end`: see `closing_fence`). Invalid YAML becomes
+    `error` and `error_range`."""
     return _simple(lines, end) or _yaml(lines, end)
 
 
