@@ -396,3 +396,10 @@ def test_yaml_alias_bomb_does_not_hang():
 def test_code_spans_are_recorded_for_completion():
     parsed = parse("a\n```\ncode\n```\nb")
     assert parsed.line_in_code(2) and not parsed.line_in_code(4)
+
+
+def test_a_lone_surrogate_in_frontmatter_is_a_yaml_error_not_a_crash():
+    # An editor's buffer can hold one (JSON carries `\ud800`); a file read from disk cannot.
+    note = parse("---\ntitle: b\ud800\n---\n# Heading [[Link]]\n")
+    assert note.frontmatter is not None and "invalid YAML" in (note.frontmatter.error or "")
+    assert [link.target for link in note.links] == ["Link"]

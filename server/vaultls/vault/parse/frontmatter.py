@@ -104,7 +104,12 @@ def _head_lines(text: str) -> tuple[list[str], int | None]:
 def _yaml(lines: list[str], end: int) -> Frontmatter:
     fm = Frontmatter(start_line=0, end_line=end)
     source = "\n".join(lines[1:end])
-    loader = SafeLoader(source)
+    try:
+        loader = SafeLoader(source)
+    except ValueError as exc:  # a lone surrogate, which an editor's buffer can hold: no YAML text
+        fm.error = f"invalid YAML in frontmatter: {exc}"
+        fm.error_range = line_range(0, 0, 3)
+        return fm
     try:
         node = loader.get_single_node()
         if node is None:
