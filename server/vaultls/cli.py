@@ -9,21 +9,21 @@ import io
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Collection, Sequence, TextIO
+from typing import TextIO
 
 from vaultls import __version__
-from vaultls.report import FORMATS, REPORT_FORMATS, Located, reports, write_problems
+from vaultls.report import FORMATS, REPORT_FORMATS, reports, write_problems
 from vaultls.report import text as text_report
 from vaultls.report.escape import printable
-from vaultls.vault.bulk_check import BulkResult, check_whole_vault
-from vaultls.vault.check import check_vault
-from vaultls.vault.graph import LinkStats, link_stats, orphans
-from vaultls.vault.load import load_vault
+from vaultls.vault.allocation import bulk_allocation
+from vaultls.vault.check_result import CheckResult
+from vaultls.vault.check_run import check_files, lines_of
 from vaultls.vault.roots import find_vault_root
 from vaultls.vault.schema import SchemaStore, configuration_problems
 from vaultls.vault.settings import build_settings
-from vaultls.vault.workers import safe_sys_path
+from vaultls.vault.store.workers import safe_sys_path
 
 FAIL_ON = {"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4, "never": 0}
 
@@ -67,18 +67,31 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
     check = sub.add_parser("check", help="check vaults or notes and print their problems")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                       help="vault folders or notes (default: the current folder)")
-    check.add_argument("--format", choices=list(FORMATS), default="text",
-                       help="text (default), json, github (Actions annotations) or sarif (SARIF 2.1.0)")
-    check.add_argument("--fail-on", choices=list(FAIL_ON), default="warning",
-                       help="exit 1 when a problem at or above this severity is found (default: warning)")
+    check.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="vault folders or notes (default: the current folder)"
+    )
+    check.add_argument(
+        "--format",
+        choices=list(FORMATS),
+        default="text",
+        help="text (default), json, github (Actions annotations) or sarif (SARIF 2.1.0)",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=list(FAIL_ON),
+        default="warning",
+        help="exit 1 when a problem at or above this severity is found (default: warning)",
+    )
     check.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
-    check.add_argument("--orphans", action="store_true",
-                       help="report the notes no other note links to instead of the problems")
-    check.add_argument("--stats", action="store_true",
-                       help="report counts of notes, attachments and links, and the dangling names "
-                            "ranked by how many notes link them, instead of the problems")
+    check.add_argument(
+        "--orphans", action="store_true", help="report the notes no other note links to instead of the problems"
+    )
+    check.add_argument(
+        "--stats",
+        action="store_true",
+        help="report counts of notes, attachments and links, and the dangling names "
+        "ranked by how many notes link them, instead of the problems",
+    )
     return parser
 
 
@@ -120,94 +133,46 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         else:
             selections.setdefault(root, set()).add(rel)  # type: ignore[union-attr]
 
-    found: list[_Found] = []  # each vault's problems, in order
-    found_orphans: list[str] = []
-    found_stats: list[LinkStats] = []
-    for root, selection in selections.items():
-        settings, errors = build_settings(root)
-        for error in errors:
-            _say(f"vaultls: {error}")
-        broken = configuration_problems(SchemaStore(root), settings)  # frontmatter schemas, .obsidian/types.json
-        for problem in broken:
-            _say(f"vaultls: {'error' if problem.fatal else 'warning'}: {problem.message}")
-        if any(problem.fatal for problem in broken):
-            return 2
-        if selection is None and not (args.orphans or args.stats):
-            # The whole vault and nothing but its problems: checked without building its model.
-            bulk = check_whole_vault(root, settings, render=text_report.render_rows if args.format == "text" else None)
-            if bulk is not None:
-                for rel, why in bulk.skipped:
-                    _say(f"vaultls: skipped {rel}: {why}")
-                found.append(_Found(root, bulk=bulk))
-                continue
-        vault, skipped = load_vault(root, settings)
-        for rel, why in skipped:
-            _say(f"vaultls: skipped {rel}: {why}")
-        only = None if selection is None else _expand(vault.notes, selection)
-        found.append(_Found(root, located=[(root, p) for p in check_vault(vault, only)]))
-        if args.orphans:
-            found_orphans.extend(orphans(vault, only))
-        if args.stats:
-            files = None if selection is None else _expand(vault.attachments, selection)
-            found_stats.append(link_stats(vault, only, files))
+    # Each vault's results, in order. Loading a vault makes millions of objects that all stay
+    # alive: the garbage collector is paused meanwhile, and they are frozen out of it after.
+    results: list[CheckResult] = []
+    with bulk_allocation():
+        for root, selection in selections.items():
+            settings, errors = build_settings(root)
+            for error in errors:
+                _say(f"vaultls: {error}")
+            broken = configuration_problems(SchemaStore(root), settings)  # frontmatter schemas, .obsidian/types.json
+            for problem in broken:
+                _say(f"vaultls: {'error' if problem.fatal else 'warning'}: {problem.message}")
+            if any(problem.fatal for problem in broken):
+                return 2
+            result = check_files(root, settings, selection, want_orphans=args.orphans, want_stats=args.stats)
+            for rel, why in result.skipped:
+                _say(f"vaultls: skipped {rel}: {why}")
+            results.append(result)
 
     # Render first, then write: an unwritable --output leaves no half-written file behind.
     rendered = io.StringIO()
     if args.orphans or args.stats:
-        stats = reports.merge_stats(found_stats) if args.stats else None
+        found_orphans = [path for result in results for path in result.orphans or ()]
+        stats = reports.merge_stats([r.stats for r in results if r.stats is not None]) if args.stats else None
         reports.write(args.format, rendered, found_orphans if args.orphans else None, stats)
     elif args.format == "text":
-        for part in found:
-            part.write_text(rendered)
+        for result in results:
+            text_report.write_notes(result.by_note, rendered)
     else:
-        write_problems(args.format, [p for part in found for p in part.located()], rendered, Path.cwd().resolve())
+        located = [(result.root, problem) for result in results for problem in result.problems]
+        write_problems(args.format, located, rendered, Path.cwd().resolve(), lines_of)
     if not _emit(rendered.getvalue(), args.output, out):
         return 2
     counts: dict[int, int] = {}
-    for part in found:
-        for severity, n in part.counts().items():
+    for result in results:
+        for severity, n in result.severities().items():
             counts[severity] = counts.get(severity, 0) + n
     if args.format != "json":
-        print(text_report.summary_of(counts, sum(part.notes() for part in found)), file=sys.stderr)
+        print(text_report.summary_of(counts, sum(r.notes_with_problems() for r in results)), file=sys.stderr)
     failing = any(severity <= threshold for severity, n in counts.items() if n) if threshold else False
     return 1 if failing else 0
-
-
-class _Found:
-    """The problems of one vault: `Problem`s from the vault model, or a bulk check's rows,
-    which text output prints as the bulk check rendered them, and which become `Problem`s
-    only for the formats that need them."""
-
-    def __init__(self, root: Path, located: list[Located] | None = None, bulk: BulkResult | None = None) -> None:
-        self.root = root
-        self._located = located
-        self.bulk = bulk
-
-    def located(self) -> list[Located]:
-        if self._located is None:
-            assert self.bulk is not None
-            self._located = [(self.root, p) for p in self.bulk.problems]
-        return self._located
-
-    def write_text(self, out: TextIO) -> None:
-        bulk = self.bulk
-        if self._located is None and bulk is not None and all(text is not None for _, text, _ in bulk.outline):
-            out.write(bulk.rendered())
-        else:
-            text_report.write(self.located(), out)
-
-    def counts(self) -> dict[int, int]:
-        if self._located is None and self.bulk is not None:
-            return self.bulk.severities()
-        counts: dict[int, int] = {}
-        for _, p in self.located():
-            counts[p.severity] = counts.get(p.severity, 0) + 1
-        return counts
-
-    def notes(self) -> int:
-        if self._located is None and self.bulk is not None:
-            return self.bulk.notes_with_problems()
-        return len({p.path for _, p in self.located()})
 
 
 def _emit(text: str, output: str | None, out: TextIO) -> bool:
@@ -256,15 +221,3 @@ codecs.register_error("vaultls-u-escape", _u_escape)
 def _say(message: str) -> None:
     """A line on stderr, `printable`: messages quote file names and link targets of the vault."""
     print(printable(message), file=sys.stderr)
-
-
-def _expand(notes: Collection[str], selection: set[str]) -> set[str]:
-    """Selected notes (or attachments) and every one under selected folders."""
-    chosen: set[str] = set()
-    for rel in selection:
-        if rel in notes:
-            chosen.add(rel)
-        else:
-            prefix = rel.rstrip("/") + "/"
-            chosen.update(p for p in notes if p.startswith(prefix))
-    return chosen

@@ -20,6 +20,7 @@ import pytest
 
 from tests.cli import check_outputs
 from vaultls import __version__, cli
+from vaultls.vault import bulk_check, check_run
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -85,12 +86,10 @@ def test_the_model_and_the_forked_runner_print_the_same(
     through the runner with its workers forked even for a small vault."""
     check_outputs.build(name, vaults)
     with monkeypatch.context() as patch:
-        patch.setattr(cli, "check_whole_vault", _no_bulk)
+        patch.setattr(check_run, "check_whole_vault", _no_bulk)
         for fmt in FORMATS:
             _assert_same(name, f"{fmt} (model)", _run([name, "--format", fmt], capsys), vaults, fmt)
     with monkeypatch.context() as patch:
-        from vaultls.vault import bulk_check
-
         patch.setattr("threading.active_count", lambda: 1)  # whatever pytest runs besides
         patch.setattr(bulk_check, "FORK_MIN_NOTES", 0)
         for fmt in FORMATS:

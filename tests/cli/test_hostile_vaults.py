@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import write_vault
 from tests.unit.hostile import PATHOLOGICAL_LINES, billion_laughs
 from vaultls.cli import main
-from vaultls.vault import scan
+from vaultls.vault.store import read
 
 SECRET = "TOPSECRET-c41d"
 
@@ -86,14 +86,14 @@ def test_text_format_and_a_single_file(hostile, capsys):
 
 
 def test_unreadable_files_are_reported_as_skipped(hostile, capsys, monkeypatch):
-    real_open = scan.open_regular
+    real_open = read.open_regular
 
     def deny(file):
         if os.path.basename(str(file)) == "ok.md":
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file)
 
-    monkeypatch.setattr(scan, "open_regular", deny)
+    monkeypatch.setattr(read, "open_regular", deny)
     code, problems, err = check_json(capsys, hostile)
     assert "skipped ok.md" in err and "Traceback" not in err
     assert any(p["path"] == "deep/" * 60 + "bottom.md" and p["code"] == "dangling-link" for p in problems)

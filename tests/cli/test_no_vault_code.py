@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from vaultls.vault.load import POOL_MIN_NOTES, VaultLoader
 from vaultls.vault.settings import Settings
-from vaultls.vault.workers import WorkerPool, safe_sys_path
+from vaultls.vault.store.loader import POOL_MIN_NOTES, VaultLoader
+from vaultls.vault.store.workers import WorkerPool, safe_sys_path
 
 # Modules a worker or the CLI imports (or might), each planted in the vault.
 PLANTED = ["multiprocessing", "yaml", "sqlite3", "json", "pickle", "struct", "zlib", "frontmatter", "pygls"]

@@ -13,9 +13,9 @@ from tests.cli.ci_helpers import check
 from tests.conftest import VAULTS
 from vaultls.vault import schema
 from vaultls.vault.check import check_vault
-from vaultls.vault.load import load_vault
 from vaultls.vault.schema import validate
 from vaultls.vault.settings import build_settings
+from vaultls.vault.store.loader import load_vault
 
 SCHEMA_VAULT_PROBLEMS = [
     'Books/Bad.md:2:1: warning frontmatter-schema "author" is empty',

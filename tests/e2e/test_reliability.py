@@ -24,8 +24,8 @@ from tests.e2e.conftest import answer_registrations, codes, diagnostics_for, ope
 from tests.e2e.launch_server import server_command
 from tests.unit.hostile import PATHOLOGICAL_LINES, billion_laughs
 from vaultls.vault.check import check_note
-from vaultls.vault.load import load_vault
 from vaultls.vault.settings import build_settings
+from vaultls.vault.store.loader import load_vault
 from vaultls.vault.text import line_offsets, split_lines, utf8_column, utf16_column
 
 SERVER = [sys.executable, "-m", "vaultls", "serve"]

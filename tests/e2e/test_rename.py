@@ -19,8 +19,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from tests.e2e.conftest import open_note, uri, utf8
 from tests.e2e.test_navigation import at, copy_nav, span
 from vaultls.vault.check import check_vault
-from vaultls.vault.load import load_vault
 from vaultls.vault.settings import Settings
+from vaultls.vault.store.loader import load_vault
 
 
 @pytest.fixture

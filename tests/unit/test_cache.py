@@ -11,15 +11,21 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from tests.conftest import EXAMPLES, write_vault
-from vaultls.vault import cache as cache_module
-from vaultls.vault import load as load_module
-from vaultls.vault.cache import IndexCache, decode, encode
-from vaultls.vault.load import VaultLoader, load_vault
-from vaultls.vault.parse import parse
+from tests.unit.test_fuzz_parser import TEXTS
+from vaultls.vault import bulk_check
+from vaultls.vault.parse import parse, parse_rows
 from vaultls.vault.settings import Settings
-from vaultls.vault.workers import WorkerPool
+from vaultls.vault.store import cache as cache_module
+from vaultls.vault.store import encoding
+from vaultls.vault.store import loader as load_module
+from vaultls.vault.store.cache import IndexCache
+from vaultls.vault.store.encoding import decode, encode, encode_rows, view_of_encoding
+from vaultls.vault.store.loader import VaultLoader, load_vault
+from vaultls.vault.store.workers import WorkerPool
+from vaultls.vault.view import view_of_parsed
 
 NOTES = {
     "Home.md": "---\naliases: [Start]\ntags: [a]\ncreated: 2024-01-15\n---\n# Home\n\nSee [[Alpha]] and [[Missing]]. ^home\n",
@@ -90,6 +96,47 @@ def test_a_foreign_pickle_in_an_entry_is_refused():
     fields[1] = tuple(fm)
     with pytest.raises(pickle.UnpicklingError):
         decode(marshal.dumps(tuple(fields)))
+
+
+# Notes whose encodings hold every part a check reads: aliases, broken and duplicate keys,
+# `$schema` (in data marshal holds, and in pickled data), headings, blocks, every kind of link.
+LAYOUT_SAMPLES = (
+    "---\naliases: [One, Two]\ntags: x\nk: 1\nk: 2\n$schema: s.json\n---\n# Top *a*\n\n## Sub: b\n\n"
+    "text [[Target#Sub#Deep|x]] ![[Pic.png]] [[#^blk]] [m](<Other note.md#frag>) [[../Up]] ^blk\n",
+    "---\nkey: [unclosed\n---\n[[A]]\n",
+    "---\ncreated: 2023-02-22\n$schema: s.json\n---\n",
+    "---\ncreated: 2023-02-22\ntitle: x\n---\n",
+    "no frontmatter [[B#^c]]\n",
+)
+
+
+def test_the_view_of_an_encoding_is_the_view_of_its_note():
+    """What a warm `vaultls check` reads of a cached note straight from its encoding is what
+    the check reads of the note itself: the cache knows its own layout."""
+    for text in LAYOUT_SAMPLES:
+        parsed = parse(text)
+        blob = encode(parsed)
+        view = view_of_encoding("x.md", blob, False)
+        assert view == view_of_parsed("x.md", parsed, False), text
+        assert view.model() == parsed
+    assert view_of_encoding("x.md", encode(parse(LAYOUT_SAMPLES[2])), True).fm_state == (False, True, True)
+    assert view_of_encoding("x.md", encode(parse(LAYOUT_SAMPLES[3])), True).fm_state == (False, True, False)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_the_view_of_any_encoding_is_the_view_of_its_note(text: str):
+    rows = parse_rows(text)
+    assert view_of_encoding("n.md", encode_rows(rows), True) == view_of_parsed("n.md", parse(text), True)
+
+
+def test_the_view_of_another_format_is_refused():
+    import marshal
+
+    fields = list(marshal.loads(encode(parse("# x\n"))))
+    fields[0] = encoding.FORMAT + 1
+    with pytest.raises(ValueError):
+        view_of_encoding("x.md", marshal.dumps(tuple(fields)), True)
 
 
 # --------------------------------------------------------------------------- invalidation
@@ -165,7 +212,7 @@ def test_a_new_vaultls_version_empties_the_cache(vault: Path, tmp_path: Path, mo
 
 def test_a_new_encoding_format_empties_the_cache(vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     load(vault, tmp_path / "cache")
-    monkeypatch.setattr(cache_module, "FORMAT", cache_module.FORMAT + 1)
+    monkeypatch.setattr(encoding, "FORMAT", encoding.FORMAT + 1)
     run, _ = load(vault, tmp_path / "cache")
     assert hits(run) == set()
 
@@ -234,15 +281,15 @@ def test_worker_processes_give_the_same_notes(tmp_path: Path, monkeypatch: pytes
     files = {f"Folder {i % 4}/Note {i}.md": f"# Note {i}\n[[Note {i + 1}]] and [[Note {i}#Note {i}]] #t{i}x\n" for i in range(40)}
     root = write_vault(tmp_path / "many", files)
     monkeypatch.setattr(load_module, "POOL_MIN_NOTES", 10)
-    assert load_module._main_is_safe()  # pytest's entry points are guarded
+    assert bulk_check.main_is_safe()  # pytest's entry points are guarded
     from_workers: list[str] = []
-    original = VaultLoader._from_rows
+    original = VaultLoader.from_workers
 
     def counting(self: VaultLoader, loaded: list) -> list:
         from_workers.extend(rel for rel, *_ in loaded)
         return original(self, loaded)
 
-    monkeypatch.setattr(VaultLoader, "_from_rows", counting)
+    monkeypatch.setattr(VaultLoader, "from_workers", counting)
     age(root)
     pooled = VaultLoader(root, Settings(), cache=IndexCache(root, "", tmp_path / "cache"), workers=2)
     pooled.discover()

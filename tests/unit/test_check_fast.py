@@ -1,4 +1,4 @@
-"""The fast whole-vault check (`vault/bulk_check.py`) and the memoised `check_vault` report
+"""The whole-vault runner (`vault/bulk_check.py`) and the memoised `check_vault` report
 exactly what the plain per-link check reported: same problems, ranges, messages, data, order.
 
 `_reference_check_vault` below is the check as it was before either existed (resolution of
@@ -18,20 +18,14 @@ import pytest
 from tests.conftest import write_vault
 from tests.unit.check_vaults import SPECIAL, filler
 from vaultls import cli
-from vaultls.vault import bulk_check, names
-from vaultls.vault.bulk_check import check_whole_vault, encoding_readable
-from vaultls.vault.check import (
-    LinkChecker,
-    Problem,
-    Severity,
-    _schema_problems,
-    check_vault,
-    has_heading,
-    make_problem,
-    note_anchors,
-)
+from vaultls.vault import bulk_check, check_run, names
+from vaultls.vault.bulk_check import check_whole_vault
+from vaultls.vault.check import check_vault, schema_problems
+from vaultls.vault.check_result import CheckResult
+from vaultls.vault.link_check import LinkChecker, has_heading, note_anchors
+from vaultls.vault.problems import Problem, Severity, make_problem
 from vaultls.vault.index import Resolution, Vault, find_heading
-from vaultls.vault.load import load_vault
+from vaultls.vault.store.loader import load_vault
 from vaultls.vault.model import Heading, Link, Range
 from vaultls.vault.parse import parse
 from vaultls.vault.settings import build_settings
@@ -88,7 +82,7 @@ def _reference_check_vault(vault: Vault) -> list[Problem]:
             for key, key_range in fm.duplicate_keys:
                 problems.append(Problem(path, key_range, Severity.WARNING, "frontmatter-yaml",
                                         f'duplicate property "{key}": only its last value is kept'))
-        problems.extend(_schema_problems(vault, note))
+        problems.extend(schema_problems(vault, note))
         for link in note.parsed.links:
             problems.extend(_reference_link_problems(vault, path, link, vault.resolve(path, link), dangling))
     problems.sort(key=lambda p: (p.path, p.range.start, p.code))
@@ -109,7 +103,7 @@ def _settings(root: Path):
     return settings
 
 
-def _compare(root: Path, **kwargs: Any) -> bulk_check.BulkResult:
+def _compare(root: Path, **kwargs: Any) -> CheckResult:
     settings = _settings(root)
     vault, skipped = load_vault(root, settings, use_cache=False)
     expected = _reference_check_vault(vault)
@@ -165,7 +159,7 @@ def test_forked_cold_then_warm_from_the_cache(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     files = {**filler(400), **SPECIAL}
     root = write_vault(tmp_path / "v", files)
-    monkeypatch.setattr("vaultls.vault.cache.RACY_SECONDS", -1.0)  # files just written may be cached
+    monkeypatch.setattr("vaultls.vault.store.cache.RACY_SECONDS", -1.0)  # files just written may be cached
     cold = _compare(root, workers=2)
     warm = _compare(root, workers=2)
     assert cold.workers in (0, 2) and warm.workers == cold.workers
@@ -262,13 +256,12 @@ def test_make_problem_is_the_constructor() -> None:
 
 
 def test_the_cache_encoding_is_read_as_tuples() -> None:
-    assert encoding_readable()
     note = parse("---\naliases: [x]\n---\n# H\n[[T#H|d]] ^b\n")
-    from vaultls.vault.cache import encode
+    from vaultls.vault.store.encoding import encode, view_of_encoding
+    from vaultls.vault.view import view_of_parsed
 
-    fast = bulk_check.light_from_encoding("n.md", encode(note), True)
-    slow = bulk_check.light_from_parsed("n.md", note, True)
-    fast.source = slow.source = None
+    fast = view_of_encoding("n.md", encode(note), True)
+    slow = view_of_parsed("n.md", note, True)
     assert fast == slow
 
 
@@ -277,7 +270,7 @@ def test_cli_whole_vault_output_is_the_model_check(tmp_path: Path, monkeypatch: 
     outputs = []
     for fast in (True, False):
         if not fast:
-            monkeypatch.setattr(cli, "check_whole_vault", lambda *a, **k: None)
+            monkeypatch.setattr(check_run, "check_whole_vault", lambda *a, **k: None)
         for fmt in ("text", "json"):
             code = cli.main(["check", str(root), "--format", fmt, "--fail-on", "error"])
             outputs.append((fmt, code, capsys.readouterr()))
@@ -323,11 +316,12 @@ def test_text_rendering_of_rows_is_the_text_format(tmp_path: Path) -> None:
     from vaultls.report import text
 
     root = write_vault(tmp_path / "v", SPECIAL)
-    result = check_whole_vault(root, _settings(root), use_cache=False, workers=0, strict=True, render=text.render_rows)
+    result = check_whole_vault(root, _settings(root), use_cache=False, workers=0, strict=True)
     assert result is not None
-    plain = io.StringIO()
+    plain, by_note = io.StringIO(), io.StringIO()
     text.write([(root, p) for p in result.problems], plain)
-    assert result.rendered() == plain.getvalue()
+    text.write_notes(result.by_note, by_note)
+    assert by_note.getvalue() == plain.getvalue()
     assert text.summary_of(result.severities(), result.notes_with_problems()) == text.summary(
         [(root, p) for p in result.problems]
     )
@@ -350,7 +344,7 @@ def test_cli_forked_every_format_is_the_model_check(tmp_path: Path, monkeypatch:
 
     outputs: dict[tuple[bool, str], tuple] = {}
     for fast in (True, False):
-        monkeypatch.setattr(cli, "check_whole_vault", spy if fast else (lambda *a, **k: None))
+        monkeypatch.setattr(check_run, "check_whole_vault", spy if fast else (lambda *a, **k: None))
         for fmt in ("text", "json", "github", "sarif"):
             code = cli.main(["check", str(root), "--format", fmt])
             captured = capsys.readouterr()

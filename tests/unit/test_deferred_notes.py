@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.test_cache import NOTES, age
 from tests.conftest import write_vault
-from vaultls.vault.cache import IndexCache
+from tests.unit.test_cache import NOTES, age
 from vaultls.vault.check import check_vault
-from vaultls.vault.load import DeferredNote, VaultLoader, add_note, load_vault
 from vaultls.vault.index import Vault
 from vaultls.vault.parse import parse
 from vaultls.vault.settings import Settings
+from vaultls.vault.store.cache import IndexCache
+from vaultls.vault.store.loader import DeferredNote, VaultLoader, add_note, load_vault
 
 
 def _load(root: Path, cache_dir: Path, lazy: bool) -> Vault:
@@ -90,7 +90,7 @@ def test_replacing_a_deferred_note_reports_its_linkers(tmp_path: Path):
 
 
 def test_load_vault_is_deferred_when_the_cache_is_warm(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr("vaultls.vault.load.MIN_NOTES_TO_CACHE", 0)
+    monkeypatch.setattr("vaultls.vault.store.loader.MIN_NOTES_TO_CACHE", 0)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     root = write_vault(tmp_path / "vault", NOTES)
     age(root)

@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from tests.conftest import write_vault
 from tests.unit.test_cache import NOTES, age
 from tests.unit.test_deferred_notes import _load, load_with
-from vaultls.vault import scan as scan_module
-from vaultls.vault.cache import IndexCache
 from vaultls.vault.check import check_vault
 from vaultls.vault.index import Vault
 from vaultls.vault.indexer import Indexer
-from vaultls.vault.load import DeferredNote, PendingNote, VaultLoader, _work
 from vaultls.vault.parse import frontmatter_aliases, parse
 from vaultls.vault.settings import Settings
+from vaultls.vault.store import read
+from vaultls.vault.store.cache import IndexCache
+from vaultls.vault.store.loader import DeferredNote, PendingNote, VaultLoader, parse_and_store
 
 # --------------------------------------------------------------------------- frontmatter_aliases
 
@@ -132,19 +132,17 @@ def test_a_damaged_cached_summary_makes_the_note_pending(root: Path, tmp_path: P
 
 
 def test_an_unreadable_note_is_left_out_of_the_first_pass(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from vaultls.vault import scan
-
-    real = scan._read_bytes
-    monkeypatch.setattr(scan, "_read_bytes", lambda path: None if str(path).endswith("Beta.md") else real(path))
+    real = read.read_bytes
+    monkeypatch.setattr(read, "read_bytes", lambda path: None if str(path).endswith("Beta.md") else real(path))
     vault, _ = _first_pass(root, tmp_path / "cache")
     assert "Notes/Beta.md" not in vault.notes and "Home.md" in vault.notes
 
 
 def test_a_note_unreadable_in_the_first_pass_is_indexed_by_the_second(root: Path, monkeypatch: pytest.MonkeyPatch):
-    real = scan_module._read_bytes
+    real = read.read_bytes
     locked = {"Beta.md"}  # as if another program held the file open exclusively, for a moment
     monkeypatch.setattr(
-        scan_module, "_read_bytes", lambda path: None if Path(path).name in locked else real(path)
+        read, "read_bytes", lambda path: None if Path(path).name in locked else real(path)
     )
     indexer = Indexer()
     vault = Vault(root, Settings())
@@ -197,14 +195,14 @@ def test_a_deleted_cache_file_leaves_deferred_notes_readable(root: Path, tmp_pat
 
 def test_a_worker_sends_back_only_what_it_could_not_cache(root: Path, tmp_path: Path):
     cache = IndexCache(root, "", tmp_path / "cache")
-    sent = _work(str(root), ["Home.md", "Notes/Alpha.md"], cache)
+    sent = parse_and_store(str(root), ["Home.md", "Notes/Alpha.md"], cache)
     assert [(rel, blob) for rel, _, _, _, blob in sent] == [("Home.md", None), ("Notes/Alpha.md", None)]
     (root / "Fresh.md").write_text("# Fresh\n", encoding="utf-8")  # too new to cache
-    [(rel, _, summary, crc, blob)] = _work(str(root), ["Fresh.md"], cache)
+    [(rel, _, summary, crc, blob)] = parse_and_store(str(root), ["Fresh.md"], cache)
     assert blob is not None and summary is not None
     assert DeferredNote([], (), blob, str(root / "Fresh.md"), cache, rel, crc).materialise() == parse("# Fresh\n")
 
 
 def test_without_a_cache_a_worker_sends_every_encoding(root: Path):
-    sent = _work(str(root), ["Home.md"], None)
+    sent = parse_and_store(str(root), ["Home.md"], None)
     assert sent[0][4] is not None

@@ -18,12 +18,12 @@ from tests.unit.test_index import problems_by_note, rebuilt
 from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.positions import PositionCodec
 from vaultls.vault import parse as parse_module
-from vaultls.vault.bulk_check import light_from_parsed, light_from_rows
-from vaultls.vault.cache import decode, encode, encode_rows
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
 from vaultls.vault.parse import body, frontmatter, inline, parse
+from vaultls.vault.store.encoding import decode, encode, encode_rows
 from vaultls.vault.text import line_offsets, split_lines
+from vaultls.vault.view import view_of_parsed, view_of_rows
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -118,9 +118,8 @@ def test_the_cache_encoding_of_the_rows_is_the_encoding_of_the_note(text):
 @given(TEXTS)
 def test_the_check_reads_the_rows_as_it_reads_the_note(text):
     rows = parse_module.parse_rows(text)
-    from_rows = light_from_rows("n.md", rows, True, encode_rows(rows))
-    from_note = light_from_parsed("n.md", parse(text), True)
-    from_rows.source = from_note.source = None
+    from_rows = view_of_rows("n.md", rows, True, lambda: parse(text))
+    from_note = view_of_parsed("n.md", parse(text), True)
     assert from_rows == from_note
 
 

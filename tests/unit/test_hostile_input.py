@@ -13,12 +13,13 @@ import pytest
 from tests.conftest import write_vault
 from tests.unit.hostile import PATHOLOGICAL_LINES, billion_laughs, within
 from tests.unit.vaults import vault_of
-from vaultls.vault import scan
 from vaultls.vault.check import check_note, check_vault
-from vaultls.vault.load import load_vault
 from vaultls.vault.parse import parse
-from vaultls.vault.scan import read_note, walk
 from vaultls.vault.settings import Settings
+from vaultls.vault.store import read
+from vaultls.vault.store.loader import load_vault
+from vaultls.vault.store.read import read_note
+from vaultls.vault.store.walk import walk
 
 
 def codes(vault, path: str) -> list[str]:
@@ -190,7 +191,7 @@ def test_a_20_mb_note_is_indexed(make_vault):
 
 
 def test_larger_than_the_cap_only_indexes_the_beginning(make_vault, monkeypatch):
-    monkeypatch.setattr(scan, "MAX_NOTE_BYTES", 1000)
+    monkeypatch.setattr(read, "MAX_NOTE_BYTES", 1000)
     root = make_vault({"big.md": "[[first]]\n" + "x" * 5000 + "\n[[last]]\n"})
     text, _ = read_note(root / "big.md")
     assert len(text) == 1000 and [link.target for link in parse(text).links] == ["first"]
@@ -301,7 +302,7 @@ def _deny(paths: set[str]):
     """Stand-ins for the scan's file opening (`open_regular`) and `os.scandir` that refuse
     `paths` as chmod 000 would (the suite also runs as root, where chmod does not stop reads, so
     permission errors are injected)."""
-    real_open, real_scandir = scan.open_regular, os.scandir
+    real_open, real_scandir = read.open_regular, os.scandir
 
     def fake_open(file, *args, **kwargs):
         if os.path.basename(str(file)) in paths:
@@ -319,8 +320,8 @@ def _deny(paths: set[str]):
 def test_unreadable_files_and_folders_are_skipped(make_vault, monkeypatch):
     root = make_vault({"ok.md": "[[locked]] [[hidden]]", "locked.md": "x", "closed/hidden.md": "x"})
     fake_open, fake_scandir = _deny({"locked.md", "closed"})
-    monkeypatch.setattr(scan, "open_regular", fake_open)
-    monkeypatch.setattr(scan.os, "scandir", fake_scandir)
+    monkeypatch.setattr(read, "open_regular", fake_open)
+    monkeypatch.setattr(os, "scandir", fake_scandir)
     vault, skipped = load_vault(root, Settings())
     assert sorted(skipped) == [("closed", "Permission denied"), ("locked.md", "unreadable")]
     assert sorted(vault.notes) == ["ok.md"]
@@ -342,7 +343,7 @@ def test_chmod_000_files_and_folders_are_skipped(make_vault):
 
 def test_files_deleted_or_replaced_while_scanning(make_vault, monkeypatch):
     root = make_vault({f"n{i}.md": f"[[n{i + 1}]]" for i in range(20)} | {"dir/x.md": ""})
-    real_walk = scan.walk
+    real_walk = walk
 
     def walk_then_change(*args, **kwargs):
         found = real_walk(*args, **kwargs)
@@ -353,7 +354,7 @@ def test_files_deleted_or_replaced_while_scanning(make_vault, monkeypatch):
         (root / "n3.md").write_bytes(b"\xff\xfe new")  # replaced by other bytes
         return found
 
-    monkeypatch.setattr("vaultls.vault.load.walk", walk_then_change)
+    monkeypatch.setattr("vaultls.vault.store.loader.walk", walk_then_change)
     vault, skipped = load_vault(root, Settings())
     assert len(skipped) == 11 and sorted(vault.notes)[:3] == ["dir/x.md", "n11.md", "n13.md"]
     assert vault.notes["n3.md"].valid_utf8 is False
@@ -369,6 +370,6 @@ def test_folder_vanishing_during_the_walk(make_vault, monkeypatch):
             raise FileNotFoundError(2, "No such file or directory", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(scan.os, "scandir", scandir)
+    monkeypatch.setattr(os, "scandir", scandir)
     found = walk(root, Settings().exclude)
     assert found.notes == ["a.md"] and found.skipped == [("gone", "No such file or directory")]

@@ -13,9 +13,9 @@ import pytest
 from tests.conftest import write_vault
 from vaultls.vault import schema
 from vaultls.vault.check import Severity, check_note, check_vault
-from vaultls.vault.load import load_vault
 from vaultls.vault.model import Range
 from vaultls.vault.settings import build_settings
+from vaultls.vault.store.loader import load_vault
 
 BOOK = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -21,10 +21,10 @@ import pytest
 from tests.conftest import write_vault
 from vaultls.vault import schema
 from vaultls.vault.check import check_note, check_vault
-from vaultls.vault.load import load_vault
 from vaultls.vault.schema import bounded_regex, documents
 from vaultls.vault.schema import budget as schema_budget
 from vaultls.vault.settings import build_settings
+from vaultls.vault.store.loader import load_vault
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM to bound the tests")
 

@@ -13,11 +13,11 @@ from tests.conftest import write_vault
 from tests.unit.vaults import resolve, vault_of
 from vaultls.vault import schema
 from vaultls.vault.check import check_note, check_vault
-from vaultls.vault.load import load_vault
 from vaultls.vault.model import Range
 from vaultls.vault.parse import parse
 from vaultls.vault.schema.obsidian_types import is_date, is_datetime, read_types, to_json, type_problem
 from vaultls.vault.settings import build_settings
+from vaultls.vault.store.loader import load_vault
 
 TYPES = {
     "types": {

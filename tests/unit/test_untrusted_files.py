@@ -11,9 +11,9 @@ import pytest
 
 from tests.unit.hostile import within
 from vaultls.vault.contained import MAX_CONFIG_BYTES, NotReadable, read_contained
-from vaultls.vault.scan import read_note
 from vaultls.vault.schema import read_types
 from vaultls.vault.settings import build_settings
+from vaultls.vault.store.read import read_note
 
 SECRET = "TOPSECRET-9f3e"
 

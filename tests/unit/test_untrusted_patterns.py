@@ -9,8 +9,8 @@ import pytest
 
 from tests.unit.hostile import within
 from vaultls.vault.globs import GlobSet
-from vaultls.vault.scan import walk
 from vaultls.vault.settings import build_settings
+from vaultls.vault.store.walk import walk
 from vaultls.vault.symbols import in_order
 
 pytestmark = pytest.mark.unit

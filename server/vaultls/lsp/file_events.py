@@ -16,7 +16,7 @@ from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.roots import NoteRef, contained, doc_key
 from vaultls.vault import names
 from vaultls.vault.index import Vault
-from vaultls.vault.scan import walk
+from vaultls.vault.store.walk import walk
 
 
 class Host(Protocol):

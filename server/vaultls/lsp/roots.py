@@ -14,8 +14,8 @@ from typing import Any
 from pygls.uris import from_fs_path, to_fs_path
 
 from vaultls.vault.index import Note, Vault
-from vaultls.vault.scan import is_hidden
 from vaultls.vault.settings import Settings, build_settings
+from vaultls.vault.store.walk import is_hidden
 
 ANY_ROOT = Path("*")  # the key of workspace settings that apply to every root
 

@@ -38,12 +38,13 @@ from vaultls.lsp.roots import ClientSettings, NoteRef, contained, doc_key, key_o
 from vaultls.lsp.stdio import is_pipe
 from vaultls.lsp.transport import VaultProtocol, serve_pipe
 from vaultls.vault import names, schema
+from vaultls.vault.allocation import bulk_allocation
 from vaultls.vault.index import Vault
 from vaultls.vault.indexer import SPLIT_MIN_NOTES, Indexer
 from vaultls.vault.parse import parse
 from vaultls.vault.roots import find_vault_root
-from vaultls.vault.scan import load_note, read_note
 from vaultls.vault.settings import Settings
+from vaultls.vault.store.read import load_note, read_note
 from vaultls.vault.text import split_lines
 
 log = logging.getLogger(__name__)
@@ -286,6 +287,7 @@ class VaultLanguageServer(LanguageServer):
             in_background=lambda work: self.spawn(asyncio.to_thread(work)),
             split_min_notes=self.split_min_notes,
             second_pass_delay=self.second_pass_delay,
+            allocation=bulk_allocation,
         )
 
     def rescan(self, vault: Vault) -> None:

@@ -7,22 +7,23 @@ from pathlib import Path
 from typing import TextIO
 
 from vaultls.report import github, json, sarif, text
-from vaultls.report.common import Located
+from vaultls.report.common import LinesOf, Located
 
 FORMATS = ("text", "json", "github", "sarif")
 REPORT_FORMATS = ("text", "json")  # --orphans / --stats
 
-__all__ = ["FORMATS", "REPORT_FORMATS", "Located", "write_problems"]
+__all__ = ["FORMATS", "REPORT_FORMATS", "LinesOf", "Located", "write_problems"]
 
 
-def write_problems(fmt: str, problems: list[Located], out: TextIO, cwd: Path) -> None:
+def write_problems(fmt: str, problems: list[Located], out: TextIO, cwd: Path, lines: LinesOf) -> None:
     """Write the problems in format `fmt`. `cwd` is what github and sarif paths are relative to
-    (in GitHub Actions, the repository root)."""
+    (in GitHub Actions, the repository root); `lines` gives the lines of a note, on which json,
+    github and sarif count columns in UTF-16 code units."""
     if fmt == "json":
-        json.write(problems, out)
+        json.write(problems, out, lines)
     elif fmt == "github":
-        github.write(problems, out, cwd)
+        github.write(problems, out, cwd, lines)
     elif fmt == "sarif":
-        sarif.write(problems, out, cwd)
+        sarif.write(problems, out, cwd, lines)
     else:
         text.write(problems, out)

@@ -1,18 +1,24 @@
 """What every format needs: problems with the vault they were found in, and columns in the unit
-a consumer counts (the model counts code points; LSP, GitHub and SARIF count UTF-16)."""
+a consumer counts (the model counts code points; LSP, GitHub and SARIF count UTF-16).
+
+The report reads no file: the lines that UTF-16 columns are counted on come from whoever hands
+the problems over (`LinesOf`, the CLI's, from the check's result).
+"""
 
 from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from vaultls.vault.check import Problem
 from vaultls.vault.model import Position
-from vaultls.vault.scan import read_note
-from vaultls.vault.text import split_lines, utf16_column
+from vaultls.vault.problems import Problem
+from vaultls.vault.text import utf16_column
 
 Located = tuple[Path, Problem]  # (vault root, problem); problem.path is relative to that root
+# The lines of a note, given its vault root and its path in that vault (none when unknown).
+LinesOf = Callable[[Path, str], Sequence[str]]
 
 
 def note_file(root: Path, path: str) -> Path:
@@ -30,17 +36,13 @@ def relative_to(file: Path, base: Path) -> str:
 
 
 class Utf16Columns:
-    """Converts model positions to UTF-16 columns, reading each note at most once per run."""
+    """Converts model positions to UTF-16 columns, asking for each note's lines at most once
+    per run (of the few notes last asked about: problems come sorted by note)."""
 
-    def __init__(self) -> None:
-        self._lines = functools.lru_cache(maxsize=32)(self._read)
+    def __init__(self, lines: LinesOf) -> None:
+        self._lines = functools.lru_cache(maxsize=32)(lines)
 
-    @staticmethod
-    def _read(root: Path, path: str) -> list[str]:
-        read = read_note(note_file(root, path))
-        return split_lines(read[0]) if read else []
-
-    def lines(self, root: Path, path: str) -> list[str]:
+    def lines(self, root: Path, path: str) -> Sequence[str]:
         return self._lines(root, path)
 
     def column(self, root: Path, path: str, pos: Position) -> int:

@@ -19,9 +19,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from vaultls.report.common import Located, Utf16Columns, note_file, relative_to
+from vaultls.report.common import LinesOf, Located, Utf16Columns, note_file, relative_to
 from vaultls.report.escape import printable
-from vaultls.vault.check import Severity
+from vaultls.vault.problems import Severity
 
 COMMANDS = {
     Severity.ERROR: "error",
@@ -41,8 +41,8 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def write(problems: list[Located], out: TextIO, cwd: Path) -> None:
-    columns = Utf16Columns()
+def write(problems: list[Located], out: TextIO, cwd: Path, lines: LinesOf) -> None:
+    columns = Utf16Columns(lines)
     for root, p in problems:
         start, end = p.range.start, p.range.end
         props = {

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from vaultls.report.common import Located, Utf16Columns
+from vaultls.report.common import LinesOf, Located, Utf16Columns
 from vaultls.report.escape import json_text
 from vaultls.vault.model import Position
 
 
-def write(problems: list[Located], out: TextIO) -> None:
-    columns = Utf16Columns()
+def write(problems: list[Located], out: TextIO, lines: LinesOf) -> None:
+    columns = Utf16Columns(lines)
     out.write(json_text(json.dumps([as_json(columns, located) for located in problems], ensure_ascii=False, indent=2)))
     out.write("\n")
 

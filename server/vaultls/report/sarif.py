@@ -23,10 +23,10 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from vaultls import __version__
-from vaultls.report.common import Located, Utf16Columns, note_file
+from vaultls.report.common import LinesOf, Located, Utf16Columns, note_file
 from vaultls.report.escape import json_text
 from vaultls.report.rules import RULES, rule_for
-from vaultls.vault.check import Severity
+from vaultls.vault.problems import Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # Where a dashboard sends people to read about the tool.
@@ -41,19 +41,19 @@ LEVELS = {
 }
 
 
-def write(problems: list[Located], out: TextIO, cwd: Path) -> None:
-    out.write(json_text(json.dumps(sarif_log(problems, cwd), ensure_ascii=False, indent=2)))
+def write(problems: list[Located], out: TextIO, cwd: Path, lines: LinesOf) -> None:
+    out.write(json_text(json.dumps(sarif_log(problems, cwd, lines), ensure_ascii=False, indent=2)))
     out.write("\n")
 
 
-def sarif_log(problems: list[Located], cwd: Path) -> dict[str, Any]:
+def sarif_log(problems: list[Located], cwd: Path, lines: LinesOf) -> dict[str, Any]:
     rules = [*RULES]
     index = {rule.code: i for i, rule in enumerate(rules)}
     for _, p in problems:
         if p.code not in index:
             index[p.code] = len(rules)
             rules.append(rule_for(p.code))
-    columns = Utf16Columns()
+    columns = Utf16Columns(lines)
     results = [_result(columns, located, index[located[1].code], cwd) for located in problems]
     run: dict[str, Any] = {
         "tool": {

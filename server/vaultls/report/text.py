@@ -5,11 +5,11 @@ Paths and messages are shown `printable` (see `report/escape.py`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 from vaultls.report.common import Located
 from vaultls.report.escape import UNSAFE_BUT_NEWLINE, printable
-from vaultls.vault.check import Severity
+from vaultls.vault.problems import ProblemRow, Severity
 
 # By severity; plain numbers find the same entries (an IntEnum hashes and compares as its int).
 LABELS: dict[int, str] = {s: s.label for s in Severity}
@@ -48,15 +48,23 @@ def write(problems: list[Located], out: TextIO) -> None:
     out.write(_lines(rows(_line), lambda: rows(line)))
 
 
-def render_rows(path: str, rows: Sequence[tuple[Any, ...]]) -> str:
-    """The lines of one note's problems given as `vault/bulk_check.py` rows (start line, start
-    column, end line, end column, severity, code, message, data): what `write` prints for
-    the same problems. Run by the bulk check where the problems are found."""
+def render_rows(path: str, rows: Sequence[ProblemRow]) -> str:
+    """The lines of one note's problems given as rows (`problems.ProblemRow`): what `write`
+    prints for the same problems."""
 
     def lines(make: MakeLine) -> list[str]:
         return [make(path, row[0], row[1], row[4], row[5], row[6]) for row in rows]
 
     return _lines(lines(_line), lambda: lines(line))
+
+
+def write_notes(notes: Sequence[tuple[str, Sequence[ProblemRow]]], out: TextIO) -> None:
+    """`write` of problems given one note at a time as rows (a check result's `by_note`)."""
+
+    def lines(make: MakeLine) -> list[str]:
+        return [make(path, row[0], row[1], row[4], row[5], row[6]) for path, rows in notes for row in rows]
+
+    out.write(_lines(lines(_line), lambda: lines(line)))
 
 
 def summary(problems: list[Located]) -> str:

@@ -1,365 +1,129 @@
-"""Vault → problems. The server and `vaultls check` both call this, so a problem the editor
-shows and one the CLI prints for the same note are the same problem.
+"""Note → problems: the one set of rules. The server and `vaultls check` both come here, so a
+problem the editor shows and one the CLI prints for the same note are the same problem.
 
-The problems of a link depend on little: where it leads depends only on the folder of the note
-it is written in, its kind and its target (`Vault.resolve`), and whether its heading or block
-exists only on the note it leads to. `LinkChecker` remembers both for one check run, so a whole
-vault's ~300,000 links cost ~30,000 resolutions, and each note's headings are normalised once
-rather than once per link to them. `vault/bulk_check.py` runs the same `LinkChecker` over notes
-it never turns into model objects; the messages below are written in one place for both.
+`NoteChecker.problem_rows` is the rule set: it reads a note through its view (`NoteView`:
+plain values, no model) and says its problems as rows, in the order they are found:
+
+1. a file that is not valid UTF-8;
+2. frontmatter whose YAML is broken, and properties written twice;
+3. frontmatter that its schemas or `.obsidian/types.json` reject (vault/schema/), for the notes
+   that can have such problems at all (`NoteChecker.needs_schema`, which spares a whole-vault
+   check the model of every other note);
+4. links: dangling, to a missing heading or block, ambiguous (vault/link_check.py).
+
+Everything else is a way in: `check_note` (the server's diagnostics) and `check_vault` (the
+server's whole-vault diagnostics, `vaultls.checkVault`, and `vaultls check` of some notes) view
+a note of the index; the whole-vault runner (vault/check_run.py) views notes parsed or read
+from the index cache without building the index's model of them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import IntEnum
-from typing import Any, Callable, Iterable
+from collections.abc import Iterable
 
-from vaultls.vault import names, parse, schema
-from vaultls.vault.index import Note, Resolution, Vault, heading_index, heading_keys, normalise_path
-from vaultls.vault.model import Position, Range
+from vaultls.vault import schema
+from vaultls.vault.index import Note, Vault, note_name
+from vaultls.vault.link_check import LinkChecker
+from vaultls.vault.parse import range_row
+from vaultls.vault.problems import Problem, ProblemRow, Severity, problem_order, problems_of_rows
+from vaultls.vault.view import NoteView, view_of_parsed
 
-
-class Severity(IntEnum):
-    """Numbered as in LSP so the edge needs no table."""
-
-    ERROR = 1
-    WARNING = 2
-    INFORMATION = 3
-    HINT = 4
-
-    @classmethod
-    def from_name(cls, name: str) -> "Severity | None":
-        return None if name == "off" else cls[name.upper()]
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    range: Range
-    severity: Severity
-    code: str
-    message: str
-    # What a quick fix needs, e.g. {"alias_of": "Bonapartism"}; never shown to the user.
-    data: dict[str, Any] | None = field(default=None, compare=False)
-
-
-def make_problem(
-    path: str, rng: Range, severity: Severity, code: str, message: str, data: dict[str, Any] | None = None
-) -> Problem:
-    """`Problem(...)` for a vault's worth of problems: a frozen dataclass sets each field
-    through `object.__setattr__`, which is most of the cost of making 80,000 of them. Same
-    object (tests/unit/test_check_fast.py compares)."""
-    made = _new(Problem)
-    made.__dict__.update(path=path, range=rng, severity=severity, code=code, message=message, data=data)
-    return made
-
-
-_new = object.__new__
+__all__ = (
+    "ENCODING_MESSAGE",
+    "NoteChecker",
+    "Problem",
+    "Severity",
+    "check_note",
+    "check_vault",
+    "duplicate_key_message",
+    "schema_problems",
+)
 
 ENCODING_MESSAGE = "this file is not valid UTF-8; invalid bytes are shown as \ufffd"
 
-# A problem of a link without its place: (severity, code, message, data). `data` is shared by
-# every link the template is used for, so each problem gets its own copy (`fresh_data`).
-Template = tuple[Severity, str, str, "dict[str, Any] | None"]
-# What links to a note may name in it: its headings as (level, `names.strip_heading`,
-# `names.slug`), in order, and the keys (`names.key`) of its block ids.
-Anchors = tuple[tuple[tuple[int, str, str], ...], frozenset]
-# Where a link leads (None: nowhere) and the problems that has, whatever its heading or block.
-Resolved = tuple["str | None", tuple[Template, ...]]
-_NO_TEMPLATES: tuple[Template, ...] = ()
-_NOWHERE = Range(Position(0, 0), Position(0, 0))
+# Severities in rows are plain ints (marshal takes no `IntEnum`).
+_ERROR, _WARNING = int(Severity.ERROR), int(Severity.WARNING)
 
 
 def duplicate_key_message(key: str) -> str:
     return f'duplicate property "{key}": only its last value is kept'
 
 
-def fresh_data(data: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A problem's own copy of a template's data (lists copied too): a quick fix may keep or
-    change what it is given without touching another problem's."""
-    if data is None:
-        return None
-    return {k: list(v) if isinstance(v, list) else v for k, v in data.items()}
+class NoteChecker:
+    """The rules, for one check run over a vault that does not change meanwhile: `links`
+    remembers what the run has resolved (by default from the vault's own notes)."""
 
-
-def note_anchors(headings: Iterable[tuple[int, str]], block_ids: Iterable[str]) -> Anchors:
-    """The `Anchors` of a note from its headings' (level, text) and its block ids."""
-    return (
-        tuple((level, names.strip_heading(text), names.slug(text)) for level, text in headings),
-        frozenset(names.key(b) for b in block_ids),
-    )
-
-
-def has_heading(
-    headings: tuple[tuple[int, str, str], ...], chain: tuple[str, ...], wanted: list[tuple[str, str]] | None = None
-) -> bool:
-    """Whether `index.find_heading` finds the `#A#B` chain among headings given as `Anchors`
-    keys (computed once per note rather than per link to it). `wanted`: the chain's
-    `heading_keys`, when known."""
-    return heading_index(headings, heading_keys(chain) if wanted is None else wanted) is not None
-
-
-class LinkChecker:
-    """The problems of links, for one check run over a vault that does not change meanwhile:
-    resolution is remembered per (folder of the linking note, kind, target), for most
-    wikilinks once for all folders (`_resolve_in`), and the heading/block part per (note
-    linked, headings, block). Same rules and results as `Vault.resolve`, which it calls for
-    each distinct case (tests/unit/test_check_fast.py compares the two from many folders).
-
-    `anchors` gives the `Anchors` of a note path (None for anything that is not a note); by
-    default they are made from the vault's notes, decoding each target note once."""
-
-    def __init__(self, vault: Vault, anchors: Callable[[str], Anchors | None] | None = None) -> None:
+    def __init__(self, vault: Vault, links: LinkChecker | None = None) -> None:
         self.vault = vault
-        self.dangling = Severity.from_name(vault.settings.dangling_links)
-        self._anchors_of = anchors if anchors is not None else self._note_anchors
-        self._anchors: dict[str, Anchors | None] = {}
-        # (folder, kind, target) → (target note or None when dangling, templates)
-        self._resolved: dict[tuple[str, str, str], Resolved] = {}
-        # (kind, target) → (the folders it does not hold for, resolution): see `_resolve_in`
-        self._general: dict[tuple[str, str], tuple[frozenset, Resolved]] = {}
-        self._self: dict[str, Resolved] = {}
-        self._parts: dict[tuple[str, tuple[str, ...], str | None], tuple[Template, ...]] = {}
-        self._wanted: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # `heading_keys` of chains
+        self.links = links if links is not None else LinkChecker(vault)
+        settings = vault.settings
+        self.schema_severity = Severity.from_name(settings.frontmatter_severity)
+        # Schemas configured for notes by path, which any note may match.
+        self._schemas_everywhere = bool(settings.frontmatter_schema or settings.frontmatter_rules)
+        self._types = bool(settings.obsidian_types) and (vault.root / schema.TYPES_FILE).exists()
 
-    def templates(
-        self, source: str, folder: str, kind: str, target: str, subpath: tuple[str, ...], block: str | None
-    ) -> tuple[Template, ...]:
-        """The problems of one link (as written in note `source`, in `folder`), in the order
-        `check_note` reports them: a missing heading or block, then ambiguity."""
-        if target:
-            found = None
-            general = self._general.get((kind, target))
-            if general is not None and folder not in general[0]:
-                found = general[1]
-            else:
-                found = self._resolved.get((folder, kind, target))
-                if found is None:
-                    found = self._resolve_in(source, folder, kind, target)
-        else:
-            found = self._self.get(source)
-            if found is None:
-                found = self._self[source] = self._resolve(source, kind, target)[1]
-        goal, base = found
-        if goal is None or (block is None and not subpath):
-            return base
-        part = self._parts.get((goal, subpath, block))
-        if part is None:
-            part = self._parts[(goal, subpath, block)] = self._part(goal, subpath, block)
-        return part + base if part else base
+    def problem_rows(self, view: NoteView) -> list[ProblemRow]:
+        """The problems of one note, as rows in the order they are found."""
+        out: list[ProblemRow] = []
+        if not view.valid:
+            out.append((0, 0, 0, 0, _WARNING, "encoding", ENCODING_MESSAGE, None))
+        if view.fm_error is not None:
+            message, a, b, c, d = view.fm_error
+            out.append((a, b, c, d, _ERROR, "frontmatter-yaml", message, None))
+        for key, a, b, c, d in view.duplicates:
+            out.append((a, b, c, d, _WARNING, "frontmatter-yaml", duplicate_key_message(key), None))
+        if self.needs_schema(view):
+            note = Note(view.path, note_name(view.path), view.model(), view.valid)
+            for problem in schema_problems(self.vault, note):
+                out.append((*range_row(problem.range), int(problem.severity), problem.code, problem.message, None))
+        self.links.add_problem_rows(view.path, view.links, out)
+        return out
 
-    def rows(
-        self, source: str, links: Iterable[tuple], out: list[tuple[int, int, int, int, int, str, str, Any]]
-    ) -> None:
-        """`templates` of many links of note `source`, appended to `out` as plain rows (start
-        line, start column, end line, end column of the link's target range, severity, code,
-        message, data), for `vault/bulk_check.py`. Links are tuples as the cache encodes them
-        (`cache.encode`: kind, target, subpath, block, display, embed, range, target range,
-        in frontmatter), which a warm run reads without making `Link`s.
-
-        The common case, a link resolved before from a folder like this one, and its heading
-        or block looked up before, is answered here without a call: a vault has ~30 links per
-        note."""
-        folder = source.rpartition("/")[0]
-        general = self._general
-        parts = self._parts
-        templates = self.templates
-        append = out.append
-        for kind, target, subpath, block, _, _, _, _, _, _, a, b, c, d, _ in links:
-            found = general.get((kind, target))
-            if found is not None and folder not in found[0]:
-                goal, base = found[1]
-                if goal is not None and (block is not None or subpath):
-                    part = parts.get((goal, subpath, block))
-                    if part is None:
-                        base = templates(source, folder, kind, target, subpath, block)
-                    elif part:
-                        base = part + base
-            else:
-                base = templates(source, folder, kind, target, subpath, block)
-            for severity, code, message, data in base:
-                append((a, b, c, d, int(severity), code, message, fresh_data(data)))
-
-    def _resolve_in(self, source: str, folder: str, kind: str, target: str) -> Resolved:
-        """Resolve a link not seen in this folder before, and remember for which folders the
-        result holds.
-
-        A wikilink whose target does not start with `./` or `../` is looked up from the vault
-        root (`Vault._candidates`); the linking note's folder only orders several candidates
-        (`_rank`: those in that very folder first). So its resolution is the same from every
-        folder that holds none of the candidates: remembered once for all of them, and per
-        folder for the candidates' own folders. Other links (Markdown links, `./`, `../`)
-        are relative to the folder and remembered per folder."""
-        if kind == "markdown":
-            found = self._as_wikilink(source, folder, target)
-            if found is not None:
-                self._resolved[(folder, kind, target)] = found
-                return found
-        res, found = self._resolve(source, kind, target)
-        if kind == "wiki" and not target.replace("\\", "/").startswith(("./", "../")):
-            folders = frozenset(t.rpartition("/")[0] for t in res.targets)
-            if folder not in folders and (kind, target) not in self._general:
-                self._general[(kind, target)] = (folders, found)
-                return found
-        self._resolved[(folder, kind, target)] = found
-        return found
-
-    def _as_wikilink(self, source: str, folder: str, target: str) -> Resolved | None:
-        """A Markdown link to a path that is not relative to its folder (no `/`, `./`, `../`
-        in front) is looked up there first (`Vault._candidates`); when nothing is there, it is
-        looked up exactly as the wikilink with that target. Then this is that wikilink's
-        resolution (remembered for all folders as said in `_resolve_in`); None when the link is
-        anything else or names a file in its folder."""
-        written = names.nfc(target.replace("\\", "/"))
-        if written.startswith(("/", "./", "../")):
-            return None
-        joined = normalise_path(f"{folder}/{written}" if folder else written)
-        if joined is None or self.vault._exact(joined) is not None:
-            return None
-        general = self._general.get(("wiki", target))
-        if general is not None and folder not in general[0]:
-            return general[1]
-        found = self._resolved.get((folder, "wiki", target))
-        return found if found is not None else self._resolve_in(source, folder, "wiki", target)
-
-    def _resolve(self, source: str, kind: str, target: str) -> tuple[Resolution, Resolved]:
-        link = parse.make_link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE)
-        res = self.vault.resolve(source, link)
-        return res, self._outcome(target, res)
-
-    def _outcome(self, target: str, res: Resolution) -> Resolved:
-        if res.dangling:
-            if self.dangling is None:
-                return None, _NO_TEMPLATES
-            return None, (dangling_template(self.vault, target, res, self.dangling),)
-        if res.ambiguous:
-            return res.targets[0], (ambiguous_template(target, res),)
-        return res.targets[0], _NO_TEMPLATES
-
-    def _part(self, goal: str, subpath: tuple[str, ...], block: str | None) -> tuple[Template, ...]:
-        anchors = self._anchors.get(goal, _NO_ANCHORS)
-        if anchors is _NO_ANCHORS:
-            anchors = self._anchors[goal] = self._anchors_of(goal)
-        if anchors is None:
-            return _NO_TEMPLATES  # an attachment: `#page=3` and the like are not ours to check
-        name = _display_name(self.vault, goal)
-        if block is not None:
-            if names.key(block) in anchors[1]:
-                return _NO_TEMPLATES
-            return ((Severity.WARNING, "missing-block", f'"{name}" has no block "^{block}"', None),)
-        wanted = self._wanted.get(subpath)
-        if wanted is None:
-            wanted = self._wanted[subpath] = heading_keys(subpath)
-        if has_heading(anchors[0], subpath, wanted):
-            return _NO_TEMPLATES
-        return ((Severity.WARNING, "missing-heading", f'"{name}" has no heading "{"#".join(subpath)}"', None),)
-
-    def _note_anchors(self, path: str) -> Anchors | None:
-        note = self.vault.notes.get(path)
-        if note is None:
-            return None
-        parsed = note.parsed
-        return note_anchors(((h.level, h.text) for h in parsed.headings), (b.id for b in parsed.blocks))
+    def needs_schema(self, view: NoteView) -> bool:
+        """Whether a note can have schema problems at all, from what `schema.check_frontmatter`
+        looks at first: when it can, its model is made and that check runs as it is."""
+        if self.schema_severity is None:
+            return False
+        state = view.fm_state
+        if state is not None and state[0]:
+            return False  # broken YAML: reported as such, and nothing else is checked
+        if self._schemas_everywhere:
+            return True
+        if state is None:
+            return False
+        return state[2] or (self._types and state[1])
 
 
-_NO_ANCHORS: Any = object()
-
-
-def check_note(vault: Vault, path: str, links: LinkChecker | None = None) -> list[Problem]:
-    """The problems of one note, in the order they are found (`check_vault` sorts). `links`
-    carries what a run over many notes has already resolved."""
-    note = vault.notes.get(path)
-    if note is None:
-        return []
-    problems: list[Problem] = []
-    if not note.valid_utf8:
-        problems.append(Problem(path, Range.on_line(0, 0, 0), Severity.WARNING, "encoding", ENCODING_MESSAGE))
-    fm = note.parsed.frontmatter
-    if fm is not None:
-        if fm.error is not None and fm.error_range is not None:
-            problems.append(Problem(path, fm.error_range, Severity.ERROR, "frontmatter-yaml", fm.error))
-        for key, key_range in fm.duplicate_keys:
-            problems.append(Problem(path, key_range, Severity.WARNING, "frontmatter-yaml", duplicate_key_message(key)))
-    problems.extend(_schema_problems(vault, note))
-    checker = links if links is not None else LinkChecker(vault)
-    folder = path.rpartition("/")[0]
-    for link in note.parsed.links:
-        for severity, code, message, data in checker.templates(
-            path, folder, link.kind, link.target, link.subpath, link.block
-        ):
-            problems.append(Problem(path, link.target_range, severity, code, message, fresh_data(data)))
-    return problems
-
-
-def schema_applies(vault: Vault) -> bool:
-    """Whether frontmatter schema checks are on at all (`frontmatter.severity` not "off")."""
-    return Severity.from_name(vault.settings.frontmatter_severity) is not None
-
-
-def _schema_problems(vault: Vault, note: Note) -> list[Problem]:
+def schema_problems(vault: Vault, note: Note) -> list[Problem]:
     """JSON Schema and `.obsidian/types.json` checks (vault/schema/); a schema that cannot
     be used is always an error, whatever `frontmatter.severity` says."""
     severity = Severity.from_name(vault.settings.frontmatter_severity)
     if severity is None:
         return []
     return [
-        Problem(note.path, issue.range, Severity.ERROR if issue.broken else severity, "frontmatter-schema",
-                issue.message)
+        Problem(
+            note.path, issue.range, Severity.ERROR if issue.broken else severity, "frontmatter-schema", issue.message
+        )
         for issue in schema.check_frontmatter(vault, note)
     ]
 
 
-def ambiguous_template(target: str, res: Resolution) -> Template:
-    listed = ", ".join(res.targets[:8]) + (", …" if len(res.targets) > 8 else "")
-    return (
-        Severity.HINT,
-        "ambiguous-link",
-        f'"{target}" matches {len(res.targets)} notes; it resolves to {res.targets[0]} (candidates: {listed})',
-        {"candidates": list(res.targets)},
-    )
-
-
-def dangling_template(vault: Vault, target: str, res: Resolution, severity: Severity) -> Template:
-    if res.outside:
-        return (severity, "dangling-link", f'"{target}" points outside the vault', None)
-    what = "note" if not _looks_like_file(target) else "file"
-    message = f'no {what} named "{target}" in the vault'
-    data: dict[str, Any] = {"target": target}
-    owners = vault.alias_owners(target)
-    if owners:
-        owner = vault.notes[owners[0]].name
-        message += f'; "{target}" is an alias of "{owner}" (Obsidian does not resolve aliases)'
-        data["alias_of"] = vault.shortest_link(owners[0])
-    return (severity, "dangling-link", message, data)
-
-
-def _looks_like_file(target: str) -> bool:
-    last = names.last_component(target)
-    return "." in last and not names.is_note_path(last)
-
-
-def _display_name(vault: Vault, path: str) -> str:
+def check_note(vault: Vault, path: str, checker: NoteChecker | None = None) -> list[Problem]:
+    """The problems of one note of the index, in the order they are found (`check_vault`
+    sorts). `checker` carries what a run over many notes has already resolved."""
     note = vault.notes.get(path)
-    return note.name if note is not None else names.last_component(path)
-
-
-def problem_order(problem: Problem) -> tuple[str, Position, str]:
-    """How problems are listed: by note, position, then code (a stable sort keeps the order
-    they were found in otherwise)."""
-    return (problem.path, problem.range.start, problem.code)
+    if note is None:
+        return []
+    run = checker if checker is not None else NoteChecker(vault)
+    return problems_of_rows(path, run.problem_rows(view_of_parsed(path, note.parsed, note.valid_utf8)))
 
 
 def check_vault(vault: Vault, only: Iterable[str] | None = None) -> list[Problem]:
     """Every note's problems (or only those of `only`), sorted by path and position."""
     paths = sorted(vault.notes) if only is None else sorted(p for p in only if p in vault.notes)
     problems: list[Problem] = []
-    links = LinkChecker(vault)
+    checker = NoteChecker(vault)
     for path in paths:
-        problems.extend(check_note(vault, path, links))
+        problems.extend(check_note(vault, path, checker))
     problems.sort(key=problem_order)
     return problems

@@ -9,9 +9,10 @@ re-checks exactly those and never rebuilds the vault for one event.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from vaultls.vault import names
 from vaultls.vault.model import Block, Heading, Link, ParsedNote
@@ -21,7 +22,7 @@ from vaultls.vault.settings import Settings
 
 class Deferred(Protocol):
     """A note known by its summary, whose full `ParsedNote` is made only when first asked for
-    (a warm start's cached notes; see `load.DeferredNote`)."""
+    (a warm start's cached notes; see `store.loader.DeferredNote`)."""
 
     aliases: list[str]
     link_keys: tuple[str, ...]
@@ -71,6 +72,11 @@ class Note:
 
     def __repr__(self) -> str:
         return f"Note({self.path!r}, materialised={self.is_materialised})"
+
+
+def note_name(path: str) -> str:
+    """The name of the note at a vault path: its file name without the extension."""
+    return names.strip_note_suffix(names.last_component(path))
 
 
 def note_link_keys(parsed: ParsedNote) -> tuple[str, ...]:
@@ -129,7 +135,7 @@ class Vault:
 
     def upsert(self, path: str, parsed: ParsedNote, valid_utf8: bool = True) -> set[str]:
         """Add or replace a note; returns the notes whose problems may have changed."""
-        return self._put(Note(path, self._name_of(path), parsed, valid_utf8))
+        return self._put(Note(path, note_name(path), parsed, valid_utf8))
 
     def add_deferred(
         self, path: str, deferred: Deferred, valid_utf8: bool = True, remember_links: bool = True
@@ -138,17 +144,13 @@ class Vault:
         `remember_links`, the note is not yet filed as a linker of its targets: a server's
         first pass leaves that (~300,000 set insertions at 10,000 notes) until after it is
         ready, and then calls `remember_links` for each note."""
-        return self._put(Note(path, self._name_of(path), None, valid_utf8, deferred), remember_links)
+        return self._put(Note(path, note_name(path), None, valid_utf8, deferred), remember_links)
 
     def remember_links(self, path: str) -> None:
         """File a note added with `remember_links=False` as a linker (again: harmless)."""
         note = self.notes.get(path)
         if note is not None:
             self._remember_links(note)
-
-    @staticmethod
-    def _name_of(path: str) -> str:
-        return names.strip_note_suffix(names.last_component(path))
 
     def _put(self, note: Note, remember_links: bool = True) -> set[str]:
         path, name = note.path, note.name
@@ -296,7 +298,7 @@ class Vault:
             joined = normalise_path(f"{source_folder}/{target}" if source_folder else target)
             if joined is None:
                 return [], True
-            found = self._exact(joined)
+            found = self.exact_path(joined)
             if found:
                 return [found], False
             if target.startswith(("./", "../")):
@@ -305,7 +307,7 @@ class Vault:
         normalised = normalise_path(stripped)
         if normalised is None:
             return [], True
-        found = self._exact(normalised)
+        found = self.exact_path(normalised)
         if found:
             return [found], False
         bare = names.strip_note_suffix(normalised)
@@ -318,15 +320,13 @@ class Vault:
         if "/" in normalised:
             wanted = names.key(normalised if files else bare)
             candidates = [
-                p
-                for p in candidates
-                if names.key(p if files else names.strip_note_suffix(p)).endswith("/" + wanted)
+                p for p in candidates if names.key(p if files else names.strip_note_suffix(p)).endswith("/" + wanted)
             ]
         if len(candidates) > 1:
             candidates.sort(key=lambda p: _rank(p, last, source_folder, files))
         return candidates, False
 
-    def _exact(self, path: str) -> str | None:
+    def exact_path(self, path: str) -> str | None:
         """A note or attachment at exactly this vault path (case-insensitively; the exact case
         first when several differ only by case)."""
         if _has_extension(path) and not names.is_note_path(path):
@@ -386,7 +386,7 @@ def heading_keys(chain: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(names.strip_heading(part), names.nfc(part).lower().strip()) for part in chain]
 
 
-def heading_index(headings: "list[HeadingKey] | tuple[HeadingKey, ...]", wanted: list[tuple[str, str]]) -> int | None:
+def heading_index(headings: list[HeadingKey] | tuple[HeadingKey, ...], wanted: list[tuple[str, str]]) -> int | None:
     """The index of the heading a chain names, given by keys computed once (a whole-vault
     check compares a note's headings with every link to it): B inside A's section for
     `#A#B`. Obsidian is lenient when the chain does not nest as written, and so is this: the
@@ -408,14 +408,16 @@ def heading_index(headings: "list[HeadingKey] | tuple[HeadingKey, ...]", wanted:
                 break
         if found is not None:
             return found
-    return next((i for i, (_, h_strip, h_slug) in enumerate(headings) if h_strip == last_strip or h_slug == last_slug), None)
+    return next(
+        (i for i, (_, h_strip, h_slug) in enumerate(headings) if h_strip == last_strip or h_slug == last_slug), None
+    )
 
 
 def _targets_changed(old: ParsedNote, new: ParsedNote) -> bool:
     """Whether links *to* this note could resolve differently: its headings or blocks moved."""
-    return [h.text for h in old.headings] != [h.text for h in new.headings] or [
-        b.id for b in old.blocks
-    ] != [b.id for b in new.blocks]
+    return [h.text for h in old.headings] != [h.text for h in new.headings] or [b.id for b in old.blocks] != [
+        b.id for b in new.blocks
+    ]
 
 
 def normalise_path(path: str) -> str | None:

@@ -16,12 +16,14 @@ are constructor parameters.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Collection, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from vaultls.vault.index import Note, Vault
-from vaultls.vault.load import PendingNote, VaultLoader, add_note, bulk_allocation
+from vaultls.vault.store.loader import PendingNote, VaultLoader, add_note
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,9 @@ BATCH = 1000  # notes filed as linkers between two turns of the event loop
 
 Progress = Callable[[str, int], None]
 """Told how far a scan got: (message, percentage from 0 to 100)."""
+
+Allocation = Callable[[], AbstractContextManager[None]]
+"""What each pass runs in: `allocation.bulk_allocation` in the server, nothing by default."""
 
 
 def _nothing_open(vault: Vault) -> Collection[str]:
@@ -64,6 +69,9 @@ class Indexer:
     scan waiting for it; by default in a thread of its own. `split_min_notes`: fewer notes
     than this in all vaults together are scanned in both passes at once. `second_pass_delay`:
     seconds between the passes when they are split (0 in use; a test holds them apart).
+    `allocation`: what each pass runs in; the server gives `allocation.bulk_allocation`
+    (the garbage collector paused, the index frozen out of it), a process-wide choice that
+    is the program's to make, not the model's.
     """
 
     def __init__(
@@ -74,12 +82,14 @@ class Indexer:
         in_background: Callable[[Callable[[], None]], object] | None = None,
         split_min_notes: int = SPLIT_MIN_NOTES,
         second_pass_delay: float = 0.0,
+        allocation: Allocation = contextlib.nullcontext,
     ) -> None:
         self.open_paths = open_paths
         self.progress = progress or _no_progress
         self.in_background = in_background
         self.split_min_notes = split_min_notes
         self.second_pass_delay = second_pass_delay
+        self.allocation = allocation
 
     async def first_passes(self, vaults: Iterable[Vault]) -> list[Scan]:
         """The first pass of every vault, and the second at once when all of them together
@@ -119,7 +129,7 @@ class Indexer:
         scan = Scan(vault, loader)
         total = max(loader.total, 1)
         done = 0
-        with bulk_allocation():  # no cyclic GC while the index is built; frozen afterwards
+        with self.allocation():  # the server's: no cyclic GC while the index is built, frozen afterwards
             async for batch in loader.afirst_pass():
                 open_paths = self.open_paths(vault)
                 for rel, note, valid in batch:
@@ -137,7 +147,10 @@ class Indexer:
                 self.progress(f"names: {done}/{total} notes", done * 30 // total)
         log.info(
             "first pass: %d notes (%d from the cache) and %d other files in %s",
-            len(vault.notes), len(loader.hits), len(vault.attachments), vault.root,
+            len(vault.notes),
+            len(loader.hits),
+            len(vault.attachments),
+            vault.root,
         )
         return scan
 
@@ -150,7 +163,7 @@ class Indexer:
         vault, loader = scan.vault, scan.loader
         total = max(len(scan.unlinked) + len(loader.misses), 1)
         done = 0
-        with bulk_allocation():
+        with self.allocation():
             for start in range(0, len(scan.unlinked), BATCH):
                 for rel in scan.unlinked[start : start + BATCH]:
                     vault.remember_links(rel)

@@ -10,12 +10,12 @@ its target.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
-from typing import Iterator
 
 from vaultls.vault import names
 from vaultls.vault.index import Note, Resolution, Vault
-from vaultls.vault.model import Block, Heading, Link, Position, Range, Tag
+from vaultls.vault.model import Block, Heading, Link, ParsedNote, Position, Range, Tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,9 @@ def lookup_keys(vault: Vault, path: str) -> set[str]:
     return keys
 
 
-def resolved_links(vault: Vault, keys: set[str], extra: set[str] = frozenset()) -> Iterator[tuple[str, Link, Resolution]]:
+def resolved_links(
+    vault: Vault, keys: Set[str], extra: Set[str] = frozenset()
+) -> Iterator[tuple[str, Link, Resolution]]:
     """Every non-self link (with its resolution) whose lookup key is one of `keys`, in the notes
     that the index says hold one, plus the notes in `extra`; by path, in text order."""
     sources: set[str] = set(extra)
@@ -102,7 +104,7 @@ def links_to_note(vault: Vault, path: str) -> list[Ref]:
 
 def links_into(vault: Vault, path: str) -> Iterator[tuple[str, Link, Resolution]]:
     """Links to `path` including its own `[[#...]]` self-links, which can name its headings."""
-    yield from ((s, l, r) for s, l, r in resolved_links(vault, lookup_keys(vault, path)) if r.target == path)
+    yield from ((s, link, r) for s, link, r in resolved_links(vault, lookup_keys(vault, path)) if r.target == path)
     note = vault.notes.get(path)
     if note is not None:
         for link in note.parsed.links:
@@ -112,14 +114,14 @@ def links_into(vault: Vault, path: str) -> Iterator[tuple[str, Link, Resolution]
 
 def links_to_heading(vault: Vault, path: str, heading: Heading) -> list[Ref]:
     return sorted(
-        (Ref(s, l.range, l) for s, l, r in links_into(vault, path) if r.heading == heading),
+        (Ref(s, link.range, link) for s, link, r in links_into(vault, path) if r.heading == heading),
         key=lambda ref: (ref.path, ref.range.start),
     )
 
 
 def links_to_block(vault: Vault, path: str, block: Block) -> list[Ref]:
     return sorted(
-        (Ref(s, l.range, l) for s, l, r in links_into(vault, path) if r.block == block),
+        (Ref(s, link.range, link) for s, link, r in links_into(vault, path) if r.block == block),
         key=lambda ref: (ref.path, ref.range.start),
     )
 
@@ -135,9 +137,9 @@ def links_to_missing(vault: Vault, source: str, link: Link) -> list[Ref]:
     wanted = missing_key(link.target)
     lookup = names.link_lookup_key(link.target)
     return [
-        Ref(s, l.range, l)
-        for s, l, r in resolved_links(vault, {lookup})
-        if r.dangling and not r.outside and missing_key(l.target) == wanted
+        Ref(s, other.range, other)
+        for s, other, r in resolved_links(vault, {lookup})
+        if r.dangling and not r.outside and missing_key(other.target) == wanted
     ]
 
 
@@ -187,7 +189,7 @@ class TagCounter:
 
     def __init__(self) -> None:
         self._path: str | None = None
-        self._parsed: list[object] = []
+        self._parsed: list[ParsedNote] = []
         self._spellings: dict[str, dict[str, int]] = {}
         self._notes: dict[str, int] = {}
 
@@ -196,7 +198,7 @@ class TagCounter:
         if (
             path != self._path
             or len(others) != len(self._parsed)
-            or any(a is not b for a, b in zip(others, self._parsed))
+            or any(a is not b for a, b in zip(others, self._parsed, strict=True))
         ):
             self._path, self._parsed = path, others
             self._spellings, self._notes = {}, {}
@@ -210,7 +212,9 @@ class TagCounter:
         return _totals(spellings, notes)
 
 
-def _count_into(tags, spellings: dict[str, dict[str, int]], notes: dict[str, int], skip: Range | None) -> None:  # noqa: ANN001
+def _count_into(
+    tags: Iterable[Tag], spellings: dict[str, dict[str, int]], notes: dict[str, int], skip: Range | None
+) -> None:
     seen: set[str] = set()
     for tag in tags:
         if skip is not None and tag.range == skip:

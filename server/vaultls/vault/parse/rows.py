@@ -44,7 +44,7 @@ BlockRow = tuple[str, int, int, int, int, int, int]
 #   3 block id, or None
 #   4 display text, or None
 #   5 embed
-# Also what `bulk_check` reads from the cache and `check.LinkChecker.rows` checks.
+# Also what a whole-vault check reads from the cache and `link_check.LinkChecker.rows` checks.
 LinkRow = tuple[str, str, tuple[str, ...], str | None, str | None, bool, int, int, int, int, int, int, int, int, bool]
 # A `Tag`: 0 name without `#`, 1-4 range (`#` included), 5 in frontmatter.
 TagRow = tuple[str, int, int, int, int, bool]

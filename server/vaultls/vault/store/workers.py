@@ -13,7 +13,7 @@ that applies:
   the entries that name the working folder (`''`, relative ones, the folder itself);
 - the working folder of a worker is the vaultls package's own folder, never the vault (on
   Windows the working folder is also searched for DLLs);
-- the entry point is `vaultls.vault.workers.serve`, which needs nothing from the launching
+- the entry point is `vaultls.vault.store.workers.serve`, which needs nothing from the launching
   program (no re-run of its `__main__`, unlike "spawn").
 
 A worker reads pickled calls on its stdin and writes pickled results on a private copy of its
@@ -33,11 +33,17 @@ import struct
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
-from typing import IO, Any, Callable
+from typing import IO, Any
+
+import vaultls
 
 _HEADER = struct.Struct("!Q")
 _PACKAGE = "vaultls"
+# The vaultls package's own folder, and the folder it was imported from.
+_PACKAGE_FOLDER = os.path.dirname(os.path.abspath(vaultls.__file__))
+_PACKAGE_ROOT = os.path.dirname(_PACKAGE_FOLDER)
 
 
 def safe_sys_path(path: list[str] | None = None, cwd: str | None = None) -> list[str]:
@@ -56,17 +62,16 @@ def safe_sys_path(path: list[str] | None = None, cwd: str | None = None) -> list
 
 def worker_command(path: list[str] | None = None) -> list[str]:
     """The command line of one worker (see the module docstring)."""
-    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     entries = safe_sys_path(path)
-    if package_root not in entries:
-        entries.insert(0, package_root)  # the vaultls being run, wherever it was imported from
-    boot = f"import sys; sys.path[:] = {entries!r}; from vaultls.vault.workers import serve; serve()"
+    if _PACKAGE_ROOT not in entries:
+        entries.insert(0, _PACKAGE_ROOT)  # the vaultls being run, wherever it was imported from
+    boot = f"import sys; sys.path[:] = {entries!r}; from {__name__} import serve; serve()"
     return [sys.executable, "-I", "-S", "-c", boot]
 
 
 def worker_folder() -> str:
     """The working folder of a worker: vaultls's own package folder."""
-    return os.path.dirname(os.path.abspath(__file__))
+    return _PACKAGE_FOLDER
 
 
 def _send(stream: IO[bytes], value: Any) -> None:

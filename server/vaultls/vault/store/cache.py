@@ -1,7 +1,7 @@
 """A persistent cache of parsed notes, so that a second start does not parse the vault again.
 
 One SQLite file per vault in the user's cache folder (`$XDG_CACHE_HOME/vaultls/`, else
-`~/.cache/vaultls/`; never inside the vault, which users sync and commit). Each row is one
+`~/.cache/vaultls/`; never inside the vault, which users sync and commit). Each entry is one
 note: its vault path, the size and modification time (ns) of the file it was parsed from,
 whether that file was valid UTF-8, its `ParsedNote` in a compact encoding, and a small
 summary of it: what the index needs of every note (its aliases and the lookup keys of its
@@ -10,51 +10,45 @@ time something asks for it (see `Vault.add_deferred`).
 
 Nothing in it is trusted blindly:
 
-- A row is used only when the file still has exactly that size and modification time. A file
+- An entry is used only when the file still has exactly that size and modification time. A file
   written less than `RACY_SECONDS` before it was read is not cached at all: a second write in
   the same clock tick with the same size would otherwise go unnoticed (git's "racy clean").
 - The whole file is versioned by a fingerprint of the vaultls version, the source of the
   parser and model (so a development change to the parser invalidates it too), the Python
   and marshal versions and the settings that affect parsing. A different fingerprint empties it.
-- Each row carries a CRC of its summary and one of its data; a row whose summary fails its CRC
-  is a miss. The data is read only when the note is first used (`fetch`), and must then still
-  have the CRC the row had when the summary was read, else the note is parsed from its file.
+- Each entry carries a CRC of its summary and one of its data; an entry whose summary fails its
+  CRC is a miss. The data is read only when the note is first used (`fetch`), and must then still
+  have the CRC the entry had when the summary was read, else the note is parsed from its file.
 - A file SQLite cannot read (corrupt, truncated, not a database) is deleted and made again.
 - Two servers on one vault (two editors) share the file through SQLite's locking; a write that
   cannot get the lock quickly is skipped, since the cache is only ever an optimisation.
 
-The encoding is `marshal` of plain tuples, lists, strings and numbers: several times faster
-to load than pickle, and it cannot run code. Frontmatter values YAML makes that marshal
-cannot hold (dates, times) fall back to pickle through an unpickler that only knows the
-`datetime` types. Decoding builds the model objects with the parser's own fast constructors.
+How a note is encoded is encoding.py's job; its `FORMAT` is part of the fingerprint.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import marshal
 import os
-import pickle
 import sqlite3
 import sys
 import threading
 import time
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, TypeVar
 
 from vaultls import __version__
 from vaultls.vault import model, parse, text
-from vaultls.vault.model import Frontmatter, ParsedNote
-from vaultls.vault.parse import NoteRows, note_from_rows, note_rows, range_from_row, range_row
+from vaultls.vault.store import encoding
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-# Bump when the encoding below (or the table) changes shape.
-FORMAT = 3
 # Files modified this recently when they were read are not cached (see the module docstring).
 RACY_SECONDS = 2.0
 # Cache files of vaults not opened for this long are deleted when another one is written.
@@ -81,7 +75,7 @@ def _source_digest() -> str:
     digest = hashlib.sha256()
     # The parser is a package: every one of its modules (all imported by its __init__) counts.
     parser = [sys.modules[name] for name in sorted(sys.modules) if name.startswith(parse.__name__ + ".")]
-    for module in (parse, *parser, model, text, sys.modules[__name__]):
+    for module in (parse, *parser, model, text, encoding, sys.modules[__name__]):
         try:
             digest.update(Path(module.__file__ or "").read_bytes())
         except OSError:  # no source next to the bytecode: the version must do
@@ -100,7 +94,7 @@ def settings_key(settings: Any) -> str:
 def fingerprint(parser_settings: str = "") -> str:
     """What a cache file must have been written by to be used."""
     parts = [
-        f"format={FORMAT}",
+        f"format={encoding.FORMAT}",
         f"vaultls={__version__}",
         f"python={sys.version_info[0]}.{sys.version_info[1]}",
         f"marshal={marshal.version}",
@@ -108,110 +102,6 @@ def fingerprint(parser_settings: str = "") -> str:
         f"settings={parser_settings}",
     ]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-
-
-# --------------------------------------------------------------------------- encoding
-
-
-_DATA_MARSHAL, _DATA_PICKLE = 0, 1
-_SAFE_GLOBALS = {
-    ("datetime", "date"),
-    ("datetime", "datetime"),
-    ("datetime", "time"),
-    ("datetime", "timedelta"),
-    ("datetime", "timezone"),
-}
-
-
-class _DataUnpickler(pickle.Unpickler):
-    """Frontmatter values only: the `datetime` types and builtins, nothing that runs code."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _SAFE_GLOBALS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the vaultls cache")
-
-
-def _encode_data(data: dict[str, Any]) -> tuple[int, Any]:
-    if not data:
-        return (_DATA_MARSHAL, {})
-    try:
-        marshal.dumps(data)
-        return (_DATA_MARSHAL, data)
-    except ValueError:  # a date, or something else marshal has no code for
-        return (_DATA_PICKLE, pickle.dumps(data, protocol=4))
-
-
-def _decode_data(kind: int, value: Any) -> dict[str, Any]:
-    if kind == _DATA_MARSHAL:
-        return value
-    return _DataUnpickler(io.BytesIO(value)).load()
-
-
-def encode(parsed: ParsedNote) -> bytes:
-    """`parsed` as bytes that `decode` turns back into an equal `ParsedNote`."""
-    return encode_rows(note_rows(parsed))
-
-
-def encode_rows(rows: NoteRows) -> bytes:
-    """The note `parse.parse_rows` gives, as the bytes `encode` makes of its `ParsedNote`:
-    the rows are the encoding already, but for the frontmatter."""
-    fm, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings = rows
-    fm_t = None
-    if fm is not None:
-        fm_t = (
-            fm.start_line,
-            fm.end_line,
-            _encode_data(fm.data),
-            tuple((k, *range_row(v)) for k, v in fm.key_ranges.items()),
-            tuple((k, *range_row(v)) for k, v in fm.value_ranges.items()),
-            fm.error,
-            range_row(fm.error_range) if fm.error_range is not None else None,
-            tuple((k, *range_row(v)) for k, v in fm.duplicate_keys),
-        )
-    return marshal.dumps(
-        (FORMAT, fm_t, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings)
-    )
-
-
-def decode(blob: bytes) -> ParsedNote:
-    """The `ParsedNote` `encode` made; raises (ValueError, TypeError, ...) on anything else."""
-    (fmt, fm_t, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans,
-     warnings) = marshal.loads(blob)
-    if fmt != FORMAT:
-        raise ValueError(f"cache entry format {fmt}, expected {FORMAT}")
-    frontmatter = None
-    if fm_t is not None:
-        start_line, end_line, (kind, data), keys, values, error, error_range, duplicates = fm_t
-        frontmatter = Frontmatter(
-            start_line=start_line,
-            end_line=end_line,
-            data=_decode_data(kind, data),
-            key_ranges={k: range_from_row(a, b, c, d) for k, a, b, c, d in keys},
-            value_ranges={k: range_from_row(a, b, c, d) for k, a, b, c, d in values},
-            error=error,
-            error_range=range_from_row(*error_range) if error_range is not None else None,
-            duplicate_keys=[(k, range_from_row(a, b, c, d)) for k, a, b, c, d in duplicates],
-        )
-    return note_from_rows(
-        (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings)
-    )
-
-
-def encode_summary(aliases: list[str], link_keys: tuple[str, ...]) -> bytes:
-    """What `Vault.add_deferred` needs of a note, without the note: kept apart from the full
-    encoding because a warm start reads every summary and almost no full note."""
-    return marshal.dumps((FORMAT, aliases, link_keys))
-
-
-def decode_summary(blob: bytes) -> tuple[list[str], tuple[str, ...]]:
-    """(aliases, link lookup keys) of `encode_summary`; raises on anything else."""
-    fmt, aliases, link_keys = marshal.loads(blob)
-    if fmt != FORMAT or not isinstance(aliases, list) or not isinstance(link_keys, tuple):
-        raise ValueError("not a vaultls summary")
-    if not set(map(type, aliases)) <= {str} or not set(map(type, link_keys)) <= {str}:  # C loops: 10k notes
-        raise ValueError("not a vaultls summary")
-    return aliases, link_keys
 
 
 # --------------------------------------------------------------------------- the file
@@ -231,7 +121,7 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
+class CacheRecord:
     """A note to store: the file's size and mtime *before* it was read, its encoding and its
     summary (`encode_summary`)."""
 
@@ -285,7 +175,7 @@ class IndexCache:
         self._readers = threading.local()
 
     @classmethod
-    def for_settings(cls, root: Path, settings: Any) -> "IndexCache":
+    def for_settings(cls, root: Path, settings: Any) -> IndexCache:
         return cls(root, settings_key(settings))
 
     # ------------------------------------------------------------------ connection
@@ -310,15 +200,13 @@ class IndexCache:
                         conn.execute(
                             "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", (self.fingerprint,)
                         )
-                        conn.execute(
-                            "INSERT OR REPLACE INTO meta (key, value) VALUES ('root', ?)", (str(self.root),)
-                        )
+                        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('root', ?)", (str(self.root),))
         except BaseException:
             conn.close()
             raise
         return conn
 
-    def _with_connection(self, action: str, work: Any, default: Any) -> Any:
+    def _with_connection(self, action: str, work: Callable[[sqlite3.Connection], T], default: T) -> T:
         if not self.enabled:
             return default
         for attempt in (1, 2):
@@ -370,11 +258,11 @@ class IndexCache:
                     if zlib.crc32(summary) != summary_crc or (blob is not None and zlib.crc32(blob) != crc):
                         raise ValueError("checksum")
                     out[str(path)] = Entry(int(size), int(mtime_ns), bool(valid), summary, int(crc), blob)
-                except (TypeError, ValueError):  # damaged or foreign row: a miss, not a failure
+                except (TypeError, ValueError):  # damaged or foreign entry: a miss, not a failure
                     log.info("index cache: the entry of %s is damaged; parsing the note again", path)
             return out
 
-        found = self._with_connection("reading", work, {})
+        found: dict[str, Entry] = self._with_connection("reading", work, {})
         if found:
             try:
                 os.utime(self.path)  # in use: not stale (see `_forget_stale_vaults`)
@@ -405,22 +293,28 @@ class IndexCache:
         return row[0]
 
     @staticmethod
-    def cacheable(row: Row, now_ns: int) -> bool:
-        """Whether `store` keeps this row: not if its file was written too recently to tell a
-        second write in the same clock tick apart (see the module docstring)."""
-        return now_ns - row.mtime_ns > int(RACY_SECONDS * 1e9)
+    def cacheable(record: CacheRecord, now_ns: int) -> bool:
+        """Whether `store` keeps this record: not if its file was written too recently to tell
+        a second write in the same clock tick apart (see the module docstring)."""
+        return now_ns - record.mtime_ns > int(RACY_SECONDS * 1e9)
 
-    def store(self, rows: Iterable[Row], keep: set[str] | None = None) -> int:
+    def store(self, records: Iterable[CacheRecord], keep: set[str] | None = None) -> int:
         """Write these notes; with `keep`, also forget every note not in it (deleted files).
-        Returns the number of rows written."""
+        Returns the number of notes written."""
         now = time.time_ns()
         fresh = [
             (
-                row.path, row.size, row.mtime_ns, int(row.valid_utf8),
-                zlib.crc32(row.blob), zlib.crc32(row.summary), row.blob, row.summary,
+                record.path,
+                record.size,
+                record.mtime_ns,
+                int(record.valid_utf8),
+                zlib.crc32(record.blob),
+                zlib.crc32(record.summary),
+                record.blob,
+                record.summary,
             )
-            for row in rows
-            if self.cacheable(row, now)
+            for record in records
+            if self.cacheable(record, now)
         ]
 
         def work(conn: sqlite3.Connection) -> int:

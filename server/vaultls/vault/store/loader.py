@@ -1,9 +1,9 @@
-"""Building a whole `Vault` from disk, as `vaultls check` and the server's first scan do.
+"""Loading a whole vault from disk, as `vaultls check` and the server's first scan do.
 
 `VaultLoader` does the work both share, in the order that makes a large vault fast:
 
 1. walk the vault and stat every note (cheap);
-2. read the index cache (`cache.py`): a note whose file has the cached size and modification
+2. read the index cache (cache.py): a note whose file has the cached size and modification
    time is decoded from it instead of parsed;
 3. parse the rest — in worker processes when there are enough of them for the pool's start-up
    (about a third of a second) to pay, so that a cold scan uses every core; the workers send
@@ -21,25 +21,24 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
-import gc
 import logging
 import os
-import sys
 import threading
 import time
 import zlib
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import AsyncIterator, Callable, Iterator
 
-from vaultls.vault.cache import Entry, IndexCache, Row, decode, decode_summary
 from vaultls.vault.index import Vault
 from vaultls.vault.model import ParsedNote
 from vaultls.vault.parse import note_from_rows, parse
-from vaultls.vault.scan import ScanResult, load_note, parse_files, read_aliases, walk
 from vaultls.vault.settings import Settings
-from vaultls.vault.workers import WorkerPool
+from vaultls.vault.store.cache import CacheRecord, Entry, IndexCache
+from vaultls.vault.store.encoding import decode, decode_summary
+from vaultls.vault.store.read import load_note, parse_files, read_aliases
+from vaultls.vault.store.walk import ScanResult, walk
+from vaultls.vault.store.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +86,10 @@ class DeferredNote:
         blob = self._blob
         if blob is None and self._cache is not None:
             blob = self._cache.fetch(self._rel, self._crc)
-        if blob is not None:
-            try:
-                return decode(blob)
-            except Exception:  # noqa: BLE001 - a damaged entry is re-read, whatever the damage
-                log.warning("index cache entry of %s cannot be decoded; parsing the file again", self._file)
-        else:
+        if blob is None:
             log.info("index cache entry of %s is gone or changed; parsing the file again", self._file)
-        return _parse_file(self._file)
+            return parse_file(self._file)
+        return decode_or_parse(blob, self._file)
 
 
 class PendingNote:
@@ -110,12 +105,27 @@ class PendingNote:
         self._file = file
 
     def materialise(self) -> ParsedNote:
-        return _parse_file(self._file)
+        return parse_file(self._file)
 
 
-def _parse_file(file: str) -> ParsedNote:
+def parse_file(file: str) -> ParsedNote:
+    """The note in this file, parsed (an empty note when it cannot be read)."""
     loaded = load_note(Path(file))
     return loaded[0] if loaded is not None else parse("")
+
+
+def decode_or_parse(blob: bytes, file: str) -> ParsedNote:
+    """The note a cache encoding holds; when it cannot be decoded, the note in its file."""
+    try:
+        return decode(blob)
+    except Exception:  # noqa: BLE001 - a damaged entry is re-read, whatever the damage
+        log.warning("index cache entry of %s cannot be decoded; parsing the file again", file)
+    return parse_file(file)
+
+
+# A note as a loader hands it out: (vault path, the note in one of its forms, valid UTF-8); the
+# note is None when its file could not be read in the first pass (see `first_pass`).
+LoadedNote = tuple[str, "ParsedNote | DeferredNote | PendingNote | None", bool]
 
 
 def default_workers() -> int:
@@ -151,7 +161,7 @@ class VaultLoader:
         self.hits: list[str] = []
         self._entries: dict[str, Entry] = {}  # of the hits, each dropped once decoded
         self.misses: list[str] = []
-        self.rows: list[Row] = []
+        self.records: list[CacheRecord] = []  # parsed here, to store
         self.unreadable: list[str] = []
         self._forgotten = False  # the cache holds notes that are gone
 
@@ -185,14 +195,25 @@ class VaultLoader:
                 self.hits.append(rel)
                 self._entries[rel] = entry
         if self.cache is not None:
-            log.info(
-                "index cache %s: %d of %d notes unchanged", self.cache.path, len(self.hits), len(self.found.notes)
-            )
+            log.info("index cache %s: %d of %d notes unchanged", self.cache.path, len(self.hits), len(self.found.notes))
+
+    def take_encodings(self) -> list[tuple[str, bytes | None, bool]]:
+        """Every note found, with its cache encoding (None when it is not cached, or the cache
+        was read without the encodings: `lazy`) and whether it was valid UTF-8 (True when not
+        cached), for whoever reads the notes itself (the whole-vault check). The loader then
+        forgets its entries: the encodings are held once, by the caller."""
+        entries = self._entries
+        out: list[tuple[str, bytes | None, bool]] = []
+        for rel in self.found.notes:
+            entry = entries.get(rel)
+            out.append((rel, entry.blob, entry.valid_utf8) if entry is not None else (rel, None, True))
+        entries.clear()
+        return out
 
     # ------------------------------------------------------------------ 3, 4
 
-    def _decode_hits(self, hits: list[str]) -> tuple[list[Note], list[str]]:
-        out: list[Note] = []
+    def _decode_hits(self, hits: list[str]) -> tuple[list[LoadedNote], list[str]]:
+        out: list[LoadedNote] = []
         bad: list[str] = []
         root = str(self.root)
         for rel in hits:
@@ -206,7 +227,7 @@ class VaultLoader:
 
     def _note(
         self, root: str, rel: str, summary: bytes, data_crc: int, blob: bytes | None
-    ) -> "ParsedNote | DeferredNote":
+    ) -> ParsedNote | DeferredNote:
         if not self.lazy:
             if blob is None:
                 blob = self.cache.fetch(rel, data_crc) if self.cache is not None else None
@@ -214,14 +235,12 @@ class VaultLoader:
                     raise ValueError("no encoding")
             return decode(blob)
         aliases, link_keys = decode_summary(summary)
-        return DeferredNote(
-            aliases, link_keys, blob, os.path.join(root, *rel.split("/")), self.cache, rel, data_crc
-        )
+        return DeferredNote(aliases, link_keys, blob, os.path.join(root, *rel.split("/")), self.cache, rel, data_crc)
 
-    def _from_rows(self, loaded: list[Sent]) -> list[Note]:
-        """Results of `_work` from a worker, which has already stored them in the cache:
-        decode each (or, lazily, only its summary)."""
-        out: list[Note] = []
+    def from_workers(self, loaded: list[Sent]) -> list[LoadedNote]:
+        """Results of `parse_and_store` from a worker, which has already stored them in the
+        cache: decode each (or, lazily, only its summary)."""
+        out: list[LoadedNote] = []
         root = str(self.root)
         for rel, valid, summary, data_crc, blob in loaded:
             if summary is None:
@@ -230,19 +249,19 @@ class VaultLoader:
             out.append((rel, self._note(root, rel, summary, data_crc, blob), valid))
         return out
 
-    def _parse_here(self, rels: list[str]) -> list[Note]:
+    def _parse_here(self, rels: list[str]) -> list[LoadedNote]:
         """Parse these notes in this process (in a thread, for `abatches`: the model's objects
         are made there too, not on the event loop)."""
-        out: list[Note] = []
-        for rel, rows, valid, row in parse_files(str(self.root), rels):
-            if row is None or rows is None:
+        out: list[LoadedNote] = []
+        for rel, rows, valid, record in parse_files(str(self.root), rels):
+            if record is None or rows is None:
                 self.unreadable.append(rel)
                 continue
-            self.rows.append(row)
+            self.records.append(record)
             out.append((rel, note_from_rows(rows), valid))
         return out
 
-    def first_pass(self) -> Iterator[list[Note]]:
+    def first_pass(self) -> Iterator[list[LoadedNote]]:
         """What a server needs before it can resolve any link, a batch at a time: the cached
         notes by their summaries (`DeferredNote`), and the others by their aliases alone
         (`PendingNote`, reading only the frontmatter, ~10 times cheaper than parsing). The
@@ -251,15 +270,15 @@ class VaultLoader:
         for batch in self._first_pass_steps():
             yield batch()
 
-    async def afirst_pass(self) -> AsyncIterator[list[Note]]:
+    async def afirst_pass(self) -> AsyncIterator[list[LoadedNote]]:
         """`first_pass` with the reading of each batch in a thread."""
         for batch in self._first_pass_steps():
             yield await asyncio.to_thread(batch)
 
-    def _first_pass_steps(self) -> Iterator[Callable[[], list[Note]]]:
+    def _first_pass_steps(self) -> Iterator[Callable[[], list[LoadedNote]]]:
         for chunk in self._chunks(self.hits):
 
-            def hits(chunk: list[str] = chunk) -> list[Note]:
+            def hits(chunk: list[str] = chunk) -> list[LoadedNote]:
                 notes, bad = self._decode_hits(chunk)
                 self.misses += bad
                 return notes
@@ -269,8 +288,8 @@ class VaultLoader:
         root = str(self.root)
         for chunk in self._chunks(pending):
 
-            def misses(chunk: list[str] = chunk) -> list[Note]:
-                out: list[Note] = []
+            def misses(chunk: list[str] = chunk) -> list[LoadedNote]:
+                out: list[LoadedNote] = []
                 for rel, file, aliases, valid in read_aliases(root, chunk):
                     note = None if aliases is None else PendingNote(aliases, file)
                     out.append((rel, note, valid))
@@ -278,7 +297,7 @@ class VaultLoader:
 
             yield misses
 
-    def _chunks(self, items: list) -> Iterator[list]:
+    def _chunks(self, items: list[str]) -> Iterator[list[str]]:
         for start in range(0, len(items), BATCH):
             yield items[start : start + BATCH]
 
@@ -294,13 +313,13 @@ class VaultLoader:
             log.info("no worker processes (%s); parsing in this one", exc)
             return None
 
-    def batches(self) -> Iterator[list[Note]]:
+    def batches(self) -> Iterator[list[LoadedNote]]:
         """The notes, a batch at a time: cached ones first, then parsed ones (synchronous)."""
         pool = self._pool()
         chunks = list(self._chunks(self.misses))
-        futures: list[concurrent.futures.Future | None] = []
+        futures: list[concurrent.futures.Future[list[Sent]] | None] = []
         if pool is not None:
-            futures = [pool.submit(_work, str(self.root), chunk, self.cache) for chunk in chunks]
+            futures = [pool.submit(parse_and_store, str(self.root), chunk, self.cache) for chunk in chunks]
         try:
             redo: list[str] = []
             for chunk in self._chunks(self.hits):
@@ -320,7 +339,7 @@ class VaultLoader:
                     continue
                 finally:
                     del future
-                yield self._from_rows(loaded)
+                yield self.from_workers(loaded)
                 del loaded
             for chunk in self._chunks(redo + failed):
                 yield self._parse_here(chunk)
@@ -328,16 +347,18 @@ class VaultLoader:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
 
-    async def abatches(self, hits: bool = True) -> AsyncIterator[list[Note]]:
+    async def abatches(self, hits: bool = True) -> AsyncIterator[list[LoadedNote]]:
         """`batches` for an event loop: parsing runs in worker processes or a thread, decoding
         between awaits, so the loop keeps answering while a large vault loads. With `hits`
         false, only the notes `first_pass` could not take from the cache."""
         loop = asyncio.get_running_loop()
         pool = self._pool()
-        futures: list[asyncio.Future | None] = []
+        futures: list[asyncio.Future[list[Sent]] | None] = []
         chunks = list(self._chunks(self.misses))
         if pool is not None:
-            futures = [loop.run_in_executor(pool, _work, str(self.root), chunk, self.cache) for chunk in chunks]
+            futures = [
+                loop.run_in_executor(pool, parse_and_store, str(self.root), chunk, self.cache) for chunk in chunks
+            ]
         try:
             redo: list[str] = []
             for chunk in self._chunks(self.hits if hits else []):
@@ -359,7 +380,7 @@ class VaultLoader:
                 finally:
                     futures[index] = None  # a used result is freed at once
                     del future
-                yield self._from_rows(loaded)
+                yield self.from_workers(loaded)
                 del loaded
             for chunk in self._chunks(redo + failed):
                 yield await asyncio.to_thread(self._parse_here, chunk)
@@ -376,9 +397,9 @@ class VaultLoader:
         """Store the parsed notes in the cache and forget the notes that are gone."""
         if self.cache is None:
             return
-        if not self.rows and not self._forgotten:
+        if not self.records and not self._forgotten:
             return  # nothing parsed, nothing gone: the cache is up to date
-        written = self.cache.store(self.rows, keep=set(self.found.notes))
+        written = self.cache.store(self.records, keep=set(self.found.notes))
         log.info("index cache %s: %d notes written", self.cache.path, written)
 
     def save_in_background(self) -> threading.Thread:
@@ -395,79 +416,31 @@ class VaultLoader:
 Sent = tuple[str, bool, "bytes | None", int, "bytes | None"]
 
 
-def _work(root: str, rels: list[str], cache: IndexCache | None) -> list[Sent]:
-    """One batch in a worker process: parse, and store the rows in the cache from here, so that
-    the process building the index neither holds them nor spends its time writing them. What
-    went into the cache is not sent back: the encodings of 10,000 notes are ~45 MB."""
+def parse_and_store(root: str, rels: list[str], cache: IndexCache | None) -> list[Sent]:
+    """One batch in a worker process: parse, and store the records in the cache from here, so
+    that the process building the index neither holds them nor spends its time writing them.
+    What went into the cache is not sent back: the encodings of 10,000 notes are ~45 MB."""
     loaded = parse_files(root, rels)
     now = time.time_ns()
-    rows = [row for _, _, _, row in loaded if row is not None]
+    records = [record for _, _, _, record in loaded if record is not None]
     stored = False
     if cache is not None:
-        wanted = sum(1 for row in rows if cache.cacheable(row, now))
-        stored = cache.store(rows) == wanted
+        wanted = sum(1 for record in records if cache.cacheable(record, now))
+        stored = cache.store(records) == wanted
     out: list[Sent] = []
-    for rel, _, valid, row in loaded:
-        if row is None:
+    for rel, _, valid, record in loaded:
+        if record is None:
             out.append((rel, valid, None, 0, None))
             continue
-        keep = not (stored and cache is not None and cache.cacheable(row, now))
-        out.append((rel, valid, row.summary, zlib.crc32(row.blob), row.blob if keep else None))
+        keep = not (stored and cache is not None and cache.cacheable(record, now))
+        out.append((rel, valid, record.summary, zlib.crc32(record.blob), record.blob if keep else None))
     return out
-
-
-@contextlib.contextmanager
-def bulk_allocation() -> Iterator[None]:
-    """No cyclic garbage collection while a vault's worth of objects is made, then every
-    object alive frozen out of it (`gc.freeze`).
-
-    Loading builds millions of small objects that all stay alive; each few hundred of them
-    triggered a collection that walked the young ones, and the occasional full collection
-    walked them all, which more than doubled the time of a load. Afterwards, a full
-    collection over a 10,000-note index took about a second: frozen, the index is never
-    walked again, so no later request pays for it at random. The model holds no reference
-    cycles, so nothing frozen is leaked (acyclic garbage is freed by reference counting as
-    always). Garbage already waiting for the collector is collected first, so that none of it
-    is frozen (cheap: before the first load the heap is the program's modules; later, what was
-    frozen is not walked again). Nested uses are fine: only the outermost one re-enables the
-    collector."""
-    was_enabled = gc.isenabled()
-    if was_enabled:
-        gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.enable()
-
-
-def _main_is_safe() -> bool:
-    """Whether "spawn" workers may start. Each one re-runs the program's main script unless
-    it is a package's `__main__` (`python -m vaultls`) or guarded by `if __name__ ==
-    "__main__"` (the `vaultls` console script); an unguarded script embedding vaultls would be
-    run again in every worker, so it gets no workers."""
-    main = sys.modules.get("__main__")
-    if main is None:
-        return False
-    spec_name = getattr(getattr(main, "__spec__", None), "name", None)
-    if spec_name is not None:
-        return spec_name == "__main__" or spec_name.endswith(".__main__")
-    path = getattr(main, "__file__", None)
-    if path is None:
-        return True  # `python -c` or an interactive session: nothing is re-run
-    try:
-        source = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return "__name__ == '__main__'" in source or '__name__ == "__main__"' in source
 
 
 def add_note(
     vault: Vault,
     rel: str,
-    note: "ParsedNote | DeferredNote | PendingNote | None",
+    note: ParsedNote | DeferredNote | PendingNote | None,
     valid: bool,
     remember_links: bool = True,
 ) -> set[str]:
@@ -488,10 +461,9 @@ def load_vault(root: Path, settings: Settings, use_cache: bool = True) -> tuple[
     skipped = list(loader.found.skipped)
     for rel in loader.found.attachments:
         vault.add_attachment(rel)
-    with bulk_allocation():
-        for batch in loader.batches():
-            for rel, note, valid in batch:
-                add_note(vault, rel, note, valid)
+    for batch in loader.batches():
+        for rel, note, valid in batch:
+            add_note(vault, rel, note, valid)
     skipped += [(rel, "unreadable") for rel in loader.unreadable]
     loader.save_in_background()
     return vault, skipped

@@ -1,0 +1,57 @@
+"""What a check of one vault found (`CheckResult`), for whoever shows it (vaultls.report)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from vaultls.vault.graph import LinkStats
+from vaultls.vault.problems import Problem, ProblemRow, problems_of_rows
+
+# The problems of one note: (its vault path, its problem rows in order).
+NoteProblems = tuple[str, list[ProblemRow]]
+
+
+class CheckResult:
+    """What a check of the vault at `root` found: the problems of each note with problems,
+    sorted by path (`by_note`: rows, which a text format prints as they are; `problems`:
+    `Problem`s, made only when asked for), the files not checked (`skipped`: path, why) and,
+    when asked for, the orphans and link statistics of the notes checked."""
+
+    def __init__(
+        self,
+        root: Path,
+        skipped: list[tuple[str, str]],
+        by_note: list[NoteProblems],
+        problems: list[Problem] | None = None,
+        workers: int = 0,
+        cached: int = 0,
+    ) -> None:
+        self.root = root
+        self.skipped = skipped
+        self.by_note = by_note
+        if problems is not None:
+            self.problems = problems
+        self.orphans: list[str] | None = None
+        self.stats: LinkStats | None = None
+        self.workers = workers  # processes forked for the check (0: checked in this process)
+        self.cached = cached  # notes the whole-vault runner read from the index cache
+
+    @functools.cached_property
+    def problems(self) -> list[Problem]:
+        """Every problem, sorted by path and position as `check_vault` sorts them."""
+        out: list[Problem] = []
+        for path, rows in self.by_note:
+            problems_of_rows(path, rows, out)
+        return out
+
+    def severities(self) -> dict[int, int]:
+        """How many problems of each severity (numbers as in `Severity`) there are."""
+        counts = dict.fromkeys(range(1, 5), 0)
+        for _, rows in self.by_note:
+            for row in rows:
+                counts[row[4]] += 1
+        return counts
+
+    def notes_with_problems(self) -> int:
+        return len(self.by_note)

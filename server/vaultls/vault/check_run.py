@@ -1,0 +1,87 @@
+"""`vaultls check` of one vault, for whoever shows the result (the CLI, through vaultls.report):
+`check_files` loads and checks the vault's notes, or some of them, and says what it found as
+a `CheckResult`. The model decides how: a whole vault, and nothing but its problems, is checked
+by the runner that builds no model (vault/bulk_check.py); a selection of notes, orphans and
+link statistics need the vault's index (`load_vault`, `check_vault`, vault/graph.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from itertools import groupby
+from pathlib import Path
+
+from vaultls.vault.bulk_check import check_whole_vault
+from vaultls.vault.check import check_vault
+from vaultls.vault.check_result import CheckResult, NoteProblems
+from vaultls.vault.graph import link_stats, orphans
+from vaultls.vault.problems import Problem
+from vaultls.vault.settings import Settings
+from vaultls.vault.store.loader import load_vault
+from vaultls.vault.store.read import note_lines
+
+
+def check_files(
+    root: Path,
+    settings: Settings,
+    selection: set[str] | None = None,
+    *,
+    want_orphans: bool = False,
+    want_stats: bool = False,
+) -> CheckResult:
+    """Check the vault at `root`: every note, or those `selection` names (vault paths of notes
+    and folders); with `want_orphans` and `want_stats`, also those reports, over the same
+    notes (and, for stats, the selected attachments)."""
+    if selection is None and not (want_orphans or want_stats):
+        whole = check_whole_vault(root, settings)
+        if whole is not None:
+            return whole
+    vault, skipped = load_vault(root, settings)
+    only = None if selection is None else expand(vault.notes, selection)
+    problems = check_vault(vault, only)
+    result = CheckResult(root, skipped, list(_rows_by_note(problems)), problems)
+    if want_orphans:
+        result.orphans = orphans(vault, only)
+    if want_stats:
+        files = None if selection is None else expand(vault.attachments, selection)
+        result.stats = link_stats(vault, only, files)
+    return result
+
+
+def lines_of(root: Path, path: str) -> list[str]:
+    """The lines of the note at `path` in the vault at `root`, read again as the check read
+    them: what a format that counts columns in UTF-16 code units counts them on."""
+    return note_lines(root.joinpath(*path.split("/")))
+
+
+def _rows_by_note(problems: list[Problem]) -> Iterator[NoteProblems]:
+    """The rows of sorted problems, one note at a time."""
+    for path, group in groupby(problems, key=lambda p: p.path):
+        yield (
+            path,
+            [
+                (
+                    p.range.start.line,
+                    p.range.start.character,
+                    p.range.end.line,
+                    p.range.end.character,
+                    int(p.severity),
+                    p.code,
+                    p.message,
+                    p.data,
+                )
+                for p in group
+            ],
+        )
+
+
+def expand(paths: Collection[str], selection: set[str]) -> set[str]:
+    """The selected notes (or attachments) of `paths`, and every one under selected folders."""
+    chosen: set[str] = set()
+    for rel in selection:
+        if rel in paths:
+            chosen.add(rel)
+        else:
+            prefix = rel.rstrip("/") + "/"
+            chosen.update(p for p in paths if p.startswith(prefix))
+    return chosen
