@@ -13,7 +13,7 @@ plain values, no model) and says its problems as rows, in the order they are fou
 
 Everything else is a way in: `check_note` (the server's diagnostics) and `check_vault` (the
 server's whole-vault diagnostics, `vaultls.checkVault`, and `vaultls check` of some notes) view
-a note of the index; the whole-vault runner (vault/check_run.py) views notes parsed or read
+a note of the index; the whole-vault runner (vault/bulk_check.py) views notes parsed or read
 from the index cache without building the index's model of them.
 """
 
@@ -60,7 +60,7 @@ class NoteChecker:
         self.schema_severity = Severity.from_name(settings.frontmatter_severity)
         # Schemas configured for notes by path, which any note may match.
         self._schemas_everywhere = bool(settings.frontmatter_schema or settings.frontmatter_rules)
-        self._types = bool(settings.obsidian_types) and (vault.root / schema.TYPES_FILE).exists()
+        self._types: bool | None = None if settings.obsidian_types else False  # see `_has_types`
 
     def problem_rows(self, view: NoteView) -> list[ProblemRow]:
         """The problems of one note, as rows in the order they are found."""
@@ -91,7 +91,14 @@ class NoteChecker:
             return True
         if state is None:
             return False
-        return state[2] or (self._types and state[1])
+        return state[2] or (state[1] and self._has_types())
+
+    def _has_types(self) -> bool:
+        """Whether the vault has `.obsidian/types.json`: looked up once a run, when first a note
+        with properties asks."""
+        if self._types is None:
+            self._types = (self.vault.root / schema.TYPES_FILE).exists()
+        return self._types
 
 
 def schema_problems(vault: Vault, note: Note) -> list[Problem]:
