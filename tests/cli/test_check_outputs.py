@@ -89,11 +89,22 @@ def test_the_model_and_the_forked_runner_print_the_same(
         patch.setattr(check_run, "check_whole_vault", _no_bulk)
         for fmt in FORMATS:
             _assert_same(name, f"{fmt} (model)", _run([name, "--format", fmt], capsys), vaults, fmt)
+    forked: list[int] = []
+    real = check_run.check_whole_vault
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        forked.append(result.workers if result is not None else -1)
+        return result
+
     with monkeypatch.context() as patch:
         patch.setattr("threading.active_count", lambda: 1)  # whatever pytest runs besides
         patch.setattr(bulk_check, "FORK_MIN_NOTES", 0)
+        patch.setattr(check_run, "check_whole_vault", spy)
         for fmt in FORMATS:
             _assert_same(name, f"{fmt} (forked)", _run([name, "--format", fmt], capsys), vaults, fmt)
+        workers = bulk_check.fork_workers(None, 10_000)  # 2 on 2 cores; 0 on one
+    assert forked == [workers] * len(FORMATS)
 
 
 def _no_bulk(*args: Any, **kwargs: Any) -> None:
