@@ -90,18 +90,18 @@ def load_note(path: Path) -> tuple[ParsedNote, bool] | None:
     return parse(text), valid
 
 
-# One loaded note: (vault path, the note as `parse.parse_rows` gives it, valid UTF-8, the cache
-# record to store); the rows and the record are None when the file could not be read.
-Loaded = tuple[str, "NoteRows | None", bool, "CacheRecord | None"]
+# One note file read and parsed: (vault path, the note as `parse.parse_rows` gives it, valid
+# UTF-8, the cache record to store); rows and record are None when the file could not be read.
+ParsedFile = tuple[str, "NoteRows | None", bool, "CacheRecord | None"]
 
 
-def parse_files(root: str, rels: list[str]) -> list[Loaded]:
+def parse_files(root: str, rels: list[str]) -> list[ParsedFile]:
     """Read and parse these notes of the vault at `root`, each with its cache record.
 
     The notes come as rows, not `ParsedNote`s: a cold scan's workers send back only the cache
     record (pickling objects would cost more than parsing), `vaultls check` reads the rows, and
     making the model's objects (`parse.note_from_rows`) is left to whoever wants them."""
-    out: list[Loaded] = []
+    out: list[ParsedFile] = []
     collecting = gc.isenabled()
     if collecting:
         gc.disable()  # the rows die by reference counting; see vault/allocation.py
@@ -114,7 +114,7 @@ def parse_files(root: str, rels: list[str]) -> list[Loaded]:
     return out
 
 
-def _parse_one(root: str, rel: str, out: list[Loaded]) -> None:
+def _parse_one(root: str, rel: str, out: list[ParsedFile]) -> None:
     read = read_note_stat(os.path.join(root, *rel.split("/")))
     if read is None:
         out.append((rel, None, True, None))
