@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TextIO
 
 from vaultls import __version__
@@ -25,7 +26,7 @@ from vaultls.vault.schema import SchemaStore, configuration_problems
 from vaultls.vault.settings import build_settings
 from vaultls.vault.store.workers import safe_sys_path
 
-FAIL_ON = {"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4, "never": 0}
+FAIL_ON = MappingProxyType({"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4, "never": 0})
 
 
 def entry() -> int:

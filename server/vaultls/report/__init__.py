@@ -12,7 +12,7 @@ from vaultls.report.common import LinesOf, Located
 FORMATS = ("text", "json", "github", "sarif")
 REPORT_FORMATS = ("text", "json")  # --orphans / --stats
 
-__all__ = ["FORMATS", "REPORT_FORMATS", "LinesOf", "Located", "write_problems"]
+__all__ = ("FORMATS", "REPORT_FORMATS", "LinesOf", "Located", "write_problems")
 
 
 def write_problems(fmt: str, problems: list[Located], out: TextIO, cwd: Path, lines: LinesOf) -> None:

@@ -24,8 +24,9 @@ the JSON is valid UTF-8.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
-_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_NAMED = MappingProxyType({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # The same, but a newline passes: to check text made of whole lines at once.

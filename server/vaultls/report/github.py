@@ -17,18 +17,21 @@ escaped as workflow commands require, so no value can end the command or start a
 from __future__ import annotations
 
 from pathlib import Path
+from types import MappingProxyType
 from typing import TextIO
 
 from vaultls.report.common import LinesOf, Located, Utf16Columns, note_file, relative_to
 from vaultls.report.escape import printable
 from vaultls.vault.problems import Severity
 
-COMMANDS = {
-    Severity.ERROR: "error",
-    Severity.WARNING: "warning",
-    Severity.INFORMATION: "notice",
-    Severity.HINT: "notice",
-}
+COMMANDS = MappingProxyType(
+    {
+        Severity.ERROR: "error",
+        Severity.WARNING: "warning",
+        Severity.INFORMATION: "notice",
+        Severity.HINT: "notice",
+    }
+)
 
 
 def escape_data(text: str) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-_BY_CODE = {rule.code: rule for rule in RULES}
+_BY_CODE = MappingProxyType({rule.code: rule for rule in RULES})
 
 
 def rule_for(code: str) -> Rule:

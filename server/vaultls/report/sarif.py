@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TextIO
 from urllib.parse import quote
 
@@ -33,12 +34,14 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 INFORMATION_URI = "https://github.com/vaultls/vaultls"
 BASE_ID = "SRCROOT"
 
-LEVELS = {
-    Severity.ERROR: "error",
-    Severity.WARNING: "warning",
-    Severity.INFORMATION: "note",
-    Severity.HINT: "note",
-}
+LEVELS = MappingProxyType(
+    {
+        Severity.ERROR: "error",
+        Severity.WARNING: "warning",
+        Severity.INFORMATION: "note",
+        Severity.HINT: "note",
+    }
+)
 
 
 def write(problems: list[Located], out: TextIO, cwd: Path, lines: LinesOf) -> None:

@@ -5,6 +5,7 @@ Paths and messages are shown `printable` (see `report/escape.py`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TextIO
 
 from vaultls.report.common import Located
@@ -12,7 +13,7 @@ from vaultls.report.escape import UNSAFE_BUT_NEWLINE, printable
 from vaultls.vault.problems import ProblemRow, Severity
 
 # By severity; plain numbers find the same entries (an IntEnum hashes and compares as its int).
-LABELS: dict[int, str] = {s: s.label for s in Severity}
+LABELS: Mapping[int, str] = MappingProxyType({s: s.label for s in Severity})
 
 MakeLine = Callable[[str, int, int, int, str, str], str]
 

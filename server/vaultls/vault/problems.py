@@ -60,7 +60,8 @@ _new = object.__new__
 # column, end line, end column, severity as an int, code, message, data).
 ProblemRow = tuple[int, int, int, int, int, str, str, "dict[str, Any] | None"]
 
-SEVERITIES: dict[int, Severity] = {int(s): s for s in Severity}
+# Each `Severity` at its number less one (a row holds the number).
+_BY_NUMBER: tuple[Severity, ...] = tuple(sorted(Severity))
 
 
 def problem_order(problem: Problem) -> tuple[str, Position, str]:
@@ -79,7 +80,7 @@ def problems_of_rows(path: str, rows: list[ProblemRow], out: list[Problem] | Non
     made: list[Problem] = [] if out is None else out
     append = made.append
     pos, span = parse.position, parse.span
-    severities = SEVERITIES
+    severities = _BY_NUMBER
     for a, b, c, d, severity, code, message, data in rows:
-        append(make_problem(path, span(pos(a, b), pos(c, d)), severities[severity], code, message, data))
+        append(make_problem(path, span(pos(a, b), pos(c, d)), severities[severity - 1], code, message, data))
     return made

@@ -26,13 +26,15 @@ from vaultls.vault.view import NoteView
 FORMAT = 3
 
 _DATA_MARSHAL, _DATA_PICKLE = 0, 1
-_SAFE_GLOBALS = {
-    ("datetime", "date"),
-    ("datetime", "datetime"),
-    ("datetime", "time"),
-    ("datetime", "timedelta"),
-    ("datetime", "timezone"),
-}
+_SAFE_GLOBALS = frozenset(
+    {
+        ("datetime", "date"),
+        ("datetime", "datetime"),
+        ("datetime", "time"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
+    }
+)
 
 
 class _DataUnpickler(pickle.Unpickler):
