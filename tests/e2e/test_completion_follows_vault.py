@@ -10,8 +10,10 @@ import asyncio
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.e2e.conftest import diagnostics_for, open_note
+from tests.e2e.conftest import ONE_PROFILE, diagnostics_for, open_note
 from tests.e2e.test_typing import type_text
+
+pytestmark = ONE_PROFILE
 
 
 async def labels_at(client: LanguageClient, note: str, line: int, character: int) -> list[str]:

@@ -1,6 +1,7 @@
 """vaultls never reads or reveals a file outside its vault: links that climb out, absolute
 paths, `file:` URIs and symbolic links pointing outside give no hover content, no definition
-and no completion, whatever the client does; and it never writes into the vault."""
+and no completion, whatever the client does; and it never writes into the vault. One server
+per module (links that appear later: test_containment_watched_files.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.conftest import write_vault
-from tests.e2e.conftest import open_note, uri
+from tests.e2e.conftest import ONE_PROFILE, SHARED_SERVER, open_note, uri
+
+pytestmark = [*SHARED_SERVER, ONE_PROFILE]
 
 SECRET = "TOPSECRET-7f3a"
 
@@ -38,10 +41,14 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    """A vault next to a folder of secrets, with planted symbolic links into it (this replaces
-    the e2e `vault` fixture, so the `client` fixture serves this vault)."""
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This replaces the e2e `vault` fixture, so the `client` fixture serves this vault."""
+    return hostile_vault(tmp_path_factory.mktemp("containment"))
+
+
+def hostile_vault(tmp_path: Path) -> Path:
+    """A vault next to a folder of secrets, with planted symbolic links into it."""
     outside = write_vault(tmp_path / "outside", {
         "secret.md": f"# Secret\n\n{SECRET} [[Home]]\n",
         "dir/inner.md": f"# Inner\n\n{SECRET}\n",
@@ -146,26 +153,6 @@ async def test_closing_a_symlinked_note_does_not_read_through_the_link(client: L
     for line in (8, 9):
         assert _secret_free(await _hover(client, home, line, 4))
         assert not await _definition(client, home, line, 4)
-
-
-async def test_watched_file_events_do_not_follow_links_out(client: LanguageClient):
-    root: Path = client.vault  # type: ignore[attr-defined]
-    outside = root.parent / "outside"
-    (root / "later").symlink_to(outside / "dir", target_is_directory=True)
-    (root / "later.md").symlink_to(outside / "secret.md")
-    (root / "later.png").symlink_to(outside / "dir" / "secretpic.png")
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=(root / name).as_uri(), type=kind)
-        for name in ("later", "later.md", "later.png", "secretlink.md", "linked")
-        for kind in (types.FileChangeType.Created, types.FileChangeType.Changed)
-    ]))
-    note = await open_note(client, "Probe.md", "[[later]] [[inner]] [[later/inner]] [[secretlink]] ![[later.png]]")
-    for character in (3, 13, 25, 40, 58):
-        assert _secret_free(await _hover(client, note, 0, character))
-        assert not await _definition(client, note, 0, character)
-    note = await open_note(client, "Scratch.md", "see [[")
-    labels = _labels(await _completion(client, note, 0, 6))
-    assert not any("secret" in label.lower() or "inner" in label.lower() for label in labels), labels
 
 
 def _tree(root: Path) -> dict[str, str]:

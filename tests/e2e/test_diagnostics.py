@@ -1,13 +1,33 @@
-"""Diagnostics pushed for open notes, and kept right as the vault changes."""
+"""Diagnostics pushed for open notes, and kept right as the notes are edited (one server per
+client profile for the module; notes changed on disk: test_diagnostics_on_disk.py)."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.e2e.conftest import codes, diagnostics_for, open_note, uri, utf8
+from tests.e2e.conftest import (
+    BOTH_PROFILES,
+    ONE_PROFILE,
+    SHARED_SERVER,
+    codes,
+    copy_of,
+    diagnostics_for,
+    open_note,
+    uri,
+    utf8,
+)
+
+pytestmark = [*SHARED_SERVER, ONE_PROFILE]
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_of("basic", tmp_path_factory.mktemp("diagnostics"))
 
 
 async def test_open_note_gets_its_link_problems(client: LanguageClient):
@@ -24,6 +44,7 @@ async def test_dangling_alias_message_names_the_note(client: LanguageClient):
     assert "alias of \"Bonapartism\"" in alias.message
 
 
+@BOTH_PROFILES
 async def test_columns_follow_the_negotiated_encoding(client: LanguageClient):
     note = await open_note(client, "Unicode.md")
     [diag] = await diagnostics_for(client, note, lambda d: len(d) == 1)
@@ -32,6 +53,7 @@ async def test_columns_follow_the_negotiated_encoding(client: LanguageClient):
     assert diag.range.start == types.Position(line=2, character=expected)
 
 
+@BOTH_PROFILES
 async def test_fixing_a_link_clears_its_diagnostic(client: LanguageClient):
     note = await open_note(client, "Unicode.md")
     await diagnostics_for(client, note, lambda d: len(d) == 1)
@@ -48,32 +70,6 @@ async def test_fixing_a_link_clears_its_diagnostic(client: LanguageClient):
         )
     )
     assert await diagnostics_for(client, note, lambda d: d == []) == []
-
-
-async def test_creating_the_missing_note_clears_dangling_links_in_every_open_note(client: LanguageClient):
-    home = await open_note(client, "Home.md")
-    other = await open_note(client, "Other.md", "[[Kuomintang]] again")
-    await diagnostics_for(client, other, lambda d: codes(d) == ["dangling-link"])
-    await diagnostics_for(client, home, lambda d: codes(d).count("dangling-link") == 2)
-    path = client.vault / "Kuomintang.md"  # type: ignore[attr-defined]
-    path.write_text("# Kuomintang\n", encoding="utf-8")
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Created)])
-    )
-    assert await diagnostics_for(client, other, lambda d: d == []) == []
-    await diagnostics_for(client, home, lambda d: codes(d).count("dangling-link") == 1)
-
-
-async def test_deleting_a_note_on_disk_makes_links_to_it_dangle(client: LanguageClient):
-    note = await open_note(client, "Concepts/Anarchism.md")
-    await diagnostics_for(client, note, lambda d: d == [])
-    path = client.vault / "People/Kropotkin.md"  # type: ignore[attr-defined]
-    path.unlink()
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Deleted)])
-    )
-    diags = await diagnostics_for(client, note, lambda d: codes(d) == ["dangling-link"])
-    assert "Kropotkin" in diags[0].message
 
 
 async def test_editing_a_heading_in_one_open_note_updates_another(client: LanguageClient):
@@ -100,6 +96,7 @@ async def test_closing_a_note_falls_back_to_the_file_on_disk(client: LanguageCli
     await diagnostics_for(client, home, lambda d: codes(d).count("dangling-link") == 2)
 
 
+@BOTH_PROFILES
 async def test_watchers_are_registered_exactly_when_the_client_allows(client: LanguageClient):
     await open_note(client, "Home.md")
     await diagnostics_for(client, uri(client, "Home.md"))
@@ -109,6 +106,7 @@ async def test_watchers_are_registered_exactly_when_the_client_allows(client: La
     assert (types.WORKSPACE_DID_CHANGE_WATCHED_FILES in methods) == allowed
 
 
+@BOTH_PROFILES
 async def test_index_progress_is_reported(client: LanguageClient):
     note = await open_note(client, "Home.md")
     await diagnostics_for(client, note)  # after the first pass; the progress ends after the second

@@ -1,11 +1,32 @@
-"""Completion, definition, hover and quick fixes through the real server."""
+"""Completion, definition, hover and quick fixes through the real server (one server per
+client profile for the module, on a copy of tests/vaults/basic)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.e2e.conftest import codes, diagnostics_for, open_note, uri, utf8
+from tests.e2e.conftest import (
+    BOTH_PROFILES,
+    ONE_PROFILE,
+    SHARED_SERVER,
+    codes,
+    copy_of,
+    diagnostics_for,
+    open_note,
+    uri,
+    utf8,
+)
+
+pytestmark = [*SHARED_SERVER, ONE_PROFILE]
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_of("basic", tmp_path_factory.mktemp("features"))
 
 
 async def complete(client: LanguageClient, note: str, line: int, character: int) -> types.CompletionList:
@@ -104,6 +125,7 @@ async def test_no_completion_inside_code(client: LanguageClient):
     assert result is None
 
 
+@BOTH_PROFILES
 async def test_completion_range_after_non_ascii_text(client: LanguageClient):
     note = await open_note(client, "Scratch.md", "日本語 🎉 [[Kro")
     edit = item(await complete(client, note, 0, 30), "Kropotkin").text_edit

@@ -12,7 +12,9 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.conftest import write_vault
-from tests.e2e.conftest import open_note
+from tests.e2e.conftest import ONE_PROFILE, open_note
+
+pytestmark = ONE_PROFILE
 
 HOST = "tracker.example"
 TARGET = f"""---

@@ -1,6 +1,7 @@
-"""End-to-end navigation features on the `nav` test vault, under the VS Code (UTF-16) and
-Neovim (UTF-8) client profiles: references, document and workspace symbols, document links,
-folding ranges and tag completion. The position helpers here are shared with test_rename*.py."""
+"""End-to-end navigation features on the `nav` test vault (one server per client profile for
+the module): references, document and workspace symbols, document links, folding ranges and tag
+completion; ranges in non-ASCII text under the VS Code (UTF-16) and Neovim (UTF-8) profiles.
+The position helpers here are shared with test_rename*.py."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.conftest import VAULTS
-from tests.e2e.conftest import open_note, uri, utf8
+from tests.e2e.conftest import BOTH_PROFILES, ONE_PROFILE, SHARED_SERVER, open_note, uri, utf8
+
+pytestmark = [*SHARED_SERVER, ONE_PROFILE]
 
 
 def copy_nav(tmp_path: Path) -> Path:
@@ -65,10 +68,10 @@ def where(client: LanguageClient, locations) -> list[tuple[str, int]]:
     return sorted((rel_of(client, loc.uri), loc.range.start.line) for loc in locations)
 
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The `client` fixture serves this module a copy of tests/vaults/nav."""
-    return copy_nav(tmp_path)
+    return copy_nav(tmp_path_factory.mktemp("navigation"))
 
 
 async def references(client: LanguageClient, rel: str, position: types.Position, declaration: bool = False):
@@ -134,6 +137,7 @@ async def test_references_on_a_dangling_link_are_the_links_to_the_same_missing_n
     assert where(client, found) == [("Home.md", 14), ("Home.md", 14), ("Notes/Beta Note.md", 5)]
 
 
+@BOTH_PROFILES
 async def test_reference_ranges_count_non_ascii_text_in_the_client_encoding(client: LanguageClient):
     found = await references(client, "Home.md", at(client, "Home.md", "[[Alpha]]", 3))
     in_unicode = sorted((loc.range.start.character, loc.range.end.character)
@@ -166,6 +170,7 @@ async def test_document_symbols_are_the_nested_heading_outline(client: LanguageC
     assert details.selection_range == span(client, "Notes/Alpha.md", "Details")
 
 
+@BOTH_PROFILES
 async def test_document_symbol_ranges_count_non_ascii_in_the_client_encoding(client: LanguageClient):
     note = await open_note(client, "New.md", "# 日本 🎉 Title\ntext é\n")
     result = await client.text_document_document_symbol_async(
@@ -223,6 +228,7 @@ async def test_document_links_target_the_resolved_notes_and_files(client: Langua
     assert not any(line == 20 for line, _ in targets)  # not in a code fence
 
 
+@BOTH_PROFILES
 async def test_document_link_ranges_count_non_ascii_in_the_client_encoding(client: LanguageClient):
     result = await client.text_document_document_link_async(
         types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=uri(client, "Unicode.md")))
@@ -273,6 +279,7 @@ async def test_tag_completion_after_hash_offers_tags_with_note_counts(client: La
     assert list(items)[0] == "#project"  # most used first
 
 
+@BOTH_PROFILES
 async def test_tag_completion_replaces_the_typed_tag(client: LanguageClient):
     result = await complete(client, "New.md", "日本語 🎉 #pro", 0, "日本語 🎉 #pro")
     item = next(i for i in result.items if i.label == "#project")

@@ -2,7 +2,9 @@
 problems, identical to `vaultls check`; push or pull, never the same problem twice.
 
 The two standard profiles (VS Code 1.65, Neovim 0.11) get diagnostics pushed; a third client
-here declares pull support with refresh (as current VS Code does) and gets them only by pull."""
+here declares pull support with refresh (as current VS Code does) and gets them only by pull.
+One server per client for the module (notes created on disk:
+test_navigation_diagnostics_on_disk.py)."""
 
 from __future__ import annotations
 
@@ -13,22 +15,38 @@ import sys
 from pathlib import Path
 
 import pytest
-import pytest_lsp
+import pytest_asyncio
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.conftest import codes, diagnostics_for, open_note, uri, utf8
+from tests.e2e.conftest import (
+    BOTH_PROFILES,
+    ONE_PROFILE,
+    SHARED_SERVER,
+    SharedServers,
+    codes,
+    diagnostics_for,
+    open_note,
+    uri,
+    utf8,
+)
 from tests.e2e.test_navigation import copy_nav, rel_of
+
+pytestmark = [*SHARED_SERVER, ONE_PROFILE]
 
 EXTRA = {"Ünïcode Gaps.md": "# Gaps\n\n日本語 🎉 [[Nowhere]] and [[Alpha#No Such Heading]]\n"}
 
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
+def nav_with_gaps(tmp_path: Path) -> Path:
     root = copy_nav(tmp_path)
     for rel, text in EXTRA.items():
         (root / rel).write_text(text, encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return nav_with_gaps(tmp_path_factory.mktemp("navigation-diagnostics"))
 
 
 def check_json(root: Path) -> list[dict]:
@@ -80,6 +98,7 @@ def key(problem: dict) -> str:
 # ----------------------------------------------------------------------------- push clients
 
 
+@BOTH_PROFILES
 async def test_workspace_diagnostics_are_identical_to_vaultls_check(client: LanguageClient):
     report = await workspace_pull(client)
     expected = check_json(client.vault)  # type: ignore[attr-defined]
@@ -101,6 +120,7 @@ async def test_workspace_diagnostics_answer_unchanged_for_known_results(client: 
     assert len(second.items) == len(first.items)
 
 
+@BOTH_PROFILES
 async def test_workspace_diagnostics_report_an_open_note_empty_because_it_is_pushed(client: LanguageClient):
     note = await open_note(client, "Home.md")
     pushed = await diagnostics_for(client, note, lambda d: "dangling-link" in codes(d))
@@ -110,6 +130,7 @@ async def test_workspace_diagnostics_report_an_open_note_empty_because_it_is_pus
     assert [list(r.items) for r in home] == [[]]
 
 
+@BOTH_PROFILES
 async def test_document_pull_of_an_open_note_is_empty_because_it_is_pushed(client: LanguageClient):
     note = await open_note(client, "Home.md")
     await diagnostics_for(client, note, lambda d: "dangling-link" in codes(d))
@@ -119,6 +140,7 @@ async def test_document_pull_of_an_open_note_is_empty_because_it_is_pushed(clien
     assert list(result.items) == []
 
 
+@BOTH_PROFILES
 async def test_document_pull_of_a_closed_note_has_its_problems(client: LanguageClient):
     result = await client.text_document_diagnostic_async(
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri(client, "Ünïcode Gaps.md")))
@@ -138,23 +160,10 @@ def pull_capabilities() -> types.ClientCapabilities:
     return caps
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vaultls", "serve"]))
-async def pull_client(lsp_client: LanguageClient, vault: Path):
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register(params: types.RegistrationParams) -> None:
-        pass
-
-    lsp_client.vault = vault  # type: ignore[attr-defined]
-    lsp_client.profile = "visual-studio-code (pull)"  # type: ignore[attr-defined]
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=pull_capabilities(),
-            root_uri=vault.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="nav")],
-        )
-    )
-    yield
-    await lsp_client.shutdown_session()
+@pytest_asyncio.fixture(loop_scope="module")
+async def pull_client(shared_servers: SharedServers):
+    async with shared_servers.lend("visual-studio-code (pull)", pull_capabilities()) as lsp_client:
+        yield lsp_client
 
 
 async def test_a_pull_client_gets_no_pushed_diagnostics(pull_client: LanguageClient):
@@ -172,49 +181,3 @@ async def test_a_pull_clients_workspace_pull_includes_open_notes(pull_client: La
     report = await workspace_pull(pull_client)
     home = [r for r in report.items if rel_of(pull_client, r.uri) == "Home.md"]
     assert codes(list(home[0].items)) == ["dangling-link", "dangling-link"]
-
-
-async def test_a_pull_client_is_asked_to_pull_again_when_another_note_changes(pull_client: LanguageClient):
-    root: Path = pull_client.vault  # type: ignore[attr-defined]
-    await open_note(pull_client, "Home.md")
-    await pull_client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri(pull_client, "Home.md")))
-    )
-    before = pull_client.diagnostic_refresh_count
-    (root / "Missing Page.md").write_text("# Missing Page\n", encoding="utf-8")
-    pull_client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=(root / "Missing Page.md").as_uri(), type=types.FileChangeType.Created)]
-        )
-    )
-    for _ in range(100):
-        if pull_client.diagnostic_refresh_count > before:
-            break
-        await asyncio.sleep(0.02)
-    assert pull_client.diagnostic_refresh_count > before
-    result = await pull_client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri(pull_client, "Home.md")))
-    )
-    assert list(result.items) == []
-
-
-async def test_workspace_diagnostics_follow_a_note_created_on_disk(client: LanguageClient):
-    root: Path = client.vault  # type: ignore[attr-defined]
-    first = await workspace_pull(client)
-    assert "Home.md" in {rel_of(client, r.uri) for r in first.items}
-    (root / "Missing Page.md").write_text("# Missing Page\n", encoding="utf-8")
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=(root / "Missing Page.md").as_uri(), type=types.FileChangeType.Created)]
-        )
-    )
-    previous = [types.PreviousResultId(uri=r.uri, value=r.result_id) for r in first.items]
-    for _ in range(100):
-        second = await workspace_pull(client, previous)
-        home = [r for r in second.items if rel_of(client, r.uri) == "Home.md"]
-        if home and isinstance(home[0], types.WorkspaceFullDocumentDiagnosticReport):
-            break
-        await asyncio.sleep(0.05)
-    assert list(home[0].items) == []  # both of Home's dangling links now resolve
-    fresh = await workspace_pull(client)
-    assert sorted(map(key, as_check_json(client, fresh.items))) == sorted(map(key, check_json(root)))

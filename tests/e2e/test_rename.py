@@ -1,7 +1,9 @@
-"""End-to-end rename with link updates on the `nav` vault, under the VS Code (UTF-16) and
-Neovim (UTF-8) client profiles. Every edit is applied to the vault on disk the way an editor
-would (`apply_edit`), and the vault is loaded again to prove the guarantee: no link that
-resolved before is dangling, and each still reaches the same (renamed) note, heading or block."""
+"""End-to-end rename with link updates on the `nav` vault; edits landing in non-ASCII text under
+both the VS Code (UTF-16) and Neovim (UTF-8) client profiles. Every edit is applied to the vault
+on disk the way an editor would (`apply_edit`), and the vault is loaded again to prove the
+guarantee: no link that resolved before is dangling, and each still reaches the same (renamed)
+note, heading or block. One server per client profile for the module: the server is never told
+of the edits applied, and the vault is put back after each test."""
 
 from __future__ import annotations
 
@@ -16,16 +18,18 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.e2e.conftest import open_note, uri, utf8
+from tests.e2e.conftest import BOTH_PROFILES, ONE_PROFILE, SHARED_SERVER, open_note, uri, utf8
 from tests.e2e.test_navigation import at, copy_nav, span
 from vaultls.vault.check import check_vault
 from vaultls.vault.settings import Settings
 from vaultls.vault.store.loader import load_vault
 
+pytestmark = [*SHARED_SERVER, ONE_PROFILE]
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return copy_nav(tmp_path)
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_nav(tmp_path_factory.mktemp("rename"))
 
 
 # ----------------------------------------------------------------------------- applying edits
@@ -169,6 +173,7 @@ async def test_prepare_rename_on_a_dangling_link_is_refused(client: LanguageClie
 # ----------------------------------------------------------------------------- notes
 
 
+@BOTH_PROFILES
 async def test_rename_from_a_link_renames_the_file_and_rewrites_every_link(client: LanguageClient):
     moves = await rename(client, "Home.md", at(client, "Home.md", "[[Alpha]]", 3), "Omega")
     assert moves == {"Notes/Alpha.md": "Notes/Omega.md"}
@@ -183,6 +188,7 @@ async def test_rename_from_a_link_renames_the_file_and_rewrites_every_link(clien
     assert read(client, "Notes/Omega.md").startswith("---\naliases: [First Letter]\ntags: project\n---\n# Omega\n")
 
 
+@BOTH_PROFILES
 async def test_rename_from_the_title_heading_renames_the_note(client: LanguageClient):
     moves = await rename(client, "Notes/Alpha.md", at(client, "Notes/Alpha.md", "# Alpha", 3), "Alef")
     assert moves == {"Notes/Alpha.md": "Notes/Alef.md"}
@@ -224,6 +230,7 @@ async def test_rename_refuses_a_name_another_note_has(client: LanguageClient):
         )
 
 
+@BOTH_PROFILES
 async def test_rename_of_an_open_note_uses_its_unsaved_text_and_version(client: LanguageClient):
     text = read(client, "Notes/Sub/Gamma.md").replace("See ", "Voir ✨ ")
     await open_note(client, "Notes/Sub/Gamma.md", text)
@@ -246,6 +253,7 @@ async def test_rename_of_an_open_note_uses_its_unsaved_text_and_version(client: 
 # ----------------------------------------------------------------------------- headings, blocks, tags
 
 
+@BOTH_PROFILES
 async def test_rename_heading_rewrites_links_to_it(client: LanguageClient):
     moves = await rename(client, "Notes/Alpha.md", at(client, "Notes/Alpha.md", "## Details", 5), "Fine Print")
     assert moves == {}
@@ -255,6 +263,7 @@ async def test_rename_heading_rewrites_links_to_it(client: LanguageClient):
     assert "😀 [[Alpha#Fine Print|détails]]" in read(client, "Unicode.md")
 
 
+@BOTH_PROFILES
 async def test_rename_heading_from_a_link_part(client: LanguageClient):
     await rename(client, "Home.md", at(client, "Home.md", "#Details|", 3), "Particulars")
     assert "## Particulars" in read(client, "Notes/Alpha.md")
@@ -348,9 +357,12 @@ async def test_will_rename_files_outside_the_vault_gives_no_edit(client: Languag
     assert edit is None
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vaultls", "serve"]))
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "vaultls", "serve"]), loop_scope="module"
+)
 async def bare_client(lsp_client: LanguageClient):
-    """A client that the test initializes itself, to read the server's capabilities."""
+    """A client that the test initializes itself, to read the server's capabilities (a server of
+    its own for each test)."""
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register(params: types.RegistrationParams) -> None:
         pass

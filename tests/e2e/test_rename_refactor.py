@@ -1,5 +1,6 @@
-"""End-to-end refactoring code actions on the `nav` vault, under both client profiles:
-"Extract section to new note" and "Add alias". Edits are applied to the files on disk."""
+"""End-to-end refactoring code actions on the `nav` vault: "Extract section to new note" (under
+both client profiles: its edits land in non-ASCII text) and "Add alias". Edits are applied to
+the files on disk, put back after each test (one server per client profile for the module)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.e2e.conftest import uri
+from tests.e2e.conftest import BOTH_PROFILES, ONE_PROFILE, SHARED_SERVER, uri
 from tests.e2e.test_navigation import at, copy_nav
 from tests.e2e.test_rename import apply_edit, broken_links, read, snapshot
 
+pytestmark = [*SHARED_SERVER, ONE_PROFILE]
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return copy_nav(tmp_path)
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_nav(tmp_path_factory.mktemp("refactor"))
 
 
 async def actions_at(client: LanguageClient, rel: str, position: types.Position) -> list[types.CodeAction]:
@@ -37,6 +40,7 @@ async def resolved(client: LanguageClient, action: types.CodeAction) -> types.Co
     return action
 
 
+@BOTH_PROFILES
 async def test_extract_section_creates_a_note_leaves_a_link_and_keeps_links_working(client: LanguageClient):
     before = snapshot(client.vault)  # type: ignore[attr-defined]
     actions = await actions_at(client, "Notes/Alpha.md", at(client, "Notes/Alpha.md", "## Details", 4))

@@ -1,5 +1,6 @@
 """Settings layers reach the server, changes apply without restart, and every workspace folder
-is a vault of its own."""
+is a vault of its own (a fresh server for each test; under both client profiles where the
+settings change, as the two register for configuration changes differently)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import pytest_lsp
+import pytest_asyncio
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.conftest import write_vault
-from tests.e2e.conftest import CLIENTS, answer_registrations, diagnostics_for, open_note
+from tests.e2e.conftest import BOTH_PROFILES, ONE_PROFILE, diagnostics_for, open_note, start_client
+
+pytestmark = ONE_PROFILE
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "vaultls", "serve"])
 DANGLING = {".obsidian/app.json": "{}", "a.md": "[[Nowhere]]", "Alias Owner.md": "---\naliases: [Nick]\n---\n"}
@@ -25,24 +28,27 @@ def roots(tmp_path: Path) -> tuple[Path, Path]:
     return first, second
 
 
-@pytest_lsp.fixture(params=CLIENTS, config=SERVER)
-async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, roots: tuple[Path, Path]):
+@pytest_asyncio.fixture
+async def client(request: pytest.FixtureRequest, profile: str, roots: tuple[Path, Path]):
     first, second = roots
-    answer_registrations(lsp_client)
-    lsp_client.vault = first  # type: ignore[attr-defined]
-    lsp_client.set_configuration({"vaultls": {"links": {"resolveAliases": False}}})
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(request.param),
-            initialization_options={"diagnostics": {"danglingLinks": "error"}},
-            workspace_folders=[
-                types.WorkspaceFolder(uri=first.as_uri(), name="first"),
-                types.WorkspaceFolder(uri=second.as_uri(), name="second"),
-            ],
+    lsp_client = await start_client(request, SERVER)
+    try:
+        lsp_client.vault = first  # type: ignore[attr-defined]
+        lsp_client.set_configuration({"vaultls": {"links": {"resolveAliases": False}}})
+        await lsp_client.initialize_session(
+            types.InitializeParams(
+                capabilities=client_capabilities(profile),
+                initialization_options={"diagnostics": {"danglingLinks": "error"}},
+                workspace_folders=[
+                    types.WorkspaceFolder(uri=first.as_uri(), name="first"),
+                    types.WorkspaceFolder(uri=second.as_uri(), name="second"),
+                ],
+            )
         )
-    )
-    yield
-    await lsp_client.shutdown_session()
+        yield lsp_client
+        await lsp_client.shutdown_session()
+    finally:
+        await lsp_client.stop()
 
 
 async def test_initialization_options_set_the_dangling_severity(client: LanguageClient):
@@ -51,6 +57,7 @@ async def test_initialization_options_set_the_dangling_severity(client: Language
     assert diag.severity == types.DiagnosticSeverity.Error
 
 
+@BOTH_PROFILES
 async def test_configuration_change_applies_without_restart(client: LanguageClient):
     note = await open_note(client, "a.md", "[[Nowhere]] [[Nick]]")
     await diagnostics_for(client, note, lambda d: len(d) == 2)
@@ -60,6 +67,7 @@ async def test_configuration_change_applies_without_restart(client: LanguageClie
     assert diag.severity == types.DiagnosticSeverity.Hint and "Nowhere" in diag.message
 
 
+@BOTH_PROFILES
 async def test_bad_setting_is_reported_once_and_the_rest_works(client: LanguageClient):
     client.set_configuration({"vaultls": {"diagnostics": {"danglingLinks": "loud"}}})
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))

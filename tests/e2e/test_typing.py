@@ -1,12 +1,23 @@
 """Typing over the wire: keystrokes arrive as a burst of `didChange` notifications, and a
-request sent right behind them is answered from the text they produced."""
+request sent right behind them is answered from the text they produced (one server per client
+profile for the module)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.e2e.conftest import codes, diagnostics_for, open_note
+from tests.e2e.conftest import ONE_PROFILE, SHARED_SERVER, codes, copy_of, diagnostics_for, open_note
+
+pytestmark = [*SHARED_SERVER, ONE_PROFILE]
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_of("basic", tmp_path_factory.mktemp("typing"))
 
 
 def type_text(client: LanguageClient, note: str, line: int, column: int, text: str, version: int) -> int:
