@@ -16,7 +16,8 @@ from lsprotocol import types
 from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.positions import PositionCodec
 from vaultls.lsp.roots import NoteRef, doc_key
-from vaultls.vault.check import Problem, check_note
+from vaultls.vault.check import Problem, check_note, needs_schema_check, schema_problems
+from vaultls.vault.index import Note
 from vaultls.vault.index import Vault
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,11 @@ class DiagnosticsPublisher:
         self.generation = 0  # bumped whenever a client is asked to pull again
         self._pending: dict[str, asyncio.TimerHandle] = {}  # by `doc_key`
         self._pull_asked = False  # a workspace/diagnostic/refresh is on its way
+        # Schema checks run in a thread (a stranger's schema may take its whole time budget):
+        # by `doc_key`, the note object checked and its schema problems, used by the publish
+        # that comes when the thread is done, and only if the note is still that object.
+        self._schemas_found: dict[str, tuple[Note, list[Problem]]] = {}
+        self._schemas_running: set[str] = set()
 
     def schedule(self, uri: str, delay: float = DIAGNOSTICS_DELAY) -> None:
         """Compute and send the diagnostics of the open note `uri` in `delay` seconds (again
@@ -83,7 +89,10 @@ class DiagnosticsPublisher:
             self.ask_to_pull()  # the pull is answered by features/workspace_diagnostics.py
             return
         try:
-            diagnostics = self.for_uri(uri)
+            ready, found = self._schema_problems(uri)
+            if not ready:
+                return  # published when the schema check is done
+            diagnostics = self.for_uri(uri, found)
         except Exception:  # noqa: BLE001 - one note's bug must not stop the others
             log.exception("computing diagnostics for %s failed", uri)
             return
@@ -94,9 +103,42 @@ class DiagnosticsPublisher:
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=doc.version)
         )
 
+    def _schema_problems(self, key: str) -> tuple[bool, list[Problem] | None]:
+        """(ready, found): the open note's schema problems if a thread has checked them for the
+        note as it is now (taken: the next publish checks again), None when it needs no schema
+        check; not ready while a thread checks them, or after starting one."""
+        ref = self.host.locate(key)
+        note = ref.note if ref is not None else None
+        if ref is None or note is None:
+            return True, None
+        done = self._schemas_found.pop(key, None)
+        if done is not None and done[0] is note:
+            return True, done[1]
+        if key in self._schemas_running:
+            return False, None
+        if not needs_schema_check(ref.vault, note):
+            return True, None
+        self._schemas_running.add(key)
+        vault = ref.vault
+        future = asyncio.get_running_loop().run_in_executor(None, schema_problems, vault, note)
+
+        def finished(future: asyncio.Future[list[Problem]]) -> None:
+            self._schemas_running.discard(key)
+            try:
+                self._schemas_found[key] = (note, future.result())
+            except Exception:  # noqa: BLE001 - reported as a failed publish below
+                log.exception("checking the frontmatter schemas of %s failed", key)
+                self._schemas_found[key] = (note, [])
+            if key in self.host.documents:
+                self.schedule(key, 0)
+
+        future.add_done_callback(finished)
+        return False, None
+
     def clear(self, uri: str) -> None:
         """The note `uri` was closed (or left the workspace): none scheduled, none shown."""
         key = doc_key(uri)
+        self._schemas_found.pop(key, None)
         pending = self._pending.pop(key, None)
         if pending is not None:
             pending.cancel()
@@ -131,13 +173,14 @@ class DiagnosticsPublisher:
 
         asyncio.get_running_loop().call_later(DIAGNOSTICS_DELAY, send)
 
-    def for_uri(self, uri: str) -> list[types.Diagnostic]:
-        """The diagnostics of a note now (none for a URI that is no note of ours)."""
+    def for_uri(self, uri: str, schema_found: list[Problem] | None = None) -> list[types.Diagnostic]:
+        """The diagnostics of a note now (none for a URI that is no note of ours);
+        `schema_found`: its schema problems, when a thread has checked them."""
         ref = self.host.locate(uri)
         if ref is None or ref.note is None:
             return []
         lines = self.host.lines_of(ref.vault, ref.path)
-        return [self.to_diagnostic(lines, p) for p in check_note(ref.vault, ref.path)]
+        return [self.to_diagnostic(lines, p) for p in check_note(ref.vault, ref.path, schema_found=schema_found)]
 
     def to_diagnostic(self, lines: list[str], problem: Problem) -> types.Diagnostic:
         """`problem`, found in a note of these `lines`, as the client sees it."""

@@ -62,8 +62,9 @@ class NoteChecker:
         self._schemas_everywhere = bool(settings.frontmatter_schema or settings.frontmatter_rules)
         self._types: bool | None = None if settings.obsidian_types else False  # see `_has_types`
 
-    def problem_rows(self, view: NoteView) -> list[ProblemRow]:
-        """The problems of one note, as rows in the order they are found."""
+    def problem_rows(self, view: NoteView, schema_found: list[Problem] | None = None) -> list[ProblemRow]:
+        """The problems of one note, as rows in the order they are found. `schema_found`: its
+        schema problems, when they were checked already (the server checks them in a thread)."""
         out: list[ProblemRow] = []
         if not view.valid:
             out.append((0, 0, 0, 0, _WARNING, "encoding", ENCODING_MESSAGE, None))
@@ -73,8 +74,11 @@ class NoteChecker:
         for key, a, b, c, d in view.duplicates:
             out.append((a, b, c, d, _WARNING, "frontmatter-yaml", duplicate_key_message(key), None))
         if self.needs_schema(view):
-            note = Note(view.path, note_name(view.path), view.model(), view.valid)
-            for problem in schema_problems(self.vault, note):
+            if schema_found is None:
+                schema_found = schema_problems(
+                    self.vault, Note(view.path, note_name(view.path), view.model(), view.valid)
+                )
+            for problem in schema_found:
                 out.append((*range_row(problem.range), int(problem.severity), problem.code, problem.message, None))
         self.links.add_problem_rows(view.path, view.links, out)
         return out
@@ -115,14 +119,22 @@ def schema_problems(vault: Vault, note: Note) -> list[Problem]:
     ]
 
 
-def check_note(vault: Vault, path: str, checker: NoteChecker | None = None) -> list[Problem]:
+def check_note(
+    vault: Vault, path: str, checker: NoteChecker | None = None, schema_found: list[Problem] | None = None
+) -> list[Problem]:
     """The problems of one note of the index, in the order they are found (`check_vault`
-    sorts). `checker` carries what a run over many notes has already resolved."""
+    sorts). `checker` carries what a run over many notes has already resolved; `schema_found`
+    is the note's `schema_problems` when they were checked already."""
     note = vault.notes.get(path)
     if note is None:
         return []
     run = checker if checker is not None else NoteChecker(vault)
-    return problems_of_rows(path, run.problem_rows(view_of_parsed(path, note.parsed, note.valid_utf8)))
+    return problems_of_rows(path, run.problem_rows(view_of_parsed(path, note.parsed, note.valid_utf8), schema_found))
+
+
+def needs_schema_check(vault: Vault, note: Note) -> bool:
+    """Whether checking `note` runs a schema check (which may take up to its time budget)."""
+    return NoteChecker(vault).needs_schema(view_of_parsed(note.path, note.parsed, note.valid_utf8))
 
 
 def check_vault(vault: Vault, only: Iterable[str] | None = None) -> list[Problem]:
