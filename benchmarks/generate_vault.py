@@ -74,9 +74,30 @@ vision voice volume voyage wagon warrant weather wheel window winter witness wor
 
 # Non-ASCII words: accents, Cyrillic, Greek, CJK, and emoji outside the BMP (two UTF-16 units).
 UNICODE_WORDS = [
-    "Méthode", "Übersicht", "Zürich", "café", "naïve", "São Paulo", "Ærø", "Ŝtupo", "Kraków",
-    "Москва", "революция", "Δύναμη", "Ελληνικά", "日本語", "東京", "革命", "한국어", "ノート",
-    "🌱 Seedling", "🚀 Launch", "Ελευθερία", "Façade", "Smørrebrød", "Día",
+    "Méthode",
+    "Übersicht",
+    "Zürich",
+    "café",
+    "naïve",
+    "São Paulo",
+    "Ærø",
+    "Ŝtupo",
+    "Kraków",
+    "Москва",
+    "революция",
+    "Δύναμη",
+    "Ελληνικά",
+    "日本語",
+    "東京",
+    "革命",
+    "한국어",
+    "ノート",
+    "🌱 Seedling",
+    "🚀 Launch",
+    "Ελευθερία",
+    "Façade",
+    "Smørrebrød",
+    "Día",
 ]
 
 TOP_FOLDERS = ["Areas", "Projects", "Resources", "Archive", "People", "Concepts", "Reading", "Zettel"]
@@ -343,7 +364,8 @@ class NoteWriter:
 # --------------------------------------------------------------------------- files
 
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
 
 
@@ -376,8 +398,9 @@ def is_complete(root: Path, n: int, seed: int) -> bool:
     )
 
 
-def generate(n: int, out: Path | None = None, seed: int = DEFAULT_SEED, force: bool = False,
-             quiet: bool = False) -> Path:
+def generate(
+    n: int, out: Path | None = None, seed: int = DEFAULT_SEED, force: bool = False, quiet: bool = False
+) -> Path:
     """Write the vault of `n` notes (unless a complete one is already there); returns its root."""
     root = out or vault_path(n)
     if not force and is_complete(root, n, seed):
@@ -437,8 +460,9 @@ def generate(n: int, out: Path | None = None, seed: int = DEFAULT_SEED, force: b
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 50000],
-                        help="numbers of notes (default: 1000 10000 50000)")
+    parser.add_argument(
+        "sizes", nargs="*", type=int, default=[1000, 10000, 50000], help="numbers of notes (default: 1000 10000 50000)"
+    )
     parser.add_argument("--out", type=Path, help="where to write (only with one size); default benchmarks/vaults/<n>")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--force", action="store_true", help="regenerate even when a complete vault is there")

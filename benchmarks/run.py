@@ -36,17 +36,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from itertools import cycle
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate_vault  # noqa: E402 - the sibling module, found through the path set above
-
 
 # --------------------------------------------------------------------------- bootstrap
 
@@ -58,6 +58,7 @@ def _ensure_interpreter(argv: list[str]) -> None:
     try:
         import lsprotocol  # noqa: F401
         import pygls  # noqa: F401
+
         import vaultls  # noqa: F401
 
         return
@@ -238,7 +239,9 @@ def is_diagnostics(uri: str, extra: Callable[[dict[str, Any]], bool] = lambda p:
 
 
 def is_progress_end(e: Event) -> bool:
-    return e.method == "$/progress" and isinstance(e.params.get("value"), dict) and e.params["value"].get("kind") == "end"
+    return (
+        e.method == "$/progress" and isinstance(e.params.get("value"), dict) and e.params["value"].get("kind") == "end"
+    )
 
 
 # --------------------------------------------------------------------------- documents
@@ -394,7 +397,9 @@ def _p(ordered: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]  # nearest rank
 
 
-def percentiles(samples: list[float], cpu: list[float] | None = None, wait: list[float] | None = None) -> dict[str, Any]:
+def percentiles(
+    samples: list[float], cpu: list[float] | None = None, wait: list[float] | None = None
+) -> dict[str, Any]:
     """p50/p95/max in ms of the latencies, and of the server's on-CPU and run-queue-wait time
     during each, when given."""
     if not samples:
@@ -442,9 +447,17 @@ async def start_session(
         profile = os.environ.get("VAULTLS_BENCH_PROFILE")  # a folder: run the server under cProfile
         prefix = ["-m", "cProfile", "-o", os.path.join(profile, log.stem + ".prof")] if profile else []
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, *prefix, "-m", "vaultls", "serve",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=stderr,
-            cwd=str(root), env=env, limit=2**24,
+            sys.executable,
+            *prefix,
+            "-m",
+            "vaultls",
+            "serve",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+            cwd=str(root),
+            env=env,
+            limit=2**24,
         )
     client = LspClient(proc, root)
     sampler = RssSampler(proc.pid)
@@ -487,9 +500,8 @@ async def start_session(
             "progress_reports": sum(1 for e in client.events if e.method == "$/progress"),
             # The server's own CPU time plus that of the workers it started (as last sampled;
             # workers that were already reaped are in the server's children time).
-            "cpu_s_at_ready": (_cpu_seconds(proc.pid) or 0) + sum(
-                cpu for pid, cpu in sampler.children_cpu.items() if os.path.exists(f"/proc/{pid}")
-            ),
+            "cpu_s_at_ready": (_cpu_seconds(proc.pid) or 0)
+            + sum(cpu for pid, cpu in sampler.children_cpu.items() if os.path.exists(f"/proc/{pid}")),
             "opened_note_diagnostics": len(diag.params["diagnostics"]),
         }
     )
@@ -577,7 +589,7 @@ def completion_while_indexing(prefixes: list[str]) -> WhileIndexing:
     starts writing at once gets while the rest of the vault is parsed (by worker processes
     that compete with the server for the cores)."""
 
-    async def measure(session: Session, doc: Doc, progress_end: "asyncio.Future[Event]") -> dict[str, Any]:
+    async def measure(session: Session, doc: Doc, progress_end: asyncio.Future[Event]) -> dict[str, Any]:
         client = session.client
         line, col = doc.end()
         client.notify("textDocument/didChange", doc.edit(line, col, col, "\n"))
@@ -702,7 +714,8 @@ async def measure_burst(session: Session, doc: Doc, prefix: str, keystrokes: int
         "final_version_diagnostics": len(reported),
         # Exactly one publish after the burst, and it is the final version's (the version
         # field is checked when the server sends one).
-        "only_final_version": len(published) == 1 and len(reported) == 1
+        "only_final_version": len(published) == 1
+        and len(reported) == 1
         and published[0].params.get("version") in (None, final_version),
         "versions_published": [e.params.get("version") for e in published],
     }
@@ -743,12 +756,18 @@ def run_check(root: Path, cache_home: Path) -> dict[str, Any]:
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "vaultls", "check", str(root), "--fail-on", "never"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(root),
+        capture_output=True,
+        env=env,
+        cwd=str(root),
     )
     seconds = time.perf_counter() - started
     problems = proc.stdout.count(b"\n")
-    return {"seconds": seconds, "exit_code": proc.returncode, "problems": problems,
-            "summary": proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]}
+    return {
+        "seconds": seconds,
+        "exit_code": proc.returncode,
+        "problems": problems,
+        "summary": proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:],
+    }
 
 
 # --------------------------------------------------------------------------- one size
@@ -810,23 +829,32 @@ async def bench_size(n: int, vaults: Path, results: Path, plan: Plan, log: Calla
         log(f"  definition p95 {out['definition']['p95']:.1f} ms, hover p95 {out['hover']['p95']:.1f} ms")
 
         out["edit_to_diagnostics"] = await measure_edit_to_diagnostics(session, docs[1], plan.edit_rounds)
-        log(f"  didChange → diagnostics: p50 {out['edit_to_diagnostics']['p50']:.1f} ms, "
-            f"p95 {out['edit_to_diagnostics']['p95']:.1f} ms")
+        log(
+            f"  didChange → diagnostics: p50 {out['edit_to_diagnostics']['p50']:.1f} ms, "
+            f"p95 {out['edit_to_diagnostics']['p95']:.1f} ms"
+        )
 
         out["burst"] = await measure_burst(session, docs[2], names[0][:3])
-        log(f"  burst: completion after {out['burst']['completion_after_burst_ms']:.1f} ms, "
-            f"diagnostics only for the final version: {out['burst']['only_final_version']}")
+        log(
+            f"  burst: completion after {out['burst']['completion_after_burst_ms']:.1f} ms, "
+            f"diagnostics only for the final version: {out['burst']['only_final_version']}"
+        )
 
         await stop_session(session)
         busy = await start_session(
-            root, cache_root / "busy", results / "logs" / f"server-{n}-busy.log", probes[0],
+            root,
+            cache_root / "busy",
+            results / "logs" / f"server-{n}-busy.log",
+            probes[0],
             completion_while_indexing(prefixes),
         )
         await stop_session(busy)
         out["completion_while_indexing"] = busy.figures["while_indexing"]
         if out["completion_while_indexing"]["n"]:
-            log(f"  completion while the cold scan runs: p50 {out['completion_while_indexing']['p50']:.1f} ms, "
-                f"p95 {out['completion_while_indexing']['p95']:.1f} ms over {out['completion_while_indexing']['n']}")
+            log(
+                f"  completion while the cold scan runs: p50 {out['completion_while_indexing']['p50']:.1f} ms, "
+                f"p95 {out['completion_while_indexing']['p95']:.1f} ms over {out['completion_while_indexing']['n']}"
+            )
         out["memory"] = {
             "peak_rss_server_mb": (session.figures["peak_rss_server_bytes"] or 0) / 2**20,
             "peak_rss_workers_mb": session.figures["peak_rss_workers_bytes"] / 2**20,
@@ -902,33 +930,69 @@ def _pair(section: str, first: str, second: str | tuple[str, str]) -> Callable[[
 
 
 FIGURES = [
-    Figure("machine load average before (1 min; 2 = both cores busy)", "—", _get("load_average_before"), "load", None, None),
+    Figure(
+        "machine load average before (1 min; 2 = both cores busy)", "—", _get("load_average_before"), "load", None, None
+    ),
     Figure("read every file (the floor)", "—", _get("read_floor", "seconds"), "s", None, None),
     Figure("cold start → diagnostics of opened note", "≤ 1.5 s @10k", _get("cold", "ready_diagnostics_s"), "s", 1.5),
     Figure("cold start → end of indexing progress", "≤ 1.5 s @10k", _get("cold", "ready_progress_end_s"), "s", 1.5),
-    Figure("  of which process start-up (→ initialize answered)", "—", _get("cold", "initialize_answered_s"), "s", None, None),
+    Figure(
+        "  of which process start-up (→ initialize answered)",
+        "—",
+        _get("cold", "initialize_answered_s"),
+        "s",
+        None,
+        None,
+    ),
     Figure("  floor: python importing pygls + lsprotocol only", "—", _get("import_floor", "seconds"), "s", None, None),
     Figure("  server CPU time until then (with workers)", "—", _get("cold", "cpu_s_at_ready"), "s", None, None),
-    Figure("cold start → end of progress, 50k notes", "≤ 8 s @50k", _get("cold", "ready_progress_end_s"), "s", 8.0, 50000),
+    Figure(
+        "cold start → end of progress, 50k notes", "≤ 8 s @50k", _get("cold", "ready_progress_end_s"), "s", 8.0, 50000
+    ),
     Figure("cold start → diagnostics, 50k notes", "—", _get("cold", "ready_diagnostics_s"), "s", None, None, 50000),
     Figure("warm start → diagnostics of opened note", "≤ 0.4 s @10k", _get("warm", "ready_diagnostics_s"), "s", 0.4),
     Figure("warm start → end of indexing progress", "≤ 0.4 s @10k", _get("warm", "ready_progress_end_s"), "s", 0.4),
-    Figure("  warm, after initialize answered → end of progress", "—", _get("warm", "ready_progress_end_after_initialize_s"), "s", None, None),
+    Figure(
+        "  warm, after initialize answered → end of progress",
+        "—",
+        _get("warm", "ready_progress_end_after_initialize_s"),
+        "s",
+        None,
+        None,
+    ),
     Figure("  server CPU time until then", "—", _get("warm", "cpu_s_at_ready"), "s", None, None),
     Figure("vaultls check, whole vault, cold", "≤ 2 s @10k", _get("check_cold", "seconds"), "s", 2.0),
     Figure("vaultls check, whole vault, warm", "—", _get("check_warm", "seconds"), "s", None, None),
     Figure("completion after [[ p50", "—", _get("completion", "p50"), "ms", None, None),
     Figure("completion after [[ p95", "≤ 15 ms", _get("completion", "p95"), "ms", 15.0),
-    Figure("  server CPU per keystroke+request p50 / p95", "—", _pair("completion", "cpu_p50", "cpu_p95"), "ms", None, None),
-    Figure("  while the cold scan runs, p50 / p95", "—", _pair("completion_while_indexing", "p50", "p95"), "ms", None, None),
+    Figure(
+        "  server CPU per keystroke+request p50 / p95", "—", _pair("completion", "cpu_p50", "cpu_p95"), "ms", None, None
+    ),
+    Figure(
+        "  while the cold scan runs, p50 / p95", "—", _pair("completion_while_indexing", "p50", "p95"), "ms", None, None
+    ),
     Figure("definition p50", "—", _get("definition", "p50"), "ms", None, None),
     Figure("definition p95", "≤ 10 ms", _get("definition", "p95"), "ms", 10.0),
     Figure("hover p50", "—", _get("hover", "p50"), "ms", None, None),
     Figure("hover p95", "≤ 10 ms", _get("hover", "p95"), "ms", 10.0),
-    Figure("  server CPU per definition / hover, p95", "—", _pair("definition", "cpu_p95", ("hover", "cpu_p95")), "ms", None, None),
+    Figure(
+        "  server CPU per definition / hover, p95",
+        "—",
+        _pair("definition", "cpu_p95", ("hover", "cpu_p95")),
+        "ms",
+        None,
+        None,
+    ),
     Figure("didChange → publishDiagnostics p50", "—", _get("edit_to_diagnostics", "p50"), "ms", None, None),
     Figure("didChange → publishDiagnostics p95", "≤ 60 ms", _get("edit_to_diagnostics", "p95"), "ms", 60.0),
-    Figure("  server CPU per edit p50 / p95 (debounce excluded)", "—", _pair("edit_to_diagnostics", "cpu_p50", "cpu_p95"), "ms", None, None),
+    Figure(
+        "  server CPU per edit p50 / p95 (debounce excluded)",
+        "—",
+        _pair("edit_to_diagnostics", "cpu_p50", "cpu_p95"),
+        "ms",
+        None,
+        None,
+    ),
     Figure("burst of 200 didChange → completion", "≤ 100 ms", _get("burst", "completion_after_burst_ms"), "ms", 100.0),
     Figure("  server CPU for the burst and the completion", "—", _get("burst", "server_cpu_ms"), "ms", None, None),
     Figure("burst: diagnostics only for the final version", "yes", _get("burst", "only_final_version"), "", None),
@@ -963,11 +1027,23 @@ def evaluate(results: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         if fig.target == "yes":
             values = [fig.value(results[n]) for n in sizes]
-            verdicts.append({"figure": fig.label, "target": fig.target, "at": "every size",
-                             "value": values, "met": all(v is True for v in values) if values else None})
+            verdicts.append(
+                {
+                    "figure": fig.label,
+                    "target": fig.target,
+                    "at": "every size",
+                    "value": values,
+                    "met": all(v is True for v in values) if values else None,
+                }
+            )
             continue
         size = fig.at if fig.at in results else None
-        if fig.at == 10000 and size is None and fig.limit is not None and fig.label.startswith(("completion", "definition", "hover", "didChange", "burst")):
+        if (
+            fig.at == 10000
+            and size is None
+            and fig.limit is not None
+            and fig.label.startswith(("completion", "definition", "hover", "didChange", "burst"))
+        ):
             size = sizes[-1] if sizes else None  # latency targets hold at any size: judge the largest run
         value = fig.value(results[size]) if size is not None else None
         met = None if value is None else (value <= fig.limit if fig.limit is not None else None)
@@ -978,13 +1054,15 @@ def evaluate(results: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
         a = _get("edit_to_diagnostics", "p95")(results[small])
         b = _get("edit_to_diagnostics", "p95")(results[large])
         ratio = (b / a) if a and b else None
-        verdicts.append({
-            "figure": f"didChange → diagnostics p95 at {large} vs {small} notes",
-            "target": "≤ 1.5× (flat)" + ("" if (small, large) == (1000, 50000) else " (judged on the sizes run)"),
-            "at": f"{large}/{small}",
-            "value": ratio,
-            "met": None if ratio is None else ratio <= 1.5,
-        })
+        verdicts.append(
+            {
+                "figure": f"didChange → diagnostics p95 at {large} vs {small} notes",
+                "target": "≤ 1.5× (flat)" + ("" if (small, large) == (1000, 50000) else " (judged on the sizes run)"),
+                "at": f"{large}/{small}",
+                "value": ratio,
+                "met": None if ratio is None else ratio <= 1.5,
+            }
+        )
     return verdicts
 
 
@@ -995,8 +1073,7 @@ def render(results: dict[int, dict[str, Any]], verdicts: list[dict[str, Any]], m
     rows.append(["vault size", ""] + [f"{results[n]['megabytes']} MB" for n in sizes])
     for fig in FIGURES:
         cells = [
-            "—" if fig.at not in (None, 10000) and n != fig.at else _fmt(fig.value(results[n]), fig.unit)
-            for n in sizes
+            "—" if fig.at not in (None, 10000) and n != fig.at else _fmt(fig.value(results[n]), fig.unit) for n in sizes
         ]
         rows.append([fig.label, fig.target] + cells)
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
@@ -1015,9 +1092,14 @@ def render(results: dict[int, dict[str, Any]], verdicts: list[dict[str, Any]], m
         mark = {True: "met    ", False: "NOT MET", None: "n/a    "}[v["met"]]
         value = v["value"]
         shown = (
-            ", ".join(_fmt(x, "") for x in value) if isinstance(value, list)
-            else f"{value:.2f}×" if "flat" in v["target"] and value is not None
-            else _fmt(value, "s" if "s @" in v["target"] or v["target"].endswith(" s") else "MB" if "MB" in v["target"] else "ms")
+            ", ".join(_fmt(x, "") for x in value)
+            if isinstance(value, list)
+            else f"{value:.2f}×"
+            if "flat" in v["target"] and value is not None
+            else _fmt(
+                value,
+                "s" if "s @" in v["target"] or v["target"].endswith(" s") else "MB" if "MB" in v["target"] else "ms",
+            )
         )
         lines.append(f"  [{mark}] {v['figure']} (target {v['target']}, at {v['at']}): {shown}")
     return "\n".join(lines)
@@ -1042,7 +1124,9 @@ def machine_info() -> dict[str, Any]:
         pass
     from vaultls import __version__
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -1061,9 +1145,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _ensure_interpreter(argv)
     parser = argparse.ArgumentParser(description="Benchmark the vaultls language server on generated vaults.")
-    parser.add_argument("--sizes", default="1000,10000,50000", help="comma-separated note counts (default 1000,10000,50000)")
+    parser.add_argument(
+        "--sizes", default="1000,10000,50000", help="comma-separated note counts (default 1000,10000,50000)"
+    )
     parser.add_argument("--quick", action="store_true", help="fewer requests per figure and one warm start")
-    parser.add_argument("--vaults", type=Path, default=generate_vault.DEFAULT_VAULTS, help="where generated vaults live")
+    parser.add_argument(
+        "--vaults", type=Path, default=generate_vault.DEFAULT_VAULTS, help="where generated vaults live"
+    )
     parser.add_argument("--results", type=Path, default=HERE / "results", help="where JSON results and server logs go")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace(" ", "").split(",") if s]
@@ -1084,10 +1172,17 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = evaluate(results)
     print(render(results, verdicts, machine))
     args.results.mkdir(parents=True, exist_ok=True)
-    payload = {"machine": machine, "quick": args.quick, "results": {str(n): r for n, r in results.items()}, "targets": verdicts}
+    payload = {
+        "machine": machine,
+        "quick": args.quick,
+        "results": {str(n): r for n, r in results.items()},
+        "targets": verdicts,
+    }
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for name in (f"{stamp}.json", "latest.json"):
-        (args.results / name).write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        (args.results / name).write_text(
+            json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+        )
     print(f"\nresults: {args.results / (stamp + '.json')}", file=sys.stderr)
     return 0
 

@@ -39,9 +39,21 @@ def test_generator_is_deterministic_and_complete(tmp_path: Path) -> None:
 
 def test_benchmark_runs_and_prints_every_figure(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "run.py"), "--sizes", "150", "--quick",
-         "--vaults", str(tmp_path / "vaults"), "--results", str(tmp_path / "results")],
-        capture_output=True, text=True, timeout=120, cwd=REPO,
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            "--sizes",
+            "150",
+            "--quick",
+            "--vaults",
+            str(tmp_path / "vaults"),
+            "--results",
+            str(tmp_path / "results"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     for figure in run.FIGURES:
@@ -49,8 +61,19 @@ def test_benchmark_runs_and_prints_every_figure(tmp_path: Path) -> None:
     assert "targets:" in proc.stdout
     latest = json.loads((tmp_path / "results" / "latest.json").read_text(encoding="utf-8"))
     figures = latest["results"]["150"]
-    for key in ("read_floor", "check_cold", "cold", "warm", "completion", "definition", "hover",
-                "edit_to_diagnostics", "burst", "memory", "completion_while_indexing"):
+    for key in (
+        "read_floor",
+        "check_cold",
+        "cold",
+        "warm",
+        "completion",
+        "definition",
+        "hover",
+        "edit_to_diagnostics",
+        "burst",
+        "memory",
+        "completion_while_indexing",
+    ):
         assert figures.get(key), key
     assert figures["completion"]["n"] > 0 and figures["definition"]["non_empty"] > 0
     assert figures["check_cold"]["exit_code"] == 0

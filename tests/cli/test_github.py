@@ -19,11 +19,14 @@ def test_a_dangling_link_is_one_warning_command_with_its_range(make_vault, monke
 
 
 def test_severities_map_to_error_warning_and_notice(make_vault, monkeypatch, capsys):
-    root = make_vault({
-        "Broken.md": "---\ntags: [a, b\n---\n",  # invalid YAML: error
-        "X/Dup.md": "", "Y/Dup.md": "",
-        "Uses.md": "[[Dup]] and [[Nowhere]]\n",  # ambiguous (hint) and dangling (warning)
-    })
+    root = make_vault(
+        {
+            "Broken.md": "---\ntags: [a, b\n---\n",  # invalid YAML: error
+            "X/Dup.md": "",
+            "Y/Dup.md": "",
+            "Uses.md": "[[Dup]] and [[Nowhere]]\n",  # ambiguous (hint) and dangling (warning)
+        }
+    )
     monkeypatch.chdir(root)
     lines = check(capsys, "--format", "github").out.splitlines()
     command_of = {line.split("title=", 1)[1].split("::")[0]: line.split(" ", 1)[0] for line in lines}
@@ -55,9 +58,7 @@ def test_property_escaping_follows_the_actions_toolkit():
 def test_file_names_with_commas_and_colons_are_escaped(make_vault, monkeypatch, capsys):
     root = make_vault({"Notes, 1: draft%.md": "[[Missing]]\n"})
     monkeypatch.chdir(root)
-    assert check(capsys, "--format", "github").out.startswith(
-        "::warning file=Notes%2C 1%3A draft%25.md,line=1,"
-    )
+    assert check(capsys, "--format", "github").out.startswith("::warning file=Notes%2C 1%3A draft%25.md,line=1,")
 
 
 def test_messages_keep_colons_and_commas_but_escape_percent(make_vault, monkeypatch, capsys):

@@ -22,23 +22,26 @@ SECRET = "TOPSECRET-c41d"
 @pytest.fixture
 def hostile(tmp_path: Path) -> Path:
     outside = write_vault(tmp_path / "outside", {"secret.md": f"# {SECRET}\n", "dir/inner.md": SECRET})
-    root = write_vault(tmp_path / "vault", {
-        ".obsidian/app.json": "{}",
-        "latin.md": "caf\xe9 [[ok]]".encode("latin-1"),
-        "bom.md": "\ufeff---\ntags: [x]\n---\n[[ok]]\n".encode("utf-8"),
-        "crlf.md": "---\r\na: 1\r\n---\r\n# H\r\n[[ok#ok]]\r\n[[crlf#H]]\r\n",
-        "cr.md": "# H\r[[cr#H]]\r[[ok#Missing]]",
-        "nul.md": b"a\0[[ok]]\0",
-        "binary.md": bytes(range(256)) * 16,
-        "bomb.md": billion_laughs(tail="[[ok]]\n"),
-        "python.md": "---\nx: !!python/object/apply:os.system ['echo pwned > pwned.txt']\n---\n",
-        "list.md": "---\n- a\n- b\n---\n",
-        "dupes.md": "---\nt: 1\nt: 2\n---\n",
-        "climb.md": "[[../outside/secret]] [x](../../../../../../etc/passwd) [[secretlink]] [[inner]]\n",
-        "pathological.md": "\n".join(PATHOLOGICAL_LINES.values()),
-        "ok.md": "# ok\n",
-        "deep/" * 60 + "bottom.md": "[[ok]]",
-    })
+    root = write_vault(
+        tmp_path / "vault",
+        {
+            ".obsidian/app.json": "{}",
+            "latin.md": "caf\xe9 [[ok]]".encode("latin-1"),
+            "bom.md": "\ufeff---\ntags: [x]\n---\n[[ok]]\n".encode("utf-8"),
+            "crlf.md": "---\r\na: 1\r\n---\r\n# H\r\n[[ok#ok]]\r\n[[crlf#H]]\r\n",
+            "cr.md": "# H\r[[cr#H]]\r[[ok#Missing]]",
+            "nul.md": b"a\0[[ok]]\0",
+            "binary.md": bytes(range(256)) * 16,
+            "bomb.md": billion_laughs(tail="[[ok]]\n"),
+            "python.md": "---\nx: !!python/object/apply:os.system ['echo pwned > pwned.txt']\n---\n",
+            "list.md": "---\n- a\n- b\n---\n",
+            "dupes.md": "---\nt: 1\nt: 2\n---\n",
+            "climb.md": "[[../outside/secret]] [x](../../../../../../etc/passwd) [[secretlink]] [[inner]]\n",
+            "pathological.md": "\n".join(PATHOLOGICAL_LINES.values()),
+            "ok.md": "# ok\n",
+            "deep/" * 60 + "bottom.md": "[[ok]]",
+        },
+    )
     (root / "secretlink.md").symlink_to(outside / "secret.md")
     (root / "linked").symlink_to(outside / "dir", target_is_directory=True)
     (root / "deep" / "loop").symlink_to(root, target_is_directory=True)
@@ -101,20 +104,24 @@ def test_unreadable_files_are_reported_as_skipped(hostile, capsys, monkeypatch):
 
 def test_the_real_command_ends_normally(hostile):
     env = {**os.environ, "VAULTLS_NO_CACHE": "1"}
-    proc = subprocess.run([sys.executable, "-m", "vaultls", "check", str(hostile)],
-                          capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "vaultls", "check", str(hostile)], capture_output=True, text=True, timeout=120, env=env
+    )
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr and SECRET not in proc.stdout + proc.stderr
 
 
 def test_a_schema_named_by_a_note_is_never_read_from_outside(tmp_path, capsys):
-    outside = write_vault(tmp_path / "outside", {"s.json": '{"type": "object", "required": ["%s"]}' % SECRET})
-    root = write_vault(tmp_path / "vault", {
-        ".obsidian/app.json": "{}",
-        "abs.md": f"---\n$schema: {outside / 's.json'}\n---\n",
-        "rel.md": "---\n$schema: ../outside/s.json\n---\n",
-        "link.md": "---\n$schema: link.json\n---\n",
-    })
+    outside = write_vault(tmp_path / "outside", {"s.json": f'{{"type": "object", "required": ["{SECRET}"]}}'})
+    root = write_vault(
+        tmp_path / "vault",
+        {
+            ".obsidian/app.json": "{}",
+            "abs.md": f"---\n$schema: {outside / 's.json'}\n---\n",
+            "rel.md": "---\n$schema: ../outside/s.json\n---\n",
+            "link.md": "---\n$schema: link.json\n---\n",
+        },
+    )
     (root / "link.json").symlink_to(outside / "s.json")
     _, problems, err = check_json(capsys, root)
     assert SECRET not in json.dumps(problems) + err

@@ -46,8 +46,10 @@ def hook_env(tmp_path_factory) -> dict[str, object]:
         "PRE_COMMIT_HOME": str(base / "home"),
         "GIT_CONFIG_GLOBAL": os.devnull,  # nobody's signing or hook settings
         "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
         "PRE_COMMIT_COLOR": "never",
     }
     env.pop("GIT_DIR", None)
@@ -73,15 +75,19 @@ def repo(hook_env, tmp_path) -> Path:
     """A git repository with the hook installed and a vault in `notes/`, first commit done."""
     env = hook_env["env"]
     root = tmp_path / "repo"
-    write_vault(root, {
-        ".pre-commit-config.yaml": hook_env["config"],
-        "notes/.obsidian/app.json": "{}",
-        "notes/People/Ann.md": "# Ann\n",
-        "notes/Welcome.md": "Start with [[Ann]].\n",
-    })
+    write_vault(
+        root,
+        {
+            ".pre-commit-config.yaml": hook_env["config"],
+            "notes/.obsidian/app.json": "{}",
+            "notes/People/Ann.md": "# Ann\n",
+            "notes/Welcome.md": "Start with [[Ann]].\n",
+        },
+    )
     _git(root, "init", "-q", env=env)
-    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=root, env=env, check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"], cwd=root, env=env, check=True, capture_output=True, timeout=60
+    )
     _git(root, "add", "-A", env=env)
     first = _git(root, "commit", "-m", "a vault", env=env, check=False)
     assert first.returncode == 0, first.stdout + first.stderr

@@ -74,11 +74,16 @@ def test_a_result_has_rule_level_message_and_a_1_based_region(make_vault, monkey
 
 
 def test_levels_are_error_warning_and_note(make_vault, monkeypatch, capsys):
-    monkeypatch.chdir(make_vault({
-        "Broken.md": "---\ntags: [a, b\n---\n",
-        "X/Dup.md": "", "Y/Dup.md": "",
-        "Uses.md": "[[Dup]] and [[Nowhere]]\n",
-    }))
+    monkeypatch.chdir(
+        make_vault(
+            {
+                "Broken.md": "---\ntags: [a, b\n---\n",
+                "X/Dup.md": "",
+                "Y/Dup.md": "",
+                "Uses.md": "[[Dup]] and [[Nowhere]]\n",
+            }
+        )
+    )
     results = check(capsys, "--format", "sarif").json()["runs"][0]["results"]
     assert {r["ruleId"]: r["level"] for r in results} == {
         "frontmatter-yaml": "error",

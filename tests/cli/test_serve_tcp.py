@@ -19,7 +19,8 @@ def test_serve_over_tcp_answers_initialize(tmp_path):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "vaultls", "serve", "--tcp", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 20
@@ -30,8 +31,14 @@ def test_serve_over_tcp_answers_initialize(tmp_path):
             except OSError:
                 assert time.monotonic() < deadline, "server never listened"
                 time.sleep(0.1)
-        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                           "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}}).encode()
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}},
+            }
+        ).encode()
         with conn:
             conn.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
             data = b""

@@ -19,7 +19,8 @@ pytestmark = ONE_PROFILE
 async def labels_at(client: LanguageClient, note: str, line: int, character: int) -> list[str]:
     result = await client.text_document_completion_async(
         types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line=line, character=character)
+            text_document=types.TextDocumentIdentifier(uri=note),
+            position=types.Position(line=line, character=character),
         )
     )
     items = result.items if isinstance(result, types.CompletionList) else (result or [])
@@ -40,7 +41,9 @@ async def test_files_created_and_deleted_on_disk_show_in_the_next_completion(cli
     assert await labels_at(client, note, 2, 4) == []
     (client.vault / "Zygote.md").write_text("# Zygote\n", encoding="utf-8")  # type: ignore[attr-defined]
     (client.vault / "Attachments" / "Zymurgy.png").write_bytes(b"\x89PNG")  # type: ignore[attr-defined]
-    watched(client, ("Zygote.md", types.FileChangeType.Created), ("Attachments/Zymurgy.png", types.FileChangeType.Created))
+    watched(
+        client, ("Zygote.md", types.FileChangeType.Created), ("Attachments/Zymurgy.png", types.FileChangeType.Created)
+    )
     assert await labels_at(client, note, 2, 4) == ["Zygote", "Zymurgy.png"]
     await asyncio.sleep(0.3)  # the indices rebuilt in the background meanwhile: the same answer
     assert await labels_at(client, note, 2, 4) == ["Zygote", "Zymurgy.png"]

@@ -49,15 +49,21 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def hostile_vault(tmp_path: Path) -> Path:
     """A vault next to a folder of secrets, with planted symbolic links into it."""
-    outside = write_vault(tmp_path / "outside", {
-        "secret.md": f"# Secret\n\n{SECRET} [[Home]]\n",
-        "dir/inner.md": f"# Inner\n\n{SECRET}\n",
-        "dir/secretpic.png": SECRET.encode(),
-    })
-    root = write_vault(tmp_path / "vault", {
-        "Home.md": "\n".join(HOSTILE) + "\n[[Real]]\n",
-        "Real.md": "# Real\n\nInside the vault.\n",
-    })
+    outside = write_vault(
+        tmp_path / "outside",
+        {
+            "secret.md": f"# Secret\n\n{SECRET} [[Home]]\n",
+            "dir/inner.md": f"# Inner\n\n{SECRET}\n",
+            "dir/secretpic.png": SECRET.encode(),
+        },
+    )
+    root = write_vault(
+        tmp_path / "vault",
+        {
+            "Home.md": "\n".join(HOSTILE) + "\n[[Real]]\n",
+            "Real.md": "# Real\n\nInside the vault.\n",
+        },
+    )
     (root / "secretlink.md").symlink_to(outside / "secret.md")
     (root / "linked").symlink_to(outside / "dir", target_is_directory=True)
     return root
@@ -75,19 +81,25 @@ def _uris(value: object) -> str:
 
 async def _hover(client: LanguageClient, note: str, line: int, character: int):
     return await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character))
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character)
+        )
     )
 
 
 async def _definition(client: LanguageClient, note: str, line: int, character: int):
     return await client.text_document_definition_async(
-        types.DefinitionParams(text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character))
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character)
+        )
     )
 
 
 async def _completion(client: LanguageClient, note: str, line: int, character: int):
     return await client.text_document_completion_async(
-        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character))
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character)
+        )
     )
 
 
@@ -148,7 +160,9 @@ async def test_closing_a_symlinked_note_does_not_read_through_the_link(client: L
     file outside and index it."""
     linked = await open_note(client, "secretlink.md", "# Opened\n")
     home = await open_note(client, "Home.md")
-    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=linked)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=linked))
+    )
     await asyncio.sleep(0.3)
     for line in (8, 9):
         assert _secret_free(await _hover(client, home, line, 4))
@@ -168,12 +182,17 @@ async def test_nothing_is_written_into_the_vault(client: LanguageClient):
     before = _tree(root.parent)
     note = await open_note(client, "Home.md")
     for version in range(2, 6):
-        client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=note, version=version),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=f"[[Real]] v{version}")]))
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=note, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=f"[[Real]] v{version}")],
+            )
+        )
     await _hover(client, note, 0, 3)
     await _completion(client, note, 0, 2)
-    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=note)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=note))
+    )
     await asyncio.sleep(0.3)
     assert _tree(root.parent) == before
     assert not any(p.name.startswith(".vaultls") or p.suffix in (".sqlite3", ".db") for p in root.rglob("*"))

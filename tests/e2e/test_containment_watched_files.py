@@ -26,11 +26,15 @@ async def test_watched_file_events_do_not_follow_links_out(client: LanguageClien
     (root / "later").symlink_to(outside / "dir", target_is_directory=True)
     (root / "later.md").symlink_to(outside / "secret.md")
     (root / "later.png").symlink_to(outside / "dir" / "secretpic.png")
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=(root / name).as_uri(), type=kind)
-        for name in ("later", "later.md", "later.png", "secretlink.md", "linked")
-        for kind in (types.FileChangeType.Created, types.FileChangeType.Changed)
-    ]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(uri=(root / name).as_uri(), type=kind)
+                for name in ("later", "later.md", "later.png", "secretlink.md", "linked")
+                for kind in (types.FileChangeType.Created, types.FileChangeType.Changed)
+            ]
+        )
+    )
     note = await open_note(client, "Probe.md", "[[later]] [[inner]] [[later/inner]] [[secretlink]] ![[later.png]]")
     for character in (3, 13, 25, 40, 58):
         assert _secret_free(await _hover(client, note, 0, character))

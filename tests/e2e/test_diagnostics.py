@@ -41,7 +41,7 @@ async def test_dangling_alias_message_names_the_note(client: LanguageClient):
     note = await open_note(client, "Home.md")
     diags = await diagnostics_for(client, note, lambda d: "dangling-link" in codes(d))
     alias = next(d for d in diags if "Bonapartist" in d.message)
-    assert "alias of \"Bonapartism\"" in alias.message
+    assert 'alias of "Bonapartism"' in alias.message
 
 
 @BOTH_PROFILES

@@ -19,7 +19,9 @@ async def test_creating_the_missing_note_clears_dangling_links_in_every_open_not
     path = client.vault / "Kuomintang.md"  # type: ignore[attr-defined]
     path.write_text("# Kuomintang\n", encoding="utf-8")
     client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Created)])
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Created)]
+        )
     )
     assert await diagnostics_for(client, other, lambda d: d == []) == []
     await diagnostics_for(client, home, lambda d: codes(d).count("dangling-link") == 1)
@@ -31,7 +33,9 @@ async def test_deleting_a_note_on_disk_makes_links_to_it_dangle(client: Language
     path = client.vault / "People/Kropotkin.md"  # type: ignore[attr-defined]
     path.unlink()
     client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Deleted)])
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Deleted)]
+        )
     )
     diags = await diagnostics_for(client, note, lambda d: codes(d) == ["dangling-link"])
     assert "Kropotkin" in diags[0].message

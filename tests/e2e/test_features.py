@@ -138,7 +138,9 @@ async def test_completion_range_after_non_ascii_text(client: LanguageClient):
 
 async def definition(client: LanguageClient, note: str, line: int, character: int):
     return await client.text_document_definition_async(
-        types.DefinitionParams(text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character))
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character)
+        )
     )
 
 
@@ -183,7 +185,9 @@ async def test_definition_of_dangling_link_is_empty(client: LanguageClient):
 
 async def hover(client: LanguageClient, note: str, line: int, character: int) -> types.Hover | None:
     return await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character))
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character)
+        )
     )
 
 
@@ -275,5 +279,9 @@ async def test_check_vault_command_returns_every_notes_problems(client: Language
         types.ExecuteCommandParams(command="vaultls.checkVault", arguments=[])
     )
     by_uri = {entry["uri"]: entry["diagnostics"] for entry in result}
-    assert sorted(d["code"] for d in by_uri[uri(client, "Home.md")]) == ["ambiguous-link", "dangling-link", "dangling-link"]
+    assert sorted(d["code"] for d in by_uri[uri(client, "Home.md")]) == [
+        "ambiguous-link",
+        "dangling-link",
+        "dangling-link",
+    ]
     assert uri(client, "Unicode.md") in by_uri

@@ -47,7 +47,9 @@ def vault(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     return root
 
 
-@pytest_lsp.fixture(params=["visual-studio-code"], config=ClientServerConfig(server_command=[sys.executable, "-m", "vaultls", "serve"]))
+@pytest_lsp.fixture(
+    params=["visual-studio-code"], config=ClientServerConfig(server_command=[sys.executable, "-m", "vaultls", "serve"])
+)
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, vault: Path):
     answer_registrations(lsp_client)
     await asyncio.wait_for(start_session(lsp_client, request.param, vault), 30)
@@ -87,7 +89,9 @@ async def test_a_fifo_note_appearing_later_does_not_block_the_server(client: Lan
     assert len(await dangling(client)) == 1
     os.mkfifo(vault / "Missing.md")
     client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=uri(client, "Missing.md"), type=types.FileChangeType.Created)])
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=uri(client, "Missing.md"), type=types.FileChangeType.Created)]
+        )
     )
     symbols = await asyncio.wait_for(
         client.workspace_symbol_async(types.WorkspaceSymbolParams(query="Other")), timeout=10

@@ -86,8 +86,16 @@ async def references(client: LanguageClient, rel: str, position: types.Position,
 
 
 ALPHA_BACKLINKS = [
-    ("Home.md", 2), ("Home.md", 8), ("Home.md", 9), ("Home.md", 10), ("Home.md", 11), ("Home.md", 12),
-    ("Notes/Beta Note.md", 4), ("Notes/Sub/Gamma.md", 2), ("Unicode.md", 2), ("Unicode.md", 2),
+    ("Home.md", 2),
+    ("Home.md", 8),
+    ("Home.md", 9),
+    ("Home.md", 10),
+    ("Home.md", 11),
+    ("Home.md", 12),
+    ("Notes/Beta Note.md", 4),
+    ("Notes/Sub/Gamma.md", 2),
+    ("Unicode.md", 2),
+    ("Unicode.md", 2),
 ]
 
 
@@ -128,7 +136,12 @@ async def test_references_on_a_block_id_are_the_links_to_that_block(client: Lang
 async def test_references_on_a_tag_find_every_case_nested_and_frontmatter_use(client: LanguageClient):
     found = await references(client, "Home.md", at(client, "Home.md", "#project ", 2))
     assert where(client, found) == [
-        ("Home.md", 1), ("Home.md", 1), ("Home.md", 6), ("Home.md", 6), ("Notes/Alpha.md", 2), ("Notes/Alpha.md", 10)
+        ("Home.md", 1),
+        ("Home.md", 1),
+        ("Home.md", 6),
+        ("Home.md", 6),
+        ("Notes/Alpha.md", 2),
+        ("Notes/Alpha.md", 10),
     ]
 
 
@@ -140,8 +153,9 @@ async def test_references_on_a_dangling_link_are_the_links_to_the_same_missing_n
 @BOTH_PROFILES
 async def test_reference_ranges_count_non_ascii_text_in_the_client_encoding(client: LanguageClient):
     found = await references(client, "Home.md", at(client, "Home.md", "[[Alpha]]", 3))
-    in_unicode = sorted((loc.range.start.character, loc.range.end.character)
-                        for loc in found if rel_of(client, loc.uri) == "Unicode.md")
+    in_unicode = sorted(
+        (loc.range.start.character, loc.range.end.character) for loc in found if rel_of(client, loc.uri) == "Unicode.md"
+    )
     first = span(client, "Unicode.md", "[[Alpha]]")
     second = span(client, "Unicode.md", "[[Alpha#Details|détails]]")
     assert in_unicode == [(first.start.character, first.end.character), (second.start.character, second.end.character)]
@@ -162,8 +176,10 @@ async def test_document_symbols_are_the_nested_heading_outline(client: LanguageC
     result = await client.text_document_document_symbol_async(
         types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri(client, "Notes/Alpha.md")))
     )
+
     def tree(symbols):
         return [(s.name, tree(s.children or [])) for s in symbols]
+
     assert tree(result) == [("Alpha", [("Details", [("Deeper", [])]), ("Related", [])])]
     details = result[0].children[0]
     assert (details.range.start.line, details.range.end.line) == (8, 15)
@@ -196,11 +212,15 @@ async def test_workspace_symbols_find_notes_first(client: LanguageClient):
 
 
 async def test_workspace_symbols_find_headings_fuzzily(client: LanguageClient):
-    assert ("Beta Section", types.SymbolKind.String, "Notes/Beta Note.md", 2) in await workspace_symbols(client, "btsec")
+    assert ("Beta Section", types.SymbolKind.String, "Notes/Beta Note.md", 2) in await workspace_symbols(
+        client, "btsec"
+    )
 
 
 async def test_workspace_symbols_find_aliases(client: LanguageClient):
-    assert ("First Letter", types.SymbolKind.Constant, "Notes/Alpha.md", 0) in await workspace_symbols(client, "first let")
+    assert ("First Letter", types.SymbolKind.Constant, "Notes/Alpha.md", 0) in await workspace_symbols(
+        client, "first let"
+    )
 
 
 async def test_workspace_symbols_find_tags(client: LanguageClient):
@@ -216,7 +236,9 @@ async def test_document_links_target_the_resolved_notes_and_files(client: Langua
     result = await client.text_document_document_link_async(
         types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=uri(client, "Home.md")))
     )
-    targets = {(link.range.start.line, unquote(link.target.split(str(client.vault.name) + "/", 1)[1])) for link in result}
+    targets = {
+        (link.range.start.line, unquote(link.target.split(str(client.vault.name) + "/", 1)[1])) for link in result
+    }
     assert (2, "Notes/Alpha.md") in targets  # frontmatter link
     assert (8, "Notes/Alpha.md") in targets
     assert (10, "Notes/Alpha.md#L9") in targets  # at the heading's line
@@ -234,7 +256,8 @@ async def test_document_link_ranges_count_non_ascii_in_the_client_encoding(clien
         types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=uri(client, "Unicode.md")))
     )
     assert [link.range for link in result] == [
-        span(client, "Unicode.md", "[[Alpha]]"), span(client, "Unicode.md", "[[Alpha#Details|détails]]")
+        span(client, "Unicode.md", "[[Alpha]]"),
+        span(client, "Unicode.md", "[[Alpha#Details|détails]]"),
     ]
 
 

@@ -52,7 +52,9 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def check_json(root: Path) -> list[dict]:
     out = subprocess.run(
         [sys.executable, "-m", "vaultls", "check", "--format", "json", str(root)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode in (0, 1), out.stderr
     return json.loads(out.stdout)
@@ -76,14 +78,18 @@ def as_check_json(client: LanguageClient, report_items) -> list[dict]:
     for report in report_items:
         rel = rel_of(client, report.uri)
         for d in report.items:
-            out.append({
-                "path": rel,
-                "range": {"start": as_utf16(root, rel, d.range.start, utf8(client)),
-                          "end": as_utf16(root, rel, d.range.end, utf8(client))},
-                "severity": SEVERITY[int(d.severity)],
-                "code": d.code,
-                "message": d.message,
-            })
+            out.append(
+                {
+                    "path": rel,
+                    "range": {
+                        "start": as_utf16(root, rel, d.range.start, utf8(client)),
+                        "end": as_utf16(root, rel, d.range.end, utf8(client)),
+                    },
+                    "severity": SEVERITY[int(d.severity)],
+                    "code": d.code,
+                    "message": d.message,
+                }
+            )
     return out
 
 

@@ -221,9 +221,31 @@ async def test_nul_lone_cr_and_odd_separators_in_an_open_note(client: LanguageCl
 # ---------------------------------------------------------------- fuzzed: published == checked
 
 
-PIECES = ["[[Anarchism]]", "[[Nowhere]]", "[[Kropotkin#Life]]", "[[Kropotkin#Nope]]", "[[Trotsky]]",
-          "[[Anarchism#^core-idea]]", "[[#Here]]", "# Here\n", "---\n", "tags: [a]\n", "a: [\n", "\n", "\r\n",
-          "`", "```\n", "🎉", "日本", " ", "x", "[m](Concepts/Anarchism.md)", "[m](../x.md)", "%%", "^id"]
+PIECES = [
+    "[[Anarchism]]",
+    "[[Nowhere]]",
+    "[[Kropotkin#Life]]",
+    "[[Kropotkin#Nope]]",
+    "[[Trotsky]]",
+    "[[Anarchism#^core-idea]]",
+    "[[#Here]]",
+    "# Here\n",
+    "---\n",
+    "tags: [a]\n",
+    "a: [\n",
+    "\n",
+    "\r\n",
+    "`",
+    "```\n",
+    "🎉",
+    "日本",
+    " ",
+    "x",
+    "[m](Concepts/Anarchism.md)",
+    "[m](../x.md)",
+    "%%",
+    "^id",
+]
 
 
 def _client_position(lines: list[str], line: int, col: int, as_utf8: bool) -> types.Position:
@@ -250,9 +272,13 @@ def _expected(root: Path, text: str, as_utf8: bool) -> list[tuple]:
         vault, _ = load_vault(copy, build_settings(copy)[0])
         lines = split_lines(text)
         return sorted(
-            (p.code, p.message, int(p.severity),
-             _client_position(lines, p.range.start.line, p.range.start.character, as_utf8),
-             _client_position(lines, p.range.end.line, p.range.end.character, as_utf8))
+            (
+                p.code,
+                p.message,
+                int(p.severity),
+                _client_position(lines, p.range.start.line, p.range.start.character, as_utf8),
+                _client_position(lines, p.range.end.line, p.range.end.character, as_utf8),
+            )
             for p in check_note(vault, "Fuzz.md")
         )
 
@@ -270,18 +296,30 @@ async def test_fuzzed_edits_leave_the_published_diagnostics_equal_to_check(clien
 
     async def session(start: str, edits: list[tuple[float, float, str]]) -> None:
         text = start
-        client.text_document_did_open(types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=note, language_id="markdown", version=next(versions), text=text)))
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=note, language_id="markdown", version=next(versions), text=text
+                )
+            )
+        )
         for a, b, piece in edits:
             lines = split_lines(text)
             (l1, c1, o1), (l2, c2, o2) = sorted([_where(text, a), _where(text, b)])
             client.text_document_did_change(
                 types.DidChangeTextDocumentParams(
                     text_document=types.VersionedTextDocumentIdentifier(uri=note, version=next(versions)),
-                    content_changes=[types.TextDocumentContentChangePartial(
-                        range=types.Range(start=_client_position(lines, l1, c1, as_utf8),
-                                          end=_client_position(lines, l2, c2, as_utf8)),
-                        text=piece)]))
+                    content_changes=[
+                        types.TextDocumentContentChangePartial(
+                            range=types.Range(
+                                start=_client_position(lines, l1, c1, as_utf8),
+                                end=_client_position(lines, l2, c2, as_utf8),
+                            ),
+                            text=piece,
+                        )
+                    ],
+                )
+            )
             text = text[:o1] + piece + text[o2:]
         expected = await asyncio.to_thread(_expected, vault, text, as_utf8)
         try:

@@ -57,8 +57,12 @@ def _raw(*messages: dict | bytes) -> bytes:
 
 
 def _initialize(root: Path) -> dict:
-    return {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-            "params": {"processId": None, "rootUri": root.as_uri(), "capabilities": {}}}
+    return {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"processId": None, "rootUri": root.as_uri(), "capabilities": {}},
+    }
 
 
 def _responses(stdout: bytes) -> list[dict]:
@@ -74,8 +78,11 @@ def _responses(stdout: bytes) -> list[dict]:
 
 def test_exit_without_shutdown_ends_the_server(vault: Path):
     proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    message = _raw(_initialize(vault), {"jsonrpc": "2.0", "method": "initialized", "params": {}},
-                   {"jsonrpc": "2.0", "method": "exit"})
+    message = _raw(
+        _initialize(vault),
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "method": "exit"},
+    )
     try:
         proc.stdin.write(message)
         proc.stdin.flush()
@@ -130,7 +137,7 @@ def _read_until(stdout, wanted_id: int) -> dict:
     by_id: dict = {}
     while wanted_id not in by_id:
         headers = {}
-        while (line := stdout.readline().strip()):
+        while line := stdout.readline().strip():
             name, _, value = line.partition(b":")
             headers[name] = value.strip()
         message = json.loads(stdout.read(int(headers[b"Content-Length"])))
@@ -198,23 +205,37 @@ async def test_fuzzed_edits_creates_deletes_and_renames_keep_diagnostics_equal_t
     versions = iter(range(1, 10**6))
 
     def announce(*events: tuple[str, types.FileChangeType]) -> None:
-        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=(vault / rel).as_uri(), type=kind) for rel, kind in events]))
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=(vault / rel).as_uri(), type=kind) for rel, kind in events]
+            )
+        )
 
     async def session(start: str, ops: list[tuple]) -> None:
         text = start
-        client.text_document_did_open(types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=note, language_id="markdown", version=next(versions), text=text)))
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=note, language_id="markdown", version=next(versions), text=text
+                )
+            )
+        )
         for op in ops:
             if op[0] == "edit":
                 _, a, piece = op
                 lines = split_lines(text)
                 line, col, offset = _where(text, a)
                 position = _client_position(lines, line, col, as_utf8)
-                client.text_document_did_change(types.DidChangeTextDocumentParams(
-                    text_document=types.VersionedTextDocumentIdentifier(uri=note, version=next(versions)),
-                    content_changes=[types.TextDocumentContentChangePartial(
-                        range=types.Range(start=position, end=position), text=piece)]))
+                client.text_document_did_change(
+                    types.DidChangeTextDocumentParams(
+                        text_document=types.VersionedTextDocumentIdentifier(uri=note, version=next(versions)),
+                        content_changes=[
+                            types.TextDocumentContentChangePartial(
+                                range=types.Range(start=position, end=position), text=piece
+                            )
+                        ],
+                    )
+                )
                 text = text[:offset] + piece + text[offset:]
             elif op[0] == "create":
                 _, rel, body = op

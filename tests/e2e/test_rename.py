@@ -69,8 +69,10 @@ def apply_edit(client: LanguageClient, edit: types.WorkspaceEdit) -> dict[str, s
             path = Path(to_fs_path(op.text_document.uri))
             text = path.read_text(encoding="utf-8")
             spans = sorted(
-                ((_offset(text, e.range.start, utf8(client)), _offset(text, e.range.end, utf8(client)), e.new_text)
-                 for e in op.edits),
+                (
+                    (_offset(text, e.range.start, utf8(client)), _offset(text, e.range.end, utf8(client)), e.new_text)
+                    for e in op.edits
+                ),
                 reverse=True,
             )
             for start, end, new_text in spans:
@@ -109,7 +111,7 @@ def assert_no_link_broke(before, root: Path, moves: dict[str, str]) -> None:
         new_path = moves.get(path, path)
         new_links = after.notes[new_path].parsed.links
         assert len(new_links) == len(note.parsed.links), path
-        for link, new_link in zip(note.parsed.links, new_links):
+        for link, new_link in zip(note.parsed.links, new_links, strict=False):
             res = before.resolve(path, link)
             if res.dangling:
                 continue
@@ -178,13 +180,21 @@ async def test_rename_from_a_link_renames_the_file_and_rewrites_every_link(clien
     moves = await rename(client, "Home.md", at(client, "Home.md", "[[Alpha]]", 3), "Omega")
     assert moves == {"Notes/Alpha.md": "Notes/Omega.md"}
     home = read(client, "Home.md")
-    for expected in ('related: "[[Omega]]"', "Bare: [[Omega]]", "Path: [[Notes/Omega]]",
-                     "[[Omega#Details|the details]]", "[[Omega#^key-point]]", "![[Omega]] and",
-                     'code = "[[Alpha]] is not a link here"'):
+    for expected in (
+        'related: "[[Omega]]"',
+        "Bare: [[Omega]]",
+        "Path: [[Notes/Omega]]",
+        "[[Omega#Details|the details]]",
+        "[[Omega#^key-point]]",
+        "![[Omega]] and",
+        'code = "[[Alpha]] is not a link here"',
+    ):
         assert expected in home
     assert "[alpha](Omega.md)" in read(client, "Notes/Beta Note.md")
     assert "[[Notes/Omega#Details]]" in read(client, "Notes/Sub/Gamma.md")
-    assert read(client, "Unicode.md").splitlines()[2] == "日本語 🎉 [[Omega]] and 😀 [[Omega#Details|détails]] #日本/東京"
+    assert (
+        read(client, "Unicode.md").splitlines()[2] == "日本語 🎉 [[Omega]] and 😀 [[Omega#Details|détails]] #日本/東京"
+    )
     assert read(client, "Notes/Omega.md").startswith("---\naliases: [First Letter]\ntags: project\n---\n# Omega\n")
 
 
@@ -241,8 +251,11 @@ async def test_rename_of_an_open_note_uses_its_unsaved_text_and_version(client: 
             new_name="Omega",
         )
     )
-    gamma = next(c for c in edit.document_changes
-                 if isinstance(c, types.TextDocumentEdit) and c.text_document.uri.endswith("Gamma.md"))
+    gamma = next(
+        c
+        for c in edit.document_changes
+        if isinstance(c, types.TextDocumentEdit) and c.text_document.uri.endswith("Gamma.md")
+    )
     assert gamma.text_document.version == 1
     line = text.split("\n")[2]
     start = line.index("Notes/Alpha")
@@ -318,7 +331,7 @@ async def will_rename(client: LanguageClient, pairs: list[tuple[str, str]]) -> d
             for file in (root / old).rglob("*"):
                 if file.is_file():
                     rel = file.relative_to(root).as_posix()
-                    moves[rel] = new + rel[len(old):]
+                    moves[rel] = new + rel[len(old) :]
         else:
             moves[old] = new
         os.rename(root / old, root / new)
@@ -351,7 +364,9 @@ async def test_will_rename_files_outside_the_vault_gives_no_edit(client: Languag
     root: Path = client.vault  # type: ignore[attr-defined]
     edit = await client.workspace_will_rename_files_async(
         types.RenameFilesParams(
-            files=[types.FileRename(old_uri=(root / "Unicode.md").as_uri(), new_uri=(tmp_path / "Elsewhere.md").as_uri())]
+            files=[
+                types.FileRename(old_uri=(root / "Unicode.md").as_uri(), new_uri=(tmp_path / "Elsewhere.md").as_uri())
+            ]
         )
     )
     assert edit is None
@@ -363,6 +378,7 @@ async def test_will_rename_files_outside_the_vault_gives_no_edit(client: Languag
 async def bare_client(lsp_client: LanguageClient):
     """A client that the test initializes itself, to read the server's capabilities (a server of
     its own for each test)."""
+
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register(params: types.RegistrationParams) -> None:
         pass
@@ -386,7 +402,9 @@ async def test_server_asks_for_will_rename_of_notes_attachments_and_folders(bare
     assert result.capabilities.rename_provider.prepare_provider is True
 
 
-async def test_rename_of_a_note_is_refused_when_the_client_cannot_rename_files(bare_client: LanguageClient, vault: Path):
+async def test_rename_of_a_note_is_refused_when_the_client_cannot_rename_files(
+    bare_client: LanguageClient, vault: Path
+):
     caps = client_capabilities("visual-studio-code")
     caps.workspace.workspace_edit.resource_operations = []
     await bare_client.initialize_session(

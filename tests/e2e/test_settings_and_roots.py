@@ -23,7 +23,9 @@ DANGLING = {".obsidian/app.json": "{}", "a.md": "[[Nowhere]]", "Alias Owner.md":
 
 @pytest.fixture
 def roots(tmp_path: Path) -> tuple[Path, Path]:
-    first = write_vault(tmp_path / "first", {**DANGLING, "Shared.md": "# Shared\n", "b.md": "[[Shared]] [[Only Second]]"})
+    first = write_vault(
+        tmp_path / "first", {**DANGLING, "Shared.md": "# Shared\n", "b.md": "[[Shared]] [[Only Second]]"}
+    )
     second = write_vault(tmp_path / "second", {".obsidian/app.json": "{}", "Only Second.md": "", "c.md": "[[Shared]]"})
     return first, second
 
@@ -84,7 +86,9 @@ async def test_each_workspace_folder_is_its_own_vault(client: LanguageClient, ro
     c_path = second / "c.md"
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=c_path.as_uri(), language_id="markdown", version=1, text="[[Shared]]")
+            text_document=types.TextDocumentItem(
+                uri=c_path.as_uri(), language_id="markdown", version=1, text="[[Shared]]"
+            )
         )
     )
     [in_first] = await diagnostics_for(client, b, lambda d: len(d) == 1)

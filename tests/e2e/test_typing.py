@@ -28,7 +28,9 @@ def type_text(client: LanguageClient, note: str, line: int, column: int, text: s
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=note, version=version),
-                content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=here, end=here), text=ch)],
+                content_changes=[
+                    types.TextDocumentContentChangePartial(range=types.Range(start=here, end=here), text=ch)
+                ],
             )
         )
         column += 1

@@ -57,8 +57,17 @@ SECOND_NOTE = "Second vault note"  # the one note of a second workspace folder (
 # Modules a hostile vault may carry, to be imported in place of the real ones by a Python whose
 # sys.path has the working folder (`python -m`, `-c`) or the vault (PYTHONPATH): each leaves a
 # marker file named after it, outside the vault, if it is ever imported.
-POISON_MODULES = ["vaultls/__init__.py", "vaultls.py", "json.py", "multiprocessing.py", "yaml.py", "sqlite3.py",
-                  "pygls/__init__.py", "lsprotocol.py", "runpy.py"]
+POISON_MODULES = [
+    "vaultls/__init__.py",
+    "vaultls.py",
+    "json.py",
+    "multiprocessing.py",
+    "yaml.py",
+    "sqlite3.py",
+    "pygls/__init__.py",
+    "lsprotocol.py",
+    "runpy.py",
+]
 
 
 def _missing(what: str) -> None:
@@ -67,7 +76,9 @@ def _missing(what: str) -> None:
     pytest.skip(f"{what}; run `bash .ci/install-vscode.sh`")
 
 
-def _run(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -130,10 +141,17 @@ def test_vsix_contents(vsix: Path) -> None:
         "extension/bundled/libs/rpds/__init__.py",
     ]:
         assert required in names, f"{required} is not in {vsix.name}"
-    unwanted = [n for n in names if "__pycache__" in n or n.endswith(".pyc") or n.startswith("extension/src/")
-                or n.startswith("extension/out/") or n.startswith("extension/node_modules/")
-                or n.startswith("extension/launcher/")
-                or "/bundled/libs/bin/" in n]
+    unwanted = [
+        n
+        for n in names
+        if "__pycache__" in n
+        or n.endswith(".pyc")
+        or n.startswith("extension/src/")
+        or n.startswith("extension/out/")
+        or n.startswith("extension/node_modules/")
+        or n.startswith("extension/launcher/")
+        or "/bundled/libs/bin/" in n
+    ]
     assert not unwanted, unwanted[:10]
     # The launcher shipped is the one in the repository.
     launcher = zipfile.ZipFile(vsix).read("extension/bundled/tool/launch.py").decode("utf-8")
@@ -152,7 +170,9 @@ def test_package_json_contributes_every_server_setting() -> None:
     def snake(name: str) -> str:
         return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
-    properties = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))["contributes"]["configuration"]["properties"]
+    properties = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))["contributes"]["configuration"][
+        "properties"
+    ]
     contributed = {snake(key.removeprefix("vaultls.")) for key in properties}
     contributed = {key for key in contributed if key.split(".")[0] not in ("server", "trace")}
     known = set(server_settings._FIELDS)  # dotted snake_case names the server reads
@@ -198,9 +218,11 @@ def _pythons() -> dict[str, str]:
         candidates += [Path(p) for p in [shutil.which(f"python{minor}")] if p]
         for exe in candidates:
             # A pyenv shim for a version that is not selected exists but does not run.
-            if exe.is_file() and os.access(exe, os.X_OK) and subprocess.run(
-                [str(exe), "-S", "-c", "pass"], capture_output=True, timeout=30
-            ).returncode == 0:
+            if (
+                exe.is_file()
+                and os.access(exe, os.X_OK)
+                and subprocess.run([str(exe), "-S", "-c", "pass"], capture_output=True, timeout=30).returncode == 0
+            ):
                 found[minor] = str(exe)
                 break
     return found
@@ -238,9 +260,20 @@ def test_bundled_server_runs_on_python(minor: str, vsix: Path, tmp_path: Path) -
     assert version.returncode == 0, version.stderr[-3000:]
     assert version.stdout.strip() == f"vaultls {VERSION}"
     # The compiled dependencies load on this Python too (one .so per CPython in the bundle).
-    imports = _run([python, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {str(libs)!r}); "
-                    "import jsonschema, referencing, rpds, yaml, tomli, exceptiongroup; "
-                    "print(yaml.__with_libyaml__)"], hostile, timeout=60, env=env)
+    imports = _run(
+        [
+            python,
+            "-I",
+            "-S",
+            "-c",
+            f"import sys; sys.path.insert(0, {str(libs)!r}); "
+            "import jsonschema, referencing, rpds, yaml, tomli, exceptiongroup; "
+            "print(yaml.__with_libyaml__)",
+        ],
+        hostile,
+        timeout=60,
+        env=env,
+    )
     assert imports.returncode == 0, imports.stderr[-3000:]
     if sys.platform == "linux" and os.uname().machine == "x86_64":
         assert imports.stdout.strip() == "True", "PyYAML's C accelerator is not bundled for this Python"
@@ -252,15 +285,27 @@ def test_bundled_server_runs_on_python(minor: str, vsix: Path, tmp_path: Path) -
 
     messages = b"".join(
         [
-            message({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                     "params": {"processId": None, "rootUri": None, "capabilities": {}}}),
+            message(
+                {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "initialize",
+                    "params": {"processId": None, "rootUri": None, "capabilities": {}},
+                }
+            ),
             message({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
             message({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None}),
             message({"jsonrpc": "2.0", "method": "exit", "params": None}),
         ]
     )
-    proc = subprocess.run([python, "-I", "-S", str(launcher), "serve"], input=messages, env=env, cwd=hostile,
-                          capture_output=True, timeout=60)
+    proc = subprocess.run(
+        [python, "-I", "-S", str(launcher), "serve"],
+        input=messages,
+        env=env,
+        cwd=hostile,
+        capture_output=True,
+        timeout=60,
+    )
     answers = {m.get("id"): m for m in _lsp_messages(proc.stdout) if "id" in m and "method" not in m}
     assert 1 in answers, (proc.stdout[-2000:], proc.stderr[-3000:].decode("utf-8", "replace"))
     capabilities = answers[1]["result"]["capabilities"]
@@ -310,8 +355,9 @@ def e2e_tools() -> dict[str, str]:
     return {"node": node}  # type: ignore[dict-item]
 
 
-def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str, settings: dict,
-                venv_in_vault: bool = False) -> str:
+def _end_to_end(
+    tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str, settings: dict, venv_in_vault: bool = False
+) -> str:
     """Runs e2e.mjs on a copy of examples/vault; returns its output (asserts it passed).
     `venv_in_vault`: the vault gets a `.venv/bin/python3`, first on PATH, that leaves a marker
     whenever it runs (and then runs the real python3)."""
@@ -326,8 +372,9 @@ def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str
     env["PATH"] = _path_without_vaultls()
     found = shutil.which("vaultls", path=env["PATH"])
     assert found is None, f"vaultls is still on PATH for code-server: {found}"
-    assert shutil.which("python3", path=env["PATH"]) or shutil.which("python", path=env["PATH"]), \
+    assert shutil.which("python3", path=env["PATH"]) or shutil.which("python", path=env["PATH"]), (
         "no python3 on PATH for the bundled server"
+    )
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         env[name] = str(tmp_path / "xdg" / name.lower())
     venv = {}
@@ -359,7 +406,12 @@ def _end_to_end(tools: dict[str, str], vsix: Path, tmp_path: Path, scenario: str
     config = {
         "scenario": scenario,
         "workspaceFile": str(workspace_file),
-        "secondVault": {"name": second.name, "path": str(second), "note": f"{SECOND_NOTE}.md", "danglingTarget": TARGET_NOTE},
+        "secondVault": {
+            "name": second.name,
+            "path": str(second),
+            "note": f"{SECOND_NOTE}.md",
+            "danglingTarget": TARGET_NOTE,
+        },
         "markers": str(markers),
         **venv,
         "settings": settings,
@@ -413,8 +465,11 @@ def test_vscode_restricted_mode(e2e_tools: dict[str, str], vsix: Path, tmp_path:
     with the next python3 on PATH, and the vault's never runs; once the workspace is trusted the
     extension finds the server again, and then the vault's python3 is tried first, as outside
     Restricted Mode."""
-    settings = {"security.workspace.trust.enabled": True, "security.workspace.trust.startupPrompt": "never",
-                "security.workspace.trust.banner": "never"}
+    settings = {
+        "security.workspace.trust.enabled": True,
+        "security.workspace.trust.startupPrompt": "never",
+        "security.workspace.trust.banner": "never",
+    }
     output = _end_to_end(e2e_tools, vsix, tmp_path, "restricted", settings, venv_in_vault=True)
     assert "ok - the workspace opens in Restricted Mode" in output
     assert "ok - the Problems panel lists the dangling link to Northern Expedition" in output

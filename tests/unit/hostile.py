@@ -4,7 +4,8 @@ that used to make the parser's regular expressions take quadratic (or worse) tim
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def within(seconds: float, fn: Callable[..., Any], *args: Any) -> Any:

@@ -28,7 +28,9 @@ from vaultls.vault.store.workers import WorkerPool
 from vaultls.vault.view import view_of_parsed
 
 NOTES = {
-    "Home.md": "---\naliases: [Start]\ntags: [a]\ncreated: 2024-01-15\n---\n# Home\n\nSee [[Alpha]] and [[Missing]]. ^home\n",
+    "Home.md": (
+        "---\naliases: [Start]\ntags: [a]\ncreated: 2024-01-15\n---\n# Home\n\nSee [[Alpha]] and [[Missing]]. ^home\n"
+    ),
     "Notes/Alpha.md": "# Alpha\n\n## Part\n\nBack to [[Home#Home]] and [[Home#^home]] #tag\n",
     "Notes/Beta.md": "Beta links [[Alpha|the first]] and ![[pic.png]].\n",
     "pic.png": b"\x89PNG\r\n",
@@ -278,7 +280,10 @@ def test_load_vault_uses_and_fills_the_cache(vault: Path, tmp_path: Path, monkey
 
 
 def test_worker_processes_give_the_same_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    files = {f"Folder {i % 4}/Note {i}.md": f"# Note {i}\n[[Note {i + 1}]] and [[Note {i}#Note {i}]] #t{i}x\n" for i in range(40)}
+    files = {
+        f"Folder {i % 4}/Note {i}.md": f"# Note {i}\n[[Note {i + 1}]] and [[Note {i}#Note {i}]] #t{i}x\n"
+        for i in range(40)
+    }
     root = write_vault(tmp_path / "many", files)
     monkeypatch.setattr(load_module, "POOL_MIN_NOTES", 10)
     assert bulk_check.main_is_safe()  # pytest's entry points are guarded

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from tests.unit.vaults import vault_of
 from vaultls.vault.check import Severity, check_note
 from vaultls.vault.model import Range
 from vaultls.vault.settings import Settings
-from tests.unit.vaults import vault_of
 
 
 def problems(files: dict[str, str], path: str = "a.md", settings: Settings | None = None):
@@ -29,7 +29,7 @@ def test_dangling_links_can_be_turned_off():
 
 def test_dangling_alias_says_whose_alias_it_is():
     [p] = problems({"Bonapartism.md": "---\naliases: [Bonapartist]\n---\n", "a.md": "[[Bonapartist]]"})
-    assert "alias of \"Bonapartism\"" in p.message and p.data["alias_of"] == "Bonapartism"
+    assert 'alias of "Bonapartism"' in p.message and p.data["alias_of"] == "Bonapartism"
 
 
 def test_missing_heading():

@@ -22,13 +22,13 @@ from vaultls.vault import bulk_check, check_run, names
 from vaultls.vault.bulk_check import check_whole_vault
 from vaultls.vault.check import check_vault, schema_problems
 from vaultls.vault.check_result import CheckResult
-from vaultls.vault.link_check import LinkChecker, has_heading, note_anchors
-from vaultls.vault.problems import Problem, Severity, make_problem
 from vaultls.vault.index import Resolution, Vault, find_heading
-from vaultls.vault.store.loader import load_vault
+from vaultls.vault.link_check import LinkChecker, has_heading, note_anchors
 from vaultls.vault.model import Heading, Link, Range
 from vaultls.vault.parse import parse
+from vaultls.vault.problems import Problem, Severity, make_problem
 from vaultls.vault.settings import build_settings
+from vaultls.vault.store.loader import load_vault
 
 # --------------------------------------------------------------------------- the yardstick
 
@@ -54,16 +54,38 @@ def _reference_link_problems(vault: Vault, path: str, link: Link, res: Resolutio
     target = res.targets[0]
     target_name = vault.notes[target].name if target in vault.notes else names.last_component(target)
     if res.missing == "heading":
-        out.append(Problem(path, link.target_range, Severity.WARNING, "missing-heading",
-                           f'"{target_name}" has no heading "{"#".join(link.subpath)}"'))
+        out.append(
+            Problem(
+                path,
+                link.target_range,
+                Severity.WARNING,
+                "missing-heading",
+                f'"{target_name}" has no heading "{"#".join(link.subpath)}"',
+            )
+        )
     elif res.missing == "block":
-        out.append(Problem(path, link.target_range, Severity.WARNING, "missing-block",
-                           f'"{target_name}" has no block "^{link.block}"'))
+        out.append(
+            Problem(
+                path,
+                link.target_range,
+                Severity.WARNING,
+                "missing-block",
+                f'"{target_name}" has no block "^{link.block}"',
+            )
+        )
     if res.ambiguous:
         listed = ", ".join(res.targets[:8]) + (", …" if len(res.targets) > 8 else "")
-        out.append(Problem(path, link.target_range, Severity.HINT, "ambiguous-link",
-                           f'"{link.target}" matches {len(res.targets)} notes; it resolves to '
-                           f"{res.targets[0]} (candidates: {listed})", data={"candidates": res.targets}))
+        out.append(
+            Problem(
+                path,
+                link.target_range,
+                Severity.HINT,
+                "ambiguous-link",
+                f'"{link.target}" matches {len(res.targets)} notes; it resolves to '
+                f"{res.targets[0]} (candidates: {listed})",
+                data={"candidates": res.targets},
+            )
+        )
     return out
 
 
@@ -73,15 +95,29 @@ def _reference_check_vault(vault: Vault) -> list[Problem]:
     for path in sorted(vault.notes):
         note = vault.notes[path]
         if not note.valid_utf8:
-            problems.append(Problem(path, Range.on_line(0, 0, 0), Severity.WARNING, "encoding",
-                                    "this file is not valid UTF-8; invalid bytes are shown as \ufffd"))
+            problems.append(
+                Problem(
+                    path,
+                    Range.on_line(0, 0, 0),
+                    Severity.WARNING,
+                    "encoding",
+                    "this file is not valid UTF-8; invalid bytes are shown as \ufffd",
+                )
+            )
         fm = note.parsed.frontmatter
         if fm is not None:
             if fm.error is not None and fm.error_range is not None:
                 problems.append(Problem(path, fm.error_range, Severity.ERROR, "frontmatter-yaml", fm.error))
             for key, key_range in fm.duplicate_keys:
-                problems.append(Problem(path, key_range, Severity.WARNING, "frontmatter-yaml",
-                                        f'duplicate property "{key}": only its last value is kept'))
+                problems.append(
+                    Problem(
+                        path,
+                        key_range,
+                        Severity.WARNING,
+                        "frontmatter-yaml",
+                        f'duplicate property "{key}": only its last value is kept',
+                    )
+                )
         problems.extend(schema_problems(vault, note))
         for link in note.parsed.links:
             problems.extend(_reference_link_problems(vault, path, link, vault.resolve(path, link), dangling))
@@ -122,8 +158,15 @@ def test_special_cases_in_process(tmp_path: Path) -> None:
     root = write_vault(tmp_path / "v", SPECIAL)
     result = _compare(root, use_cache=False, workers=0)
     codes = {p.code for p in result.problems}
-    assert {"dangling-link", "ambiguous-link", "missing-heading", "missing-block", "encoding",
-            "frontmatter-yaml", "frontmatter-schema"} <= codes
+    assert {
+        "dangling-link",
+        "ambiguous-link",
+        "missing-heading",
+        "missing-block",
+        "encoding",
+        "frontmatter-yaml",
+        "frontmatter-schema",
+    } <= codes
     assert any("points outside the vault" in p.message for p in result.problems)
     assert any(p.data and "alias_of" in p.data for p in result.problems)
 

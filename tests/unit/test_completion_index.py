@@ -18,9 +18,30 @@ from vaultls.vault.parse import parse
 RANGE = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
 
 NAMES = [
-    "Anarchism", "anarchy", "Mutual Aid", "Aid", "Dual Power", "Power", "Méthode", "Methode",
-    "日本語ノート", "Zürich notes", "Paris Commune", "Commune", "labor aristocracy", "Labor", "a",
-    "ab", "b a", "x/y", "🌱 Seedling", "Reading list", "Reading", "Trotsky", "Lenin", "Marx",
+    "Anarchism",
+    "anarchy",
+    "Mutual Aid",
+    "Aid",
+    "Dual Power",
+    "Power",
+    "Méthode",
+    "Methode",
+    "日本語ノート",
+    "Zürich notes",
+    "Paris Commune",
+    "Commune",
+    "labor aristocracy",
+    "Labor",
+    "a",
+    "ab",
+    "b a",
+    "x/y",
+    "🌱 Seedling",
+    "Reading list",
+    "Reading",
+    "Trotsky",
+    "Lenin",
+    "Marx",
 ]
 
 
@@ -46,7 +67,7 @@ def brute_force(vault: Vault, wanted: str, by_path: bool) -> tuple[int, list[str
 def make_vault(count: int, seed: int) -> Vault:
     rng = random.Random(seed)
     vault = Vault(Path("/nowhere"))
-    for i in range(count):
+    for _ in range(count):
         name = rng.choice(NAMES) + (f" {rng.randint(1, 40)}" if rng.random() < 0.6 else "")
         folder = rng.choice(["", "People/", "Concepts/", "Archive/Old/", "Ünïcode/"])
         aliases = ", ".join(rng.sample(NAMES, rng.randint(0, 2)))
@@ -124,8 +145,27 @@ def test_index_follows_added_removed_and_changed_notes():
 # classes, repeated letters (a subsequence matcher that backtracks tries every way of picking
 # them), words after `/` and spaces, non-ASCII and astral characters.
 TRICKY = [
-    "a]b", "a^b", "a-b", "a\\b", "a.b", "a*b", "[x]", "(y)", "a|b", "^caret", "-dash", "aaaa b",
-    "aaab", "ab ab ab", "b/ab", "x y/z", "Ünïcode ü", "🌱🌱 seed", "e\u0301t\u00e9", "ε λ", "aa",
+    "a]b",
+    "a^b",
+    "a-b",
+    "a\\b",
+    "a.b",
+    "a*b",
+    "[x]",
+    "(y)",
+    "a|b",
+    "^caret",
+    "-dash",
+    "aaaa b",
+    "aaab",
+    "ab ab ab",
+    "b/ab",
+    "x y/z",
+    "Ünïcode ü",
+    "🌱🌱 seed",
+    "e\u0301t\u00e9",
+    "ε λ",
+    "aa",
 ]
 
 
@@ -135,9 +175,42 @@ def test_ranking_equals_comparing_every_name_with_tricky_names():
     for i, name in enumerate(TRICKY * 3):
         vault.upsert(f"F{i % 4}/{name}{'' if i < len(TRICKY) else f' {i}'}.md", parse(""))
     targets = index.targets()
-    wanted_list = ["", "a", "ab", "aab", "aaab", "a]", "]b", "^", "a^b", "-", "a-b", "\\", "a\\b", ".",
-                   "a.b", "*", "[", "(y", "|", "a|", "b a", "/a", "y/z", "ü", "🌱", "🌱s", "ét", "ε",
-                   "ab ab", "zzz", " ", "1", "a 1", "b 2"]
+    wanted_list = [
+        "",
+        "a",
+        "ab",
+        "aab",
+        "aaab",
+        "a]",
+        "]b",
+        "^",
+        "a^b",
+        "-",
+        "a-b",
+        "\\",
+        "a\\b",
+        ".",
+        "a.b",
+        "*",
+        "[",
+        "(y",
+        "|",
+        "a|",
+        "b a",
+        "/a",
+        "y/z",
+        "ü",
+        "🌱",
+        "🌱s",
+        "ét",
+        "ε",
+        "ab ab",
+        "zzz",
+        " ",
+        "1",
+        "a 1",
+        "b 2",
+    ]
     for wanted in wanted_list:
         for by_path in (False, True):
             for limit in (1, 5, completion.MAX_ITEMS):
@@ -195,7 +268,7 @@ def test_prepare_builds_what_the_first_request_needs():
     assert index._aliases is index.aliases()  # built by `prepare`, and kept
     shown = dict(targets._shown)
     assert len(shown) == min(completion.MAX_ITEMS, len(vault.notes) + len(vault.attachments))
-    for path, (label, kind, detail, link) in shown.items():
+    for path, (label, _kind, _detail, link) in shown.items():
         assert link == vault.shortest_link(path)
         assert label == name_index.label(vault, path)
 
@@ -215,19 +288,38 @@ def test_prepared_converter_makes_no_new_hooks_for_a_real_answer():
     dispatchers = [protocol._converter._structure_func.dispatch, protocol._converter._unstructure_func.dispatch]
     misses = [d.cache_info().misses for d in dispatchers]
     protocol.structure_message(
-        {"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_DID_CHANGE, "params": {
-            "textDocument": {"uri": "file:///n.md", "version": 7},
-            "contentChanges": [{"range": {"start": {"line": 3, "character": 1}, "end": {"line": 3, "character": 1}}, "text": "x"}],
-        }}
+        {
+            "jsonrpc": "2.0",
+            "method": types.TEXT_DOCUMENT_DID_CHANGE,
+            "params": {
+                "textDocument": {"uri": "file:///n.md", "version": 7},
+                "contentChanges": [
+                    {"range": {"start": {"line": 3, "character": 1}, "end": {"line": 3, "character": 1}}, "text": "x"}
+                ],
+            },
+        }
     )
     protocol.structure_message(
-        {"jsonrpc": "2.0", "id": 9, "method": types.TEXT_DOCUMENT_COMPLETION, "params": {
-            "textDocument": {"uri": "file:///n.md"}, "position": {"line": 3, "character": 2}, "context": {"triggerKind": 1},
-        }}
+        {
+            "jsonrpc": "2.0",
+            "id": 9,
+            "method": types.TEXT_DOCUMENT_COMPLETION,
+            "params": {
+                "textDocument": {"uri": "file:///n.md"},
+                "position": {"line": 3, "character": 2},
+                "context": {"triggerKind": 1},
+            },
+        }
     )
     items = [
-        types.CompletionItem(label=f"n{i}", kind=types.CompletionItemKind.Reference, detail="d", filter_text="f",
-                             sort_text=f"{i:04d}", text_edit=types.TextEdit(range=RANGE, new_text=f"n{i}]]"))
+        types.CompletionItem(
+            label=f"n{i}",
+            kind=types.CompletionItemKind.Reference,
+            detail="d",
+            filter_text="f",
+            sort_text=f"{i:04d}",
+            text_edit=types.TextEdit(range=RANGE, new_text=f"n{i}]]"),
+        )
         for i in range(3)
     ]
     answer = JsonRPCResponseMessage(id=9, jsonrpc="2.0", result=types.CompletionList(is_incomplete=False, items=items))

@@ -60,8 +60,25 @@ def test_frontmatter_aliases_are_the_parsed_notes_aliases(text: str):
 
 
 _LINE = st.sampled_from(
-    ["aliases: [A, B]", "alias: C", "aliases:", "  - D", "- E", "tags: [x]", '"aliases": F', "aliases: G, H",
-     "key: 'al\\ias'", "<<: *a", "a: &a {aliases: [I]}", "---", "...", "", "  ", "aliases: [J", "text [[link]]"]
+    [
+        "aliases: [A, B]",
+        "alias: C",
+        "aliases:",
+        "  - D",
+        "- E",
+        "tags: [x]",
+        '"aliases": F',
+        "aliases: G, H",
+        "key: 'al\\ias'",
+        "<<: *a",
+        "a: &a {aliases: [I]}",
+        "---",
+        "...",
+        "",
+        "  ",
+        "aliases: [J",
+        "text [[link]]",
+    ]
 )
 
 
@@ -141,9 +158,7 @@ def test_an_unreadable_note_is_left_out_of_the_first_pass(root: Path, tmp_path: 
 def test_a_note_unreadable_in_the_first_pass_is_indexed_by_the_second(root: Path, monkeypatch: pytest.MonkeyPatch):
     real = read.read_bytes
     locked = {"Beta.md"}  # as if another program held the file open exclusively, for a moment
-    monkeypatch.setattr(
-        read, "read_bytes", lambda path: None if Path(path).name in locked else real(path)
-    )
+    monkeypatch.setattr(read, "read_bytes", lambda path: None if Path(path).name in locked else real(path))
     indexer = Indexer()
     vault = Vault(root, Settings())
 

@@ -286,7 +286,8 @@ def test_symlinks_to_outside_are_not_followed(tmp_path):
     vault, _ = load_vault(root, Settings())
     assert all("SECRET" not in str(note.parsed) for note in vault.notes.values())
     assert sorted(p.message for p in check_vault(vault)) == [
-        'no note named "inner" in the vault', 'no note named "secret" in the vault',
+        'no note named "inner" in the vault',
+        'no note named "secret" in the vault',
     ]
 
 

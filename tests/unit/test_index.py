@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tests.unit.vaults import vault_of
 from vaultls.vault.check import check_vault
 from vaultls.vault.index import Vault
 from vaultls.vault.parse import parse
-from tests.unit.vaults import vault_of
 
 
 def test_creating_a_note_affects_notes_linking_its_name():

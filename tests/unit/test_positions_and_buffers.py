@@ -16,7 +16,11 @@ from vaultls.lsp.positions import PositionCodec
 from vaultls.vault.model import Position
 from vaultls.vault.text import line_offsets, split_lines
 
-UTF8, UTF16, UTF32 = (types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf32)
+UTF8, UTF16, UTF32 = (
+    types.PositionEncodingKind.Utf8,
+    types.PositionEncodingKind.Utf16,
+    types.PositionEncodingKind.Utf32,
+)
 ENCODINGS = [UTF8, UTF16, UTF32]
 
 
@@ -105,7 +109,10 @@ def test_every_column_of_random_lines_agrees_with_walking_the_line(encoding):
         line = "".join(rng.choice(ALPHABET) for _ in range(rng.randrange(0, 12)))
         total = sum(units_of(ch, encoding) for ch in line)
         for units in range(total + 3):
-            assert codec.from_client([line], pos(0, units)) == Position(0, column_by_walking(line, units, encoding)), (line, units)
+            assert codec.from_client([line], pos(0, units)) == Position(0, column_by_walking(line, units, encoding)), (
+                line,
+                units,
+            )
         for column in range(len(line) + 1):
             expected = sum(units_of(ch, encoding) for ch in line[:column])
             assert codec.to_client([line], Position(0, column)) == pos(0, expected), (line, column)
@@ -126,7 +133,7 @@ def assert_consistent(doc: OpenDocument) -> None:
 
 def test_typing_inside_a_line_changes_that_line_only():
     doc = OpenDocument("file:///n.md", "# Title\nsee \nend\n")
-    doc.lines  # cached, as after the first keystroke
+    _ = doc.lines  # cached, as after the first keystroke
     for column, ch in enumerate("[[x]]", start=4):
         doc.apply(edit((1, column), (1, column), ch), PositionCodec(UTF16))
     assert doc.text == "# Title\nsee [[x]]\nend\n"
@@ -149,7 +156,7 @@ def test_an_edit_across_lines_joins_them():
 
 def test_emptying_the_line_between_a_lone_cr_and_a_lf_joins_them_into_one_break():
     doc = OpenDocument("file:///n.md", "a\rX\nb")
-    doc.lines
+    _ = doc.lines
     doc.apply(edit((1, 0), (1, 1), ""), PositionCodec(UTF16))
     assert doc.text == "a\r\nb"
     assert doc.lines == ["a", "b"]
@@ -158,7 +165,7 @@ def test_emptying_the_line_between_a_lone_cr_and_a_lf_joins_them_into_one_break(
 
 def test_a_whole_document_change_replaces_the_text():
     doc = OpenDocument("file:///n.md", "old\ntext")
-    doc.lines
+    _ = doc.lines
     doc.apply(types.TextDocumentContentChangeWholeDocument(text="new"), PositionCodec(UTF16))
     assert doc.lines == ["new"]
     assert_consistent(doc)

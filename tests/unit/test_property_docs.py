@@ -24,7 +24,9 @@ def test_a_title_cannot_smuggle_an_image_or_a_command_link() -> None:
 
 
 def test_allowed_values_and_sources_are_code_that_nothing_in_them_ends() -> None:
-    info = PropertyInfo("status", enum=["a`b ![i](https://t.example/x.png)"], sources=["s`![i](https://t.example/y)`.json"])
+    info = PropertyInfo(
+        "status", enum=["a`b ![i](https://t.example/x.png)"], sources=["s`![i](https://t.example/y)`.json"]
+    )
     shown = describe(info)
     assert "``" in shown  # the values' own backticks cannot close their code spans
 

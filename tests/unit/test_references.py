@@ -46,7 +46,12 @@ FILES = {
 def test_backlinks_include_wikilinks_embeds_markdown_and_frontmatter_links():
     vault = build(FILES)
     assert where(links_to_note(vault, "Notes/Alpha.md")) == [
-        ("Home.md", 1), ("Home.md", 4), ("Home.md", 4), ("Home.md", 4), ("Home.md", 5), ("Other.md", 0)
+        ("Home.md", 1),
+        ("Home.md", 4),
+        ("Home.md", 4),
+        ("Home.md", 4),
+        ("Home.md", 5),
+        ("Other.md", 0),
     ]
 
 
@@ -77,7 +82,9 @@ def test_links_to_heading_include_self_links_and_any_case():
     vault = build(FILES)
     details = vault.notes["Notes/Alpha.md"].parsed.headings[1]
     assert where(links_to_heading(vault, "Notes/Alpha.md", details)) == [
-        ("Home.md", 4), ("Notes/Alpha.md", 6), ("Other.md", 0)
+        ("Home.md", 4),
+        ("Notes/Alpha.md", 6),
+        ("Other.md", 0),
     ]
 
 
@@ -90,7 +97,7 @@ def test_links_to_block():
 
 def test_links_to_missing_name_match_case_insensitively_but_not_other_folders():
     vault = build(FILES)
-    link = next(l for l in vault.notes["Home.md"].parsed.links if l.target == "Missing")
+    link = next(x for x in vault.notes["Home.md"].parsed.links if x.target == "Missing")
     refs = links_to_missing(vault, "Home.md", link)
     assert [(r.path, r.link.target) for r in refs] == [("Home.md", "Missing"), ("Other.md", "missing")]
 
@@ -98,7 +105,9 @@ def test_links_to_missing_name_match_case_insensitively_but_not_other_folders():
 def test_tag_uses_are_case_insensitive_and_include_nested_and_frontmatter_tags():
     vault = build(FILES)
     assert [(r.path, r.tag.name) for r in tag_uses(vault, "project")] == [
-        ("Home.md", "project"), ("Home.md", "Project/sub"), ("Other.md", "project")
+        ("Home.md", "project"),
+        ("Home.md", "Project/sub"),
+        ("Other.md", "project"),
     ]
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from vaultls.vault.settings import Settings
 from tests.unit.vaults import resolve, vault_of
+from vaultls.vault.settings import Settings
 
 
 def test_bare_name_matches_case_insensitively():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from tests.unit.hostile import within
 from vaultls.vault.index import Vault
 from vaultls.vault.parse import parse
-from tests.unit.hostile import within
 from vaultls.vault.symbols import SymbolIndex, folding_ranges, outline
 from vaultls.vault.text import split_lines
 

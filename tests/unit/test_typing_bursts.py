@@ -80,7 +80,9 @@ class Harness:
                 types.TEXT_DOCUMENT_DID_CHANGE,
                 types.DidChangeTextDocumentParams(
                     text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
-                    content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=here, end=here), text=ch)],
+                    content_changes=[
+                        types.TextDocumentContentChangePartial(range=types.Range(start=here, end=here), text=ch)
+                    ],
                 ),
             )
             if ch == "\n":

@@ -24,8 +24,20 @@ from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault.indexer import SPLIT_MIN_NOTES
 
 FEATURE_MODULES = (
-    lifecycle, sync, completion, definition, hover, code_actions, commands,
-    references, rename, symbols, document_links, folding, workspace_diagnostics, refactor,
+    lifecycle,
+    sync,
+    completion,
+    definition,
+    hover,
+    code_actions,
+    commands,
+    references,
+    rename,
+    symbols,
+    document_links,
+    folding,
+    workspace_diagnostics,
+    refactor,
 )
 
 

@@ -40,8 +40,13 @@ class CheckedVault:
             by_path.setdefault(problem.path, []).append(problem)
         notes = vault.notes
         return cls(
-            list(notes), [n.parsed for n in notes.values()], frozenset(vault.attachments), vault.settings,
-            generation, time.monotonic(), by_path,
+            list(notes),
+            [n.parsed for n in notes.values()],
+            frozenset(vault.attachments),
+            vault.settings,
+            generation,
+            time.monotonic(),
+            by_path,
         )
 
     def still_valid(self, vault: Vault, generation: int) -> bool:

@@ -17,8 +17,7 @@ from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.positions import PositionCodec
 from vaultls.lsp.roots import NoteRef, doc_key
 from vaultls.vault.check import Problem, check_note, needs_schema_check, schema_problems
-from vaultls.vault.index import Note
-from vaultls.vault.index import Vault
+from vaultls.vault.index import Note, Vault
 
 log = logging.getLogger(__name__)
 

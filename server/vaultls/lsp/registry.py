@@ -30,17 +30,19 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., Any]
 
-NOTIFICATIONS = frozenset({
-    types.INITIALIZED,
-    types.EXIT,
-    types.TEXT_DOCUMENT_DID_OPEN,
-    types.TEXT_DOCUMENT_DID_CHANGE,
-    types.TEXT_DOCUMENT_DID_CLOSE,
-    types.TEXT_DOCUMENT_DID_SAVE,
-    types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-    types.WORKSPACE_DID_CHANGE_CONFIGURATION,
-    types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS,
-})
+NOTIFICATIONS = frozenset(
+    {
+        types.INITIALIZED,
+        types.EXIT,
+        types.TEXT_DOCUMENT_DID_OPEN,
+        types.TEXT_DOCUMENT_DID_CHANGE,
+        types.TEXT_DOCUMENT_DID_CLOSE,
+        types.TEXT_DOCUMENT_DID_SAVE,
+        types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        types.WORKSPACE_DID_CHANGE_CONFIGURATION,
+        types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS,
+    }
+)
 
 
 def register(server: VaultLanguageServer, modules: Iterable[object]) -> None:

@@ -60,7 +60,9 @@ def serve_pipe(server: LanguageServer, stop_event: threading.Event, stdin: Binar
     async def serve() -> None:
         reader = await PipeReader.connect(stdin)
         await run_async(
-            stop_event=stop_event, reader=reader, protocol=server.protocol,
+            stop_event=stop_event,
+            reader=reader,
+            protocol=server.protocol,
             logger=logging.getLogger("pygls.io_"),  # quietened with the rest of pygls
             error_handler=server.report_server_error,
         )

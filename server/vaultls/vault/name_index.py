@@ -101,8 +101,13 @@ class Keys:
         return len(found), self._paths(found[:limit])
 
     def _search(
-        self, slots_in: Callable[[str, int], Iterable[int]], shortest: int, low: int, high: int,
-        taken: Container[int], need: int,
+        self,
+        slots_in: Callable[[str, int], Iterable[int]],
+        shortest: int,
+        low: int,
+        high: int,
+        taken: Container[int],
+        need: int,
     ) -> list[int]:
         """The ranks of the keys `slots_in` finds (given the keys of one length joined, and
         the width of one: the places of the matching keys, in order), at least `shortest`
@@ -299,7 +304,6 @@ class Targets:
         if self._paths is None:
             self._paths = Keys(self._keyed(self.ordered), self.ordered)
         return self._paths
-
 
 
 class Aliases:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from vaultls.vault.contained import NotReadable, read_contained
 from vaultls.vault.globs import GlobSet
@@ -22,7 +23,7 @@ from vaultls.vault.globs import GlobSet
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 CONFIG_FILE = ".vaultls.toml"
 SEVERITIES = ("error", "warning", "information", "hint", "off")
@@ -39,7 +40,7 @@ class Settings:
     frontmatter_severity: str = "warning"  # a name from SEVERITIES; "off" turns schema checks off
     obsidian_types: bool = True  # honour .obsidian/types.json
 
-    def with_layer(self, layer: dict[str, Any] | None, origin: str) -> tuple["Settings", list[str]]:
+    def with_layer(self, layer: dict[str, Any] | None, origin: str) -> tuple[Settings, list[str]]:
         """This settings object overridden by one layer; returns it and the layer's problems."""
         if not layer:
             return self, []

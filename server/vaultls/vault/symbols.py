@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import heapq
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from vaultls.vault.index import Vault
+from vaultls.vault.index import Note, Vault
 from vaultls.vault.model import Heading, ParsedNote
-
 
 # --------------------------------------------------------------------------- outline
 
@@ -27,7 +27,7 @@ class Section:
 
     heading: Heading
     end_line: int
-    children: list["Section"] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
 
 
 def section_end(headings: list[Heading], index: int, line_count: int) -> int:
@@ -145,7 +145,7 @@ class SymbolIndex:
         self._tags = list(tags.items())
 
     @staticmethod
-    def _symbols_of(path: str, note) -> list[tuple[str, Symbol]]:  # noqa: ANN001 - index.Note
+    def _symbols_of(path: str, note: Note) -> list[tuple[str, Symbol]]:
         symbols: list[tuple[str, Symbol]] = [(_fold(note.name), Symbol("note", note.name, path, 0, note.folder))]
         for heading in note.parsed.headings:
             if heading.text:
@@ -164,7 +164,7 @@ class SymbolIndex:
         pool = self._tags if query.startswith("#") else self._flat + self._tags
         first, score = matcher.first, matcher.score
 
-        def candidates():  # noqa: ANN202 - generator of (rank, symbol)
+        def candidates() -> Iterator[tuple[tuple[int, int, str, int], Symbol]]:
             for key, symbol in pool:
                 if first in key:
                     points = score(key)

@@ -45,9 +45,7 @@ async def code_action(ls: VaultLanguageServer, params: types.CodeActionParams) -
 def _replace(ls: VaultLanguageServer, cursor: Cursor, *edits: tuple[Range, str]) -> types.WorkspaceEdit:
     uri = ls.uri_of(cursor.ref.vault, cursor.ref.path)
     return types.WorkspaceEdit(
-        changes={
-            uri: [types.TextEdit(range=ls.codec.range_to_client(cursor.lines, r), new_text=t) for r, t in edits]
-        }
+        changes={uri: [types.TextEdit(range=ls.codec.range_to_client(cursor.lines, r), new_text=t) for r, t in edits]}
     )
 
 
@@ -62,7 +60,7 @@ def _use_alias_owner(
     else:
         new = f"{'!' if link.embed else ''}[{shown}]({_md_path(owner + '.md')}{_md_fragment(sub)})"
     return types.CodeAction(
-        title=f"Link to {owner} (\"{link.target}\" is its alias)",
+        title=f'Link to {owner} ("{link.target}" is its alias)',
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic],
         is_preferred=True,
@@ -99,8 +97,11 @@ def _create_note(
             types.CreateFile(uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=True)),
             types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
-                edits=[types.TextEdit(range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
-                                      new_text=f"# {title}\n")],
+                edits=[
+                    types.TextEdit(
+                        range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)), new_text=f"# {title}\n"
+                    )
+                ],
             ),
         ]
     )

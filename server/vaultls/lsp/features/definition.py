@@ -22,8 +22,7 @@ async def definition(ls: VaultLanguageServer, params: types.DefinitionParams) ->
     top = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
     # Every candidate of an ambiguous link, best first; the heading/block applies to the first.
     return [
-        types.Location(uri=ls.uri_of(vault, path), range=here if i == 0 else top)
-        for i, path in enumerate(res.targets)
+        types.Location(uri=ls.uri_of(vault, path), range=here if i == 0 else top) for i, path in enumerate(res.targets)
     ]
 
 

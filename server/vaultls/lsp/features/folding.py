@@ -11,11 +11,13 @@ from lsprotocol import types
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault.symbols import folding_ranges
 
-_KINDS = MappingProxyType({
-    "region": types.FoldingRangeKind.Region,
-    "frontmatter": types.FoldingRangeKind.Region,
-    "comment": types.FoldingRangeKind.Comment,
-})
+_KINDS = MappingProxyType(
+    {
+        "region": types.FoldingRangeKind.Region,
+        "frontmatter": types.FoldingRangeKind.Region,
+        "comment": types.FoldingRangeKind.Comment,
+    }
+)
 
 
 async def folding_range(ls: VaultLanguageServer, params: types.FoldingRangeParams) -> list[types.FoldingRange] | None:

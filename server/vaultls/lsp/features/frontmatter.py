@@ -109,8 +109,14 @@ def _value_spot(lines: list[str], line: int, col: int, top: int) -> ValueSpot | 
         while start < len(text) and text[start] in " \t":
             start += 1
         start = min(start, col)
-        return ValueSpot(key, start, _token_end(text, col, flow=False), text[start:col], True, start == len(before)
-                         and not before.endswith((" ", "\t")))
+        return ValueSpot(
+            key,
+            start,
+            _token_end(text, col, flow=False),
+            text[start:col],
+            True,
+            start == len(before) and not before.endswith((" ", "\t")),
+        )
     if before[:1] in (" ", "\t"):
         return None  # nested mappings and continuation lines: nothing to offer
     found = _key_at(text)
@@ -131,8 +137,9 @@ def _value_spot(lines: list[str], line: int, col: int, top: int) -> ValueSpot | 
         while start < col and text[start] in " \t":
             start += 1
         return ValueSpot(name, start, _token_end(text, col, flow=True), text[start:col], True, False)
-    return ValueSpot(name, value_start, _token_end(text, col, flow=False), text[value_start:col], False,
-                     value_start == colon + 1)
+    return ValueSpot(
+        name, value_start, _token_end(text, col, flow=False), text[value_start:col], False, value_start == colon + 1
+    )
 
 
 def _token_end(text: str, col: int, flow: bool) -> int:
@@ -173,8 +180,9 @@ def _present_keys(cursor: Cursor, bounds_: tuple[int, int]) -> set[str]:
     return keys
 
 
-def _name_items(ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: dict[str, schema.PropertyInfo],
-                typed: str) -> types.CompletionList:
+def _name_items(
+    ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: dict[str, schema.PropertyInfo], typed: str
+) -> types.CompletionList:
     line = cursor.lines[cursor.pos.line]
     start = len(typed) - len(typed.lstrip())
     end = cursor.pos.character
@@ -191,23 +199,31 @@ def _name_items(ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: di
         items.append(_name_item(name, info, rng, has_colon, f"{group}{index:04d}"))
     # Until the whole vault is parsed, the other notes' properties are not offered: reading
     # them would parse every file on the spot (see `VaultLanguageServer.index_all`).
-    seen = Counter(
-        key for note in vault.notes.values() if note.parsed.frontmatter is not None
-        for key in note.parsed.frontmatter.data
-    ) if ls.indexed.is_set() else Counter()
+    seen = (
+        Counter(
+            key
+            for note in vault.notes.values()
+            if note.parsed.frontmatter is not None
+            for key in note.parsed.frontmatter.data
+        )
+        if ls.indexed.is_set()
+        else Counter()
+    )
     for rank, (name, count) in enumerate(seen.most_common()):
         if name in infos or name in present or name == schema.SCHEMA_KEY:
             continue
         if len(items) >= MAX_ITEMS:
             return types.CompletionList(is_incomplete=True, items=items)
-        items.append(types.CompletionItem(
-            label=name,
-            kind=types.CompletionItemKind.Property,
-            detail=f"used in {count} note{'s' if count != 1 else ''}",
-            sort_text=f"3{rank:05d}",
-            filter_text=name,
-            text_edit=types.TextEdit(range=rng, new_text=_key_text(name) + ("" if has_colon else ": ")),
-        ))
+        items.append(
+            types.CompletionItem(
+                label=name,
+                kind=types.CompletionItemKind.Property,
+                detail=f"used in {count} note{'s' if count != 1 else ''}",
+                sort_text=f"3{rank:05d}",
+                filter_text=name,
+                text_edit=types.TextEdit(range=rng, new_text=_key_text(name) + ("" if has_colon else ": ")),
+            )
+        )
     return types.CompletionList(is_incomplete=not ls.indexed.is_set(), items=items)
 
 
@@ -216,15 +232,19 @@ def _key_text(name: str) -> str:
     return name if plain else json.dumps(name, ensure_ascii=False)
 
 
-def _name_item(name: str, info: schema.PropertyInfo, rng: types.Range, has_colon: bool,
-               sort: str) -> types.CompletionItem:
+def _name_item(
+    name: str, info: schema.PropertyInfo, rng: types.Range, has_colon: bool, sort: str
+) -> types.CompletionItem:
     detail = " · ".join(x for x in (info.title, info.summary_type(), "required" if info.required else None) if x)
     return types.CompletionItem(
         label=name,
         kind=types.CompletionItemKind.Property,
         detail=detail or None,
-        documentation=(types.MarkupContent(kind=types.MarkupKind.Markdown, value=inert_markdown(info.description))
-                       if info.description else None),
+        documentation=(
+            types.MarkupContent(kind=types.MarkupKind.Markdown, value=inert_markdown(info.description))
+            if info.description
+            else None
+        ),
         deprecated=info.deprecated or None,
         sort_text=sort,
         filter_text=name,
@@ -239,8 +259,9 @@ def _find_info(infos: dict[str, schema.PropertyInfo], key: str) -> schema.Proper
     return next((info for name, info in infos.items() if name.casefold() == folded), None)
 
 
-def _value_items(ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: dict[str, schema.PropertyInfo],
-                 spot: ValueSpot) -> types.CompletionList | None:
+def _value_items(
+    ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: dict[str, schema.PropertyInfo], spot: ValueSpot
+) -> types.CompletionList | None:
     info = _find_info(infos, spot.key)
     if spot.key.casefold() in TAG_PROPERTIES and not (info is not None and (info.enum or info.item_enum)):
         return None  # `tags:` values are tag completion's (features/tags.py), called next
@@ -249,8 +270,10 @@ def _value_items(ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: d
         allowed = info.item_enum if spot.item and info.item_enum else info.enum
         candidates += [(value, "allowed value", "0") for value in allowed]
         if info.booleans and not spot.item:
-            candidates += [(True, "checkbox" if info.obsidian_type == "checkbox" else "boolean", "0"),
-                           (False, "checkbox" if info.obsidian_type == "checkbox" else "boolean", "0")]
+            candidates += [
+                (True, "checkbox" if info.obsidian_type == "checkbox" else "boolean", "0"),
+                (False, "checkbox" if info.obsidian_type == "checkbox" else "boolean", "0"),
+            ]
         if (info.format == "date" or info.obsidian_type in ("date", "datetime")) and not spot.item:
             candidates.append((dt.date.today().isoformat(), "today", "1"))
     incomplete = False
@@ -278,14 +301,16 @@ def _value_items(ls: VaultLanguageServer, cursor: Cursor, vault: Vault, infos: d
             incomplete = True
             break
         label = value if isinstance(value, str) else _yaml_text(value, "")
-        items.append(types.CompletionItem(
-            label=label,
-            kind=types.CompletionItemKind.EnumMember if group == "0" else types.CompletionItemKind.Value,
-            detail=detail,
-            sort_text=f"{group}{index:05d}",
-            filter_text=text,
-            text_edit=types.TextEdit(range=rng, new_text=(" " if spot.space else "") + text),
-        ))
+        items.append(
+            types.CompletionItem(
+                label=label,
+                kind=types.CompletionItemKind.EnumMember if group == "0" else types.CompletionItemKind.Value,
+                detail=detail,
+                sort_text=f"{group}{index:05d}",
+                filter_text=text,
+                text_edit=types.TextEdit(range=rng, new_text=(" " if spot.space else "") + text),
+            )
+        )
     return types.CompletionList(is_incomplete=incomplete, items=items)
 
 

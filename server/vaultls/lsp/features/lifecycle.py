@@ -79,9 +79,7 @@ async def register_watchers(ls: VaultLanguageServer) -> None:
             )
         )
     if ls.client_supports("workspace.did_change_configuration.dynamic_registration", False):
-        registrations.append(
-            types.Registration(id="vaultls-config", method=types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-        )
+        registrations.append(types.Registration(id="vaultls-config", method=types.WORKSPACE_DID_CHANGE_CONFIGURATION))
     if not registrations:
         return
     try:
@@ -102,9 +100,7 @@ async def did_change_configuration(ls: VaultLanguageServer, params: types.DidCha
         ls.apply_settings(vault)
 
 
-async def did_change_workspace_folders(
-    ls: VaultLanguageServer, params: types.DidChangeWorkspaceFoldersParams
-) -> None:
+async def did_change_workspace_folders(ls: VaultLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
     for folder in params.event.removed:
         path = to_fs_path(folder.uri)
         if path is not None:

@@ -53,8 +53,12 @@ def _can_create(ls: VaultLanguageServer) -> bool:
 def _extract(ls: VaultLanguageServer, cursor: Cursor, heading: Heading | None) -> types.CodeAction | None:
     if heading is None or not heading.text or title_heading(cursor.note) == heading or not _can_create(ls):
         return None
-    data = {"vaultls": "extract-section", "uri": cursor.ref.vault.root.joinpath(*cursor.ref.path.split("/")).as_uri(),
-            "line": heading.line, "text": heading.text}
+    data = {
+        "vaultls": "extract-section",
+        "uri": cursor.ref.vault.root.joinpath(*cursor.ref.path.split("/")).as_uri(),
+        "line": heading.line,
+        "text": heading.text,
+    }
     action = types.CodeAction(
         title=f'Extract section "{heading.text}" to a new note', kind=types.CodeActionKind.RefactorExtract, data=data
     )
@@ -71,9 +75,11 @@ def _with_extract_edit(ls: VaultLanguageServer, action: types.CodeAction) -> typ
     data = action.data if isinstance(action.data, dict) else {}
     ref = ls.locate(str(data.get("uri", "")))
     note = ref.note if ref is not None else None
-    heading = next(
-        (h for h in note.parsed.headings if h.line == data.get("line") and h.text == data.get("text")), None
-    ) if note is not None else None
+    heading = (
+        next((h for h in note.parsed.headings if h.line == data.get("line") and h.text == data.get("text")), None)
+        if note is not None
+        else None
+    )
     if ref is None or heading is None:
         raise Refused("the note changed since this action was offered; ask again")
     vault, path = ref.vault, ref.path

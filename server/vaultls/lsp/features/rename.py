@@ -87,12 +87,20 @@ def choose(ls: VaultLanguageServer, cursor: Cursor) -> Choice:
                 rng = Range.on_line(line_no, start, end)
                 if raw.startswith("^") and res.block is not None:
                     block = res.block
-                    return Choice("block", Range.on_line(line_no, start + 1, end), block.id,
-                                  lambda new: rename_block(vault, dest, block, new, lines))  # noqa: B023 - returned at once
+                    return Choice(
+                        "block",
+                        Range.on_line(line_no, start + 1, end),
+                        block.id,
+                        lambda new: rename_block(vault, dest, block, new, lines),  # noqa: B023 - returned at once
+                    )
                 if res.heading is not None and not raw.startswith("^"):
                     heading = res.heading
-                    return Choice("heading", rng, heading.text,
-                                  lambda new: rename_heading(vault, dest, heading, new, lines))  # noqa: B023 - returned at once
+                    return Choice(
+                        "heading",
+                        rng,
+                        heading.text,
+                        lambda new: rename_heading(vault, dest, heading, new, lines),  # noqa: B023 - returned at once
+                    )
         if link.is_self:
             raise Refused("put the cursor on the heading or block part of the link to rename it")
         start, end = path_span(link, cursor.line_text)
@@ -113,8 +121,9 @@ def choose(ls: VaultLanguageServer, cursor: Cursor) -> Choice:
     if target.kind == "heading" and target.heading is not None:
         heading = target.heading
         if title_heading(note) != heading:
-            return Choice("heading", heading.range, heading.text,
-                          lambda new: rename_heading(vault, path, heading, new, lines))
+            return Choice(
+                "heading", heading.range, heading.text, lambda new: rename_heading(vault, path, heading, new, lines)
+            )
         return _note_choice(vault, path, heading.range, lines)
     word = next((m for m in _WORD.finditer(cursor.line_text) if m.start() <= col <= m.end()), None)
     rng = Range.on_line(cursor.pos.line, word.start(), word.end()) if word else Range.on_line(cursor.pos.line, col, col)
@@ -134,7 +143,7 @@ def _file_choice(vault: Vault, path: str, rng: Range, lines: Lines) -> Choice:
     def plan(new: str) -> RenamePlan:
         new = new.strip()
         validate_note_name(new)
-        extension = name[name.rfind("."):] if "." in name else ""
+        extension = name[name.rfind(".") :] if "." in name else ""
         if extension and "." not in names.last_component(new):
             new += extension
         folder = path.rpartition("/")[0]
@@ -256,7 +265,7 @@ async def will_rename_files(ls: VaultLanguageServer, params: types.RenameFilesPa
         prefix = old + "/"  # a folder: everything in it moves
         for path in (*vault.notes, *vault.attachments):
             if path.startswith(prefix):
-                moves[path] = new + path[len(old):]
+                moves[path] = new + path[len(old) :]
     edit: types.WorkspaceEdit | None = None
     for vault, moves in moves_by_vault.values():
         try:

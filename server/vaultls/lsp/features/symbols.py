@@ -14,12 +14,14 @@ from vaultls.vault.symbols import Section, Symbol, outline
 
 MAX_WORKSPACE_SYMBOLS = 100
 
-_KINDS = MappingProxyType({
-    "note": types.SymbolKind.File,
-    "heading": types.SymbolKind.String,  # what VS Code's own Markdown support uses for headings
-    "alias": types.SymbolKind.Constant,
-    "tag": types.SymbolKind.Key,
-})
+_KINDS = MappingProxyType(
+    {
+        "note": types.SymbolKind.File,
+        "heading": types.SymbolKind.String,  # what VS Code's own Markdown support uses for headings
+        "alias": types.SymbolKind.Constant,
+        "tag": types.SymbolKind.Key,
+    }
+)
 
 
 async def document_symbol(

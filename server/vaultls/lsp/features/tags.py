@@ -67,15 +67,15 @@ def _in_tags_property(cursor: Cursor, fm_start: int) -> bool:
     return False
 
 
-def _items(
-    ls: VaultLanguageServer, cursor: Cursor, typed: str, rng: Range, prefix: str
-) -> types.CompletionList:
+def _items(ls: VaultLanguageServer, cursor: Cursor, typed: str, rng: Range, prefix: str) -> types.CompletionList:
     if not ls.indexed.is_set():
         # The vault's tags are known once every note is parsed (`VaultLanguageServer.index_all`);
         # incomplete, so the client asks again as the user types.
         return types.CompletionList(is_incomplete=True, items=[])
-    here = next((t for t in cursor.note.parsed.tags if t.range.start.line == cursor.pos.line
-                 and t.range.contains(cursor.pos)), None)
+    here = next(
+        (t for t in cursor.note.parsed.tags if t.range.start.line == cursor.pos.line and t.range.contains(cursor.pos)),
+        None,
+    )
     vault = cursor.ref.vault
     counts = ls.caches_for(vault).tags.counts(vault, cursor.ref.path, here.range if here else None)
     wanted = names.key(typed)
