@@ -26,7 +26,7 @@ from vaultls.vault.index import Note, Vault, note_name
 from vaultls.vault.link_check import LinkChecker
 from vaultls.vault.parse import range_row
 from vaultls.vault.problems import Problem, ProblemRow, Severity, problem_order, problems_of_rows
-from vaultls.vault.view import NoteView, view_of_parsed
+from vaultls.vault.view import FrontmatterState, NoteView, frontmatter_facts, view_of_parsed
 
 __all__ = (
     "ENCODING_MESSAGE",
@@ -86,9 +86,12 @@ class NoteChecker:
     def needs_schema(self, view: NoteView) -> bool:
         """Whether a note can have schema problems at all, from what `schema.check_frontmatter`
         looks at first: when it can, its model is made and that check runs as it is."""
+        return self.needs_schema_for(view.fm_state)
+
+    def needs_schema_for(self, state: FrontmatterState | None) -> bool:
+        """`needs_schema` of a note whose frontmatter is in this state."""
         if self.schema_severity is None:
             return False
-        state = view.fm_state
         if state is not None and state[0]:
             return False  # broken YAML: reported as such, and nothing else is checked
         if self._schemas_everywhere:
@@ -133,8 +136,9 @@ def check_note(
 
 
 def needs_schema_check(vault: Vault, note: Note) -> bool:
-    """Whether checking `note` runs a schema check (which may take up to its time budget)."""
-    return NoteChecker(vault).needs_schema(view_of_parsed(note.path, note.parsed, note.valid_utf8))
+    """Whether checking `note` runs a schema check (which may take up to its time budget): from
+    its frontmatter alone, without the view of its links."""
+    return NoteChecker(vault).needs_schema_for(frontmatter_facts(note.parsed.frontmatter)[2])
 
 
 def check_vault(vault: Vault, only: Iterable[str] | None = None) -> list[Problem]:
