@@ -88,10 +88,11 @@ class DiagnosticsPublisher:
             self.ask_to_pull()  # the pull is answered by features/workspace_diagnostics.py
             return
         try:
-            ready, found = self._schema_problems(uri)
+            ref = host.locate(uri)
+            ready, found = self._schema_problems(uri, ref)
             if not ready:
                 return  # published when the schema check is done
-            diagnostics = self.for_uri(uri, found)
+            diagnostics = self.diagnostics_of(ref, found)
         except Exception:  # noqa: BLE001 - one note's bug must not stop the others
             log.exception("computing diagnostics for %s failed", uri)
             return
@@ -102,11 +103,10 @@ class DiagnosticsPublisher:
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=doc.version)
         )
 
-    def _schema_problems(self, key: str) -> tuple[bool, list[Problem] | None]:
+    def _schema_problems(self, key: str, ref: NoteRef | None) -> tuple[bool, list[Problem] | None]:
         """(ready, found): the open note's schema problems if a thread has checked them for the
         note as it is now (taken: the next publish checks again), None when it needs no schema
         check; not ready while a thread checks them, or after starting one."""
-        ref = self.host.locate(key)
         note = ref.note if ref is not None else None
         if ref is None or note is None:
             return True, None
@@ -175,7 +175,10 @@ class DiagnosticsPublisher:
     def for_uri(self, uri: str, schema_found: list[Problem] | None = None) -> list[types.Diagnostic]:
         """The diagnostics of a note now (none for a URI that is no note of ours);
         `schema_found`: its schema problems, when a thread has checked them."""
-        ref = self.host.locate(uri)
+        return self.diagnostics_of(self.host.locate(uri), schema_found)
+
+    def diagnostics_of(self, ref: NoteRef | None, schema_found: list[Problem] | None = None) -> list[types.Diagnostic]:
+        """`for_uri` of a note already located."""
         if ref is None or ref.note is None:
             return []
         lines = self.host.lines_of(ref.vault, ref.path)

@@ -19,14 +19,14 @@ from the index cache without building the index's model of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from vaultls.vault import schema
 from vaultls.vault.index import Note, Vault, note_name
 from vaultls.vault.link_check import LinkChecker
 from vaultls.vault.parse import range_row
 from vaultls.vault.problems import Problem, ProblemRow, Severity, problem_order, problems_of_rows
-from vaultls.vault.view import FrontmatterState, NoteView, frontmatter_facts, view_of_parsed
+from vaultls.vault.view import FrontmatterState, NoteView, view_of_parsed
 
 __all__ = (
     "ENCODING_MESSAGE",
@@ -56,11 +56,7 @@ class NoteChecker:
     def __init__(self, vault: Vault, links: LinkChecker | None = None) -> None:
         self.vault = vault
         self.links = links if links is not None else LinkChecker(vault)
-        settings = vault.settings
-        self.schema_severity = Severity.from_name(settings.frontmatter_severity)
-        # Schemas configured for notes by path, which any note may match.
-        self._schemas_everywhere = bool(settings.frontmatter_schema or settings.frontmatter_rules)
-        self._types: bool | None = None if settings.obsidian_types else False  # see `_has_types`
+        self._types: bool | None = None  # see `_has_types`
 
     def problem_rows(self, view: NoteView, schema_found: list[Problem] | None = None) -> list[ProblemRow]:
         """The problems of one note, as rows in the order they are found. `schema_found`: its
@@ -90,15 +86,7 @@ class NoteChecker:
 
     def needs_schema_for(self, state: FrontmatterState | None) -> bool:
         """`needs_schema` of a note whose frontmatter is in this state."""
-        if self.schema_severity is None:
-            return False
-        if state is not None and state[0]:
-            return False  # broken YAML: reported as such, and nothing else is checked
-        if self._schemas_everywhere:
-            return True
-        if state is None:
-            return False
-        return state[2] or (state[1] and self._has_types())
+        return schema_gate(self.vault, state, self._has_types)
 
     def _has_types(self) -> bool:
         """Whether the vault has `.obsidian/types.json`: looked up once a run, when first a note
@@ -135,10 +123,28 @@ def check_note(
     return problems_of_rows(path, run.problem_rows(view_of_parsed(path, note.parsed, note.valid_utf8), schema_found))
 
 
+def schema_gate(vault: Vault, state: FrontmatterState | None, has_types: Callable[[], bool]) -> bool:
+    """Whether a note whose frontmatter is in `state` can have schema problems at all (what
+    `schema.check_frontmatter` looks at first); `has_types` says whether the vault has
+    `.obsidian/types.json`, asked only when it matters."""
+    settings = vault.settings
+    if Severity.from_name(settings.frontmatter_severity) is None:
+        return False
+    if state is not None and state[0]:
+        return False  # broken YAML: reported as such, and nothing else is checked
+    if settings.frontmatter_schema or settings.frontmatter_rules:
+        return True  # schemas configured for notes by path, which any note may match
+    if state is None:
+        return False
+    return state[2] or (state[1] and settings.obsidian_types and has_types())
+
+
 def needs_schema_check(vault: Vault, note: Note) -> bool:
     """Whether checking `note` runs a schema check (which may take up to its time budget): from
     its frontmatter alone, without the view of its links."""
-    return NoteChecker(vault).needs_schema_for(frontmatter_facts(note.parsed.frontmatter)[2])
+    fm = note.parsed.frontmatter
+    state = None if fm is None else (fm.error is not None, bool(fm.data), schema.SCHEMA_KEY in fm.data)
+    return schema_gate(vault, state, (vault.root / schema.TYPES_FILE).exists)
 
 
 def check_vault(vault: Vault, only: Iterable[str] | None = None) -> list[Problem]:
