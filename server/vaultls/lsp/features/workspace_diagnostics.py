@@ -20,6 +20,7 @@ cheap on a large vault.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 
@@ -27,6 +28,7 @@ from lsprotocol import types
 
 from vaultls.lsp.roots import doc_key
 from vaultls.lsp.server import VaultLanguageServer
+from vaultls.vault.check import needs_schema_check, schema_problems
 
 
 def _result_id(ls: VaultLanguageServer, diagnostics: list[types.Diagnostic]) -> str:
@@ -44,11 +46,27 @@ async def document_diagnostic(
 ) -> types.RelatedFullDocumentDiagnosticReport | types.RelatedUnchangedDocumentDiagnosticReport:
     await ls.ready.wait()
     uri = params.text_document.uri
-    diagnostics = [] if _pushed(ls, uri) else ls.diagnostics.for_uri(uri)
+    diagnostics = [] if _pushed(ls, uri) else await _note_diagnostics(ls, uri)
     result_id = _result_id(ls, diagnostics)
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
     return types.RelatedFullDocumentDiagnosticReport(items=diagnostics, result_id=result_id)
+
+
+async def _note_diagnostics(ls: VaultLanguageServer, uri: str) -> list[types.Diagnostic]:
+    """A note's diagnostics, its schema check (a stranger's schema may use its whole time
+    budget) in a thread so that the server keeps answering meanwhile."""
+    ls.sync_edits(delay=0)
+    ref = ls.locate(uri)
+    note = ref.note if ref is not None else None
+    found = None
+    if ref is not None and note is not None and needs_schema_check(ref.vault, note):
+        found = await asyncio.to_thread(schema_problems, ref.vault, note)
+        ls.sync_edits(delay=0)
+        ref = ls.locate(uri)
+        if ref is None or ref.note is not note:
+            found = None  # edited meanwhile: checked again below, within the budget
+    return ls.diagnostics.diagnostics_of(ref, found)
 
 
 async def workspace_diagnostic(
