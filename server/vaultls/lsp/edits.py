@@ -1,8 +1,8 @@
 """The debounce of edits: which open documents were edited since the model last saw them, and
 when a burst of keystrokes has paused.
 
-`didChange` only edits the buffer: re-parsing a 5 KB note costs ~0.5 ms, 100 ms for a burst of
-200 keys. The server re-parses each edited note once (`VaultLanguageServer.sync_edits`): when
+`didChange` only edits the buffer: re-parsing the note on every key would cost a burst of keys
+a parse each. The server re-parses each edited note once (`VaultLanguageServer.sync_edits`): when
 the edits pause for `delay`, or earlier when any handler or diagnostics run needs the model.
 """
 

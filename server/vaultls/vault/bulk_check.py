@@ -55,8 +55,8 @@ log = logging.getLogger(__name__)
 _T0 = time.perf_counter()  # debug log timings are from import
 
 # Fewer notes than this are checked in this process: forking, and sending the summaries and
-# problems through pipes, cost more than a second core saves on a small vault (1,000 notes,
-# warm: ~0.35 s either way on 2 cores).
+# problems through pipes, cost more than a second core saves on a small vault (the benchmark's
+# `vaultls check` rows show where the two meet).
 FORK_MIN_NOTES = 2000
 MAX_WORKERS = 4
 
@@ -270,8 +270,8 @@ def _forked(loader: VaultLoader, items: list[Item], count: int) -> Done | None:
     finally:
         for process, conn in workers:
             conn.close()
-            # A worker that sent everything is on its way out (freeing a few hundred MB takes
-            # it ~0.1 s): not waited for here. It is a daemon, reaped at the latest when this
+            # A worker that sent everything is on its way out (freeing its index takes it a
+            # moment): not waited for here. It is a daemon, reaped at the latest when this
             # process exits; one that did not finish is stopped now.
             process.join(timeout=0 if done else 5)
             if process.is_alive() and not done:

@@ -9,7 +9,7 @@ ranking every target: (prefix, word start, subsequence), then shorter key, then 
 vault's order.
 
 What a keystroke costs (10,000 notes): one walk of the vault's notes to check the indices still
-hold (~0.3 ms; `Seen`), the search (~0.1–1 ms). `NameIndex` holds both indices of one vault
+hold (`Seen`), and the search. `NameIndex` holds both indices of one vault
 (the language server keeps one per vault) and can build them ahead of the first `[[`
 (`NameIndex.prepare_steps`).
 
@@ -47,7 +47,7 @@ class Keys:
 
     Every sequence of 10,000 is a tuple of strings or ints: the garbage collector stops
     tracking such tuples, where it walked each of a dozen such lists at every collection that
-    reached them (~1 ms a pause, in the middle of some keystroke).
+    reached them (a pause in the middle of some keystroke).
     """
 
     def __init__(self, keys: Sequence[str], paths: Sequence[str]) -> None:  # in the vault's order
@@ -365,7 +365,7 @@ class NameIndex:
 
     def prepare_steps(self, first: int) -> list[Callable[[], object]]:
         """Building (or checking) each index, one step at a time, so that the first `[[` typed
-        does not pay for them (~10 ms each at 10,000 notes: names, paths, aliases); and how the
+        does not pay for them (names, paths, aliases: each grows with the vault); and how the
         `first` targets that `[[` alone shows are offered."""
 
         def names_and_first_items() -> None:

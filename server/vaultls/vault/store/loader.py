@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 250
 # Fewer notes to parse than this are parsed in-process: starting a worker (an interpreter and
-# the parser's imports, ~0.35 s) and sending its results back cost more than they save. Measured
-# on 2 cores: 1,000 notes load faster in-process, 10,000 much faster with workers.
+# the parser's imports) and sending its results back cost more than they save. On 2 cores,
+# 1,000 notes load faster in-process, 10,000 much faster with workers (the benchmark shows it).
 POOL_MIN_NOTES = 2000
 MAX_WORKERS = 4
 WORKER_NICENESS = 10  # added to the scan workers' niceness: the server's own thread wins a core
