@@ -34,6 +34,8 @@ from __future__ import annotations
 import html
 import re
 
+from vaultls.vault.text import indent_width
+
 MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # Characters a name is never shown with raw: controls, separators, bidi controls, and the
 # surrogates that stand for bytes of a file name that is not UTF-8.
@@ -119,18 +121,6 @@ def _escape_unsafe(match: re.Match[str]) -> str:
 # ---------------------------------------------------------------- blocks
 
 
-def _indent(line: str) -> int:
-    width = 0
-    for c in line:
-        if c == " ":
-            width += 1
-        elif c == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
-
-
 def _fence_opener(line: str) -> tuple[str, int] | None:
     """(char, length) when `line`, less up to 3 spaces (or any indentation: callers decide),
     opens a fenced code block."""
@@ -144,7 +134,7 @@ def _fence_opener(line: str) -> tuple[str, int] | None:
 
 
 def _closes(line: str, fence: tuple[str, int]) -> bool:
-    if _indent(line) > 3:
+    if indent_width(line) > 3:
         return False
     stripped = line.strip(" \t")
     char, length = fence

@@ -12,6 +12,20 @@ import re
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def indent_width(line: str) -> int:
+    """The columns `line`'s leading blanks take, a tab counting to the next multiple of 4
+    (CommonMark's tab stops)."""
+    width = 0
+    for ch in line:
+        if ch == " ":
+            width += 1
+        elif ch == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
 def split_lines(text: str) -> list[str]:
     """The lines of `text` without their terminators; always at least one (possibly empty)."""
     return _LINE_BREAK.split(text)

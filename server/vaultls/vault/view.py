@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from vaultls.vault.model import Frontmatter, Link, ParsedNote
-from vaultls.vault.parse import LinkRow, NoteRows, range_row
+from vaultls.vault.model import Frontmatter, ParsedNote
+from vaultls.vault.parse import LinkRow, NoteRows, link_rows, range_row
 from vaultls.vault.schema import SCHEMA_KEY
 
 # A message or a key with its range as four ints (start line, start column, end line, end column).
@@ -82,42 +82,12 @@ def view_of_parsed(path: str, parsed: ParsedNote, valid: bool) -> NoteView:
         fm_error,
         duplicates,
         fm_state,
-        _link_rows(parsed.links),
+        link_rows(parsed.links),
         [(h.level, h.text) for h in parsed.headings],
         [b.id for b in parsed.blocks],
         parsed.aliases,
         _Given(parsed),
     )
-
-
-def _link_rows(links: list[Link]) -> list[LinkRow]:
-    """The `parse.LinkRow`s of links, as `parse.note_rows` makes them (written out here: a
-    vault has ~30 links a note; tests/unit/test_fuzz_parser.py holds the two together)."""
-    out: list[LinkRow] = []
-    append = out.append
-    for link in links:
-        whole, part = link.range, link.target_range
-        a, b, c, d = whole.start, whole.end, part.start, part.end
-        append(
-            (
-                link.kind,
-                link.target,
-                link.subpath,
-                link.block,
-                link.display,
-                link.embed,
-                a.line,
-                a.character,
-                b.line,
-                b.character,
-                c.line,
-                c.character,
-                d.line,
-                d.character,
-                link.in_frontmatter,
-            )
-        )
-    return out
 
 
 class _Given:

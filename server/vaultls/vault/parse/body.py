@@ -18,6 +18,7 @@ import re
 
 from vaultls.vault.parse.inline import InlineScanner
 from vaultls.vault.parse.rows import BlockRow, HeadingRow, LinkRow, TagRow, WarningRow
+from vaultls.vault.text import indent_width
 
 _QUOTE_PREFIX = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
@@ -194,7 +195,7 @@ class BodyParser:
                     prev = "blank"
                 continue
 
-            indent = _indent_width(content) if content[0] in " \t" else 0
+            indent = indent_width(content) if content[0] in " \t" else 0
             if indented_code_from is not None:
                 if indent >= 4:
                     continue
@@ -300,19 +301,6 @@ class BodyParser:
         else:
             start = block_start if block_start is not None else i
         self.blocks.append((m.group(1), i, i, col, i, m.end(1), start))
-
-
-def _indent_width(content: str) -> int:
-    """The columns `content`'s leading blanks take, a tab counting to the next multiple of 4."""
-    width = 0
-    for ch in content:
-        if ch == " ":
-            width += 1
-        elif ch == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
 
 
 def _last_nonblank(lines: list[str], before: int) -> int:

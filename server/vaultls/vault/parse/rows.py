@@ -163,20 +163,7 @@ def note_rows(parsed: ParsedNote) -> NoteRows:
         parsed.frontmatter,
         [(h.level, h.text, h.line, *range_row(h.range)) for h in parsed.headings],
         [(b.id, b.line, *range_row(b.range), b.start_line) for b in parsed.blocks],
-        [
-            (
-                link.kind,
-                link.target,
-                link.subpath,
-                link.block,
-                link.display,
-                link.embed,
-                *range_row(link.range),
-                *range_row(link.target_range),
-                link.in_frontmatter,
-            )
-            for link in parsed.links
-        ],
+        link_rows(parsed.links),
         [(t.name, *range_row(t.range), t.in_frontmatter) for t in parsed.tags],
         parsed.aliases,
         parsed.line_count,
@@ -235,4 +222,34 @@ def _links_from_rows(rows: list[LinkRow]) -> list[Link]:
         s_target_range(link, part)
         s_fm(link, in_fm)
         append(link)
+    return out
+
+
+def link_rows(links: list[Link]) -> list[LinkRow]:
+    """The `LinkRow`s of links (for `note_rows`, and for the check's view of a parsed note, which
+    needs no other rows): the positions read once each, as this runs on every edit."""
+    out: list[LinkRow] = []
+    append = out.append
+    for link in links:
+        whole, part = link.range, link.target_range
+        a, b, c, d = whole.start, whole.end, part.start, part.end
+        append(
+            (
+                link.kind,
+                link.target,
+                link.subpath,
+                link.block,
+                link.display,
+                link.embed,
+                a.line,
+                a.character,
+                b.line,
+                b.character,
+                c.line,
+                c.character,
+                d.line,
+                d.character,
+                link.in_frontmatter,
+            )
+        )
     return out
