@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any, Union
 
 import pytest
 import pytest_asyncio
@@ -81,6 +82,7 @@ async def start_client(request: pytest.FixtureRequest, config: ClientServerConfi
     """A client connected to a new server (not initialized yet) that answers registrations."""
     lsp_client = await config.start(devtools=request.config.getoption("devtools"))
     answer_registrations(lsp_client)
+    read_code_actions_with_commands(lsp_client)
     return lsp_client  # type: ignore[return-value]
 
 
@@ -98,6 +100,18 @@ async def start_session(
             workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name=vault.name)],
         )
     )
+
+
+def read_code_actions_with_commands(lsp_client: LanguageClient) -> None:
+    """lsprotocol reads any code action with a `command` key as a Command, losing the edit of a
+    CodeAction that carries both ("Create note": an edit, then a command to open the note);
+    editors tell them apart by the key's type (a string in a Command), and so does this."""
+    converter = lsp_client.protocol._converter
+
+    def structure(obj: Any, _: type) -> types.Command | types.CodeAction:
+        return converter.structure(obj, types.Command if isinstance(obj.get("command"), str) else types.CodeAction)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)  # noqa: UP007 - the key lsprotocol uses
 
 
 def answer_registrations(lsp_client: LanguageClient) -> None:

@@ -162,11 +162,12 @@ async def test_definition_goes_to_the_block(client: LanguageClient):
     assert loc.range.start.line == 5
 
 
-async def test_definition_of_ambiguous_link_lists_all_candidates(client: LanguageClient):
+async def test_definition_of_ambiguous_link_goes_to_the_note_it_resolves_to(client: LanguageClient):
     note = await open_note(client, "Scratch.md", "[[Trotsky]]")
-    locations = await definition(client, note, 0, 4)
-    # Same depth: the shorter path first (Obsidian's "shortest path" tie-break).
-    assert [loc.uri for loc in locations] == [uri(client, "People/Trotsky.md"), uri(client, "Archive/Trotsky.md")]
+    [location] = await definition(client, note, 0, 4)
+    # Same depth: the shorter path wins (Obsidian's "shortest path" tie-break); one place, as
+    # Obsidian opens one note.
+    assert location.uri == uri(client, "People/Trotsky.md")
 
 
 async def test_definition_of_markdown_link(client: LanguageClient):
@@ -243,15 +244,16 @@ async def test_quick_fix_rewrites_alias_link_to_target_with_alias(client: Langua
     assert (edit.range.start.character, edit.range.end.character) == (2, 17)
 
 
-async def test_quick_fix_creates_the_missing_note_next_to_the_linking_note(client: LanguageClient):
+async def test_quick_fix_creates_the_missing_note_at_the_vault_root(client: LanguageClient):
+    """Obsidian's default `newFileLocation` is the vault root (app.json: see test_create_note.py)."""
     note = await open_note(client, "People/Scratch.md", "[[Kuomintang]]")
     [diag] = await diagnostics_for(client, note, lambda d: len(d) == 1)
     actions = await actions_for(client, note, diag)
     create = next(a for a in actions if a.title.startswith("Create note"))
     created = create.edit.document_changes[0]
     assert isinstance(created, types.CreateFile)
-    assert created.uri == uri(client, "People/Kuomintang.md")
-    assert not (client.vault / "People/Kuomintang.md").exists()  # type: ignore[attr-defined]
+    assert created.uri == uri(client, "Kuomintang.md")
+    assert not (client.vault / "Kuomintang.md").exists()  # type: ignore[attr-defined]
 
 
 async def test_quick_fix_creates_the_note_at_the_path_the_link_gives(client: LanguageClient):

@@ -399,3 +399,11 @@ def test_server_and_check_run_outside_the_vault(
 
 def test_checkhealth(nv: Nvim, vault: Path) -> None:
     nv.run("health.lua", note=DANGLING_NOTE)
+
+
+def test_create_note_writes_the_file_and_opens_it(nv: Nvim, vault: Path) -> None:
+    """The "Create note" quick fix makes a real file at the vault root and shows it: the
+    plugin writes the buffer Neovim's edit made, the server opens it with showDocument."""
+    line = find_line(vault / DANGLING_NOTE, re.escape("[[" + DANGLING_TARGET))
+    nv.run("create_note.lua", note=DANGLING_NOTE, line=line, dangling=DANGLING_TARGET)
+    assert (vault / f"{DANGLING_TARGET}.md").read_text(encoding="utf-8") == f"# {DANGLING_TARGET}\n"

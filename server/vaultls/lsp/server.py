@@ -335,7 +335,11 @@ class VaultLanguageServer(LanguageServer):
     def update_note(self, ref: NoteRef, text: str | None = None, valid_utf8: bool = True) -> set[str]:
         """Re-parse one note (from `text`, else from disk) and return who is affected."""
         if text is None:
-            loaded = load_note(ref.vault.abspath(ref.path)) if contained(ref.vault, ref.path) else None
+            file = ref.vault.abspath(ref.path)
+            # A file gone since (closed after a rename or delete: the old path's didClose or
+            # watched-file event) is deleted, quietly: not a file we failed to read.
+            exists = os.path.lexists(file)
+            loaded = load_note(file) if exists and contained(ref.vault, ref.path) else None
             if loaded is None:
                 return ref.vault.remove(ref.path)
             parsed, valid_utf8 = loaded

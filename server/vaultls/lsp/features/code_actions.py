@@ -1,17 +1,27 @@
 """Quick fixes for link diagnostics. They are WorkspaceEdits for the user to accept: the server
-never creates or changes a file itself."""
+never creates or changes a file itself.
+
+Only the diagnostics under the request's range get actions: a client may send every
+diagnostic of the line (Neovim does), and the actions of a link next to the cursor's are noise.
+
+"Create note" creates the note where Obsidian would (`vault.obsidian_app`: `.obsidian/app.json`
+`newFileLocation`, the vault root by default) and then opens it: the action carries the
+command `vaultls.openNote`, which the client runs after applying the edit, and the server
+answers with `window/showDocument` (features/commands.py)."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
 from vaultls.lsp.cursor import Cursor, cursor_at
+from vaultls.lsp.features.commands import OPEN_NOTE
 from vaultls.lsp.features.refactor import KINDS as REFACTOR_KINDS
 from vaultls.lsp.features.refactor import refactor_actions
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
-from vaultls.vault.index import normalise_path
+from vaultls.vault.index import Vault, find_heading
 from vaultls.vault.model import Link, Position, Range
+from vaultls.vault.obsidian_app import new_note_path, read_app_json
 
 
 async def code_action(ls: VaultLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
@@ -21,7 +31,7 @@ async def code_action(ls: VaultLanguageServer, params: types.CodeActionParams) -
         return None
     actions: list[types.CodeAction] = []
     for diagnostic in params.context.diagnostics:
-        if diagnostic.source != "vaultls":
+        if diagnostic.source != "vaultls" or not _overlaps(diagnostic.range, params.range):
             continue
         start = ls.codec.from_client(cursor.lines, diagnostic.range.start)
         link = next((found for found in cursor.note.parsed.links if found.target_range.start == start), None)
@@ -36,10 +46,38 @@ async def code_action(ls: VaultLanguageServer, params: types.CodeActionParams) -
                 actions.append(create)
         elif diagnostic.code == "ambiguous-link" and link.kind == "wiki":
             data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
-            for candidate in data.get("candidates", [])[:8]:
+            candidates = [c for c in data.get("candidates", []) if isinstance(c, str)]
+            for candidate in with_subpath(cursor.ref.vault, candidates, link)[:8]:
                 actions.append(_disambiguate(ls, cursor, link, candidate, diagnostic))
     actions.extend(refactor_actions(ls, cursor, params))  # extract section, add alias (features/refactor.py)
     return actions or None
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    """Whether two ranges share a position (an empty range, a cursor, touching either end)."""
+    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and (
+        b.start.line,
+        b.start.character,
+    ) <= (a.end.line, a.end.character)
+
+
+def with_subpath(vault: Vault, candidates: list[str], link: Link) -> list[str]:
+    """The candidates of an ambiguous link that have the heading or block it names (all of
+    them when it names none): linking to another one would only move the problem."""
+    if link.block is None and not link.subpath:
+        return candidates
+    kept = []
+    for path in candidates:
+        note = vault.notes.get(path)
+        if note is None:
+            continue
+        if link.block is not None:
+            wanted = names.key(link.block)
+            if any(names.key(b.id) == wanted for b in note.parsed.blocks):
+                kept.append(path)
+        elif find_heading(note.parsed.headings, link.subpath) is not None:
+            kept.append(path)
+    return kept
 
 
 def _replace(ls: VaultLanguageServer, cursor: Cursor, *edits: tuple[Range, str]) -> types.WorkspaceEdit:
@@ -76,40 +114,35 @@ def _create_note(
         return None
     target = link.target.replace("\\", "/")
     last = names.last_component(target)
-    if "." in last and not names.is_note_path(last):
+    if not last or ("." in last and not names.is_note_path(last)):
         return None  # an attachment: nothing we could create
     vault = cursor.ref.vault
-    folder = cursor.note.folder
-    if link.kind == "markdown" or target.startswith(("./", "../")):
-        rel = normalise_path(f"{folder}/{target}" if folder else target)
-    elif "/" in target:
-        rel = normalise_path(target.lstrip("/"))
-    else:
-        rel = f"{folder}/{target}" if folder else target
-    if not rel:
+    relative = link.kind == "markdown" or target.startswith(("./", "../"))
+    rel = new_note_path(read_app_json(vault.root), cursor.ref.path, target, relative)
+    if rel is None:
         return None  # climbs out of the vault
-    if not names.is_note_path(rel):
-        rel += ".md"
     uri = ls.uri_of(vault, rel)
     title = names.strip_note_suffix(names.last_component(rel))
+    start = types.Position(0, 0)
     edit = types.WorkspaceEdit(
         document_changes=[
+            # `ignoreIfExists`: a file the index does not know (excluded, hidden) is never
+            # overwritten; the title is then added at its top, which the user sees and can undo.
             types.CreateFile(uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=True)),
             types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
-                edits=[
-                    types.TextEdit(
-                        range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)), new_text=f"# {title}\n"
-                    )
-                ],
+                edits=[types.TextEdit(range=types.Range(start=start, end=start), new_text=f"# {title}\n")],
             ),
         ]
     )
+    # Opened once the edit is applied (the client runs a code action's command after its edit).
+    command = types.Command(title="Open the new note", command=OPEN_NOTE, arguments=[uri])
     return types.CodeAction(
         title=f"Create note {rel}",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic],
         edit=edit,
+        command=command,
     )
 
 

@@ -1,12 +1,23 @@
-"""Commands for editors: `vaultls.checkVault` returns every note's diagnostics, the same
-problems `vaultls check` prints, so an editor can fill its problem list for the whole vault."""
+"""Commands for editors:
+- `vaultls.checkVault` returns every note's diagnostics, the same problems `vaultls check`
+  prints, so an editor can fill its problem list for the whole vault;
+- `vaultls.openNote URI` asks the client to show a note of a vault (`window/showDocument`):
+  "Create note" runs it after its edit, so the new note opens as in Obsidian.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+from lsprotocol import types
 
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault.check import check_vault
+
+log = logging.getLogger(__name__)
+
+OPEN_NOTE = "vaultls.openNote"
 
 
 async def check_vault_command(ls: VaultLanguageServer, *args: Any) -> list[dict[str, Any]]:
@@ -23,4 +34,16 @@ async def check_vault_command(ls: VaultLanguageServer, *args: Any) -> list[dict[
     return results
 
 
-COMMANDS = (("vaultls.checkVault", check_vault_command),)
+async def open_note_command(ls: VaultLanguageServer, *args: Any) -> bool:
+    """Show the note `args[0]` (a URI) in the editor; False when the client cannot or the URI
+    is no path of a vault (the server never asks an editor to open anything else)."""
+    uri = args[0] if args and isinstance(args[0], str) else None
+    if uri is None or ls.locate(uri) is None or not ls.client_supports("window.show_document.support", False):
+        return False
+    result = await ls.window_show_document_async(types.ShowDocumentParams(uri=uri, take_focus=True))
+    if not result.success:
+        log.info("the editor did not open %s", uri)
+    return bool(result.success)
+
+
+COMMANDS = (("vaultls.checkVault", check_vault_command), (OPEN_NOTE, open_note_command))

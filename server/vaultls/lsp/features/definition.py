@@ -1,4 +1,7 @@
-"""Go to definition on a wikilink, embed or Markdown link."""
+"""Go to definition on a wikilink, embed or Markdown link: the place the link resolves to,
+at its heading or block. An ambiguous link jumps to the note it resolves to (`Vault.resolve`,
+as Obsidian opens it), not to a list of every note of that name: the ambiguity stays a hint
+diagnostic whose quick fixes name the other candidates (features/code_actions.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from vaultls.lsp.server import VaultLanguageServer
 
 async def definition(ls: VaultLanguageServer, params: types.DefinitionParams) -> list[types.Location] | None:
     found = await link_at(ls, params.text_document.uri, params.position)
-    if found is None or found.resolution.dangling:
+    if found is None or found.resolution.target is None:
         return None
     vault, res = found.cursor.ref.vault, found.resolution
     line = 0
@@ -19,11 +22,7 @@ async def definition(ls: VaultLanguageServer, params: types.DefinitionParams) ->
     elif res.block is not None:
         line = res.block.start_line
     here = types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line, character=0))
-    top = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
-    # Every candidate of an ambiguous link, best first; the heading/block applies to the first.
-    return [
-        types.Location(uri=ls.uri_of(vault, path), range=here if i == 0 else top) for i, path in enumerate(res.targets)
-    ]
+    return [types.Location(uri=ls.uri_of(vault, res.target), range=here)]
 
 
 FEATURES = ((types.TEXT_DOCUMENT_DEFINITION, None, definition),)
