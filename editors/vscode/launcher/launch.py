@@ -12,18 +12,22 @@ would be imported in place of the real module, and opening the vault would run i
 - `-S`: no site-packages at all; the server's dependencies are all in bundled/libs.
 
 So imports come from the standard library and bundled/libs only, which is found here from
-this file's own location (PYTHONPATH would be ignored under -I).
+this file's own location (PYTHONPATH would be ignored under -I). bundled/libs holds what every
+Python shares (compiled modules side by side, each named with its ABI); bundled/libs/cp3XX what
+only this CPython gets (back-ports such as tomli below 3.11), which goes first.
 """
 
 import os
 import sys
 
 LIBS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "libs")
+OWN_LIBS = os.path.join(LIBS, "cp%d%d" % sys.version_info[:2])
 
-# First, as PYTHONPATH would put it. A "spawn" worker re-runs this file as `__mp_main__` with
-# its parent's sys.path, which already has it.
-if LIBS not in sys.path:
-    sys.path.insert(0, LIBS)
+# First, as PYTHONPATH would put them. A "spawn" worker re-runs this file as `__mp_main__` with
+# its parent's sys.path, which already has them.
+for folder in (LIBS, OWN_LIBS):
+    if folder not in sys.path and os.path.isdir(folder):
+        sys.path.insert(0, folder)
 
 # A multiprocessing "spawn" worker re-runs this file as `__mp_main__`: the guard keeps it from
 # starting a server of its own (and vaultls starts such workers only under a guarded script).
