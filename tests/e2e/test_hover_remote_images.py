@@ -1,6 +1,6 @@
 """Hovering a link in a stranger's vault fetches nothing: the preview the real server sends
 shows remote images as their alt text, HTML and autolinks as text, and no `command:` link,
-while a local image and ordinary text and links stay."""
+while a vault image (by the URI of its file in the vault) and ordinary text and links stay."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def image_destinations(markdown: str) -> list[str]:
     return re.findall(r"(?<!\\)!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)", markdown)
 
 
-async def test_a_hover_preview_fetches_nothing_and_runs_nothing(client: LanguageClient):
+async def test_a_hover_preview_fetches_nothing_and_runs_nothing(client: LanguageClient, vault: Path):
     note = await open_note(client, "Start here.md")
     hover = await client.text_document_hover_async(
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(0, 9))
@@ -66,8 +66,8 @@ async def test_a_hover_preview_fetches_nothing_and_runs_nothing(client: Language
     assert "**Welcome**" in text and "Thanks for using this template!" in text
     assert "tracking pixel" in text and "proto" in text and "ref image" in text
     assert "[badge](https://example.org/project)" in text
-    # No image but the local one; no raw HTML or autolink; no command link, inline or by reference.
-    assert image_destinations(text) == ["attachments/diagram.png"]
+    # No image but the vault's own; no raw HTML or autolink; no command link, inline or by reference.
+    assert image_destinations(text) == [(vault / "attachments" / "diagram.png").as_uri()]
     assert not re.search(r"(?<!\\)<[A-Za-z/!?]", re.sub("`[^`]*`", "", text)), text
     assert "](command:" not in text and "]: command:" not in text
     assert "`<code>`" in text  # a code span is left as written

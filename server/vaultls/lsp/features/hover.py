@@ -1,24 +1,28 @@
 """Hover on a link: a Markdown preview of what it points to.
 
-The preview is the target note's Markdown made inert (`vault/preview.py`): editors render it,
-and a note from a stranger must not make a hover fetch a remote image, run a `command:` link
-or render HTML. Names and paths from the vault are escaped where they are quoted."""
+The preview is the linked section as Obsidian's page preview shows it (`vault/page_preview.py`):
+its links lead to the notes they resolve to, its vault images show, its headings are bold lines.
+It is made inert (`vault/preview.py`): editors render it, and a note from a stranger must not
+make a hover fetch a remote image, run a `command:` link or render HTML. The preview links to
+and shows only files that really lie inside the vault (`roots.contained`). Names and paths from
+the vault are escaped where they are quoted."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from lsprotocol import types
 
 from vaultls.lsp.cursor import cursor_at
 from vaultls.lsp.features import frontmatter
+from vaultls.lsp.roots import contained
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.index import Resolution, Vault
 from vaultls.vault.model import Link
-from vaultls.vault.preview import code_span, inert_markdown, inline_text
+from vaultls.vault.page_preview import is_image, markdown_uri, page_preview
+from vaultls.vault.preview import code_span, inline_text
 from vaultls.vault.text import split_lines
-
-MAX_LINES = 24
-MAX_CHARS = 2000
 
 
 async def hover(ls: VaultLanguageServer, params: types.HoverParams) -> types.Hover | None:
@@ -59,9 +63,17 @@ def _dangling(vault: Vault, link: Link, res: Resolution) -> str:
 def _preview(ls: VaultLanguageServer, vault: Vault, link: Link, res: Resolution) -> str:
     path = res.targets[0]
     note = vault.notes.get(path)
+    locate = _locator(ls, vault)
     if note is None:
-        return f"**{inline_text(names.last_component(path))}** · {code_span(path)} (attachment)"
-    header = f"**{inline_text(note.name)}** · {code_span(path)}"
+        name = names.last_component(path)
+        text = f"**{inline_text(name)}** · {code_span(path)} (attachment)"
+        uri = locate(path)
+        if uri is not None and is_image(path):
+            text += f"\n\n![{inline_text(name)}]({markdown_uri(uri)})"  # as Obsidian previews an image
+        return text
+    title = f"**{inline_text(note.name)}**"
+    uri = locate(path)
+    header = f"{f'[{title}]({markdown_uri(uri)})' if uri else title} · {code_span(path)}"
     if res.ambiguous:
         header += f"\n\n*{len(res.targets)} notes have this name; this is the one the link resolves to.*"
     text = ls.text_of(vault, path)
@@ -80,19 +92,21 @@ def _preview(ls: VaultLanguageServer, vault: Vault, link: Link, res: Resolution)
     if res.missing:
         named = code_span("#".join(link.subpath) or "^" + str(link.block))
         header += f"\n\n*No {res.missing} {named} there; showing the start of the note.*"
-    body = _truncate(lines[start:end])
+    body = page_preview(vault, path, lines[start:end], locate)
     return f"{header}\n\n---\n\n{body}"
 
 
-def _truncate(lines: list[str]) -> str:
-    while lines and not lines[0].strip():
-        lines = lines[1:]
-    shown = lines[:MAX_LINES]
-    text = "\n".join(shown).rstrip()
-    cut = len(lines) > MAX_LINES
-    if len(text) > MAX_CHARS:
-        text, cut = text[:MAX_CHARS].rstrip(), True
-    return inert_markdown(text) + ("\n\n*… (truncated)*" if cut else "")
+def _locator(ls: VaultLanguageServer, vault: Vault) -> Callable[[str], str | None]:
+    """The URI of a vault path the preview may link to or show: one that really lies inside
+    the vault (a file replaced by a link out of it since the scan is not)."""
+    found: dict[str, str | None] = {}
+
+    def locate(path: str) -> str | None:
+        if path not in found:
+            found[path] = ls.uri_of(vault, path) if contained(vault, path) else None
+        return found[path]
+
+    return locate
 
 
 FEATURES = [(types.TEXT_DOCUMENT_HOVER, None, hover)]
