@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from vaultls.report.escape import json_text, printable
 from vaultls.vault import names
 from vaultls.vault.graph import DanglingName, LinkStats
+from vaultls.vault.plural import counted, plural
 
 # How many dangling names the text report lists; JSON lists them all.
 TEXT_DANGLING_LIMIT = 20
@@ -81,7 +82,7 @@ def write(fmt: str, out: TextIO, orphans: list[str] | None, stats: LinkStats | N
 
 def orphans_text(orphans: list[str]) -> str:
     count = len(orphans)
-    head = f"Orphans: {count} note{'s' if count != 1 else ''} no other note links to\n"
+    head = f"Orphans: {counted(count, 'note')} no other note links to\n"
     return head + "".join(f"  {printable(path)}\n" for path in orphans)
 
 
@@ -101,8 +102,8 @@ def stats_text(stats: LinkStats) -> str:
         shown = wanted[:TEXT_DANGLING_LIMIT]
         nwidth = max(len(str(d.notes)) for d in shown)
         for d in shown:
-            extra = f" ({d.links} links)" if d.links != d.notes else ""
-            lines.append(f"  {d.notes:>{nwidth}} note{'s' if d.notes != 1 else ' '}  {printable(d.name)}{extra}")
+            extra = f" ({counted(d.links, 'link')})" if d.links != d.notes else ""
+            lines.append(f"  {d.notes:>{nwidth}} {plural(d.notes, 'note ', 'notes')}  {printable(d.name)}{extra}")
         if len(wanted) > len(shown):
             lines.append(f"  … and {len(wanted) - len(shown)} more (--format json lists them all)")
     return "\n".join(lines) + "\n"

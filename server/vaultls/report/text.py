@@ -10,6 +10,7 @@ from typing import TextIO
 
 from vaultls.report.common import Located
 from vaultls.report.escape import UNSAFE_BUT_NEWLINE, printable
+from vaultls.vault.plural import counted
 from vaultls.vault.problems import ProblemRow, Severity
 
 # By severity; plain numbers find the same entries (an IntEnum hashes and compares as its int).
@@ -81,8 +82,6 @@ def summary_of(counts: Mapping[int, int], notes: int) -> str:
     if not any(counts.values()):
         return "vaultls: no problems found"
     parts = [
-        f"{n} {s.label}{'s' if n != 1 and s != Severity.INFORMATION else ''}"
-        for s in Severity
-        if (n := counts.get(s, 0))
+        counted(n, s.label, s.label if s == Severity.INFORMATION else None) for s in Severity if (n := counts.get(s, 0))
     ]
-    return f"vaultls: {', '.join(parts)} in {notes} note{'s' if notes != 1 else ''}"
+    return f"vaultls: {', '.join(parts)} in {counted(notes, 'note')}"

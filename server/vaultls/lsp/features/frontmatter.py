@@ -29,6 +29,7 @@ from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import schema
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
+from vaultls.vault.plural import counted
 from vaultls.vault.preview import code_span, inert_markdown, inline_text
 from vaultls.vault.schema import is_date, is_datetime, to_json
 
@@ -218,7 +219,7 @@ def _name_items(
             types.CompletionItem(
                 label=name,
                 kind=types.CompletionItemKind.Property,
-                detail=f"used in {count} note{'s' if count != 1 else ''}",
+                detail=f"used in {counted(count, 'note')}",
                 sort_text=f"3{rank:05d}",
                 filter_text=name,
                 text_edit=types.TextEdit(range=rng, new_text=_key_text(name) + ("" if has_colon else ": ")),
@@ -282,11 +283,11 @@ def _value_items(
     if is_tags and ls.indexed.is_set():
         tags = Counter(t.name for note in vault.notes.values() for t in note.parsed.tags)
         for name, count in tags.most_common():
-            candidates.append((name, f"tag · {count} use{'s' if count != 1 else ''}", "1"))
+            candidates.append((name, f"tag · {counted(count, 'use')}", "1"))
     used = _values_in_vault(vault, spot.key, cursor.ref.path) if ls.indexed.is_set() else Counter()
     incomplete = not ls.indexed.is_set()
     for value, count in used.most_common():
-        candidates.append((value, f"used in {count} note{'s' if count != 1 else ''}", "2"))
+        candidates.append((value, f"used in {counted(count, 'note')}", "2"))
 
     quote = spot.typed[:1] if spot.typed[:1] in ("'", '"') else ""
     rng = ls.codec.range_to_client(cursor.lines, Range.on_line(cursor.pos.line, spot.start, spot.end))

@@ -16,6 +16,7 @@ from vaultls.lsp.cursor import Cursor
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.model import Range
+from vaultls.vault.plural import counted
 
 MAX_ITEMS = 100
 _TAG_CHARS = r"[^\s!-,.:-@\[-^`{-~]"
@@ -96,7 +97,7 @@ def _items(ls: VaultLanguageServer, cursor: Cursor, typed: str, rng: Range, pref
         types.CompletionItem(
             label=f"{prefix}{count.name}",
             kind=types.CompletionItemKind.Keyword,
-            detail=f"{count.notes} note{'s' if count.notes != 1 else ''}",
+            detail=counted(count.notes, "note"),
             filter_text=f"{prefix}{count.name}",
             sort_text=f"{index:04d}",
             text_edit=types.TextEdit(range=client_range, new_text=f"{prefix}{count.name}"),

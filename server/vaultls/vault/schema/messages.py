@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vaultls.vault.model import Frontmatter, Range
+from vaultls.vault.plural import counted
 from vaultls.vault.schema import budget
 from vaultls.vault.schema.obsidian_types import DATE_HINT, DATETIME_HINT
 
@@ -235,15 +236,15 @@ def _message(error: Any, value: Any) -> str:
     if v == "multipleOf":
         return f"must be a multiple of {_show(expected)}"
     if v == "minLength":
-        return f"must be at least {expected} character{'s' if expected != 1 else ''} long"
+        return f"must be at least {counted(expected, 'character')} long"
     if v == "maxLength":
-        return f"must be at most {expected} character{'s' if expected != 1 else ''} long"
+        return f"must be at most {counted(expected, 'character')} long"
     if v == "pattern":
         return f"must match the pattern {expected}"
     if v == "minItems":
-        return f"must have at least {expected} item{'s' if expected != 1 else ''}"
+        return f"must have at least {counted(expected, 'item')}"
     if v == "maxItems":
-        return f"must have at most {expected} item{'s' if expected != 1 else ''}"
+        return f"must have at most {counted(expected, 'item')}"
     if v == "uniqueItems":
         return "must not list the same item twice"
     if v == "minProperties":
