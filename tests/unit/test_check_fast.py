@@ -81,8 +81,9 @@ def _reference_link_problems(vault: Vault, path: str, link: Link, res: Resolutio
                 link.target_range,
                 Severity.HINT,
                 "ambiguous-link",
-                f'"{link.target}" matches {len(res.targets)} notes; it resolves to '
-                f"{res.targets[0]} (candidates: {listed})",
+                f'"{link.target}" matches {len(res.targets)} '
+                f'{"notes" if res.targets[0].endswith(".md") else "files"}; Obsidian opens {res.targets[0]} '
+                f"(those under this note's folder first, then the shortest path). Candidates: {listed}",
                 data={"candidates": res.targets},
             )
         )
@@ -331,14 +332,10 @@ def test_names_fast_paths_match_their_definitions() -> None:
     slug_re = re.compile(r"[^\w\- ]+")
 
     def key(text: str) -> str:
-        return unicodedata.normalize("NFC", text).casefold()
+        return unicodedata.normalize("NFC", text).lower()
 
     def strip_note_suffix(path: str) -> str:
-        lower = path.lower()
-        for suffix in (".md", ".markdown"):
-            if lower.endswith(suffix):
-                return path[: -len(suffix)]
-        return path
+        return path[:-3] if path.lower().endswith(".md") else path
 
     rng = random.Random(0)
     alphabet = [chr(c) for c in range(128)] + list("éÉİıßΣ\u00a0\u2003") + [".md", ".MD", ".markdown", ".mArkdown", "/"]
@@ -348,7 +345,7 @@ def test_names_fast_paths_match_their_definitions() -> None:
         assert names.slug(text) == slug_re.sub("", unicodedata.normalize("NFC", text).lower().strip()).replace(" ", "-")
         assert names.key(text) == key(text)
         assert names.nfc(text) == unicodedata.normalize("NFC", text)
-        assert names.is_note_path(text) == text.lower().endswith((".md", ".markdown"))
+        assert names.is_note_path(text) == text.lower().endswith(".md")
         assert names.strip_note_suffix(text) == strip_note_suffix(text)
         assert names.last_component(text) == text.rsplit("/", 1)[-1]
 

@@ -21,9 +21,11 @@ def test_extension_in_link_is_optional():
     assert resolve(vault, "a.md").targets == ["Note.md"]
 
 
-def test_markdown_extension_notes_resolve_too():
-    vault = vault_of({"Old.markdown": "", "a.md": "[[Old]]"})
-    assert resolve(vault, "a.md").targets == ["Old.markdown"]
+def test_markdown_extension_files_are_attachments_not_notes():
+    vault = vault_of({"Old.markdown": "", "a.md": "[[Old]] [[Old.markdown]]"})
+    assert resolve(vault, "a.md").dangling
+    assert resolve(vault, "a.md", 1).targets == ["Old.markdown"]
+    assert "Old.markdown" in vault.attachments
 
 
 def test_folder_path_from_vault_root():
@@ -159,3 +161,79 @@ def test_shortest_link_uses_shortest_unique_suffix():
 def test_shortest_link_of_attachment_keeps_extension():
     vault = vault_of({"Attachments/Figure 1.png": ""})
     assert vault.shortest_link("Attachments/Figure 1.png") == "Figure 1.png"
+
+
+# --------------------------------------------------------------------------- Obsidian fidelity
+
+
+def test_heading_chain_needs_every_part_in_order():
+    vault = vault_of({"N.md": "# Sub\n# Old\n", "a.md": "[[N#Old#Sub]]"})
+    assert resolve(vault, "a.md").missing == "heading"
+
+
+def test_heading_chain_part_must_be_deeper_than_the_one_before():
+    vault = vault_of({"N.md": "## A\n## B\n", "a.md": "[[N#A#B]]"})
+    assert resolve(vault, "a.md").missing == "heading"
+
+
+def test_heading_chain_finds_a_deeper_heading_inside_the_section():
+    vault = vault_of({"N.md": "# A\n## X\n### B\n", "a.md": "[[N#A#B]]"})
+    assert resolve(vault, "a.md").heading.line == 2
+
+
+def test_heading_chain_stops_at_the_end_of_the_section():
+    vault = vault_of({"N.md": "# A\n# C\n## B\n", "a.md": "[[N#A#B]]"})
+    assert resolve(vault, "a.md").missing == "heading"
+
+
+def test_wikilink_heading_is_not_matched_as_a_github_slug():
+    vault = vault_of({"N.md": "### Ohitetut viestit\n", "a.md": "[[N#Ohitetut-viestit]] [[N#Ohitetut viestit]]"})
+    assert resolve(vault, "a.md").missing == "heading"
+    assert resolve(vault, "a.md", 1).missing is None
+
+
+def test_markdown_link_heading_may_be_a_github_slug():
+    vault = vault_of({"N.md": "### Ohitetut viestit\n", "a.md": "[x](N.md#ohitetut-viestit)"})
+    assert resolve(vault, "a.md").missing is None
+
+
+def test_absolute_path_resolves_only_to_that_exact_path():
+    vault = vault_of({"Deep/Folder/Note.md": "", "a.md": "[[/Folder/Note]] ![](/pics/a.png)", "img/a.png": ""})
+    assert resolve(vault, "a.md").dangling
+    assert resolve(vault, "a.md", 1).dangling
+
+
+def test_absolute_markdown_path_from_the_vault_root():
+    vault = vault_of({"pics/a.png": "", "x/a.md": "![](/pics/a.png)"})
+    assert resolve(vault, "x/a.md").targets == ["pics/a.png"]
+
+
+def test_relative_markdown_link_steps_up_then_falls_back_to_a_path_ending():
+    vault = vault_of({"C/D/pic.png": "", "A/src.md": "![](../D/pic.png)"})
+    assert resolve(vault, "A/src.md").targets == ["C/D/pic.png"]
+
+
+def test_relative_markdown_link_exact_path_comes_first():
+    vault = vault_of({"C/D/pic.png": "", "D/pic.png": "", "A/src.md": "![](../D/pic.png)"})
+    assert resolve(vault, "A/src.md").targets == ["D/pic.png"]
+
+
+def test_relative_link_never_steps_above_the_vault_root():
+    vault = vault_of({"pic.png": "", "A/src.md": "![](../../../pic.png)"})
+    assert resolve(vault, "A/src.md").targets == ["pic.png"]
+
+
+def test_ambiguous_prefers_candidates_anywhere_under_the_linking_notes_folder():
+    vault = vault_of({"A/sub/X.md": "# H\n", "B/X.md": "# H\n", "A/src.md": "[[X#H]]"})
+    assert resolve(vault, "A/src.md").targets == ["A/sub/X.md", "B/X.md"]
+
+
+def test_ambiguous_from_elsewhere_prefers_the_shortest_path():
+    vault = vault_of({"A/sub/X.md": "", "B/X.md": "", "C/src.md": "[[X]]"})
+    assert resolve(vault, "C/src.md").targets == ["B/X.md", "A/sub/X.md"]
+
+
+def test_names_are_lowercased_not_casefolded():
+    vault = vault_of({"Strasse.md": "", "a.md": "[[Straße]] [[STRASSE]]"})
+    assert resolve(vault, "a.md").dangling
+    assert resolve(vault, "a.md", 1).targets == ["Strasse.md"]

@@ -291,22 +291,27 @@ class Vault:
         return result
 
     def _candidates(self, source: str, link: Link) -> tuple[list[str], bool]:
+        """Obsidian's `getLinkpathDest`: an absolute path (`/Folder/Note`) names exactly that
+        path; a relative one (`./`, `../`, and every Markdown link) is first looked up from the
+        linking note's folder; then the path is looked up from the vault root, and then by its
+        last name among all files, keeping those whose path ends with what was written.
+        Returns (candidates, whether the link climbed above the vault root and found nothing)."""
         target = names.nfc(link.target.replace("\\", "/"))
+        if target.startswith("/"):
+            exact = normalise_path(target)
+            found = self.exact_path(exact) if exact else None
+            return ([found] if found else []), exact is None
         source_folder = source.rpartition("/")[0]
-        relative_first = link.kind == "markdown" or target.startswith(("./", "../"))
-        if relative_first and not target.startswith("/"):
-            joined = normalise_path(f"{source_folder}/{target}" if source_folder else target)
-            if joined is None:
-                return [], True
-            found = self.exact_path(joined)
+        climbed = False
+        if link.kind == "markdown" or target.startswith(("./", "../")):
+            joined, climbed = clamp_path(f"{source_folder}/{target}" if source_folder else target)
+            found = self.exact_path(joined) if joined else None
             if found:
                 return [found], False
-            if target.startswith(("./", "../")):
-                return [], False
-        stripped = target.lstrip("/")
-        normalised = normalise_path(stripped)
-        if normalised is None:
-            return [], True
+            target = strip_relative_prefix(target)
+        normalised = normalise_path(target)
+        if not normalised:
+            return [], climbed
         found = self.exact_path(normalised)
         if found:
             return [found], False
@@ -324,7 +329,7 @@ class Vault:
             ]
         if len(candidates) > 1:
             candidates.sort(key=lambda p: _rank(p, last, source_folder, files))
-        return candidates, False
+        return candidates, climbed and not candidates
 
     def exact_path(self, path: str) -> str | None:
         """A note or attachment at exactly this vault path (case-insensitively; the exact case
@@ -348,7 +353,7 @@ class Vault:
             if result.block is None:
                 result.missing = "block"
         elif link.subpath:
-            result.heading = find_heading(note.parsed.headings, link.subpath)
+            result.heading = find_heading(note.parsed.headings, link.subpath, link.kind == "markdown")
             if result.heading is None:
                 result.missing = "heading"
 
@@ -370,47 +375,47 @@ def _pick(paths: list[str] | None, written: str, strip: bool = False) -> str | N
     return (exact or sorted(paths))[0]
 
 
-def find_heading(headings: list[Heading], chain: tuple[str, ...]) -> Heading | None:
-    """The heading a `#A#B` chain names: B inside A's section (see `heading_index`)."""
+def find_heading(headings: list[Heading], chain: tuple[str, ...], slugs: bool = False) -> Heading | None:
+    """The heading a `#A#B` chain names (see `heading_index`); `slugs`: the link is a Markdown
+    link, whose parts may also be GitHub-style slugs."""
     keys = [(h.level, names.strip_heading(h.text), names.slug(h.text)) for h in headings]
-    found = heading_index(keys, heading_keys(chain))
+    found = heading_index(keys, heading_keys(chain, slugs))
     return None if found is None else headings[found]
 
 
 # A heading as links are compared with it: (level, `names.strip_heading`, `names.slug`).
 HeadingKey = tuple[int, str, str]
+_NO_SLUG = "\0"  # no heading's slug: wikilinks are compared by `strip_heading` only
 
 
-def heading_keys(chain: tuple[str, ...]) -> list[tuple[str, str]]:
-    """What each part of a `#A#B` chain is compared with (`names.heading_matches`)."""
-    return [(names.strip_heading(part), names.nfc(part).lower().strip()) for part in chain]
+def heading_keys(chain: tuple[str, ...], slugs: bool = False) -> list[tuple[str, str]]:
+    """What each part of a `#A#B` chain is compared with: Obsidian's `stripHeading` form, and,
+    for a Markdown link (`slugs`), the GitHub slug that VS Code and GitHub write
+    (`[x](Note.md#my-heading)`). Obsidian itself knows no slugs: a wikilink never matches one."""
+    return [(names.strip_heading(part), names.nfc(part).lower().strip() if slugs else _NO_SLUG) for part in chain]
 
 
 def heading_index(headings: list[HeadingKey] | tuple[HeadingKey, ...], wanted: list[tuple[str, str]]) -> int | None:
     """The index of the heading a chain names, given by keys computed once (a whole-vault
-    check compares a note's headings with every link to it): B inside A's section for
-    `#A#B`. Obsidian is lenient when the chain does not nest as written, and so is this: the
-    last part alone still matches."""
-    last_strip, last_slug = wanted[-1]
-    if len(wanted) > 1:
-        start, limit_level = 0, 0
-        found: int | None = None
-        for strip_key, slug_key in wanted:
-            found = None
-            for idx in range(start, len(headings)):
-                level, h_strip, h_slug = headings[idx]
-                if limit_level and level <= limit_level and idx > start:
-                    break
-                if h_strip == strip_key or h_slug == slug_key:
-                    found, start, limit_level = idx, idx + 1, level
-                    break
-            if found is None:
+    check compares a note's headings with every link to it), as Obsidian's `resolveSubpath`
+    finds it: the first heading matching the first part, then the first matching the next
+    part inside that heading's section (so deeper), and so on; None when any part is
+    missing."""
+    start, section_level = 0, 0
+    found: int | None = None
+    for strip_key, slug_key in wanted:
+        found = None
+        for idx in range(start, len(headings)):
+            level, h_strip, h_slug = headings[idx]
+            if level <= section_level:
+                break  # the section of the part before ends here
+            if h_strip == strip_key or h_slug == slug_key:
+                found = idx
                 break
-        if found is not None:
-            return found
-    return next(
-        (i for i, (_, h_strip, h_slug) in enumerate(headings) if h_strip == last_strip or h_slug == last_slug), None
-    )
+        if found is None:
+            return None
+        start, section_level = found + 1, headings[found][0]
+    return found
 
 
 def _targets_changed(old: ParsedNote, new: ParsedNote) -> bool:
@@ -436,17 +441,44 @@ def normalise_path(path: str) -> str | None:
     return "/".join(parts)
 
 
+def clamp_path(path: str) -> tuple[str, bool]:
+    """Collapse `.` and `..` as Obsidian joins a relative link to its note's folder: a `..` at
+    the vault root stays there. Returns (path, whether some `..` climbed above the root)."""
+    parts: list[str] = []
+    climbed = False
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            else:
+                climbed = True
+        else:
+            parts.append(part)
+    return "/".join(parts), climbed
+
+
+def strip_relative_prefix(path: str) -> str:
+    """`../../D/pic.png` → `D/pic.png`: what a relative link names when it is looked up by
+    the end of its path."""
+    while path.startswith(("./", "../")):
+        path = path[2:] if path.startswith("./") else path[3:]
+    return path
+
+
 def _has_extension(path: str) -> bool:
     return "." in names.last_component(path).lstrip(".")
 
 
-def _rank(path: str, written: str, source_folder: str, files: bool) -> tuple[int, int, int, int, str]:
+def _rank(path: str, written: str, source_folder: str, files: bool) -> tuple[int, int, int, str]:
+    """How Obsidian orders the files a name matches: those under the linking note's folder
+    (its subfolders too) first, then the shortest path. Ties (Obsidian keeps its own file
+    order there) go to the exact case written, then alphabetical order, to be deterministic."""
     name = names.last_component(path if files else names.strip_note_suffix(path))
-    folder = path.rpartition("/")[0]
     return (
-        0 if names.nfc(name) == names.nfc(written) else 1,
-        0 if folder == source_folder else 1,
-        path.count("/"),
+        0 if not source_folder or path.startswith(source_folder + "/") else 1,
         len(path),
+        0 if names.nfc(name) == names.nfc(written) else 1,
         path,
     )

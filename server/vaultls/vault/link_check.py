@@ -47,12 +47,15 @@ def note_anchors(headings: Iterable[tuple[int, str]], block_ids: Iterable[str]) 
 
 
 def has_heading(
-    headings: tuple[tuple[int, str, str], ...], chain: tuple[str, ...], wanted: list[tuple[str, str]] | None = None
+    headings: tuple[tuple[int, str, str], ...],
+    chain: tuple[str, ...],
+    wanted: list[tuple[str, str]] | None = None,
+    slugs: bool = False,
 ) -> bool:
     """Whether `index.find_heading` finds the `#A#B` chain among headings given as `Anchors`
     keys (computed once per note rather than per link to it). `wanted`: the chain's
-    `heading_keys`, when known."""
-    return heading_index(headings, heading_keys(chain) if wanted is None else wanted) is not None
+    `heading_keys`, when known; `slugs`: the link is a Markdown link."""
+    return heading_index(headings, heading_keys(chain, slugs) if wanted is None else wanted) is not None
 
 
 class LinkChecker:
@@ -75,8 +78,9 @@ class LinkChecker:
         # (kind, target) → (the folders it does not hold for, resolution): see `_resolve_in`
         self._general: dict[tuple[str, str], tuple[frozenset[str], Resolved]] = {}
         self._self: dict[str, Resolved] = {}
-        self._parts: dict[tuple[str, tuple[str, ...], str | None], tuple[Template, ...]] = {}
-        self._wanted: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # `heading_keys` of chains
+        # (note linked, kind, heading chain, block) → templates of the heading or block part
+        self._parts: dict[tuple[str, str, tuple[str, ...], str | None], tuple[Template, ...]] = {}
+        self._wanted: dict[tuple[tuple[str, ...], bool], list[tuple[str, str]]] = {}  # `heading_keys`
 
     def templates(
         self, source: str, folder: str, kind: str, target: str, subpath: tuple[str, ...], block: str | None
@@ -99,9 +103,9 @@ class LinkChecker:
         goal, base = found
         if goal is None or (block is None and not subpath):
             return base
-        part = self._parts.get((goal, subpath, block))
+        part = self._parts.get((goal, kind, subpath, block))
         if part is None:
-            part = self._parts[(goal, subpath, block)] = self._part(goal, subpath, block)
+            part = self._parts[(goal, kind, subpath, block)] = self._part(goal, kind, subpath, block)
         return part + base if part else base
 
     def add_problem_rows(self, source: str, links: Iterable[LinkRow], out: list[ProblemRow]) -> None:
@@ -122,7 +126,7 @@ class LinkChecker:
             if found is not None and folder not in found[0]:
                 goal, base = found[1]
                 if goal is not None and (block is not None or subpath):
-                    part = parts.get((goal, subpath, block))
+                    part = parts.get((goal, kind, subpath, block))
                     if part is None:
                         base = templates(source, folder, kind, target, subpath, block)
                     elif part:
@@ -138,9 +142,9 @@ class LinkChecker:
 
         A wikilink whose target does not start with `./` or `../` is looked up from the vault
         root (`Vault.resolve`); the linking note's folder only orders several candidates
-        (`_rank`: those in that very folder first). So its resolution is the same from every
-        folder that holds none of the candidates: remembered once for all of them, and per
-        folder for the candidates' own folders. Other links (Markdown links, `./`, `../`)
+        (`index._rank`: those under that folder first). So its resolution is the same from
+        every folder that none of the candidates lies under: remembered once for all of them,
+        and per folder for the candidates' folders and their ancestors. Other links (Markdown links, `./`, `../`)
         are relative to the folder and remembered per folder."""
         if kind == "markdown":
             found = self._as_wikilink(source, folder, target)
@@ -149,7 +153,9 @@ class LinkChecker:
                 return found
         res, found = self._resolve(source, kind, target)
         if kind == "wiki" and not target.replace("\\", "/").startswith(("./", "../")):
-            folders = frozenset(t.rpartition("/")[0] for t in res.targets)
+            # The order of several candidates depends on which lie under the linking note's
+            # folder (`index._rank`): the result differs only in their folders' ancestors.
+            folders = frozenset(f for t in res.targets for f in ancestor_folders(t))
             if folder not in folders and (kind, target) not in self._general:
                 self._general[(kind, target)] = (folders, found)
                 return found
@@ -188,7 +194,7 @@ class LinkChecker:
             return res.targets[0], (ambiguous_template(target, res),)
         return res.targets[0], _NO_TEMPLATES
 
-    def _part(self, goal: str, subpath: tuple[str, ...], block: str | None) -> tuple[Template, ...]:
+    def _part(self, goal: str, kind: str, subpath: tuple[str, ...], block: str | None) -> tuple[Template, ...]:
         anchors = self._anchors.get(goal, _NO_ANCHORS)
         if anchors is _NO_ANCHORS:
             anchors = self._anchors[goal] = self._anchors_of(goal)
@@ -199,9 +205,10 @@ class LinkChecker:
             if names.key(block) in anchors[1]:
                 return _NO_TEMPLATES
             return ((Severity.WARNING, "missing-block", f'"{name}" has no block "^{block}"', None),)
-        wanted = self._wanted.get(subpath)
+        slugs = kind == "markdown"
+        wanted = self._wanted.get((subpath, slugs))
         if wanted is None:
-            wanted = self._wanted[subpath] = heading_keys(subpath)
+            wanted = self._wanted[(subpath, slugs)] = heading_keys(subpath, slugs)
         if has_heading(anchors[0], subpath, wanted):
             return _NO_TEMPLATES
         return ((Severity.WARNING, "missing-heading", f'"{name}" has no heading "{"#".join(subpath)}"', None),)
@@ -217,12 +224,24 @@ class LinkChecker:
 _NO_ANCHORS: Any = object()
 
 
+def ancestor_folders(path: str) -> list[str]:
+    """Every folder `path` lies under: `A/B/x.md` → `A/B`, `A`, and the root `""`."""
+    folders = [""]
+    at = path.find("/")
+    while at >= 0:
+        folders.append(path[:at])
+        at = path.find("/", at + 1)
+    return folders
+
+
 def ambiguous_template(target: str, res: Resolution) -> Template:
     listed = ", ".join(res.targets[:8]) + (", …" if len(res.targets) > 8 else "")
+    what = "notes" if names.is_note_path(res.targets[0]) else "files"
     return (
         Severity.HINT,
         "ambiguous-link",
-        f'"{target}" matches {len(res.targets)} notes; it resolves to {res.targets[0]} (candidates: {listed})',
+        f'"{target}" matches {len(res.targets)} {what}; Obsidian opens {res.targets[0]} (those under this'
+        f" note's folder first, then the shortest path). Candidates: {listed}",
         {"candidates": list(res.targets)},
     )
 

@@ -2,7 +2,8 @@
 
 Obsidian compares note names case-insensitively; users type on keyboards that produce
 composed or decomposed accents (macOS file names are NFD), so every key is NFC-normalised and
-casefolded before it goes into a dict.
+lowercased before it goes into a dict. Lowercased, not casefolded: Obsidian compares with
+JavaScript's `toLowerCase`, so `Straße` does not find `Strasse.md`.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-
-NOTE_SUFFIXES = (".md", ".markdown")
 
 _STRIP_HEADING = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~\[\]\\/]+")
 _SPACES = re.compile(r"\s+")
@@ -24,10 +23,10 @@ _SLUG_DROP = re.compile(r"[^\w\- ]+")
 
 
 def key(text: str) -> str:
-    """The dict key of a name or path: NFC, casefolded."""
+    """The dict key of a name or path: NFC, lowercased."""
     if text.isascii():
         return text.lower()
-    return unicodedata.normalize("NFC", text).casefold()
+    return unicodedata.normalize("NFC", text).lower()
 
 
 def nfc(text: str) -> str:
@@ -37,24 +36,13 @@ def nfc(text: str) -> str:
 
 
 def is_note_path(path: str) -> bool:
-    if path.isascii():
-        tail = path[-9:].lower()
-        return tail.endswith(".md") or tail == ".markdown"
-    return path.lower().endswith(NOTE_SUFFIXES)
+    """Only `.md` files are notes to Obsidian; `x.markdown` is an attachment like any other file."""
+    return path[-3:].lower() == ".md"
 
 
 def strip_note_suffix(path: str) -> str:
     """`Folder/Note.md` → `Folder/Note`; other extensions are kept (`Figure 1.png`)."""
-    if path.isascii():
-        tail = path[-9:].lower()
-        if tail.endswith(".md"):
-            return path[:-3]
-        return path[:-9] if tail == ".markdown" else path
-    lower = path.lower()
-    for suffix in NOTE_SUFFIXES:
-        if lower.endswith(suffix):
-            return path[: -len(suffix)]
-    return path
+    return path[:-3] if path[-3:].lower() == ".md" else path
 
 
 def last_component(path: str) -> str:

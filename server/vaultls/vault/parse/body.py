@@ -158,10 +158,12 @@ class BodyParser:
                     fence = None  # leaving the block quote closes the fence
                     self.code_spans.append((f_line, i - 1))
                 else:
-                    stripped = content.lstrip(" ")
+                    # Tabs count to the next multiple of 4 columns: a fence indented with a tab
+                    # inside a list item closes at its tab-indented closing fence.
+                    stripped = content.lstrip(" \t")
                     if (
                         stripped.startswith(f_char * f_len)
-                        and len(content) - len(stripped) <= f_indent + 3
+                        and indent_width(content) <= f_indent + 3
                         and stripped.rstrip() == f_char * len(stripped.rstrip())
                     ):
                         fence = None
@@ -170,10 +172,13 @@ class BodyParser:
                     continue
 
             if math_from is not None:
-                if content.strip() == "$$" or content.rstrip().endswith("$$"):
+                close = raw.find("$$")
+                if close >= 0:
                     self.code_spans.append((math_from, i))
                     math_from = None
                     prev = "other"
+                    if raw[close + 2 :].strip():  # `x$$ and [[Link]]`: text again after the math
+                        scan_inline(i, " " * (close + 2) + raw[close + 2 :])
                 continue
 
             if inline.comment is not None:
@@ -223,7 +228,10 @@ class BodyParser:
                     block_start = None
                     continue
 
-            if stripped == "$$":
+            if stripped.startswith("$$") and "$$" not in stripped[2:]:
+                # A math block: `$$` alone or with the first line of the math after it
+                # (`$$x = 1`), up to the next line holding `$$`. `$$x$$` on one line is math
+                # inside the line (see `inline`).
                 math_from = i
                 continue
 

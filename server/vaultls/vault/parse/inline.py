@@ -7,6 +7,11 @@ instead of trying a match at every column.
 
 Where this simplifies CommonMark it errs towards finding links: inline code spans are
 recognised on one line, HTML and Obsidian comments on one line or across lines.
+
+What hides what is decided left to right, as Obsidian reads a line: a code span, a comment or
+math (`$x$`, `$$x$$`) that opens first hides the links inside it; a wikilink that opens first
+keeps what is inside it, backticks and dollars included, as its own text
+(`[[#`fgets` Limitation]]` names that heading).
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from vaultls.vault.parse.links import find_markdown_links, find_wikilinks
+from vaultls.vault.parse.links import escaped, find_markdown_links, find_wikilinks, wikilink_end
 from vaultls.vault.parse.rows import LinkRow, TagRow
 
-# Every alternative starts with a literal (not "`+"), so the engine scans for the next `<`, `%`
-# or backtick instead of trying a match at every column.
-_INLINE_SPECIAL = re.compile(r"<!--|%%|``*")
+# Every alternative starts with a literal (not "`+"), so the engine scans for the next `<`, `%`,
+# backtick, `$` or `[` instead of trying a match at every column.
+_INLINE_SPECIAL = re.compile(r"<!--|%%|``*|\$|\[\[")
 _TICKS = re.compile(r"``*")  # not "`+": see `_INLINE_SPECIAL`
 # Only ever matched from where `mask_urls` found it must start: searched for, it tried every
 # column of a long word, and masking a line was quadratic in its length.
@@ -45,7 +50,7 @@ class InlineScanner:
 
     def scan(self, i: int, raw: str) -> None:
         """Record the links and tags of line `i`, whose text is `raw`."""
-        if self.comment is None and "`" not in raw and "<!--" not in raw and "%%" not in raw:
+        if self.comment is None and "`" not in raw and "$" not in raw and "<!--" not in raw and "%%" not in raw:
             text = raw  # what `mask` returns for it, without the call
         else:
             text = self.mask(raw)
@@ -71,8 +76,8 @@ class InlineScanner:
                     self.tags.append((name, i, start, i, start + 1 + len(name), False))
 
     def mask(self, line: str) -> str:
-        """The line with comments and inline code replaced by spaces (columns preserved)."""
-        if self.comment is None and "`" not in line and "<!--" not in line and "%%" not in line:
+        """The line with comments, inline code and math replaced by spaces (columns preserved)."""
+        if self.comment is None and "`" not in line and "$" not in line and "<!--" not in line and "%%" not in line:
             return line
         spans: list[tuple[int, int]] = []
         runs: dict[int, list[int]] | None = None
@@ -92,6 +97,18 @@ class InlineScanner:
             if not m:
                 break
             token = m.group()
+            if token == "[[":
+                link_end = wikilink_end(line, m.start())
+                pos = m.start() + 1 if link_end is None else link_end  # a link keeps its own text
+                continue
+            if token == "$":
+                math_stop = math_end(line, m.start())
+                if math_stop is None:
+                    pos = m.end()  # a lone `$` (a price, an escaped `\$`) is text
+                else:
+                    spans.append((m.start(), math_stop))
+                    pos = math_stop
+                continue
             if token in ("<!--", "%%"):
                 self.comment = token
                 spans.append((m.start(), m.end()))
@@ -108,6 +125,27 @@ class InlineScanner:
             spans.append((m.start(), closing_end))
             pos = closing_end
         return blank(line, spans) if spans else line
+
+
+def math_end(line: str, at: int) -> int | None:
+    """Where the math that the `$` at `at` opens ends, or None when it opens none. Obsidian's
+    rule: `$$` runs to the next `$$`; a single `$` opens when no blank follows it and closes at
+    the next `$` with no blank before it and no digit after it (so `costs $5 and $10` is text).
+    An escaped `\\$` neither opens nor closes."""
+    if at and line[at - 1] == "\\" and escaped(line, at):
+        return None
+    if line.startswith("$$", at):
+        close = line.find("$$", at + 2)
+        return None if close < 0 else close + 2
+    after = line[at + 1 : at + 2]
+    if not after or after in " \t":
+        return None
+    close = line.find("$", at + 1)
+    while close >= 0:
+        if line[close - 1] not in " \t\\" and not line[close + 1 : close + 2].isdigit():
+            return close + 1
+        close = line.find("$", close + 1)
+    return None
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:

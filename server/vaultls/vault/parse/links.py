@@ -55,8 +55,17 @@ def find_wikilinks(
     chain of small functions."""
     spans: list[tuple[int, int]] = []
     append = links.append
-    for m in _WIKILINK.finditer(text, start, end):
+    search = _WIKILINK.search
+    pos = start
+    while True:
+        m = search(text, pos, end)
+        if m is None:
+            break
         begin, stop = m.span()
+        if begin and text[begin - 1] == "\\" and escaped(text, begin):
+            pos = begin + 1  # `\[[[Note]]`: the escaped bracket is text, the link starts after it
+            continue
+        pos = stop
         inner = m.group(1)
         embed = begin > start and text[begin - 1] == "!"
         if embed:
@@ -102,6 +111,23 @@ def find_wikilinks(
         if mask:
             spans.append((begin, stop))
     return spans
+
+
+def escaped(text: str, at: int) -> bool:
+    """Whether the character at `at` is escaped: an odd run of backslashes precedes it."""
+    run = 0
+    while at > run and text[at - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
+
+
+def wikilink_end(text: str, at: int) -> int | None:
+    """Where the wikilink whose `[[` is at `at` ends, or None when none starts there (an
+    escaped `\\[[`, or no closing `]]`)."""
+    if at and text[at - 1] == "\\" and escaped(text, at):
+        return None
+    m = _WIKILINK.match(text, at)
+    return None if m is None else m.end()
 
 
 def find_markdown_links(links: list[LinkRow], i: int, text: str, *, mask: bool) -> list[tuple[int, int]]:
