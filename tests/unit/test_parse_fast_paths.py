@@ -5,8 +5,6 @@ fast path must share with the general one."""
 
 from __future__ import annotations
 
-import datetime
-
 from vaultls.vault.model import Range
 from vaultls.vault.parse import parse
 
@@ -155,21 +153,25 @@ def fm(body: str):
     return parse(f"---\n{body}\n---\ntext").frontmatter
 
 
-def test_date_value_is_a_date():
-    assert fm("created: 2023-10-06").data == {"created": datetime.date(2023, 10, 6)}
+def test_date_value_is_its_text_as_in_yaml_1_2():
+    assert fm("created: 2023-10-06").data == {"created": "2023-10-06"}
 
 
-def test_impossible_date_is_a_yaml_error():
+def test_impossible_date_is_text_too():
     front = fm("created: 2023-02-30")
-    assert front.data == {} and front.error is not None
+    assert front.data == {"created": "2023-02-30"} and front.error is None
 
 
-def test_boolean_and_null_words_are_read_as_yaml_reads_them():
-    assert fm("a: yes\nb: Off\nc: null\nd: y").data == {"a": True, "b": False, "c": None, "d": "y"}
+def test_boolean_and_null_words_are_read_as_yaml_1_2_reads_them():
+    assert fm("a: yes\nb: Off\nc: null\nd: y\ne: TRUE").data == {"a": "yes", "b": "Off", "c": None, "d": "y", "e": True}
+
+
+def test_yaml_1_1_boolean_word_as_key_is_text():
+    assert fm("yes: a").data == {"yes": "a"}
 
 
 def test_boolean_word_as_key_becomes_its_string():
-    assert fm("yes: a").data == {"True": "a"}
+    assert fm("true: a").data == {"True": "a"}
 
 
 def test_number_value_is_a_number():

@@ -4,8 +4,10 @@ problem the editor shows and one the CLI prints for the same note are the same p
 `NoteChecker.problem_rows` is the rule set: it reads a note through its view (`NoteView`:
 plain values, no model) and says its problems as rows, in the order they are found:
 
-1. a file that is not valid UTF-8;
-2. frontmatter whose YAML is broken, and properties written twice;
+1. a file that is not valid UTF-8; a template (a note in a template folder the vault's Obsidian
+   settings name, vault/templates.py) has no other problems unless `templates.check` is set;
+2. frontmatter whose YAML is broken, properties written twice, and YAML that Obsidian reads but
+   not as it is written (`created: {{date}}`);
 3. frontmatter that its schemas or `.obsidian/types.json` reject (vault/schema/), for the notes
    that can have such problems at all (`NoteChecker.needs_schema`, which spares a whole-vault
    check the model of every other note);
@@ -64,11 +66,15 @@ class NoteChecker:
         out: list[ProblemRow] = []
         if not view.valid:
             out.append((0, 0, 0, 0, _WARNING, "encoding", ENCODING_MESSAGE, None))
+        if is_exempt_template(self.vault, view.path):
+            return out  # its placeholders become text only in the note it is inserted into
         if view.fm_error is not None:
             message, a, b, c, d = view.fm_error
             out.append((a, b, c, d, _ERROR, "frontmatter-yaml", message, None))
         for key, a, b, c, d in view.duplicates:
             out.append((a, b, c, d, _WARNING, "frontmatter-yaml", duplicate_key_message(key), None))
+        for message, a, b, c, d in view.fm_warnings:
+            out.append((a, b, c, d, _WARNING, "frontmatter-yaml", message, None))
         if self.needs_schema(view):
             if schema_found is None:
                 schema_found = schema_problems(
@@ -123,6 +129,11 @@ def check_note(
     return problems_of_rows(path, run.problem_rows(view_of_parsed(path, note.parsed, note.valid_utf8), schema_found))
 
 
+def is_exempt_template(vault: Vault, path: str) -> bool:
+    """Whether the note at `path` is a template that is not checked (vault/templates.py)."""
+    return not vault.settings.templates_check and vault.schemas.templates().contains(path)
+
+
 def schema_gate(vault: Vault, state: FrontmatterState | None, has_types: Callable[[], bool]) -> bool:
     """Whether a note whose frontmatter is in `state` can have schema problems at all (what
     `schema.check_frontmatter` looks at first); `has_types` says whether the vault has
@@ -143,6 +154,8 @@ def needs_schema_check(vault: Vault, note: Note) -> bool:
     """Whether checking `note` runs a schema check (which may take up to its time budget): from
     its frontmatter alone, without the view of its links."""
     fm = note.parsed.frontmatter
+    if is_exempt_template(vault, note.path):
+        return False
     state = None if fm is None else (fm.error is not None, bool(fm.data), schema.SCHEMA_KEY in fm.data)
     return schema_gate(vault, state, (vault.root / schema.TYPES_FILE).exists)
 

@@ -9,9 +9,11 @@ device, opened without blocking), and is no larger than the caller's cap.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 # Settings, schemas and Obsidian's settings files are small; a few MB is far beyond any real one.
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -75,3 +77,16 @@ def read_contained(root: Path | str, file: Path | str, limit: int = MAX_CONFIG_B
     if len(data) > limit:
         raise NotReadable(f"is larger than {limit // (1024 * 1024)} MB; not read")
     return data
+
+
+def read_json(root: Path | str, file: Path | str) -> Any:
+    """The JSON value in a vault file (Obsidian's settings files): `read_contained`, then
+    parsed. Raises `FileNotFoundError` when there is none, and `NotReadable` with the reason
+    when it cannot be used (unreadable as above, not JSON, nested too deeply)."""
+    raw = read_contained(root, file)
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except RecursionError:
+        raise NotReadable("is nested too deeply to read") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise NotReadable(f"is not valid JSON ({exc})") from None

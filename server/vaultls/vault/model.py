@@ -95,6 +95,8 @@ class Frontmatter:
     error: str | None = None
     error_range: Range | None = None
     duplicate_keys: list[tuple[str, Range]] = field(default_factory=list)
+    # (message, range): YAML that Obsidian reads, but not as written (`created: {{date}}`).
+    warnings: list[tuple[str, Range]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -27,6 +27,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 CONFIG_FILE = ".vaultls.toml"
 SEVERITIES = ("error", "warning", "information", "hint", "off")
+SCOPES = ("open", "workspace")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,14 @@ class Settings:
     frontmatter_rules: tuple[tuple[GlobSet, str], ...] = ()  # (glob, schema); every match applies
     frontmatter_severity: str = "warning"  # a name from SEVERITIES; "off" turns schema checks off
     obsidian_types: bool = True  # honour .obsidian/types.json
+    # Renaming a note also renames its title heading (a level-1 heading saying its name); off
+    # by default, as in Obsidian, which never rewrites headings on a rename.
+    rename_title_heading: bool = False
+    # Which notes' problems an editor gets: "open" ones (editors' convention), or the whole
+    # "workspace". Not read by `vaultls check`, which reports every note it checks.
+    diagnostics_scope: str = "open"
+    # [templates]: check notes in the template folders Obsidian's settings name (vault/templates.py)
+    templates_check: bool = False
 
     def with_layer(self, layer: dict[str, Any] | None, origin: str) -> tuple[Settings, list[str]]:
         """This settings object overridden by one layer; returns it and the layer's problems."""
@@ -58,6 +67,12 @@ def _severity(value: Any) -> str:
     if isinstance(value, str) and value.lower() in ("info", "none", "ignore", "false"):
         return {"info": "information"}.get(value.lower(), "off")
     raise ValueError(f"must be one of {', '.join(SEVERITIES)}")
+
+
+def _scope(value: Any) -> str:
+    if isinstance(value, str) and value.lower() in SCOPES:
+        return value.lower()
+    raise ValueError(f"must be one of {', '.join(SCOPES)}")
 
 
 def _boolean(value: Any) -> bool:
@@ -103,12 +118,15 @@ def _schema_rules(value: Any) -> tuple[tuple[GlobSet, str], ...]:
 # dotted snake_case path → (Settings field, converter)
 _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "diagnostics.dangling_links": ("dangling_links", _severity),
+    "diagnostics.scope": ("diagnostics_scope", _scope),
     "links.resolve_aliases": ("resolve_aliases", _boolean),
     "exclude": ("exclude", _globs),
     "frontmatter.schema": ("frontmatter_schema", _schema_path),
     "frontmatter.rules": ("frontmatter_rules", _schema_rules),
     "frontmatter.severity": ("frontmatter_severity", _severity),
     "frontmatter.obsidian_types": ("obsidian_types", _boolean),
+    "rename.update_title_heading": ("rename_title_heading", _boolean),
+    "templates.check": ("templates_check", _boolean),
 }
 # Sections that belong to other parts of vaultls or to editors, accepted without complaint.
 _PASSTHROUGH = ("server", "trace")

@@ -32,6 +32,7 @@ class NoteView:
     valid: bool  # the file was valid UTF-8
     fm_error: Placed | None  # the message and range of invalid YAML
     duplicates: list[Placed]  # frontmatter keys written twice, with their ranges
+    fm_warnings: list[Placed]  # YAML Obsidian reads but not as written: messages, with ranges
     fm_state: FrontmatterState | None  # None without frontmatter
     links: list[LinkRow]
     headings: list[tuple[int, str]]  # (level, text)
@@ -41,27 +42,32 @@ class NoteView:
     model: Callable[[], ParsedNote] = field(compare=False, repr=False)
 
 
-def frontmatter_facts(fm: Frontmatter | None) -> tuple[Placed | None, list[Placed], FrontmatterState | None]:
-    """(fm_error, duplicates, fm_state) of a `NoteView` of a note with this frontmatter."""
+def frontmatter_facts(
+    fm: Frontmatter | None,
+) -> tuple[Placed | None, list[Placed], list[Placed], FrontmatterState | None]:
+    """(fm_error, duplicates, fm_warnings, fm_state) of a `NoteView` of a note with this
+    frontmatter."""
     if fm is None:
-        return None, [], None
+        return None, [], [], None
     fm_error = None
     if fm.error is not None and fm.error_range is not None:
         fm_error = (fm.error, *range_row(fm.error_range))
     duplicates = [(key, *range_row(rng)) for key, rng in fm.duplicate_keys]
-    return fm_error, duplicates, (fm.error is not None, bool(fm.data), SCHEMA_KEY in fm.data)
+    warnings = [(message, *range_row(rng)) for message, rng in fm.warnings]
+    return fm_error, duplicates, warnings, (fm.error is not None, bool(fm.data), SCHEMA_KEY in fm.data)
 
 
 def view_of_rows(path: str, rows: NoteRows, valid: bool, model: Callable[[], ParsedNote]) -> NoteView:
     """The view of a note given as rows (`parse.parse_rows`, `parse.note_rows`): no `Link`,
     `Range` or `Position` is made."""
     fm, headings, blocks, links, _tags, aliases, *_rest = rows
-    fm_error, duplicates, fm_state = frontmatter_facts(fm)
+    fm_error, duplicates, fm_warnings, fm_state = frontmatter_facts(fm)
     return NoteView(
         path,
         valid,
         fm_error,
         duplicates,
+        fm_warnings,
         fm_state,
         links,
         [(h[0], h[1]) for h in headings],
@@ -75,12 +81,13 @@ def view_of_parsed(path: str, parsed: ParsedNote, valid: bool) -> NoteView:
     """The view of a parsed note (its model is `parsed` itself): what `view_of_rows` makes of
     `parse.note_rows(parsed)`, without the rows a check does not read (tags, warnings, ...):
     the server checks a note on every edit, and `check_vault` every note."""
-    fm_error, duplicates, fm_state = frontmatter_facts(parsed.frontmatter)
+    fm_error, duplicates, fm_warnings, fm_state = frontmatter_facts(parsed.frontmatter)
     return NoteView(
         path,
         valid,
         fm_error,
         duplicates,
+        fm_warnings,
         fm_state,
         link_rows(parsed.links),
         [(h.level, h.text) for h in parsed.headings],

@@ -1,25 +1,25 @@
 """A note's frontmatter: the YAML mapping between a `---` first line and the next `---`/`...`.
 
 Most notes' frontmatter is a few `key: value` lines, read here without YAML (`_simple`); the rest
-goes through PyYAML's safe loader, guarded against YAML that would hang whatever walks its data
-(`MAX_FRONTMATTER_VALUES`). Both give the same `Frontmatter`: data, and the range of every key
-and value. Quoted wikilinks in property values and the `tags` property are links and tags
-(`frontmatter_links_and_tags`); `aliases` is read alone, before the rest of a vault, by
-`frontmatter_aliases`.
+goes through YAML as Obsidian reads it (YAML 1.2's core schema, `yaml12.Yaml12Loader`), guarded
+against YAML that would hang whatever walks its data (`MAX_FRONTMATTER_VALUES`). Both give the
+same `Frontmatter`: data, and the range of every key and value. Quoted wikilinks in property
+values and the `tags` property are links and tags (`frontmatter_links_and_tags`); `aliases` is
+read alone, before the rest of a vault, by `frontmatter_aliases`.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import date
 
 import yaml
-from frontmatter.default_handlers import SafeLoader  # CSafeLoader when libyaml is present
 
 from vaultls.vault.model import Frontmatter, Range
 from vaultls.vault.parse.links import find_wikilinks
 from vaultls.vault.parse.positions import line_range, position, span
 from vaultls.vault.parse.rows import LinkRow, TagRow
+from vaultls.vault.parse.yaml12 import Yaml12Loader
 from vaultls.vault.text import split_lines
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -105,7 +105,7 @@ def _yaml(lines: list[str], end: int) -> Frontmatter:
     fm = Frontmatter(start_line=0, end_line=end)
     source = "\n".join(lines[1:end])
     try:
-        loader = SafeLoader(source)
+        loader = Yaml12Loader(source)
     except ValueError as exc:  # a lone surrogate, which an editor's buffer can hold: no YAML text
         fm.error = f"invalid YAML in frontmatter: {exc}"
         fm.error_range = line_range(0, 0, 3)
@@ -144,6 +144,8 @@ def _yaml(lines: list[str], end: int) -> Frontmatter:
     if not isinstance(data, dict):
         return fm
     fm.data = {str(k): v for k, v in data.items()}
+    if loader.collection_keys:
+        fm.warnings = _collection_key_warnings(lines, pairs, fm.data, loader.collection_keys)
     seen: set[str] = set()
     for key_node, value_node in pairs:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
@@ -157,6 +159,73 @@ def _yaml(lines: list[str], end: int) -> Frontmatter:
         fm.key_ranges[name] = key_range
         fm.value_ranges[name] = _mark_range(value_node)
     return fm
+
+
+def _collection_key_warnings(
+    lines: list[str],
+    pairs: list[tuple[yaml.Node, yaml.Node]],
+    data: dict[str, object],
+    keys: list[tuple[yaml.Node, str]],
+) -> list[tuple[str, Range]]:
+    """Warnings for keys that are mappings or lists (`created: {{date}}`, an unquoted template
+    placeholder): valid YAML, which Obsidian reads, but not the text it looks like. Each says
+    what Obsidian shows: the property's value as JSON, or the name it gives the property."""
+    names = {id(node): name for node, name in keys}
+    out: list[tuple[str, Range]] = []
+    for key_node, value_node in pairs:
+        if id(key_node) in names:
+            written = _written(lines, key_node)
+            what = f"the property name {written}" if written else "a property name"
+            out.append(
+                (
+                    f"{what} is a YAML {_kind(key_node)}, not text: Obsidian names this property "
+                    f"{json.dumps(names[id(key_node)], ensure_ascii=False)}; quote it to keep the text",
+                    _mark_range(key_node),
+                )
+            )
+            continue
+        inner = next((node for node in _subtree(value_node) if id(node) in names), None)
+        if inner is None or not isinstance(key_node, yaml.ScalarNode):
+            continue
+        name = str(key_node.value)
+        shown = json.dumps(data.get(name), ensure_ascii=False, separators=(",", ":"), default=str)
+        written = _written(lines, value_node)
+        fix = f"write {json.dumps(written, ensure_ascii=False)}" if written else "quote it"
+        out.append(
+            (
+                f"{json.dumps(name, ensure_ascii=False)} is written {written or 'unquoted'}, which YAML reads as a "
+                f"mapping (its key a {_kind(inner)}), not as text: Obsidian shows {shown}; {fix} to keep the text",
+                _mark_range(value_node),
+            )
+        )
+    return out
+
+
+def _kind(node: yaml.Node) -> str:
+    return "mapping" if isinstance(node, yaml.MappingNode) else "list"
+
+
+def _subtree(root: yaml.Node) -> list[yaml.Node]:
+    """Every node under `root` (itself included), each once."""
+    seen: set[int] = set()
+    found: list[yaml.Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        found.append(node)
+        stack.extend(_yaml_children(node))
+    return found
+
+
+def _written(lines: list[str], node: yaml.Node) -> str | None:
+    """The text of a node written on one line (None for one that spans lines)."""
+    start, end = node.start_mark, node.end_mark
+    if start.line != end.line or start.line + 1 >= len(lines):
+        return None
+    return lines[start.line + 1][start.column : end.column]
 
 
 def _unusable(root: yaml.Node) -> str | None:
@@ -208,9 +277,10 @@ def _mark_range(node: yaml.Node) -> Range:
 # parsing such a note: `key: value` lines whose value is a date, a plain word or words, a
 # double-quoted string or a flow list of words, and `key:` lines followed by a block list of
 # words. Every unquoted scalar starts with a letter and holds only word characters, blanks and
-# `-`, so PyYAML reads it as a string unless it is one of its boolean or null words (then YAML
-# reads the block); anything else (comments, blank lines, numbers, escapes, nesting, a key given
-# twice, ...) goes to YAML too. Same data and ranges as YAML gives.
+# `-`, so YAML 1.2 reads it as a string unless it is one of its boolean or null words (then YAML
+# reads the block); a date is text too (`yaml12`). Anything else (comments, blank lines,
+# numbers, escapes, nesting, a key given twice, ...) goes to YAML. Same data and ranges as YAML
+# gives.
 _FM_WORDS = r"[^\W\d_](?:[\w -]*[\w-])?"
 _FM_LINE = re.compile(
     r"([^\W\d_][\w-]*):(?: (?:"
@@ -222,9 +292,7 @@ _FM_LINE = re.compile(
     r"))?"
 )
 _FM_ITEM = re.compile(rf"( *)- ({_FM_WORDS})")
-_YAML_WORDS = frozenset(
-    "yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL".split()
-)
+_YAML_WORDS = frozenset("true True TRUE false False FALSE null Null NULL".split())  # YAML 1.2's
 _SIMPLE_FRONTMATTER_CHARS = 4096  # longer frontmatter is left to YAML
 
 
@@ -249,10 +317,7 @@ def _simple(lines: list[str], end: int, ranges: bool = True) -> Frontmatter | No
             return None
         value: object
         if year is not None:
-            try:
-                value = date(int(year), int(m.group(3)), int(m.group(4)))
-            except ValueError:
-                return None  # no such day: YAML says so
+            value = line[len(key) + 2 :]  # `2024-01-05`, as written
         elif words is not None:
             if words in _YAML_WORDS:
                 return None

@@ -5,7 +5,9 @@ size). Its YAML is refused when its aliases expand to more than `MAX_SCHEMA_VALU
 frontmatter's limit; a 1 KB "billion laughs" would otherwise be gigabytes), counted on the
 parser's events before any node is made, so that refusing takes no memory; a document (YAML or
 JSON) nested deeper than `MAX_SCHEMA_DEPTH` or with more than `MAX_SCHEMA_VALUES` values is
-refused too. The values come back as JSON would have them (`obsidian_types.to_json`).
+refused too. YAML is read as frontmatter is, by YAML 1.2 (parse/yaml12.py), so a schema's
+`enum: [no, yes]` means the words a note's `no` and `yes` are. The values come back as JSON
+would have them (`obsidian_types.to_json`).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ import yaml
 
 from vaultls.vault.contained import NotReadable, read_contained
 from vaultls.vault.schema.budget import MAX_SCHEMA_DEPTH, MAX_SCHEMA_VALUES
+from vaultls.vault.parse.yaml12 import Yaml12Loader
 from vaultls.vault.schema.obsidian_types import to_json
 
-# libyaml's parser when PyYAML was built with it: the same documents, read faster.
-YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# YAML as a note's frontmatter is read (1.2's core schema: `on`, `no` and `10:30` are text), with
+# libyaml's parser when PyYAML was built with it.
+YAML_LOADER: Any = Yaml12Loader
 
 
 class SchemaFileError(Exception):

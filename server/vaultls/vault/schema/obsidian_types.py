@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vaultls.vault.contained import NotReadable, read_contained
+from vaultls.vault.contained import NotReadable, read_json
 
 TYPES_FILE = ".obsidian/types.json"
 
@@ -107,19 +107,12 @@ class TypesFile:
 
 def read_types(root: Path) -> TypesFile | None:
     """`.obsidian/types.json` of a vault root; None when there is none."""
-    path = root / TYPES_FILE
     try:
-        raw = read_contained(root, path)
+        data = read_json(root, root / TYPES_FILE)
     except FileNotFoundError:
         return None
     except NotReadable as exc:
         return TypesFile(error=f"{TYPES_FILE} {exc}; property types are not checked")
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except RecursionError:
-        return TypesFile(error=f"{TYPES_FILE} is nested too deeply to read; property types are not checked")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return TypesFile(error=f"{TYPES_FILE} is not valid JSON ({exc}); property types are not checked")
     types = data.get("types") if isinstance(data, dict) else None
     if not isinstance(types, dict):
         return TypesFile(error=f'{TYPES_FILE} has no "types" object; property types are not checked')

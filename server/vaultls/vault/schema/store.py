@@ -4,7 +4,8 @@ A schema file is read, checked and compiled into a validator (compile.py) the fi
 needs it, and kept until one of the files it was built from changes: their modification times
 are compared at most every `RECHECK_SECONDS` (`refresh`), or everything is dropped at once by
 `invalidate`, which the server calls on a watched-file event. `.obsidian/types.json` is kept
-the same way. A vault with no schema settings and no `.obsidian/types.json` costs nothing here.
+the same way, and so are the template folders Obsidian's settings name (vault/templates.py). A
+vault with no schema settings and no `.obsidian/types.json` costs nothing here.
 
 The store also keeps the vault's account of the time schemas take, which decides when a slow
 schema (or every schema) is not run any more (budget.py says how).
@@ -29,6 +30,7 @@ from vaultls.vault.schema import budget, messages
 from vaultls.vault.schema.compile import Broken, Compiled, compile_schema
 from vaultls.vault.schema.documents import SchemaFileError, load_document
 from vaultls.vault.schema.obsidian_types import TYPES_FILE, TypesFile, read_types
+from vaultls.vault.templates import CONFIG_FILES, TemplateFolders, read_template_folders
 
 if TYPE_CHECKING:  # pragma: no cover
     from vaultls.vault.settings import Settings
@@ -86,6 +88,7 @@ class SchemaStore:
         self._stamps: dict[Path, tuple[int, int, int] | None] = {}  # file → (mtime, size, inode)
         self._types: TypesFile | None = None
         self._types_loaded = False
+        self._templates: TemplateFolders | None = None
         self._checked_at = 0.0
 
     # ------------------------------------------------------------------ freshness
@@ -98,6 +101,7 @@ class SchemaStore:
             self._documents.clear()
             self._stamps.clear()
             self._types, self._types_loaded = None, False
+            self._templates = None
             self._timeouts.clear()
             self._timeouts_total = 0
             self._excess.clear()
@@ -155,9 +159,12 @@ class SchemaStore:
 
     def watches(self, file: Path, settings: Settings) -> bool:
         """Whether a change to `file` can change what this store says: a schema file read or
-        configured by `settings`, a file one `$ref`s, or `.obsidian/types.json`."""
+        configured by `settings`, a file one `$ref`s, `.obsidian/types.json`, or a file naming
+        the template folders."""
         with self._lock:
             if file in self._stamps or file == self.root / TYPES_FILE:
+                return True
+            if any(file == self.root / name for name, _, _ in CONFIG_FILES):
                 return True
         return any(path == file for _, path in self.configured(settings))
 
@@ -175,6 +182,15 @@ class SchemaStore:
                 self._types = read_types(self.root)
                 self._types_loaded = True
             return self._types
+
+    def templates(self) -> TemplateFolders:
+        """The vault's template folders (vault/templates.py), read once."""
+        with self._lock:
+            if self._templates is None:
+                for name, _, _ in CONFIG_FILES:
+                    self._remember(self.root / name)
+                self._templates = read_template_folders(self.root)
+            return self._templates
 
     # ------------------------------------------------------------------ schemas
 

@@ -247,8 +247,9 @@ def broken_message(applied: Applied, broken: Broken) -> str:
 
 
 def configuration_problems(store: SchemaStore, settings: Settings) -> list[ConfigProblem]:
-    """The configured schemas (and `.obsidian/types.json`) that cannot be used, one message
-    each, naming the setting; for `vaultls check` (exit 2) and the server (a message)."""
+    """The configured schemas (and `.obsidian/types.json`, and the files naming template
+    folders) that cannot be used, one message each, naming the setting; for `vaultls check`
+    (exit 2) and the server (a message)."""
     store.refresh(force=True)
     problems: list[ConfigProblem] = []
     # Asked only when schemas are configured: importing jsonschema is a noticeable part of a start.
@@ -263,6 +264,8 @@ def configuration_problems(store: SchemaStore, settings: Settings) -> list[Confi
         types = store.types()
         if types is not None and types.error is not None:
             problems.append(ConfigProblem(types.error, fatal=False))
+    if not settings.templates_check:
+        problems += [ConfigProblem(message, fatal=False) for message in store.templates().problems]
     return problems
 
 

@@ -23,7 +23,7 @@ from vaultls.vault.schema import SCHEMA_KEY
 from vaultls.vault.view import NoteView
 
 # Bump when the encoding below (or the cache's table) changes shape.
-FORMAT = 3
+FORMAT = 4
 
 _DATA_MARSHAL, _DATA_PICKLE = 0, 1
 _SAFE_GLOBALS = frozenset(
@@ -83,6 +83,7 @@ def encode_rows(rows: NoteRows) -> bytes:
             fm.error,
             range_row(fm.error_range) if fm.error_range is not None else None,
             tuple((k, *range_row(v)) for k, v in fm.duplicate_keys),
+            tuple((message, *range_row(v)) for message, v in fm.warnings),
         )
     return marshal.dumps(
         (FORMAT, fm_t, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings)
@@ -98,7 +99,7 @@ def decode(blob: bytes) -> ParsedNote:
         raise ValueError(f"cache entry format {fmt}, expected {FORMAT}")
     frontmatter = None
     if fm_t is not None:
-        start_line, end_line, (kind, data), keys, values, error, error_range, duplicates = fm_t
+        start_line, end_line, (kind, data), keys, values, error, error_range, duplicates, warnings_t = fm_t
         frontmatter = Frontmatter(
             start_line=start_line,
             end_line=end_line,
@@ -108,6 +109,7 @@ def decode(blob: bytes) -> ParsedNote:
             error=error,
             error_range=range_from_row(*error_range) if error_range is not None else None,
             duplicate_keys=[(k, range_from_row(a, b, c, d)) for k, a, b, c, d in duplicates],
+            warnings=[(m, range_from_row(a, b, c, d)) for m, a, b, c, d in warnings_t],
         )
     return note_from_rows(
         (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings)
@@ -127,18 +129,21 @@ def view_of_encoding(path: str, blob: bytes, valid: bool, model: Callable[[], Pa
         raise ValueError(f"cache entry format {fmt}, expected {FORMAT}")
     fm_error = None
     duplicates: list[tuple[str, int, int, int, int]] = []
+    fm_warnings: list[tuple[str, int, int, int, int]] = []
     fm_state = None
     if fm_t is not None:
-        _start, _end, (kind, data), _keys, _values, error, error_range, dups = fm_t
+        _start, _end, (kind, data), _keys, _values, error, error_range, dups, warns = fm_t
         if error is not None and error_range is not None:
             fm_error = (error, *error_range)
         duplicates = [(k, a, b, c, d) for k, a, b, c, d in dups]
+        fm_warnings = [(m, a, b, c, d) for m, a, b, c, d in warns]
         fm_state = (error is not None, bool(data), _may_name_schema(kind, data))
     return NoteView(
         path,
         valid,
         fm_error,
         duplicates,
+        fm_warnings,
         fm_state,
         links,
         [(h[0], h[1]) for h in headings],
