@@ -89,7 +89,7 @@ def page_preview(vault: Vault, path: str, lines: list[str], locate: Callable[[st
             if edit is None:
                 edit = (link.range.start.character, link.range.end.character, _token(tokens, _text(display(link))))
             edits[line].append(edit)
-    shown = "\n".join(_apply(row, row_edits) for row, row_edits in zip(rows, edits))
+    shown = "\n".join(_apply(row, row_edits) for row, row_edits in zip(rows, edits, strict=True))
     body = _TOKEN.sub(lambda m: tokens[int(m.group(1))], inert_markdown(shown))
     return body + (TRUNCATED if cut else "")
 

@@ -66,11 +66,11 @@ def _preview(ls: VaultLanguageServer, vault: Vault, link: Link, res: Resolution)
     locate = _locator(ls, vault)
     if note is None:
         name = names.last_component(path)
-        text = f"**{inline_text(name)}** · {code_span(path)} (attachment)"
+        shown = f"**{inline_text(name)}** · {code_span(path)} (attachment)"
         uri = locate(path)
         if uri is not None and is_image(path):
-            text += f"\n\n![{inline_text(name)}]({markdown_uri(uri)})"  # as Obsidian previews an image
-        return text
+            shown += f"\n\n![{inline_text(name)}]({markdown_uri(uri)})"  # as Obsidian previews an image
+        return shown
     title = f"**{inline_text(note.name)}**"
     uri = locate(path)
     header = f"{f'[{title}]({markdown_uri(uri)})' if uri else title} · {code_span(path)}"
