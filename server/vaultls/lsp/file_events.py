@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Protocol
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
 
 from vaultls.lsp.documents import OpenDocument
-from vaultls.lsp.roots import NoteRef, contained, doc_key
+from vaultls.lsp.roots import NoteRef, contained, doc_key, fs_path
 from vaultls.vault import names
 from vaultls.vault.index import Vault
 from vaultls.vault.store.walk import walk
@@ -34,10 +33,9 @@ class Host(Protocol):
 
 def apply_file_event(host: Host, uri: str, kind: types.FileChangeType) -> set[tuple[Vault, str]]:
     """Bring the index up to date with one file event; returns the (vault, note) affected."""
-    fs_path = to_fs_path(uri) if uri.startswith("file:") else None
-    if fs_path is None:
+    path = fs_path(uri)
+    if path is None:
         return set()
-    path = Path(fs_path)
     for vault in list(host.vaults.values()):
         # A schema file, a file one `$ref`s, or `.obsidian/types.json` (hidden, so before
         # `locate`): drop the compiled schemas and re-check every open note.

@@ -24,17 +24,29 @@ from pygls import IS_WASM
 from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import default_converter
-from pygls.uris import to_fs_path
 
 from vaultls import __version__
 from vaultls.lsp.caches import VaultCaches
 from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.edits import EditDebounce
 from vaultls.lsp.file_events import apply_file_event
+from vaultls.lsp.half_typed import edit_end
 from vaultls.lsp.positions import PositionCodec
 from vaultls.lsp.progress import WorkDone
 from vaultls.lsp.publish import DIAGNOSTICS_DELAY, DiagnosticsPublisher
-from vaultls.lsp.roots import ClientSettings, NoteRef, contained, doc_key, key_of, locate, uri_of
+from vaultls.lsp.roots import (
+    ClientSettings,
+    NoteRef,
+    case_variants,
+    contained,
+    doc_key,
+    fs_path,
+    key_of,
+    locate,
+    probe_case_insensitive,
+    real_spelling,
+    uri_of,
+)
 from vaultls.lsp.stdio import is_pipe
 from vaultls.lsp.transport import VaultProtocol, serve_pipe
 from vaultls.vault import names, schema
@@ -63,6 +75,8 @@ class VaultLanguageServer(LanguageServer):
         self.split_min_notes = split_min_notes
         self.second_pass_delay = second_pass_delay
         self.vaults: dict[Path, Vault] = {}
+        # Roots whose file system ignores case (macOS, Windows), probed once when added.
+        self.case_insensitive: set[Path] = set()
         self.documents: dict[str, OpenDocument] = {}  # by `doc_key`
         self.ready = asyncio.Event()  # every note's name and aliases are indexed: links resolve
         self.indexed = asyncio.Event()  # and every note's links and tags: the whole index
@@ -159,6 +173,8 @@ class VaultLanguageServer(LanguageServer):
         root = Path(os.path.abspath(root))  # as the client names it: its URIs must match
         if root not in self.vaults:
             self.vaults[root] = Vault(root, self.settings_for(root))
+            if probe_case_insensitive(root):
+                self.case_insensitive.add(root)
         return self.vaults[root]
 
     def remove_root(self, root: Path) -> None:
@@ -166,13 +182,14 @@ class VaultLanguageServer(LanguageServer):
         open notes that were in it are cleared."""
         if self.vaults.pop(root, None) is None:
             return
+        self.case_insensitive.discard(root)
         self._caches.pop(root, None)
         for uri in list(self.documents):
             if self.locate(uri) is None:
                 self.diagnostics.clear(uri)
 
     def locate(self, uri: str) -> NoteRef | None:
-        return locate(self.vaults, uri)
+        return locate(self.vaults, uri, self.case_insensitive)
 
     def uri_of(self, vault: Vault, path: str) -> str:
         return uri_of(vault, path)
@@ -224,10 +241,10 @@ class VaultLanguageServer(LanguageServer):
     def _adopt_loose_root(self, uri: str) -> None:
         """A client that named no workspace (`nvim note.md` outside any project): the vault is
         the nearest folder marked as one, else the note's own folder."""
-        fs_path = to_fs_path(uri) if uri.startswith("file:") else None
-        if fs_path is None:
+        path = fs_path(uri)
+        if path is None:
             return
-        root = find_vault_root(Path(fs_path))
+        root = find_vault_root(path)
         log.info("no workspace folder given; using %s as the vault", root)
         self.rescan(self.add_root(root))
 
@@ -241,9 +258,13 @@ class VaultLanguageServer(LanguageServer):
             log.warning("didChange for %s, which was never opened; ignored", uri)
             return
         codec = self.codec
+        at = None
         for change in changes:
+            partial = isinstance(change, types.TextDocumentContentChangePartial)
+            at = edit_end(doc.lines, change, codec) if partial else None  # the cursor (half_typed.py)
             doc.apply(change, codec)
         doc.version = version
+        self.diagnostics.edited(key, at)
         self.edits.edited(key)
 
     def close_document(self, uri: str) -> None:
@@ -333,7 +354,13 @@ class VaultLanguageServer(LanguageServer):
             self.refresh(((ref.vault, p) for p in affected), delay)
 
     def update_note(self, ref: NoteRef, text: str | None = None, valid_utf8: bool = True) -> set[str]:
-        """Re-parse one note (from `text`, else from disk) and return who is affected."""
+        """Re-parse one note (from `text`, else from disk) and return who is affected. On a
+        file system that ignores case, a new spelling of an indexed note is that note renamed
+        (`note.md` → `Note.md`): the old spelling goes in the same step, never leaving two."""
+        affected: set[str] = set()
+        if ref.path not in ref.vault.notes and ref.vault.root in self.case_insensitive:
+            for old in case_variants(ref.vault, ref.path):
+                affected |= ref.vault.remove(old)
         if text is None:
             file = ref.vault.abspath(ref.path)
             # A file gone since (closed after a rename or delete: the old path's didClose or
@@ -341,20 +368,35 @@ class VaultLanguageServer(LanguageServer):
             exists = os.path.lexists(file)
             loaded = load_note(file) if exists and contained(ref.vault, ref.path) else None
             if loaded is None:
-                return ref.vault.remove(ref.path)
+                return affected | ref.vault.remove(ref.path)
             parsed, valid_utf8 = loaded
         else:
             parsed = parse(text)
-        return ref.vault.upsert(ref.path, parsed, valid_utf8)
+        return affected | ref.vault.upsert(ref.path, parsed, valid_utf8)
 
     def file_event(self, uri: str, kind: types.FileChangeType) -> set[tuple[Vault, str]]:
-        """A file created, changed or deleted outside the editor (see `file_events.py`)."""
+        """A file created, changed or deleted outside the editor (see `file_events.py`).
+        On a file system that ignores case, `note.md` deleted while `Note.md` is there is
+        half of a rename that changed only case, in whichever order the watcher reports the
+        halves: it is the file's change under the spelling on disk, so the note keeps
+        everything but the case of its name."""
+        if (
+            kind == types.FileChangeType.Deleted
+            and (ref := self.locate(uri))
+            and ref.vault.root in self.case_insensitive
+        ):
+            spelled = real_spelling(ref.vault.root, ref.path)
+            if spelled is not None:
+                uri, kind = uri_of(ref.vault, spelled), types.FileChangeType.Changed
         return apply_file_event(self, uri, kind)
 
     # ------------------------------------------------------------------ diagnostics
 
     def refresh(self, affected: Iterable[tuple[Vault, str]], delay: float = DIAGNOSTICS_DELAY) -> None:
-        """Schedule new diagnostics for the affected notes that are open."""
+        """Schedule new diagnostics for the affected notes that are open (and for the others,
+        when the editor gets the whole vault's)."""
+        affected = list(affected)
+        self.diagnostics.changed(affected)
         for vault, path in affected:
             uri = uri_of(vault, path)
             if uri in self.documents:
@@ -365,5 +407,6 @@ class VaultLanguageServer(LanguageServer):
         for vault in list(self.vaults.values()):
             for problem in schema.configuration_problems(vault.schemas, vault.settings):
                 self.tell_once(problem.message, types.MessageType.Error if problem.fatal else types.MessageType.Warning)
+        self.diagnostics.changed_all()
         for uri in list(self.documents):
             self.diagnostics.schedule(uri, 0)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.uris import from_fs_path, to_fs_path
 
-from vaultls.lsp.roots import ANY_ROOT
+from vaultls.lsp.roots import ANY_ROOT, fs_path
 from vaultls.lsp.server import VaultLanguageServer
+from vaultls.vault import uris
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +26,11 @@ def initialize(ls: VaultLanguageServer, params: types.InitializeParams) -> None:
     elif params.root_uri:
         roots = [params.root_uri]
     elif params.root_path:
-        roots = [from_fs_path(params.root_path) or ""]
+        roots = [uris.from_path(Path(params.root_path).absolute())]
     for uri in roots:
-        path = to_fs_path(uri) if uri.startswith("file:") else None
-        if path:
-            ls.add_root(Path(path))
+        path = fs_path(uri)
+        if path is not None:
+            ls.add_root(path)
 
 
 async def initialized(ls: VaultLanguageServer, params: types.InitializedParams) -> None:
@@ -46,7 +46,7 @@ async def pull_configuration(ls: VaultLanguageServer) -> None:
     if not ls.client_supports("workspace.configuration", False):
         return
     roots = list(ls.vaults)
-    items = [types.ConfigurationItem(section="vaultls", scope_uri=from_fs_path(str(r))) for r in roots]
+    items = [types.ConfigurationItem(section="vaultls", scope_uri=uris.from_path(r)) for r in roots]
     if not items:
         items = [types.ConfigurationItem(section="vaultls")]
     try:
@@ -102,13 +102,13 @@ async def did_change_configuration(ls: VaultLanguageServer, params: types.DidCha
 
 async def did_change_workspace_folders(ls: VaultLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
     for folder in params.event.removed:
-        path = to_fs_path(folder.uri)
+        path = fs_path(folder.uri)
         if path is not None:
-            ls.remove_root(Path(path))
+            ls.remove_root(path)
     for folder in params.event.added:
-        path = to_fs_path(folder.uri)
+        path = fs_path(folder.uri)
         if path is not None:
-            ls.rescan(ls.add_root(Path(path)))
+            ls.rescan(ls.add_root(path))
 
 
 def shutdown(ls: VaultLanguageServer, params: None) -> None:

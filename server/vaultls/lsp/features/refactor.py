@@ -55,7 +55,7 @@ def _extract(ls: VaultLanguageServer, cursor: Cursor, heading: Heading | None) -
         return None
     data = {
         "vaultls": "extract-section",
-        "uri": cursor.ref.vault.root.joinpath(*cursor.ref.path.split("/")).as_uri(),
+        "uri": ls.uri_of(cursor.ref.vault, cursor.ref.path),
         "line": heading.line,
         "text": heading.text,
     }
