@@ -8,6 +8,7 @@ caller can blank them before looking for tags (a `#` inside a link is no tag).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import unquote
 
 from vaultls.vault.parse.rows import LinkRow
@@ -55,17 +56,9 @@ def find_wikilinks(
     chain of small functions."""
     spans: list[tuple[int, int]] = []
     append = links.append
-    search = _WIKILINK.search
-    pos = start
-    while True:
-        m = search(text, pos, end)
-        if m is None:
-            break
+    matches = _WIKILINK.finditer(text, start, end) if "\\[" not in text else _unescaped_wikilinks(text, start, end)
+    for m in matches:
         begin, stop = m.span()
-        if begin and text[begin - 1] == "\\" and escaped(text, begin):
-            pos = begin + 1  # `\[[[Note]]`: the escaped bracket is text, the link starts after it
-            continue
-        pos = stop
         inner = m.group(1)
         embed = begin > start and text[begin - 1] == "!"
         if embed:
@@ -111,6 +104,19 @@ def find_wikilinks(
         if mask:
             spans.append((begin, stop))
     return spans
+
+
+def _unescaped_wikilinks(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The wikilinks of text[start:end] whose `[[` is not escaped: in `\\[[[Note]]` the escaped
+    bracket is text and the link starts after it."""
+    pos = start
+    while (m := _WIKILINK.search(text, pos, end)) is not None:
+        begin = m.start()
+        if begin and text[begin - 1] == "\\" and escaped(text, begin):
+            pos = begin + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def escaped(text: str, at: int) -> bool:
