@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
+from vaultls.vault import uris
 from vaultls.vault.contained import is_inside
 from vaultls.vault.schema import bounded_regex, budget, guarded
 from vaultls.vault.schema.documents import SchemaFileError
@@ -56,14 +57,12 @@ class Broken:
 
 
 def _file_uri(file: Path) -> str:
-    return file.absolute().as_uri()
+    return uris.from_path(file.absolute())
 
 
 def _uri_file(uri: str) -> Path | None:
-    parts = urlsplit(uri)
-    if parts.scheme != "file":
-        return None
-    return Path(unquote(parts.path))
+    path = uris.to_path(uri)
+    return None if path is None else Path(path)
 
 
 @functools.cache
