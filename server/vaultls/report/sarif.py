@@ -27,6 +27,7 @@ from vaultls import __version__
 from vaultls.report.common import LinesOf, Located, Utf16Columns, note_file
 from vaultls.report.escape import json_text
 from vaultls.report.rules import RULES, rule_for
+from vaultls.vault import uris
 from vaultls.vault.problems import Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -112,12 +113,12 @@ def _artifact(file: Path, cwd: Path) -> dict[str, str]:
     try:
         rel = file.relative_to(cwd)
     except ValueError:
-        return {"uri": file.as_uri()}
+        return {"uri": uris.from_path(file)}
     # The bytes of the name, percent-encoded: a name that is not UTF-8 (`bad\xff.md`) gives
     # `bad%FF.md`, the URI of that very file, as `Path.as_uri` does for absolute ones.
     return {"uri": quote(os.fsencode(rel.as_posix()), safe="/"), "uriBaseId": BASE_ID}
 
 
 def _folder_uri(folder: Path) -> str:
-    uri = folder.as_uri()
+    uri = uris.from_path(folder)
     return uri if uri.endswith("/") else uri + "/"
