@@ -10,7 +10,7 @@ import pytest
 
 from tests.unit.vaults import vault_of
 from vaultls.vault.index import Vault
-from vaultls.vault.page_preview import MAX_CHARS, MAX_LINKS, display, page_preview
+from vaultls.vault.page_preview import MAX_CHARS, MAX_LINKS, MAX_NOTES_READ, display, page_preview
 from vaultls.vault.parse import parse
 from vaultls.vault.text import split_lines
 
@@ -270,6 +270,37 @@ def test_only_the_first_links_are_resolved():
     notes = make({**PEOPLE, "N.md": "[[Lenin]] " * (MAX_LINKS + 20)})
     out = preview(notes, "N.md")
     assert len(links(out)) == MAX_LINKS and out.rstrip().endswith("Lenin Lenin")
+
+
+class Cached:
+    """A note known by its summary (as after a warm start), read in full when first asked."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.aliases: list[str] = []
+        self.link_keys: tuple[str, ...] = ()
+
+    def materialise(self):
+        return parse(self.text)
+
+
+def test_heading_lines_are_looked_up_in_a_few_notes_not_yet_read():
+    count = MAX_NOTES_READ + 2
+    notes = make({"N.md": " ".join(f"[[C{i}#Part]]" for i in range(count))})
+    for i in range(count):
+        notes.vault.add_deferred(f"C{i}.md", Cached("Intro\n## Part\n"))
+    found = links(preview(notes, "N.md"))
+    assert [d for _, d in found] == [uri(f"C{i}.md") + "#L2" for i in range(MAX_NOTES_READ)] + [
+        uri(f"C{i}.md") for i in range(MAX_NOTES_READ, count)
+    ]
+
+
+def test_a_note_read_already_gives_its_heading_line_whatever_the_count():
+    count = MAX_NOTES_READ + 2
+    notes = make(
+        {"N.md": " ".join(f"[[C{i}#Part]]" for i in range(count)), **{f"C{i}.md": "x\n## Part" for i in range(count)}}
+    )
+    assert all(d.endswith("#L2") for _, d in links(preview(notes, "N.md")))
 
 
 # ---------------------------------------------------------------- hostile notes

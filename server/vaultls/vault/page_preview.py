@@ -22,7 +22,8 @@ rewritten into Markdown that shows the same, then made inert (`preview.inert_mar
 - Block ids (`^left-opposition`) are taken out.
 
 Bounded: the section is cut to `MAX_LINES` and `MAX_CHARS` before anything else, and at most
-`MAX_LINKS` links are resolved; later ones show as their text.
+`MAX_LINKS` links are resolved; later ones show as their text. Lines of headings and blocks
+are looked up in at most `MAX_NOTES_READ` notes not yet read in full (see `_Linker`).
 
 The links are put in after `inert_markdown` (which breaks every `file:` link a note writes):
 each is first replaced by a token of private-use characters and digits, which that pass
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from vaultls.vault import names
@@ -45,6 +47,7 @@ from vaultls.vault.preview import inert_markdown, inline_text
 MAX_LINES = 24
 MAX_CHARS = 2000
 MAX_LINKS = 100
+MAX_NOTES_READ = 8
 TRUNCATED = "\n\n*… (truncated)*"
 # Obsidian's image formats (help: "Accepted file formats").
 IMAGE_EXTENSIONS = frozenset({"avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp"})
@@ -81,16 +84,16 @@ def page_preview(vault: Vault, path: str, lines: list[str], locate: Callable[[st
         edits[line].append((column, len(rows[line]), ""))
     for heading in parsed.headings:
         _demote(heading, rows, edits, cuts)
-    tokens: list[str] = []
+    linker = _Linker(vault, path, locate)
     for n, link in enumerate(parsed.links):
         line = link.range.start.line - 1
         if 0 <= line < len(rows) and link.range.end.line == link.range.start.line:
-            edit = _link_edit(vault, path, link, locate, tokens) if n < MAX_LINKS else None
+            edit = linker.edit(link) if n < MAX_LINKS else None
             if edit is None:
-                edit = (link.range.start.character, link.range.end.character, _token(tokens, _text(display(link))))
+                edit = (link.range.start.character, link.range.end.character, linker.token(_text(display(link))))
             edits[line].append(edit)
     shown = "\n".join(_apply(row, row_edits) for row, row_edits in zip(rows, edits, strict=True))
-    body = _TOKEN.sub(lambda m: tokens[int(m.group(1))], inert_markdown(shown))
+    body = _TOKEN.sub(lambda m: linker.tokens[int(m.group(1))], inert_markdown(shown))
     return body + (TRUNCATED if cut else "")
 
 
@@ -119,29 +122,58 @@ def markdown_uri(uri: str) -> str:
 # ---------------------------------------------------------------- links
 
 
-def _link_edit(
-    vault: Vault, path: str, link: Link, locate: Callable[[str], str | None], tokens: list[str]
-) -> Edit | None:
-    """The edit that makes `link` a link (or an image) to where it resolves, or None when it
-    resolves to nothing the preview may name."""
-    res = vault.resolve(path, link)
-    target = res.target
-    uri = locate(target) if target is not None else None
-    if target is None or uri is None:
-        return None
-    uri = markdown_uri(uri)
-    start, end = link.range.start.character, link.range.end.character
-    is_note = vault.is_note(target)
-    if link.embed and not is_note and is_image(target):
-        alt = display(link) if link.kind == "wiki" else link.display or names.last_component(target)
-        return start, end, _token(tokens, f"![{_text(alt)}]({uri})")
-    uri += _fragment(res) if is_note else ""
-    span = link.target_range
-    if link.kind == "markdown" and not link.embed and span.start.line == span.end.line == link.range.start.line:
-        if start < span.start.character <= span.end.character < end:
-            # The link keeps its own text (and its formatting); only where it leads changes.
-            return span.start.character, span.end.character, _token(tokens, uri)
-    return start, end, _token(tokens, f"[{_text(display(link))}]({uri})")
+@dataclass(slots=True)
+class _Linker:
+    """Makes the links of one preview. A link written several times is resolved once; the
+    line of a heading or block is looked up in at most `MAX_NOTES_READ` notes that are not
+    read in full yet (a cached note is decoded for it), so that one preview stays quick on a
+    warm start: a link past that leads to the note, not to the line."""
+
+    vault: Vault
+    path: str
+    locate: Callable[[str], str | None]
+    tokens: list[str] = field(default_factory=list)
+    places: dict[tuple[str, str, tuple[str, ...], str | None], tuple[str, str] | None] = field(default_factory=dict)
+    reads: int = MAX_NOTES_READ
+
+    def edit(self, link: Link) -> Edit | None:
+        """The edit that makes `link` a link (or an image) to where it resolves, or None when
+        it resolves to nothing the preview may name."""
+        key = (link.kind, link.target, link.subpath, link.block)
+        if key not in self.places:
+            self.places[key] = self.place(link)
+        place = self.places[key]
+        if place is None:
+            return None
+        target, uri = place
+        start, end = link.range.start.character, link.range.end.character
+        if link.embed and not self.vault.is_note(target) and is_image(target):
+            alt = display(link) if link.kind == "wiki" else link.display or names.last_component(target)
+            return start, end, self.token(f"![{_text(alt)}]({uri})")
+        span = link.target_range
+        if link.kind == "markdown" and not link.embed and span.start.line == span.end.line == link.range.start.line:
+            if start < span.start.character <= span.end.character < end:
+                # The link keeps its own text (and its formatting); only where it leads changes.
+                return span.start.character, span.end.character, self.token(uri)
+        return start, end, self.token(f"[{_text(display(link))}]({uri})")
+
+    def place(self, link: Link) -> tuple[str, str] | None:
+        """(vault path, URI with the line of its heading or block) of where `link` leads."""
+        note_only = replace(link, subpath=(), block=None) if link.subpath or link.block is not None else link
+        target = self.vault.resolve(self.path, note_only).target
+        uri = self.locate(target) if target is not None else None
+        if target is None or uri is None:
+            return None
+        uri = markdown_uri(uri)
+        note = self.vault.notes.get(target)
+        if note is not None and note_only is not link and (note.is_materialised or self.reads > 0):
+            self.reads -= not note.is_materialised
+            uri += _fragment(self.vault.resolve(self.path, link))
+        return target, uri
+
+    def token(self, replacement: str) -> str:
+        self.tokens.append(replacement)
+        return f"{_OPEN}{len(self.tokens) - 1}{_CLOSE}"
 
 
 def _fragment(res: Resolution) -> str:
@@ -150,11 +182,6 @@ def _fragment(res: Resolution) -> str:
     if res.block is not None:
         return f"#L{res.block.start_line + 1}"
     return ""
-
-
-def _token(tokens: list[str], replacement: str) -> str:
-    tokens.append(replacement)
-    return f"{_OPEN}{len(tokens) - 1}{_CLOSE}"
 
 
 def _text(text: str) -> str:
