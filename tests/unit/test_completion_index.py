@@ -14,6 +14,7 @@ from vaultls.vault import name_index, names
 from vaultls.vault.index import Vault
 from vaultls.vault.name_index import NameIndex
 from vaultls.vault.parse import parse
+from vaultls.vault.suggest import Suggester
 
 RANGE = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
 
@@ -102,39 +103,19 @@ def test_ranking_equals_comparing_every_name():
                     assert count >= completion.MAX_ITEMS, (wanted, by_path)
 
 
-def brute_force_aliases(vault: Vault, wanted: str, room: int) -> list[tuple[str, str]]:
-    out = []
-    for path, note in vault.notes.items():
-        for alias in note.parsed.aliases:
-            if names.key(alias).startswith(wanted):
-                out.append((alias, path))
-    return out[:room]
-
-
-def test_alias_items_equal_scanning_every_alias():
-    vault = make_vault(300, 7)
-    index = NameIndex(vault)
-    for wanted in prefixes(vault, 7):
-        for room in (0, 1, 5, 50):
-            items = completion._alias_items(index, wanted, RANGE, "]]", room)
-            got = [(item.label, item.text_edit.new_text) for item in items]
-            want = [(a, f"{vault.shortest_link(p)}|{a}]]") for a, p in brute_force_aliases(vault, wanted, room)]
-            assert got == want, (wanted, room)
-
-
 def test_index_follows_added_removed_and_changed_notes():
     vault = make_vault(50, 3)
     index = NameIndex(vault)
     assert index.targets().names.rank("zzyzx", 50) == (0, [])
     vault.upsert("New/Zzyzx.md", parse("---\naliases: [Zulu]\n---\n"))
     assert index.targets().names.rank("zzyzx", 50) == (1, ["New/Zzyzx.md"])
-    assert [i.label for i in completion._alias_items(index, "zu", RANGE, "", 5)] == ["Zulu"]
+    assert "Zulu" in alias_labels(index, "zu")
     vault.upsert("New/Zzyzx.md", parse("---\naliases: [Zeta]\n---\n"))  # same note, new aliases
-    assert completion._alias_items(index, "zu", RANGE, "", 5) == []
-    assert [i.label for i in completion._alias_items(index, "ze", RANGE, "", 5)] == ["Zeta"]
+    assert "Zulu" not in alias_labels(index, "zu")
+    assert "Zeta" in alias_labels(index, "ze")
     vault.remove("New/Zzyzx.md")
     assert index.targets().names.rank("zzyzx", 50) == (0, [])
-    assert completion._alias_items(index, "ze", RANGE, "", 5) == []
+    assert "Zeta" not in alias_labels(index, "ze")
     vault.add_attachment("zzyzx.png")
     assert index.targets().names.rank("zzyzx", 50) == (1, ["zzyzx.png"])
     vault.remove_attachment("zzyzx.png")
@@ -234,6 +215,12 @@ def test_subsequence_pattern_matches_what_the_lazy_one_does():
         assert bool(name_index.subsequence_across(wanted).search(key)) == bool(lazy.search(key)), (key, wanted)
 
 
+def alias_labels(index: NameIndex, typed: str) -> list[str]:
+    """The aliases the suggester over `index` offers for `typed` (see test_suggest.py)."""
+    found = Suggester(index.vault, index).suggest(typed, 5)
+    return [f.alias for f in found if f.alias is not None]
+
+
 def test_typing_in_a_note_keeps_the_indices_and_an_alias_change_anywhere_is_seen():
     vault = make_vault(200, 11)
     index = NameIndex(vault)
@@ -245,17 +232,17 @@ def test_typing_in_a_note_keeps_the_indices_and_an_alias_change_anywhere_is_seen
         assert index.targets() is targets
         assert index.aliases() is aliases
     vault.upsert(typed, parse("---\naliases: [Typed again]\n---\n"))  # its own aliases change
-    assert [i.label for i in completion._alias_items(index, "typed", RANGE, "", 5)] == ["Typed again"]
+    assert alias_labels(index, "typed") == ["Typed again"]
     # Another note gains an alias while the typed one is indexed again too.
     vault.upsert(typed, parse("---\naliases: [Typed again]\n---\nmore"))
     vault.upsert(other, parse("---\naliases: [Qwertyuiop]\n---\n"))
-    assert [i.label for i in completion._alias_items(index, "qwerty", RANGE, "", 5)] == ["Qwertyuiop"]
+    assert alias_labels(index, "qwerty") == ["Qwertyuiop"]
     assert index.targets() is targets  # the same notes: names are kept
     # One note goes and another comes: as many notes as before, not the same ones.
     vault.remove(other)
     vault.upsert("Elsewhere/Qwertz.md", parse(""))
     assert index.targets().names.rank("qwertz", 50) == (1, ["Elsewhere/Qwertz.md"])
-    assert completion._alias_items(index, "qwerty", RANGE, "", 5) == []
+    assert alias_labels(index, "qwerty") == []
 
 
 def test_prepare_builds_what_the_first_request_needs():

@@ -12,6 +12,7 @@ from vaultls.vault.index import Vault
 from vaultls.vault.name_index import NameIndex
 from vaultls.vault.references import TagCounter
 from vaultls.vault.settings import Settings
+from vaultls.vault.suggest import Suggester
 from vaultls.vault.symbols import SymbolIndex
 
 # A whole-vault check costs about 1.5 s on 10,000 notes. It is reused while no note, file or
@@ -68,13 +69,15 @@ class VaultCaches:
 
     vault: Vault
     names: NameIndex  # completion: note names, paths and aliases
+    suggest: Suggester  # completion: what `[[` offers, ranked (over `names`)
     symbols: SymbolIndex = field(default_factory=SymbolIndex)  # workspace symbols
     tags: TagCounter = field(default_factory=TagCounter)  # tag completion
     checked: CheckedVault | None = None  # workspace diagnostics: the last whole-vault check
 
     @classmethod
     def of(cls, vault: Vault) -> VaultCaches:
-        return cls(vault, NameIndex(vault))
+        names = NameIndex(vault)
+        return cls(vault, names, Suggester(vault, names))
 
     def problems(self, generation: int = 0) -> dict[str, list[Problem]]:
         """`check_vault(vault)` by note path, recomputed only when the vault changed (or

@@ -2,12 +2,14 @@
 
 Each item carries a text edit that replaces exactly what was typed after `[[` (or after `#`)
 and appends `]]` only when the link is not closed yet, so accepting an item in the middle of
-`[[Tro|]]` never produces `[[Trotsky]]]]`. Results are capped and marked incomplete: the client
-asks again as the user types, which keeps a 10,000-note vault instant.
+`[[Tro|]]` never produces `[[Trotsky]]]]`. Link results are capped and always marked incomplete:
+the client asks again as the user types, which keeps a 10,000-note vault instant and the
+server's ranking in charge.
 
-Note names and aliases are searched in the vault's `NameIndex` (`vault/name_index.py`: what
-ranks them, and what a keystroke costs), which the server keeps per vault and builds ahead of
-the first `[[` (`completion_warmup.py`). This module turns what it finds into items.
+Note names, files and aliases are found and ranked by the vault's `Suggester`
+(`vault/suggest.py`: how they rank, and what a keystroke costs), which the server keeps per
+vault and prepares ahead of the first `[[` (`completion_warmup.py`). This module turns what
+it finds into items.
 """
 
 from __future__ import annotations
@@ -22,9 +24,8 @@ from vaultls.lsp.features import frontmatter
 from vaultls.lsp.features.tags import tag_completion
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
-from vaultls.vault.index import Note, Vault, find_heading
+from vaultls.vault.index import Vault, find_heading
 from vaultls.vault.model import Link, Range
-from vaultls.vault.name_index import NameIndex
 
 MAX_ITEMS = 50
 _SEGMENT_END = re.compile(r"[|#\]]")
@@ -83,58 +84,50 @@ def _edit_range(ls: VaultLanguageServer, cursor: Cursor, start: int, ctx: LinkCo
 
 
 def _note_items(ls: VaultLanguageServer, cursor: Cursor, ctx: LinkContext) -> types.CompletionList:
+    """Notes, files and aliases as the vault's suggester ranks them (`vault/suggest.py`), in
+    that order for every client: `sortText` is the rank, and `filterText` starts with exactly
+    what was typed, so that no client's own filter drops a match the server made (Neovim keeps
+    only items whose filterText starts with the typed text; VS Code scores each item's
+    filterText and would reorder them). The list is always incomplete: the client asks again
+    on the next keystroke instead of filtering this answer itself."""
     vault = cursor.ref.vault
-    typed = ctx.typed.strip()
-    wanted = names.key(typed)
-    by_path = "/" in typed
+    by_path = "/" in ctx.typed
     rng = _edit_range(ls, cursor, ctx.start, ctx)
     close = "" if ctx.closed else "]]"
-
-    index = ls.caches_for(vault).names
-    notes = list(vault.notes.values())  # the one walk over the vault: both checks share it
-    targets = index.targets(notes)
-    matched, best = (targets.paths if by_path else targets.names).rank(wanted, MAX_ITEMS)
-
+    caches = ls.caches_for(vault)
+    notes = list(vault.notes.values())  # the one walk over the vault: both indices share it
+    targets = caches.names.targets(notes)
     items: list[types.CompletionItem] = []
-    for place, path in enumerate(best):
-        shown = targets.shown(vault, path)
+    for place, found in enumerate(caches.suggest.suggest(ctx.typed, MAX_ITEMS, notes)):
+        shown = targets.shown(vault, found.path)
+        if found.alias is None:
+            label, link, detail = shown.label, shown.link, shown.detail
+            kind = types.CompletionItemKind.File if shown.is_note else types.CompletionItemKind.Reference
+        else:  # as Obsidian inserts an alias: the note, with the alias as display text
+            label, link, detail = found.alias, f"{shown.link}|{found.alias}", f"alias of {shown.label}"
+            kind = types.CompletionItemKind.Reference
         items.append(
             types.CompletionItem(
-                label=shown.label,
-                kind=types.CompletionItemKind.File if shown.is_note else types.CompletionItemKind.Reference,
-                detail=shown.detail,
-                filter_text=(path if by_path else shown.label),
+                label=label,
+                kind=kind,
+                detail=detail,
+                filter_text=filter_text(ctx.typed, found.path if by_path and found.alias is None else label),
                 sort_text=f"{place:04d}",
-                text_edit=types.TextEdit(range=rng, new_text=shown.link + close),
+                text_edit=types.TextEdit(range=rng, new_text=link + close),
             )
         )
-    room = MAX_ITEMS - len(items)
-    alias_items = _alias_items(index, wanted, rng, close, room, notes)
-    items.extend(alias_items)
-    incomplete = matched >= MAX_ITEMS or (room > 0 and len(alias_items) >= room)
-    return types.CompletionList(is_incomplete=incomplete, items=items)
+    return types.CompletionList(is_incomplete=True, items=items)
 
 
-def _alias_items(
-    index: NameIndex, wanted: str, rng: types.Range, close: str, room: int, notes: list[Note] | None = None
-) -> list[types.CompletionItem]:
-    if room <= 0:
-        return []
-    vault = index.vault
-    items: list[types.CompletionItem] = []
-    for alias, path in index.aliases(notes).first(wanted, room):
-        note = vault.notes[path]
-        items.append(
-            types.CompletionItem(
-                label=alias,
-                kind=types.CompletionItemKind.Reference,
-                detail=f"alias of {note.name}",
-                filter_text=alias,
-                sort_text=f"1{alias.casefold()}",
-                text_edit=types.TextEdit(range=rng, new_text=f"{vault.shortest_link(path)}|{alias}{close}"),
-            )
-        )
-    return items
+def filter_text(typed: str, text: str) -> str:
+    """`text` (a label or path) as a client should filter it: starting with `typed` exactly as
+    typed: the label in the user's case when it starts with what was typed, else what was
+    typed, a space and the label."""
+    if not typed:
+        return text
+    if names.key(text[: len(typed)]) == names.key(typed):
+        return typed + text[len(typed) :]
+    return f"{typed} {text}"
 
 
 def _subpath_items(ls: VaultLanguageServer, cursor: Cursor, ctx: LinkContext) -> types.CompletionList | None:

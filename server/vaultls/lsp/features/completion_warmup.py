@@ -1,4 +1,4 @@
-"""Completion made ready before the first `[[`: the vault's name index built, and pygls's
+"""Completion made ready before the first `[[`: the vault's suggester ranked and built, and pygls's
 converter taught the messages of a keystroke and a completion answer, in the background once
 the index is ready (`prepare_when_idle`, scheduled by `features/sync.py`)."""
 
@@ -31,13 +31,37 @@ async def prepare_when_idle(ls: VaultLanguageServer, vault: Vault) -> None:
     await asyncio.sleep(PREPARE_DELAY)
     if ls.vaults.get(vault.root) is not vault:
         return
-    steps: list[Callable[[], object]] = ls.caches_for(vault).names.prepare_steps(MAX_ITEMS)
-    steps.append(lambda: prepare_answer(ls))
+    caches = ls.caches_for(vault)
+    suggest = caches.suggest
+
+    def first_items() -> None:  # how the items that `[[` alone shows are offered
+        targets = caches.names.targets()
+        for found in suggest.suggest("", MAX_ITEMS):
+            targets.shown(vault, found.path)
+
+    steps: list[Callable[[], object]] = [
+        *suggest.refresh_steps(ls.indexed.is_set()),
+        *suggest.prepare_steps(),
+        first_items,
+        lambda: prepare_answer(ls),
+    ]
+    if not await _run(ls, vault, steps) or ls.indexed.is_set():
+        return
+    # The backlink counts are final only once every note's links are filed (the scan's
+    # second pass): rank again then, once.
+    await ls.indexed.wait()
+    await _run(ls, vault, [*suggest.refresh_steps(True), *suggest.prepare_steps()])
+
+
+async def _run(ls: VaultLanguageServer, vault: Vault, steps: list[Callable[[], object]]) -> bool:
+    """The steps one at a time with the loop free in between; False when the vault was
+    replaced meanwhile."""
     for step in steps:
         if ls.vaults.get(vault.root) is not vault:
-            return
+            return False
         step()
         await asyncio.sleep(0)
+    return True
 
 
 def prepare_answer(ls: VaultLanguageServer) -> None:
