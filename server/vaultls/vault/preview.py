@@ -26,7 +26,8 @@ escaped as if it were not code: a code span or fence inside a list may then show
 backslash, which is the price of never letting HTML or an image through a misjudged span.
 
 `inline_text` and `code_span` make a name (a file name, a link target) safe inside the
-preview's own Markdown (bold text or a code span).
+preview's own Markdown (bold text or a code span). `page_preview` builds the hover's preview
+on this pass: it puts the note's resolved links and vault images in after it.
 """
 
 from __future__ import annotations
