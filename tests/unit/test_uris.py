@@ -1,6 +1,6 @@
 """File URIs ⇄ paths ⇄ vault paths (`vaultls.vault.uris`), with Windows and macOS spellings
-tested on any system through `PureWindowsPath` and `PurePosixPath`, and hostile URIs that must
-name no file at all."""
+tested on any system through `PureWindowsPath` and `PurePosixPath`, hostile URIs that must
+name no file at all, and backslashes in link targets (docs/semantics.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import PurePath, PurePosixPath, PureWindowsPath
 import pytest
 from pygls.uris import from_fs_path
 
+from tests.unit.vaults import resolve, vault_of
 from vaultls.vault import uris
 
 WIN = PureWindowsPath
@@ -158,3 +159,14 @@ def test_a_vault_path_joins_its_parts_with_the_systems_separator():
 
 def test_a_backslash_is_a_plain_character_of_a_posix_file_name():
     assert uris.join(POSIX("/v"), "a\\b.md") == POSIX("/v/a\\b.md")
+
+
+def test_a_backslash_in_a_link_target_separates_folders_on_every_system():
+    vault = vault_of({"Daily/2024-01-01.md": "", "a.md": "[[Daily\\2024-01-01]] [see](Daily\\2024-01-01.md)"})
+    assert resolve(vault, "a.md").targets == ["Daily/2024-01-01.md"]
+    assert resolve(vault, "a.md", 1).targets == ["Daily/2024-01-01.md"]
+
+
+def test_a_backslash_path_that_climbs_out_of_the_vault_leads_nowhere():
+    vault = vault_of({"a.md": "[[..\\..\\etc\\passwd]]"})
+    assert resolve(vault, "a.md").dangling
