@@ -6,7 +6,7 @@
 #   - Debian: chromium (driven by playwright-core), libkrb5-dev (code-server's kerberos module),
 #     and a C++ toolchain for code-server's native modules when missing
 #   - editors/vscode/node_modules (npm ci) and the .vsix with the bundled server
-#     (npm run package: pip installs requirements.txt into bundled/libs)
+#     (npm run package: this machine's target, wheels of requirements.txt into bundled/libs)
 #   - tests/editors/vscode_e2e/node_modules (npm ci: playwright-core)
 #   - code-server 4.100.3 (VS Code 1.100.3, the last release for Node 20) in
 #     .cache/code-server-4.100.3, with @vscode/ripgrep's download pre-seeded from the npm
@@ -129,7 +129,7 @@ fi
 grep -E 'DONE|vaultls [0-9]' "$log" || true
 rm -f "$log"
 version="$(node -p "require('$EXT/package.json').version")"
-[ -f "$EXT/vaultls-$version.vsix" ] || die "editors/vscode/vaultls-$version.vsix was not built"
+[ -f "$EXT/vaultls-linux-x64-$version.vsix" ] || die "editors/vscode/vaultls-linux-x64-$version.vsix was not built"
 
 if [ -n "$cs_pid" ]; then
   step "waiting for the code-server install"

@@ -51,7 +51,7 @@ def example_vault(tmp_path: Path) -> Path:
 
 # Each test directory is one group (`pytest -m unit`, `-m "not editors and not slow"`); a test
 # may add `slow` itself.
-_GROUPS = {"unit": "unit", "cli": "e2e", "e2e": "e2e", "editors": "editors", "benchmarks": "slow"}
+_GROUPS = {"unit": "unit", "cli": "e2e", "e2e": "e2e", "editors": "editors", "benchmarks": "slow", "packaging": "slow"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

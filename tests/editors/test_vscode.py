@@ -44,7 +44,11 @@ CODE_SERVER = REPO / ".cache" / f"code-server-{CODE_SERVER_VERSION}" / "node_mod
 CHROMIUM = os.environ.get("VAULTLS_CHROMIUM") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 VERSION = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))["version"]
-VSIX = EXTENSION / f"vaultls-{VERSION}.vsix"
+# `npm run package` builds this machine's target; tests/packaging checks every target's .vsix.
+HOST_TARGET = {("linux", "x86_64"): "linux-x64", ("linux", "aarch64"): "linux-arm64"}.get(
+    (sys.platform, os.uname().machine if hasattr(os, "uname") else ""), "universal"
+)
+VSIX = EXTENSION / f"vaultls-{HOST_TARGET}-{VERSION}.vsix"
 
 # What the end-to-end test relies on in examples/vault (the same notes as test_neovim.py).
 DANGLING_NOTE = "Events/Chinese Revolution 1927.md"  # has a link to a note that does not exist:
@@ -135,8 +139,9 @@ def test_vsix_contents(vsix: Path) -> None:
         "extension/bundled/libs/vaultls/cli.py",
         "extension/bundled/libs/pygls/__init__.py",
         "extension/bundled/libs/lsprotocol/types.py",
-        "extension/bundled/libs/exceptiongroup/__init__.py",  # cattrs needs it below Python 3.11
-        "extension/bundled/libs/tomli/__init__.py",  # vaultls needs it below Python 3.11
+        "extension/bundled/tool/bundle.json",  # what each Python lacks, for the extension to say
+        "extension/bundled/libs/cp310/exceptiongroup/__init__.py",  # cattrs needs it below Python 3.11
+        "extension/bundled/libs/cp310/tomli/__init__.py",  # vaultls needs it below Python 3.11
         "extension/bundled/libs/jsonschema/__init__.py",
         "extension/bundled/libs/rpds/__init__.py",
     ]:
@@ -192,7 +197,7 @@ def _requirement_names(lines: list[str]) -> set[str]:
 
 def test_requirements_lock_covers_pyproject() -> None:
     """requirements.txt (the bundle's lock) has every runtime dependency of pyproject.toml, pinned
-    with hashes and without markers; if not, run editors/vscode/scripts/lock-requirements.sh."""
+    with hashes, markers only on the back-ports; if not, run editors/vscode/scripts/lock-requirements.sh."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -205,7 +210,10 @@ def test_requirements_lock_covers_pyproject() -> None:
     missing = wanted - locked
     assert not missing, f"requirements.txt lacks {sorted(missing)}: run editors/vscode/scripts/lock-requirements.sh"
     for line in pins:
-        assert "==" in line and ";" not in line, f"not an exact pin without markers: {line}"
+        assert "==" in line, f"not an exact pin: {line}"
+        if ";" in line:
+            assert line.startswith(("tomli==", "exceptiongroup==")), f"a marker on a pin that is no back-port: {line}"
+            assert "python_full_version < '3.11'" in line, line
     assert lock.count("--hash=sha256:") >= len(pins)
 
 
@@ -249,7 +257,6 @@ def test_bundled_server_runs_on_python(minor: str, vsix: Path, tmp_path: Path) -
     python = PYTHONS.get(minor)
     if python is None:
         pytest.skip(f"no Python {minor} on this machine")
-    libs = EXTENSION / "bundled" / "libs"
     launcher = EXTENSION / "bundled" / "tool" / "launch.py"
     hostile = tmp_path / "hostile"
     markers = tmp_path / "markers"
@@ -266,17 +273,22 @@ def test_bundled_server_runs_on_python(minor: str, vsix: Path, tmp_path: Path) -
             "-I",
             "-S",
             "-c",
-            f"import sys; sys.path.insert(0, {str(libs)!r}); "
-            "import jsonschema, referencing, rpds, yaml, tomli, exceptiongroup; "
-            "print(yaml.__with_libyaml__)",
+            # The launcher puts bundled/libs (and libs/cp3XX) on sys.path when imported.
+            f"import sys; sys.path.insert(0, {str(launcher.parent)!r}); "
+            "import launch, jsonschema, referencing, rpds, yaml; "
+            "import importlib.util as u; backports = [u.find_spec(m) is not None for m in ('tomli', 'exceptiongroup')]; "
+            "print(yaml.__with_libyaml__, backports)",
         ],
         hostile,
         timeout=60,
         env=env,
     )
     assert imports.returncode == 0, imports.stderr[-3000:]
+    with_libyaml, backports = imports.stdout.split(" ", 1)
+    # tomli and exceptiongroup are there below 3.11 only (the standard library has them after).
+    assert backports.strip() == str([minor == "3.10"] * 2), imports.stdout
     if sys.platform == "linux" and os.uname().machine == "x86_64":
-        assert imports.stdout.strip() == "True", "PyYAML's C accelerator is not bundled for this Python"
+        assert with_libyaml == "True", "PyYAML's C accelerator is not bundled for this Python"
 
     # A minimal LSP session over stdio: initialize, shutdown, exit.
     def message(payload: dict) -> bytes:
