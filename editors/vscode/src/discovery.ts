@@ -6,7 +6,14 @@
  *   3. the server bundled in the extension (`bundled/libs`), run as
  *      `<python> -I -S <extension>/bundled/tool/launch.py serve`, where <python> is a
  *      Python >= 3.10 from the `vaultls.server.python` setting, else the Python extension's
- *      active interpreter, else `python3` or `python` on PATH.
+ *      active interpreter, else `python3` or `python` on PATH; on Windows, else the py
+ *      launcher (`py -3`), else `python.exe` or `python3.exe` on PATH.
+ *
+ * On Windows a program found on PATH runs only if it is an `.exe` (a `.bat` or `.cmd` shim needs
+ * a shell, which nothing here uses), and `pythonw.exe` never runs the server: it has no console,
+ * so a Python started by it may have no stdout or stderr at all and fails without a word; the
+ * `python.exe` next to it runs instead. The py launcher is only asked for its interpreter
+ * (`sys.executable`), which then runs the server itself.
  *
  * Never `python -m vaultls` or `python -c` without -I: Python puts the working folder first on
  * sys.path for both, so a `vaultls/` or `json.py` in a vault would be imported instead of the
@@ -32,7 +39,7 @@
 export const MIN_PYTHON: readonly [number, number] = [3, 10];
 
 export type ServerSource = 'setting' | 'path' | 'bundled';
-export type PythonSource = 'setting' | 'python-extension' | 'path';
+export type PythonSource = 'setting' | 'python-extension' | 'path' | 'py-launcher';
 
 export interface PythonInfo {
     /** The interpreter itself (`sys.executable`), so a pyenv shim or a venv link is resolved once. */
@@ -52,6 +59,8 @@ export interface ServerCommand {
 }
 
 export interface DiscoveryHost {
+    /** `process.platform`: `win32` looks for Windows' programs (`py -3`, `python.exe`). */
+    platform: string;
     /** `vaultls.server.path`, expanded; empty when unset. */
     serverPathSetting: string;
     /** `vaultls.server.python`, expanded; empty when unset. */
@@ -70,13 +79,18 @@ export interface DiscoveryHost {
     hasBundledServer(): Promise<boolean>;
     /** Every executable of that name on PATH, in PATH order. */
     findOnPath(name: string): Promise<string[]>;
+    /** Whether the file exists (the `python.exe` next to a `pythonw.exe`). */
+    isFile(file: string): Promise<boolean>;
     /**
      * The Python extension's interpreter for this folder, if that extension is installed.
      * Not called in an untrusted workspace.
      */
     pythonExtensionInterpreter(): Promise<string | undefined>;
-    /** Runs the interpreter; rejects with a readable Error when it cannot. */
-    probePython(executable: string): Promise<PythonInfo>;
+    /**
+     * Runs the interpreter (with `launcherArgs` first: `py -3`); rejects with a readable Error
+     * when it cannot.
+     */
+    probePython(executable: string, launcherArgs?: readonly string[]): Promise<PythonInfo>;
     /** Runs the command with `--version` instead of `serve`; resolves to what it printed. */
     checkServer(command: ServerCommand): Promise<string>;
     log(line: string): void;
@@ -159,7 +173,23 @@ function describePythonSource(source: PythonSource): string {
             return "the Python extension's interpreter";
         case 'path':
             return 'PATH';
+        case 'py-launcher':
+            return 'the py launcher (py -3)';
     }
+}
+
+/** The arguments that make the py launcher pick the newest Python 3 it knows of. */
+export const PY_LAUNCHER_ARGS: readonly string[] = ['-3'];
+
+/** `C:\Python312\pythonw.exe` → `C:\Python312\python.exe` (`pythonw3.12.exe` → `python3.12.exe`); undefined for any other program. */
+export function consoleSibling(executable: string): string | undefined {
+    const match = /^(.*[\\/])?pythonw([^\\/]*\.exe)$/i.exec(executable);
+    return match ? `${match[1] ?? ''}python${match[2]}` : undefined;
+}
+
+/** Whether Windows can start the file without a shell: an `.exe` (or `.com`). */
+function isWindowsProgram(file: string): boolean {
+    return /\.(exe|com)$/i.test(file);
 }
 
 /** What VS Code's `WorkspaceConfiguration.inspect` gives for a setting (the parts used here). */
@@ -274,6 +304,11 @@ async function settingExecutable(host: DiscoveryHost, value: string): Promise<st
  */
 async function firstOnPath(host: DiscoveryHost, name: string, tried: string[]): Promise<string | undefined> {
     for (const file of await host.findOnPath(name)) {
+        if (host.platform === 'win32' && !isWindowsProgram(file)) {
+            tried.push(`${name} on PATH (${file}) is not used: Windows runs it only through a shell, which vaultls does not use`);
+            host.log(tried[tried.length - 1]);
+            continue;
+        }
         const refused = await untrustedReason(host, file);
         if (refused === undefined) {
             return file;
@@ -354,24 +389,47 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
     }
 
     const minimum = formatVersion(MIN_PYTHON);
-    const tryPython = async (executable: string, source: PythonSource): Promise<ServerCommand | string> => {
+    /** `python.exe` for a `pythonw.exe` (when it is there), else the program itself. */
+    const withConsole = async (executable: string): Promise<string | { refused: string }> => {
+        const sibling = consoleSibling(executable);
+        if (sibling === undefined) {
+            return executable;
+        }
+        if (await host.isFile(sibling)) {
+            host.log(`using ${sibling} instead of ${executable}, which has no console`);
+            return sibling;
+        }
+        return { refused: `${executable} has no console (its output may go nowhere) and there is no ${sibling} next to it` };
+    };
+    const tryPython = async (candidate: string, source: PythonSource, launcherArgs: readonly string[] = []): Promise<ServerCommand | string> => {
+        const shown = [candidate, ...launcherArgs].join(' ');
+        const executable = await withConsole(candidate);
+        if (typeof executable !== 'string') {
+            return `${shown} (${describePythonSource(source)}) is not used: ${executable.refused}`;
+        }
         const refused = await untrustedReason(host, executable);
         if (refused !== undefined) {
-            return `${executable} (${describePythonSource(source)}) is not used: ${refused}`;
+            return `${shown} (${describePythonSource(source)}) is not used: ${refused}`;
         }
         let python: PythonInfo;
         try {
-            python = await host.probePython(executable);
+            python = await host.probePython(executable, launcherArgs);
         } catch (error) {
-            return `${executable} (${describePythonSource(source)}) does not run: ${message(error)}`;
+            return `${shown} (${describePythonSource(source)}) does not run: ${message(error)}`;
         }
         if (!versionAtLeast(python.version, MIN_PYTHON)) {
-            return `${executable} (${describePythonSource(source)}) is Python ${formatVersion(python.version)}, older than ${minimum}`;
+            return `${shown} (${describePythonSource(source)}) is Python ${formatVersion(python.version)}, older than ${minimum}`;
         }
+        // sys.executable may be a pythonw.exe too (a pythonw.exe setting with python.exe gone since).
+        const real = await withConsole(python.executable);
+        if (typeof real !== 'string') {
+            return `${shown} (${describePythonSource(source)}) runs ${python.executable}, which is not used: ${real.refused}`;
+        }
+        python = { ...python, executable: real };
         // A shim (pyenv, asdf) may have chosen an interpreter inside the workspace.
         const refusedReal = python.executable === executable ? undefined : await untrustedReason(host, python.executable);
         if (refusedReal !== undefined) {
-            return `${executable} (${describePythonSource(source)}) runs ${python.executable}, which is not used: ${refusedReal}`;
+            return `${shown} (${describePythonSource(source)}) runs ${python.executable}, which is not used: ${refusedReal}`;
         }
         const command = bundledCommand(python, source, host.bundledLauncher);
         try {
@@ -405,7 +463,7 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
         );
     }
 
-    const candidates: { executable: string; source: PythonSource }[] = [];
+    const candidates: { executable: string; source: PythonSource; launcherArgs?: readonly string[] }[] = [];
     if (!host.trusted) {
         // Its interpreter for the folder is often a venv inside it; not even asked.
         tried.push("the Python extension's interpreter is not used: the workspace is not trusted");
@@ -419,7 +477,17 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
             tried.push(`the Python extension did not give an interpreter: ${message(error)}`);
         }
     }
-    for (const name of ['python3', 'python']) {
+    if (host.platform === 'win32') {
+        // The py launcher first: `python.exe` on PATH is often the Microsoft Store's stub,
+        // which only says how to install Python.
+        const launcher = await firstOnPath(host, 'py', tried);
+        if (launcher !== undefined) {
+            candidates.push({ executable: launcher, source: 'py-launcher', launcherArgs: PY_LAUNCHER_ARGS });
+        } else {
+            tried.push('no py launcher on PATH');
+        }
+    }
+    for (const name of host.platform === 'win32' ? ['python', 'python3'] : ['python3', 'python']) {
         const found = await firstOnPath(host, name, tried);
         if (found !== undefined) {
             candidates.push({ executable: found, source: 'path' });
@@ -430,11 +498,12 @@ export async function discoverServer(host: DiscoveryHost): Promise<ServerCommand
 
     const seen = new Set<string>();
     for (const candidate of candidates) {
-        if (seen.has(candidate.executable)) {
+        const key = [candidate.executable, ...(candidate.launcherArgs ?? [])].join(' ');
+        if (seen.has(key)) {
             continue;
         }
-        seen.add(candidate.executable);
-        const result = await tryPython(candidate.executable, candidate.source);
+        seen.add(key);
+        const result = await tryPython(candidate.executable, candidate.source, candidate.launcherArgs);
         if (typeof result !== 'string') {
             return result;
         }

@@ -18,12 +18,21 @@ export async function which(name: string, env: Env = process.env, platform: Node
     return (await whichAll(name, env, platform))[0];
 }
 
-/** Every executable file called `name` in the PATH of `env`, in PATH order, each once. */
-export async function whichAll(name: string, env: Env = process.env, platform: NodeJS.Platform = process.platform): Promise<string[]> {
+/**
+ * Every executable file called `name` in the PATH of `env`, in PATH order, each once. On
+ * Windows a name without an extension is looked for with each of PATHEXT's, as Windows does
+ * (a file called just `python` is no program there).
+ */
+export async function whichAll(
+    name: string,
+    env: Env = process.env,
+    platform: NodeJS.Platform = process.platform,
+    isExecutable: (file: string, platform: NodeJS.Platform) => Promise<boolean> = isExecutableFile,
+): Promise<string[]> {
     const found: string[] = [];
     const pathValue = env.PATH ?? env.Path ?? '';
-    const extensions = platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean)] : [''];
     const pathApi = platform === 'win32' ? path.win32 : path.posix;
+    const extensions = platform === 'win32' && !pathApi.extname(name) ? (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean) : [''];
     for (const dir of pathValue.split(platform === 'win32' ? ';' : path.delimiter)) {
         // An empty or relative entry (`.`, `bin`) means "the working folder": never looked in.
         if (!dir || !pathApi.isAbsolute(dir)) {
@@ -31,7 +40,7 @@ export async function whichAll(name: string, env: Env = process.env, platform: N
         }
         for (const extension of extensions) {
             const candidate = pathApi.join(dir, name + extension);
-            if (!found.includes(candidate) && (await isExecutableFile(candidate, platform))) {
+            if (!found.includes(candidate) && (await isExecutable(candidate, platform))) {
                 found.push(candidate);
                 break;
             }
@@ -112,9 +121,9 @@ const PROBE_SCRIPT = 'import sys; print(sys.executable); print(*sys.version_info
 /** The arguments of the probe: isolated (-I: no working folder on sys.path, no PYTHON* variables), no site-packages (-S, also fast). */
 export const PROBE_ARGS: readonly string[] = ['-I', '-S', '-c', PROBE_SCRIPT];
 
-/** Asks an interpreter for its real path and version. */
-export async function probePython(executable: string, options: { env?: Env; cwd?: string } = {}): Promise<PythonInfo> {
-    const { stdout } = await run(executable, [...PROBE_ARGS], options);
+/** Asks an interpreter for its real path and version (`launcherArgs` first: `py -3`). */
+export async function probePython(executable: string, options: { env?: Env; cwd?: string } = {}, launcherArgs: readonly string[] = []): Promise<PythonInfo> {
+    const { stdout } = await run(executable, [...launcherArgs, ...PROBE_ARGS], options);
     return parseProbe(stdout, executable);
 }
 
@@ -194,6 +203,7 @@ export function createNodeHost(options: NodeHostOptions): DiscoveryHost {
     const cwd = safeWorkingFolder(options.extensionPath);
     const env = options.env ?? process.env;
     return {
+        platform: process.platform,
         serverPathSetting: options.serverPathSetting,
         pythonSetting: options.pythonSetting,
         bundledLibs,
@@ -203,8 +213,9 @@ export function createNodeHost(options: NodeHostOptions): DiscoveryHost {
         realPath,
         hasBundledServer: async () => (await isDirectory(path.join(bundledLibs, 'vaultls'))) && (await isFile(bundledLauncher)),
         findOnPath: (name) => whichAll(name, env),
+        isFile,
         pythonExtensionInterpreter: options.pythonExtensionInterpreter,
-        probePython: (executable) => probePython(executable, { env, cwd }),
+        probePython: (executable, launcherArgs) => probePython(executable, { env, cwd }, launcherArgs),
         checkServer: (command) => checkServer(command, { env, cwd }),
         log: options.log,
     };

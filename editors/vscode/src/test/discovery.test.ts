@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import {
     DiscoveryError,
+    consoleSibling,
     DiscoveryHost,
     PythonInfo,
     ServerCommand,
@@ -34,6 +35,10 @@ interface FakeOptions {
     links?: { [file: string]: string };
     /** Interpreter path → its sys.executable, when not `<path>-real`. */
     resolves?: { [executable: string]: string };
+    /** `process.platform`; default 'linux'. */
+    platform?: string;
+    /** Files that exist (for the python.exe next to a pythonw.exe). */
+    files?: string[];
 }
 
 function fakeHost(options: FakeOptions): DiscoveryHost & { calls: string[]; logs: string[] } {
@@ -42,6 +47,7 @@ function fakeHost(options: FakeOptions): DiscoveryHost & { calls: string[]; logs
     return {
         calls,
         logs,
+        platform: options.platform ?? 'linux',
         serverPathSetting: options.serverPathSetting ?? '',
         pythonSetting: options.pythonSetting ?? '',
         bundledLibs: '/ext/bundled/libs',
@@ -55,6 +61,7 @@ function fakeHost(options: FakeOptions): DiscoveryHost & { calls: string[]; logs
             const found = options.path?.[name];
             return found === undefined ? [] : typeof found === 'string' ? [found] : found;
         },
+        isFile: async (file) => options.files?.includes(file) ?? false,
         pythonExtensionInterpreter: async () => {
             calls.push('python extension');
             if (options.pythonExtension instanceof Error) {
@@ -62,14 +69,15 @@ function fakeHost(options: FakeOptions): DiscoveryHost & { calls: string[]; logs
             }
             return options.pythonExtension;
         },
-        probePython: async (executable): Promise<PythonInfo> => {
-            calls.push(`probe ${executable}`);
-            const version = options.pythons?.[executable];
+        probePython: async (executable, launcherArgs = []): Promise<PythonInfo> => {
+            const command = [executable, ...launcherArgs].join(' ');
+            calls.push(`probe ${command}`);
+            const version = options.pythons?.[command];
             if (version === undefined) {
                 throw new Error('not found');
             }
             // A shim resolves to the real interpreter, as sys.executable does.
-            return { executable: options.resolves?.[executable] ?? `${executable}-real`, version };
+            return { executable: options.resolves?.[command] ?? `${executable}-real`, version };
         },
         checkServer: async (command: ServerCommand) => {
             calls.push(`check ${command.command}`);
@@ -446,5 +454,124 @@ describe('versionAtLeast', () => {
         assert.ok(versionAtLeast([4, 0, 0], [3, 10]));
         assert.ok(!versionAtLeast([3, 9, 18], [3, 10]));
         assert.ok(!versionAtLeast([2, 7, 18], [3, 10]));
+    });
+});
+
+describe('discoverServer on Windows', () => {
+    const store = 'C:\\Users\\me\\AppData\\Local\\Microsoft\\WindowsApps\\python.exe';
+
+    it('asks the py launcher (py -3) for its interpreter and runs the server with that one', async () => {
+        const host = fakeHost({
+            platform: 'win32',
+            path: { py: 'C:\\Windows\\py.exe', python: store },
+            pythons: { 'C:\\Windows\\py.exe -3': [3, 12, 1] },
+            resolves: { 'C:\\Windows\\py.exe -3': 'C:\\Python312\\python.exe' },
+        });
+        const server = await discoverServer(host);
+        assert.equal(server.command, 'C:\\Python312\\python.exe');
+        assert.deepEqual(server.args, ['-I', '-S', '/ext/bundled/tool/launch.py', 'serve']);
+        assert.equal(server.python?.source, 'py-launcher');
+        assert.ok(!host.calls.includes(`probe ${store}`), 'the py launcher comes before python.exe on PATH');
+    });
+
+    it("takes the Python extension's interpreter before the py launcher", async () => {
+        const host = fakeHost({
+            platform: 'win32',
+            pythonExtension: 'C:\\proj\\.venv\\Scripts\\python.exe',
+            path: { py: 'C:\\Windows\\py.exe' },
+            pythons: { 'C:\\proj\\.venv\\Scripts\\python.exe': [3, 11, 0], 'C:\\Windows\\py.exe -3': [3, 12, 1] },
+        });
+        assert.equal((await discoverServer(host)).python?.source, 'python-extension');
+    });
+
+    it('tries python.exe, then python3.exe, when there is no py launcher (the Store stub does not run)', async () => {
+        const host = fakeHost({
+            platform: 'win32',
+            path: { python: store, python3: 'C:\\Python311\\python3.exe' },
+            pythons: { 'C:\\Python311\\python3.exe': [3, 11, 9] },
+        });
+        const server = await discoverServer(host);
+        assert.equal(server.command, 'C:\\Python311\\python3.exe-real');
+        assert.deepEqual(
+            host.calls.filter((call) => call.startsWith('probe')),
+            [`probe ${store}`, 'probe C:\\Python311\\python3.exe'],
+        );
+    });
+
+    it('runs no .bat or .cmd found on PATH: they need a shell', async () => {
+        const host = fakeHost({
+            platform: 'win32',
+            path: { python: ['C:\\pyenv-win\\shims\\python.bat', 'C:\\Python311\\python.exe'], vaultls: 'C:\\tools\\vaultls.cmd' },
+            pythons: { 'C:\\pyenv-win\\shims\\python.bat': [3, 12, 0], 'C:\\Python311\\python.exe': [3, 11, 0] },
+        });
+        const server = await discoverServer(host);
+        assert.equal(server.source, 'bundled');
+        assert.equal(server.command, 'C:\\Python311\\python.exe-real');
+        assert.ok(!host.calls.some((call) => call.includes('.bat') || call.includes('.cmd')), host.calls.join('\n'));
+        assert.ok(host.logs.some((line) => line.includes('python.bat') && line.includes('shell')));
+    });
+
+    it('runs the python.exe next to a pythonw.exe, never the pythonw.exe', async () => {
+        const pythonw = 'C:\\proj\\.venv\\Scripts\\pythonw.exe';
+        const python = 'C:\\proj\\.venv\\Scripts\\python.exe';
+        const host = fakeHost({ platform: 'win32', pythonExtension: pythonw, files: [python], pythons: { [python]: [3, 12, 0] }, resolves: { [python]: python } });
+        const server = await discoverServer(host);
+        assert.equal(server.command, python);
+        assert.ok(!host.calls.some((call) => call.includes('pythonw')), host.calls.join('\n'));
+    });
+
+    it('does not use a pythonw.exe with no python.exe next to it', async () => {
+        const host = fakeHost({
+            platform: 'win32',
+            pythonSetting: 'D:\\Python\\pythonw.exe',
+            pythons: { 'D:\\Python\\pythonw.exe': [3, 12, 0] },
+        });
+        const error = await discoveryError(host);
+        assert.equal(error.setting, 'vaultls.server.python');
+        assert.match(error.details.join('\n'), /pythonw\.exe has no console .*no D:\\Python\\python\.exe next to it/);
+    });
+
+    it('runs python.exe when an interpreter reports a pythonw.exe as sys.executable', async () => {
+        const host = fakeHost({
+            platform: 'win32',
+            pythonSetting: 'C:\\Python312\\python.exe',
+            files: ['C:\\Python312\\python.exe'],
+            pythons: { 'C:\\Python312\\python.exe': [3, 12, 0] },
+            resolves: { 'C:\\Python312\\python.exe': 'C:\\Python312\\pythonw.exe' },
+        });
+        assert.equal((await discoverServer(host)).command, 'C:\\Python312\\python.exe');
+    });
+
+    it('in Restricted Mode skips a py launcher or python.exe inside the workspace, whatever its case', async () => {
+        const host = fakeHost({
+            platform: 'win32',
+            trusted: false,
+            workspaceFolders: ['C:\\Users\\Me\\Vault'],
+            path: { py: 'c:\\users\\me\\vault\\py.exe', python: ['C:/USERS/ME/VAULT/.venv/Scripts/python.exe', 'C:\\Python311\\python.exe'] },
+            pythons: { 'c:\\users\\me\\vault\\py.exe -3': [3, 12, 0], 'C:/USERS/ME/VAULT/.venv/Scripts/python.exe': [3, 12, 0], 'C:\\Python311\\python.exe': [3, 11, 0] },
+        });
+        const server = await discoverServer(host);
+        assert.equal(server.command, 'C:\\Python311\\python.exe-real');
+        assert.ok(!host.calls.some((call) => call.toLowerCase().includes('\\vault\\') || call.toLowerCase().includes('/vault/')), host.calls.join('\n'));
+    });
+
+    it('does not look for the py launcher elsewhere', async () => {
+        const host = fakeHost({ platform: 'darwin', path: { python3: '/usr/local/bin/python3' }, pythons: { '/usr/local/bin/python3': [3, 12, 0] } });
+        await discoverServer(host);
+        assert.ok(!host.calls.includes('which py'));
+    });
+});
+
+describe('consoleSibling', () => {
+    it('names the python.exe of a pythonw.exe, in any case and with a version', () => {
+        assert.equal(consoleSibling('C:\\Python312\\pythonw.exe'), 'C:\\Python312\\python.exe');
+        assert.equal(consoleSibling('C:\\Store\\PythonW3.12.EXE'), 'C:\\Store\\python3.12.EXE');
+        assert.equal(consoleSibling('D:/py/pythonw.exe'), 'D:/py/python.exe');
+    });
+
+    it('leaves every other program alone', () => {
+        assert.equal(consoleSibling('C:\\Python312\\python.exe'), undefined);
+        assert.equal(consoleSibling('/usr/bin/pythonw'), undefined);
+        assert.equal(consoleSibling('C:\\pythonwork\\python.exe'), undefined);
     });
 });

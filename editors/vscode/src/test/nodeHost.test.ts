@@ -55,6 +55,15 @@ describe('which', { skip: !posix && 'POSIX shell scripts' }, () => {
         assert.deepEqual(await whichAll('no-such-tool-here', { PATH: d }), []);
     });
 
+    it('on Windows looks for each PATHEXT extension, never a bare name, in PATH order', async () => {
+        const files = new Set(['C:\\pyenv\\shims\\python', 'C:\\pyenv\\shims\\python.bat', 'C:\\Python312\\python.exe', 'C:\\Windows\\py.exe']);
+        // Windows finds `python.BAT` for `python.bat`: its file names ignore case.
+        const stub = async (file: string): Promise<boolean> => files.has(file.replace(/\.[A-Z]+$/, (ext) => ext.toLowerCase()));
+        const env = { Path: 'C:\\pyenv\\shims;bin;;C:\\Python312;C:\\Windows', PATHEXT: '.COM;.EXE;.BAT;.CMD' };
+        assert.deepEqual(await whichAll('python', env, 'win32', stub), ['C:\\pyenv\\shims\\python.BAT', 'C:\\Python312\\python.EXE']);
+        assert.deepEqual(await whichAll('py.exe', env, 'win32', stub), ['C:\\Windows\\py.exe']);
+    });
+
     it('never looks in an empty or relative PATH entry (the working folder)', async () => {
         const here = path.join(dir, 'rel');
         mkdirSync(path.join(here, 'bin'), { recursive: true });
