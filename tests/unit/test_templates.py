@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import write_vault
 from vaultls.vault.check import check_vault
 from vaultls.vault.check_run import check_files
+from vaultls.vault.graph import link_stats, orphans
 from vaultls.vault.schema import SchemaStore, configuration_problems
 from vaultls.vault.settings import Settings, build_settings
 from vaultls.vault.store.loader import load_vault
@@ -154,3 +155,13 @@ def test_changing_templates_json_takes_effect_after_the_store_is_invalidated(tmp
     (tmp_path / CORE).write_text('{"folder": "Other"}', encoding="utf-8")
     store.invalidate()
     assert not store.templates().contains("Templates/Daily.md") and store.templates().contains("Other/x.md")
+
+
+def test_templates_are_not_orphans_and_their_placeholders_are_no_dangling_names(tmp_path: Path) -> None:
+    write_vault(tmp_path, {CORE: '{"folder": "Templates"}', "Templates/Daily.md": TEMPLATE, "Note.md": "[[Gone]]\n"})
+    settings, _ = build_settings(tmp_path)
+    vault = load_vault(tmp_path, settings)[0]
+    assert orphans(vault) == ["Note.md"]
+    stats = link_stats(vault)
+    assert (stats.notes, stats.links) == (1, 1)
+    assert [d.name for d in stats.dangling_names] == ["Gone"]

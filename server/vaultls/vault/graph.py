@@ -5,7 +5,9 @@ notes want them.
 A link counts for the note it resolves to (the best candidate when it is ambiguous, as
 Obsidian follows it). A link from a note to itself — `[[#Heading]]` or the note's own name —
 does not make that note less of an orphan. Links in frontmatter count, as they do in
-Obsidian's graph.
+Obsidian's graph. Templates (notes in the template folders, vault/templates.py) are not in
+either report unless `templates.check` is set: nothing is meant to link to a template, and its
+links are placeholders (`[[{{title}}]]`); links from templates still make their targets linked.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from vaultls.vault import names
+from vaultls.vault.check import is_exempt_template
 from vaultls.vault.index import Vault
 
 
@@ -35,7 +38,7 @@ def orphans(vault: Vault, only: set[str] | None = None) -> list[str]:
     counted from the whole vault either way."""
     linked = linked_notes(vault)
     paths = vault.notes if only is None else (p for p in only if p in vault.notes)
-    return sorted(p for p in paths if p not in linked)
+    return sorted(p for p in paths if p not in linked and not is_exempt_template(vault, p))
 
 
 @dataclass
@@ -66,6 +69,7 @@ def link_stats(vault: Vault, only: set[str] | None = None, only_attachments: set
     `[[kuomintang.md]]` want the same note); links that climb out of the vault count as dangling
     links but name no note to write, so they are not ranked."""
     paths = sorted(vault.notes) if only is None else sorted(p for p in only if p in vault.notes)
+    paths = [p for p in paths if not is_exempt_template(vault, p)]
     stats = LinkStats(
         notes=len(paths),
         attachments=len(vault.attachments if only_attachments is None else vault.attachments & only_attachments),
