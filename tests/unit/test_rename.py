@@ -15,11 +15,13 @@ from vaultls.vault.index import Vault
 from vaultls.vault.parse import parse
 from vaultls.vault.refactor import (
     RenameError,
+    changed_links,
     move_files,
     rename_block,
     rename_heading,
     rename_note,
     rename_tag,
+    retitle,
 )
 from vaultls.vault.settings import Settings
 
@@ -99,11 +101,42 @@ def test_frontmatter_links_and_table_escaped_links_are_rewritten():
     assert new["Home.md"] == '---\nrelated: "[[Omega]]"\n---\n| [[Omega\\|a]] |\n'
 
 
-def test_title_heading_follows_the_note_name_with_links_to_it():
+def test_title_heading_stays_as_obsidian_leaves_it():
     files = {"Alpha.md": "# Alpha\ntext\n", "Home.md": "[[Alpha#Alpha]]"}
     new, _ = rename(files, "Alpha.md", "Omega")
+    assert new["Omega.md"] == "# Alpha\ntext\n"
+    assert new["Home.md"] == "[[Omega#Alpha]]"
+
+
+def test_title_heading_follows_the_note_name_with_links_to_it_when_asked():
+    files = {"Alpha.md": "# Alpha\ntext\n", "Home.md": "[[Alpha#Alpha]]"}
+    plan = rename_note(build(files), "Alpha.md", "Omega", lines_of(files), title_heading=True)
+    assert_links_kept(files, plan, ())
+    new = applied(files, plan)
     assert new["Omega.md"] == "# Omega\ntext\n"
     assert new["Home.md"] == "[[Omega#Omega]]"
+
+
+def test_retitle_renames_the_title_of_a_note_moved_from_the_explorer():
+    files = {"Alpha.md": "# Alpha\ntext\n", "Home.md": "[[Alpha#Alpha]]"}
+    vault = build(files)
+    plan = move_files(vault, {"Alpha.md": "Omega.md"}, lines_of(files))
+    plan.merge(retitle(vault, {"Alpha.md": "Omega.md"}, lines_of(files)))
+    new = applied(files, plan)
+    assert new["Omega.md"] == "# Omega\ntext\n"
+    assert new["Home.md"] == "[[Omega#Omega]]"
+
+
+def test_retitle_leaves_a_note_moved_without_a_new_name():
+    files = {"Alpha.md": "# Alpha\n"}
+    assert not retitle(build(files), {"Alpha.md": "Sub/Alpha.md"}, lines_of(files)).edits
+
+
+def test_changed_links_counts_links_and_the_notes_they_are_in():
+    files = {"Alpha.md": "# Alpha\n", "Home.md": "[[Alpha]] and [[Alpha#Alpha]]", "Other.md": "[[Alpha]]"}
+    vault = build(files)
+    plan = rename_note(vault, "Alpha.md", "Omega", lines_of(files), title_heading=True)
+    assert changed_links(vault, plan) == (3, 2)  # the title heading is no link
 
 
 def test_non_ascii_text_before_a_link_keeps_columns_right():

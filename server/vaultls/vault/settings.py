@@ -43,6 +43,9 @@ class Settings:
     # Renaming a note also renames its title heading (a level-1 heading saying its name); off
     # by default, as in Obsidian, which never rewrites headings on a rename.
     rename_title_heading: bool = False
+    # Renaming a note also renames its title heading (a level-1 heading saying its name); off
+    # by default, as in Obsidian, which never rewrites headings on a rename.
+    rename_title_heading: bool = False
     # Which notes' problems an editor gets: "open" ones (editors' convention), or the whole
     # "workspace". Not read by `vaultls check`, which reports every note it checks.
     diagnostics_scope: str = "open"
@@ -125,6 +128,7 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "frontmatter.rules": ("frontmatter_rules", _schema_rules),
     "frontmatter.severity": ("frontmatter_severity", _severity),
     "frontmatter.obsidian_types": ("obsidian_types", _boolean),
+    "rename.update_title_heading": ("rename_title_heading", _boolean),
     "rename.update_title_heading": ("rename_title_heading", _boolean),
     "templates.check": ("templates_check", _boolean),
 }

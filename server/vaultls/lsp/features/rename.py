@@ -14,6 +14,11 @@ rename files through a WorkspaceEdit (no `rename` in `workspace.workspaceEdit.re
 are told so and get nothing, since rewriting the links without moving the file would break
 every one of them; they can rename the file in their file explorer, which sends
 `workspace/willRenameFiles` and gets the same link edits.
+
+A note renamed either way keeps its title heading, as in Obsidian; the setting
+`rename.updateTitleHeading` renames it too (and the links to it), the same from a link and
+from the file explorer. Each rename says what it changes ("Updated 3 links in 2 notes", a
+`window/showMessage`) when it changes links: an edit with many files is otherwise silent.
 """
 
 from __future__ import annotations
@@ -32,9 +37,11 @@ from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
+from vaultls.vault.plural import counted
 from vaultls.vault.refactor import (
     RenameError,
     RenamePlan,
+    changed_links,
     fragment_parts,
     move_files,
     path_span,
@@ -42,6 +49,7 @@ from vaultls.vault.refactor import (
     rename_heading,
     rename_note,
     rename_tag,
+    retitle,
     title_heading,
     validate_note_name,
 )
@@ -132,7 +140,10 @@ def choose(ls: VaultLanguageServer, cursor: Cursor) -> Choice:
 
 def _note_choice(vault: Vault, path: str, rng: Range, lines: Lines) -> Choice:
     note = vault.notes[path]
-    return Choice("note", rng, note.name, lambda new: rename_note(vault, path, new, lines), moves_files=True)
+    title = vault.settings.rename_title_heading
+    return Choice(
+        "note", rng, note.name, lambda new: rename_note(vault, path, new, lines, title_heading=title), moves_files=True
+    )
 
 
 def _file_choice(vault: Vault, path: str, rng: Range, lines: Lines) -> Choice:
@@ -204,7 +215,20 @@ async def rename(ls: VaultLanguageServer, params: types.RenameParams) -> types.W
         plan = choice.plan(params.new_name)
     except RenameError as exc:
         raise Refused(f"cannot rename: {exc}") from exc
+    _tell_changes(ls, cursor.ref.vault, plan)
     return workspace_edit(ls, cursor.ref.vault, plan, rename_files=True)
+
+
+def _tell_changes(ls: VaultLanguageServer, vault: Vault, plan: RenamePlan) -> None:
+    """ "Updated 3 links in 2 notes", when a rename changes links."""
+    links, notes = changed_links(vault, plan)
+    if not links:
+        return
+    message = f"vaultls: updated {counted(links, 'link')} in {counted(notes, 'note')}"
+    try:
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=message))
+    except Exception:  # noqa: BLE001 - no client connected (shutdown)
+        log.debug("could not show message", exc_info=True)
 
 
 def workspace_edit(
@@ -270,11 +294,14 @@ async def will_rename_files(ls: VaultLanguageServer, params: types.RenameFilesPa
     for vault, moves in moves_by_vault.values():
         try:
             plan = move_files(vault, moves, Lines(ls, vault))
+            if vault.settings.rename_title_heading:
+                plan.merge(retitle(vault, moves, Lines(ls, vault)))
         except RenameError as exc:
             ls.tell_once(f"links were not updated for this move: {exc}")
             continue
         if not plan.edits:
             continue
+        _tell_changes(ls, vault, plan)
         part = workspace_edit(ls, vault, plan, rename_files=False)
         edit = part if edit is None else _merge(edit, part)
     return edit

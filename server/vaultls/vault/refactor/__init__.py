@@ -19,7 +19,15 @@ refactoring is refused with a `RenameError` whose message is for the user.
 from vaultls.vault.refactor.aliases import add_alias, yaml_item
 from vaultls.vault.refactor.extract import Extraction, extract_section, note_name_for
 from vaultls.vault.refactor.links import fragment_parts, md_escape, path_span
-from vaultls.vault.refactor.moves import move_files, new_note_path, rename_note, title_heading, validate_note_name
+from vaultls.vault.refactor.moves import (
+    changed_links,
+    move_files,
+    new_note_path,
+    rename_note,
+    retitle,
+    title_heading,
+    validate_note_name,
+)
 from vaultls.vault.refactor.plan import LinesOf, RenameError, RenamePlan, TextChange, apply_changes
 from vaultls.vault.refactor.subpaths import rename_block, rename_heading, validate_heading_text
 from vaultls.vault.refactor.tags import rename_tag, validate_tag
@@ -32,6 +40,7 @@ __all__ = (
     "TextChange",
     "add_alias",
     "apply_changes",
+    "changed_links",
     "extract_section",
     "fragment_parts",
     "md_escape",
@@ -43,6 +52,7 @@ __all__ = (
     "rename_heading",
     "rename_note",
     "rename_tag",
+    "retitle",
     "title_heading",
     "validate_heading_text",
     "validate_note_name",

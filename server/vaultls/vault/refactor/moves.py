@@ -63,23 +63,57 @@ def title_heading(note: Note) -> Heading | None:
     return None
 
 
-def rename_note(vault: Vault, path: str, new_name: str, lines_of: LinesOf) -> RenamePlan:
-    """Rename (or move, when `new_name` has a `/`) the note at `path`. Its title heading, when
-    it repeats the note's name, follows the new name, and links to that heading with it."""
+def rename_note(
+    vault: Vault, path: str, new_name: str, lines_of: LinesOf, *, title_heading: bool = False
+) -> RenamePlan:
+    """Rename (or move, when `new_name` has a `/`) the note at `path`. With `title_heading`
+    its title heading, when it repeats the note's name, follows the new name, and links to
+    that heading with it; without (Obsidian's way) headings stay as they are."""
     if path not in vault.notes:
         raise RenameError(f"{path} is not a note of this vault")
     new_path = new_note_path(vault, path, new_name)
     if new_path == path:
         return RenamePlan()
     plan = move_files(vault, {path: new_path}, lines_of)
-    title = title_heading(vault.notes[path])
-    new_title = names.strip_note_suffix(names.last_component(new_path))
-    if title is not None and names.strip_heading(new_title) != names.strip_heading(title.text):
+    if title_heading:
+        plan.merge(retitle(vault, {path: new_path}, lines_of))
+    return plan
+
+
+def retitle(vault: Vault, moves: dict[str, str], lines_of: LinesOf) -> RenamePlan:
+    """The title headings of the notes `moves` gives a new name, renamed to it (and the links to
+    them): what `rename.update_title_heading` adds to a rename, from a link or a file explorer."""
+    plan = RenamePlan()
+    for old, new in sorted(moves.items()):
+        note = vault.notes.get(old)
+        title = title_heading(note) if note is not None and names.is_note_path(new) else None
+        new_title = names.strip_note_suffix(names.last_component(new))
+        if title is None or names.strip_heading(new_title) == names.strip_heading(title.text):
+            continue
         try:
-            plan.merge(rename_heading(vault, path, title, new_title, lines_of))
+            plan.merge(rename_heading(vault, old, title, new_title, lines_of))
         except RenameError:
             pass  # another heading already says the new name: the title stays as it is
     return plan
+
+
+def changed_links(vault: Vault, plan: RenamePlan) -> tuple[int, int]:
+    """(links, notes): how many links the plan rewrites, in how many notes; what a rename tells
+    the user. A change inside a link counts once per link; other changes (a heading, a tag)
+    are not links."""
+    links = notes = 0
+    for path, changes in plan.edits.items():
+        note = vault.notes.get(path)
+        if note is None:
+            continue
+        hit = sum(1 for link in note.parsed.links if any(_inside(c.range, link.range) for c in changes))
+        links += hit
+        notes += 1 if hit else 0
+    return links, notes
+
+
+def _inside(inner: Range, outer: Range) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def move_files(vault: Vault, moves: dict[str, str], lines_of: LinesOf) -> RenamePlan:
