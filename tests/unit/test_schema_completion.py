@@ -58,7 +58,9 @@ def test_yaml_text_quotes_only_when_needed():
     assert _yaml_text("history", "") == "history"
     assert _yaml_text("📚 essai", "") == "📚 essai"
     assert _yaml_text("[[Trotsky]]", "") == '"[[Trotsky]]"'
-    assert _yaml_text("yes", "") == '"yes"'  # plain `yes` would read as true
+    assert _yaml_text("yes", "") == '"yes"'  # plain `yes` would read as true in YAML 1.1
+    assert _yaml_text("1e3", "") == '"1e3"'  # plain `1e3` is a number in YAML 1.2
+    assert _yaml_text("0o755", "") == '"0o755"'
     assert _yaml_text("2024-01-15", "") == "2024-01-15"  # as Obsidian writes dates: a YAML date
     assert _yaml_text("2024-13-45", "") == '"2024-13-45"'
     assert _yaml_text("a: b", "") == '"a: b"'

@@ -29,6 +29,7 @@ from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import schema
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
+from vaultls.vault.parse.yaml12 import Yaml12Loader
 from vaultls.vault.plural import counted
 from vaultls.vault.preview import code_span, inert_markdown, inline_text
 from vaultls.vault.schema import is_date, is_datetime, to_json
@@ -348,7 +349,15 @@ def _yaml_text(value: Any, quote: str) -> str:
     if quote == '"':
         return json.dumps(text, ensure_ascii=False)
     try:
-        plain = yaml.safe_load(text) == text and "\n" not in text and text == text.strip() and "#" not in text
+        # Plain only when YAML 1.2 (Obsidian, vaultls) and 1.1 (PyYAML-based tools) both read the
+        # text back: `1e3` and `0o7` are numbers in 1.2, `yes` a boolean in 1.1.
+        plain = (
+            yaml.safe_load(text) == text
+            and yaml.load(text, Loader=Yaml12Loader) == text
+            and "\n" not in text
+            and text == text.strip()
+            and "#" not in text
+        )
     except (yaml.YAMLError, ValueError, TypeError):  # `2024-13-45` fails as a YAML date
         plain = False
     if plain and not text.startswith(("[", "{", "&", "*", "!", "|", ">", "%", "@", "`", '"', "'")):
