@@ -407,3 +407,91 @@ def test_create_note_writes_the_file_and_opens_it(nv: Nvim, vault: Path) -> None
     line = find_line(vault / DANGLING_NOTE, re.escape("[[" + DANGLING_TARGET))
     nv.run("create_note.lua", note=DANGLING_NOTE, line=line, dangling=DANGLING_TARGET)
     assert (vault / f"{DANGLING_TARGET}.md").read_text(encoding="utf-8") == f"# {DANGLING_TARGET}\n"
+
+
+# --- taking a completion item with keys (issue 24): every way leaves the whole link --------
+
+
+def take_completion(
+    nv: Nvim, vault: Path, *, steps: list[dict], expect: str, line: str = "", col: int = 0, **opts: object
+) -> None:
+    write_scratch(vault, "# Scratch\n\n")
+    nv.run(
+        "completion_keys.lua",
+        loop=True,
+        note=SCRATCH,
+        line=line,
+        col=col,
+        steps=json.dumps(steps),
+        expect=expect,
+        **{"completeopt": "", "autotrigger": 1, **opts},
+    )
+
+
+def test_completion_with_default_completeopt_inserts_nothing_while_typing(nv: Nvim, vault: Path) -> None:
+    """Neovim's default 'completeopt' inserts the first item when the menu opens after `[[`
+    (what was typed next landed after it: `See [[Marx]]Perm`); the plugin gives vaultls
+    buffers one without insertion while the user has not set 'completeopt'."""
+    take_completion(
+        nv,
+        vault,
+        steps=[
+            {"keys": "iSee [["},
+            {"menu": True},
+            {"keys": "Perm"},
+            {"item": TARGET_NOTE},
+            {"line": "See [[Perm"},
+            {"keys": "<C-n><C-y>"},
+        ],
+        expect=f"See [[{TARGET_NOTE}]]",
+    )
+
+
+def test_completion_selected_with_ctrl_n_and_enter_inserts_the_whole_link(nv: Nvim, vault: Path) -> None:
+    """<C-n> inserts the item's first word (`[[Dual`), Enter ends the completion ("discard"):
+    the plugin puts in the rest."""
+    take_completion(
+        nv,
+        vault,
+        steps=[{"keys": "ix [[Du"}, {"item": "Dual Power"}, {"keys": "<C-n>"}, {"keys": "<CR>"}],
+        expect="x [[Dual Power]]",
+    )
+
+
+def test_completion_with_omnifunc_only_inserts_the_whole_link(nv: Nvim, vault: Path) -> None:
+    """No completion set up: `<C-x><C-o>` (vim.lsp.omnifunc) with one match, taken with
+    <C-n> and Enter."""
+    take_completion(
+        nv,
+        vault,
+        autotrigger=0,
+        steps=[{"keys": "i[[Permanent R"}, {"keys": "<C-x><C-o>"}, {"item": TARGET_NOTE}, {"keys": "<C-n><CR>"}],
+        expect=f"[[{TARGET_NOTE}]]",
+    )
+
+
+def test_completion_with_omnifunc_and_a_single_match_inserted_at_once(nv: Nvim, vault: Path) -> None:
+    """A user's 'completeopt' without `menuone` (kept as set): `<C-x><C-o>` inserts a single
+    match at once (its first word, `[[Permanent`); leaving insert mode ends the completion
+    and the plugin puts in the rest."""
+    take_completion(
+        nv,
+        vault,
+        autotrigger=0,
+        completeopt="menu",
+        steps=[{"keys": "i[[Permanent R"}, {"keys": "<C-x><C-o>"}, {"line": "[[Permanent"}],
+        expect=f"[[{TARGET_NOTE}]]",
+    )
+
+
+def test_completion_inside_a_closed_link_replaces_the_rest_of_the_name(nv: Nvim, vault: Path) -> None:
+    """The cursor after `Perm` in `[[Permxyz]]` (as auto-pairs leave `]]`): the item replaces
+    the whole name and no second `]]` is added."""
+    take_completion(
+        nv,
+        vault,
+        line="See [[Permxyz]] now",
+        col=len("See [[Per"),  # normal mode on `m`; `a` appends after it
+        steps=[{"keys": "a<C-x><C-o>"}, {"item": TARGET_NOTE}, {"keys": "<C-n><C-y>"}],
+        expect=f"See [[{TARGET_NOTE}]] now",
+    )

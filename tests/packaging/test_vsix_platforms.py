@@ -10,6 +10,7 @@ FAIL when $CI is set.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -74,13 +75,20 @@ def vsix_files() -> dict[str, Path]:
         _missing("npm not found")
     if not (EXTENSION / "node_modules" / ".bin" / "vsce").exists():
         _missing("editors/vscode/node_modules is missing (npm ci)")
-    newest = _newest_source_mtime()
-    if any(not _vsix(t).exists() or _vsix(t).stat().st_mtime < newest for t in TARGETS):
-        result = subprocess.run([npm, "run", "package:all"], cwd=EXTENSION, capture_output=True, text=True, timeout=900)
-        assert result.returncode == 0, (
-            f"`npm run package:all` failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-        )
-        print(result.stdout.splitlines()[-1])  # "built ... in N s"
+    # pytest-xdist may run this module's tests in two workers: one builds, the other waits.
+    lock = EXTENSION / ".cache" / "package-all.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        newest = _newest_source_mtime()
+        if any(not _vsix(t).exists() or _vsix(t).stat().st_mtime < newest for t in TARGETS):
+            result = subprocess.run(
+                [npm, "run", "package:all"], cwd=EXTENSION, capture_output=True, text=True, timeout=900
+            )
+            assert result.returncode == 0, (
+                f"`npm run package:all` failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+            )
+            print(result.stdout.splitlines()[-1])  # "built ... in N s"
     return {t: _vsix(t) for t in TARGETS}
 
 

@@ -24,7 +24,7 @@
 ---   vaultls.config      the client configuration, setup()'s state, root and cwd helpers
 ---   vaultls.client      vim.lsp.start() for a buffer, the running clients, restart
 ---   vaultls.check       :VaultlsCheck (vaultls check --format json -> quickfix list)
----   vaultls.completion  the CompleteDone fix for vim.lsp.completion in 0.11
+---   vaultls.completion  whole links with Neovim's own completion (CompleteDone, completeopt)
 ---   vaultls.commands    the user commands
 ---   vaultls.health      :checkhealth vaultls
 --- This module is the public entry: setup() and the functions below.
