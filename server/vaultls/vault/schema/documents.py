@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 
 from vaultls.vault.contained import NotReadable, read_contained
-from vaultls.vault.schema.budget import MAX_SCHEMA_DEPTH, MAX_SCHEMA_VALUES
 from vaultls.vault.parse.yaml12 import Yaml12Loader
+from vaultls.vault.schema.budget import MAX_SCHEMA_DEPTH, MAX_SCHEMA_VALUES
 from vaultls.vault.schema.obsidian_types import to_json
 
 # YAML as a note's frontmatter is read (1.2's core schema: `on`, `no` and `10:30` are text), with
