@@ -17,16 +17,24 @@ from typing import TextIO
 from vaultls import __version__
 from vaultls.report import FORMATS, REPORT_FORMATS, reports, write_problems
 from vaultls.report import text as text_report
+from vaultls.report.common import relative_to
 from vaultls.report.escape import printable
 from vaultls.vault.allocation import bulk_allocation
 from vaultls.vault.check_result import CheckResult
 from vaultls.vault.check_run import check_files, lines_of
+from vaultls.vault.plural import counted
 from vaultls.vault.roots import find_vault_root
 from vaultls.vault.schema import SchemaStore, configuration_problems
 from vaultls.vault.settings import build_settings
 from vaultls.vault.store.workers import safe_sys_path
 
 FAIL_ON = MappingProxyType({"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4, "never": 0})
+EXIT_CODES = """exit codes:
+  0  nothing at or above --fail-on was found (--orphans and --stats always exit 0)
+  1  problems at or above --fail-on were found
+  2  the run could not be trusted: a bad command line, a missing PATH, a .vaultls.toml that
+     cannot be read, is not valid TOML, has an unknown key or a bad value, a broken
+     frontmatter schema, or an --output that cannot be written"""
 
 
 def entry() -> int:
@@ -58,16 +66,32 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"vaultls {__version__}")
     sub = parser.add_subparsers(dest="command")
 
-    serve = sub.add_parser("serve", help="start the language server (stdio by default)")
-    serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (default)")
-    serve.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=2087)
-    serve.add_argument("--log-file", help="write the log here as well as to stderr")
+    serve = sub.add_parser(
+        "serve",
+        help="start the language server (stdio by default)",
+        description="Start the vaultls language server. Editors start it themselves; see README.",
+    )
+    channel = serve.add_mutually_exclusive_group()
+    channel.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
+    channel.add_argument("--tcp", action="store_true", help="listen on TCP (--host, --port) instead of stdio")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on with --tcp (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=2087, help="port to listen on with --tcp (default: 2087)")
+    serve.add_argument("--log-file", metavar="FILE", help="append the log to FILE as well as writing it to stderr")
     # WARNING by default: editors such as Neovim log every stderr line of a server as an error.
-    serve.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    serve.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="what the log holds (default: WARNING)",
+    )
 
-    check = sub.add_parser("check", help="check vaults or notes and print their problems")
+    check = sub.add_parser(
+        "check",
+        help="check vaults or notes and print their problems",
+        description="Check vaults or notes and print their problems, as the language server reports them.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     check.add_argument(
         "paths", nargs="*", default=["."], metavar="PATH", help="vault folders or notes (default: the current folder)"
     )
@@ -96,8 +120,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    """A TCP port number, or an argparse error that says so in one line."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
+    return port
+
+
 def _serve(args: argparse.Namespace) -> int:
-    _configure_logging(args.log_level, args.log_file)
+    try:
+        _configure_logging(args.log_level, args.log_file)
+    except OSError as exc:
+        _say(f"vaultls: cannot write the log file {args.log_file}: {exc.strerror or exc}")
+        return 2
     from vaultls.lsp.app import create_server  # imported here: `check` needs no pygls
 
     server = create_server()
@@ -118,6 +157,7 @@ def _configure_logging(level: str, log_file: str | None) -> None:
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     threshold = FAIL_ON[args.fail_on]
+    cwd = Path.cwd().resolve()
     # Group the requested paths by vault, so each vault is indexed once.
     selections: dict[Path, set[str] | None] = {}
     for raw in args.paths:
@@ -139,9 +179,13 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     results: list[CheckResult] = []
     with bulk_allocation():
         for root, selection in selections.items():
-            settings, errors = build_settings(root)
+            # Strict, as ruff is: a check that silently ran with defaults would pass in CI with
+            # the vault's own rules switched off.
+            settings, errors = build_settings(root, strict=True)
             for error in errors:
-                _say(f"vaultls: {error}")
+                _say(f"vaultls: error: {error}")
+            if errors:
+                return 2
             broken = configuration_problems(SchemaStore(root), settings)  # frontmatter schemas, .obsidian/types.json
             for problem in broken:
                 _say(f"vaultls: {'error' if problem.fatal else 'warning'}: {problem.message}")
@@ -152,18 +196,24 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                 _say(f"vaultls: skipped {rel}: {why}")
             results.append(result)
 
+    for result in results:
+        if result.checked == 0:
+            shown = relative_to(result.root, cwd)
+            _say(f"vaultls: warning: no notes (.md files) to check in {shown if shown != '.' else 'this folder'}")
+
     # Render first, then write: an unwritable --output leaves no half-written file behind.
     rendered = io.StringIO()
     if args.orphans or args.stats:
         found_orphans = [path for result in results for path in result.orphans or ()]
         stats = reports.merge_stats([r.stats for r in results if r.stats is not None]) if args.stats else None
         reports.write(args.format, rendered, found_orphans if args.orphans else None, stats)
-    elif args.format == "text":
+        return 0 if _emit(rendered.getvalue(), args.output, out) else 2  # reports, not problems
+    if args.format == "text":
         for result in results:
-            text_report.write_notes(result.by_note, rendered)
+            text_report.write_notes(result.by_note, rendered, relative_to(result.root, cwd))
     else:
         located = [(result.root, problem) for result in results for problem in result.problems]
-        write_problems(args.format, located, rendered, Path.cwd().resolve(), lines_of)
+        write_problems(args.format, located, rendered, cwd, lines_of)
     if not _emit(rendered.getvalue(), args.output, out):
         return 2
     counts: dict[int, int] = {}
@@ -171,6 +221,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         for severity, n in result.severities().items():
             counts[severity] = counts.get(severity, 0) + n
     if args.format != "json":
+        checked = sum(r.checked for r in results)
+        print(f"vaultls: checked {counted(checked, 'note')} in {counted(len(results), 'vault')}", file=sys.stderr)
         print(text_report.summary_of(counts, sum(r.notes_with_problems() for r in results)), file=sys.stderr)
     failing = any(severity <= threshold for severity, n in counts.items() if n) if threshold else False
     return 1 if failing else 0

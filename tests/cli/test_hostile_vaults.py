@@ -80,7 +80,8 @@ def test_nothing_from_outside_is_read_or_printed(hostile, capsys):
     assert any("points outside the vault" in m for m in messages)
 
 
-def test_text_format_and_a_single_file(hostile, capsys):
+def test_text_format_and_a_single_file(hostile, capsys, monkeypatch):
+    monkeypatch.chdir(hostile)
     code = main(["check", str(hostile / "latin.md")])
     out, _ = capsys.readouterr()
     assert code in (0, 1) and out.splitlines() == [

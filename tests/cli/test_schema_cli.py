@@ -34,7 +34,8 @@ def schema_vault(tmp_path: Path) -> Path:
     return target
 
 
-def test_text_output_lists_the_schema_problems(schema_vault, capsys):
+def test_text_output_lists_the_schema_problems(schema_vault, capsys, monkeypatch):
+    monkeypatch.chdir(schema_vault)
     run = check(capsys, str(schema_vault))
     assert run.code == 1
     assert run.out.splitlines() == SCHEMA_VAULT_PROBLEMS
@@ -51,7 +52,8 @@ def test_json_output_has_the_ranges_the_editor_gets(schema_vault, capsys):
     assert missing["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 3}}
 
 
-def test_checking_one_note_applies_its_rules(schema_vault, capsys):
+def test_checking_one_note_applies_its_rules(schema_vault, capsys, monkeypatch):
+    monkeypatch.chdir(schema_vault)
     run = check(capsys, str(schema_vault / "Books" / "Missing.md"))
     assert run.out.splitlines() == [SCHEMA_VAULT_PROBLEMS[-1]]
 
@@ -94,8 +96,9 @@ def test_a_missing_vault_schema_names_its_setting(make_vault, capsys):
     )
 
 
-def test_a_note_naming_a_missing_schema_is_a_problem_of_that_note_not_exit_2(make_vault, capsys):
+def test_a_note_naming_a_missing_schema_is_a_problem_of_that_note_not_exit_2(make_vault, capsys, monkeypatch):
     root = make_vault({"A.md": "---\n$schema: nowhere.json\n---\n", "B.md": "# B\n"})
+    monkeypatch.chdir(root)
     run = check(capsys, str(root))
     assert run.code == 1
     assert run.out.splitlines() == [
@@ -111,13 +114,14 @@ def test_a_broken_types_file_is_a_warning_line_and_the_check_goes_on(make_vault,
     assert "vaultls: warning: .obsidian/types.json is not valid JSON" in run.err
 
 
-def test_types_json_problems_without_schema(make_vault, capsys):
+def test_types_json_problems_without_schema(make_vault, capsys, monkeypatch):
     root = make_vault(
         {
             ".obsidian/types.json": json.dumps({"types": {"due": "date", "done": "checkbox"}}),
             "A.md": "---\ndue: soon\ndone: 2\n---\n",
         }
     )
+    monkeypatch.chdir(root)
     run = check(capsys, str(root))
     assert run.out.splitlines() == [
         'A.md:2:6: warning frontmatter-schema "due" must be a date (YYYY-MM-DD)',
@@ -125,7 +129,7 @@ def test_types_json_problems_without_schema(make_vault, capsys):
     ]
 
 
-def test_severity_setting_and_fail_on(make_vault, capsys):
+def test_severity_setting_and_fail_on(make_vault, capsys, monkeypatch):
     root = make_vault(
         {
             ".vaultls.toml": '[frontmatter]\nschema = "s.json"\nseverity = "information"\n',
@@ -133,6 +137,7 @@ def test_severity_setting_and_fail_on(make_vault, capsys):
             "A.md": "# A\n",
         }
     )
+    monkeypatch.chdir(root)
     run = check(capsys, str(root))
     assert run.code == 0 and run.out.splitlines() == [
         'A.md:1:1: information frontmatter-schema missing required property "title"'
@@ -140,7 +145,8 @@ def test_severity_setting_and_fail_on(make_vault, capsys):
     assert check(capsys, "--fail-on", "information", str(root)).code == 1
 
 
-def test_the_demo_vault_shows_schema_problems_out_of_the_box(example_vault, capsys):
+def test_the_demo_vault_shows_schema_problems_out_of_the_box(example_vault, capsys, monkeypatch):
+    monkeypatch.chdir(example_vault)
     run = check(capsys, str(example_vault))
     schema_lines = [line for line in run.out.splitlines() if " frontmatter-schema " in line]
     assert schema_lines == [

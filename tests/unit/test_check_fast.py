@@ -359,7 +359,7 @@ def test_text_rendering_of_rows_is_the_text_format(tmp_path: Path) -> None:
     result = check_whole_vault(root, _settings(root), use_cache=False, workers=0, strict=True)
     assert result is not None
     plain, by_note = io.StringIO(), io.StringIO()
-    text.write([(root, p) for p in result.problems], plain)
+    text.write([(root, p) for p in result.problems], plain, root)
     text.write_notes(result.by_note, by_note)
     assert by_note.getvalue() == plain.getvalue()
     assert text.summary_of(result.severities(), result.notes_with_problems()) == text.summary(

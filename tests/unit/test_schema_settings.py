@@ -86,7 +86,7 @@ def test_bad_rule_shapes():
 
 def test_unknown_frontmatter_setting_is_reported():
     _, errors = build_settings(None, ({"frontmatter": {"schemas": "a.json"}}, "init"))
-    assert errors == ["init: unknown setting `frontmatter.schemas` ignored"]
+    assert errors == ["init: unknown setting `frontmatter.schemas` (did you mean `frontmatter.schema`?) ignored"]
 
 
 def test_a_single_rule_table_is_accepted():

@@ -16,14 +16,14 @@ __all__ = ("FORMATS", "REPORT_FORMATS", "LinesOf", "Located", "write_problems")
 
 
 def write_problems(fmt: str, problems: list[Located], out: TextIO, cwd: Path, lines: LinesOf) -> None:
-    """Write the problems in format `fmt`. `cwd` is what github and sarif paths are relative to
-    (in GitHub Actions, the repository root); `lines` gives the lines of a note, on which json,
+    """Write the problems in format `fmt`. `cwd` is what paths are relative to (in GitHub
+    Actions, the repository root); `lines` gives the lines of a note, on which json,
     github and sarif count columns in UTF-16 code units."""
     if fmt == "json":
-        json.write(problems, out, lines)
+        json.write(problems, out, lines, cwd)
     elif fmt == "github":
         github.write(problems, out, cwd, lines)
     elif fmt == "sarif":
         sarif.write(problems, out, cwd, lines)
     else:
-        text.write(problems, out)
+        text.write(problems, out, cwd)

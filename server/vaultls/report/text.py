@@ -1,14 +1,16 @@
 """The default format: one problem per line, `path:line:column: severity code message`
-(1-based, code-point columns, paths relative to the vault root), and a summary on stderr.
+(1-based, code-point columns, paths relative to the current folder, as ruff and mypy print
+them, so that an editor or terminal can open them), and a summary on stderr.
 Paths and messages are shown `printable` (see `report/escape.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from types import MappingProxyType
 from typing import TextIO
 
-from vaultls.report.common import Located
+from vaultls.report.common import Located, relative_to
 from vaultls.report.escape import UNSAFE_BUT_NEWLINE, printable
 from vaultls.vault.plural import counted
 from vaultls.vault.problems import ProblemRow, Severity
@@ -39,12 +41,18 @@ def _lines(raw: list[str], escaped: Callable[[], list[str]]) -> str:
     return "".join(escaped())
 
 
-def write(problems: list[Located], out: TextIO) -> None:
+def write(problems: list[Located], out: TextIO, cwd: Path) -> None:
     # One write of one string: 80,000 `write` calls on a StringIO cost more than the lines.
+    prefixes: dict[Path, str] = {}
+    for root, _ in problems:
+        if root not in prefixes:
+            folder = relative_to(root, cwd)
+            prefixes[root] = "" if folder == "." else folder + "/"
+
     def rows(make: MakeLine) -> list[str]:
         return [
-            make(p.path, p.range.start.line, p.range.start.character, p.severity, p.code, p.message)
-            for _, p in problems
+            make(prefixes[root] + p.path, p.range.start.line, p.range.start.character, p.severity, p.code, p.message)
+            for root, p in problems
         ]
 
     out.write(_lines(rows(_line), lambda: rows(line)))
@@ -60,11 +68,13 @@ def render_rows(path: str, rows: Sequence[ProblemRow]) -> str:
     return _lines(lines(_line), lambda: lines(line))
 
 
-def write_notes(notes: Sequence[tuple[str, Sequence[ProblemRow]]], out: TextIO) -> None:
-    """`write` of problems given one note at a time as rows (a check result's `by_note`)."""
+def write_notes(notes: Sequence[tuple[str, Sequence[ProblemRow]]], out: TextIO, folder: str = ".") -> None:
+    """`write` of problems given one note at a time as rows (a check result's `by_note`);
+    `folder`: where their vault is, relative to the current folder."""
+    prefix = "" if folder == "." else folder.rstrip("/") + "/"
 
     def lines(make: MakeLine) -> list[str]:
-        return [make(path, row[0], row[1], row[4], row[5], row[6]) for path, rows in notes for row in rows]
+        return [make(prefix + path, row[0], row[1], row[4], row[5], row[6]) for path, rows in notes for row in rows]
 
     out.write(_lines(lines(_line), lambda: lines(line)))
 

@@ -217,7 +217,7 @@ def check_whole_vault(
     loader.save_in_background()  # records parsed here, and notes gone from the vault
     skipped = list(loader.found.skipped) + [(rel, "unreadable") for rel in sorted(unreadable)]
     cached = sum(1 for item in items if item[1] is not None)
-    return CheckResult(root, skipped, by_note, workers=count, cached=cached)
+    return CheckResult(root, skipped, by_note, workers=count, cached=cached, checked=len(items) - len(unreadable))
 
 
 # (the problem rows of each round two, as a list or its marshal encoding; unreadable notes)

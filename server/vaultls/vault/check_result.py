@@ -26,6 +26,7 @@ class CheckResult:
         problems: list[Problem] | None = None,
         workers: int = 0,
         cached: int = 0,
+        checked: int = 0,
     ) -> None:
         self.root = root
         self.skipped = skipped
@@ -36,6 +37,7 @@ class CheckResult:
         self.stats: LinkStats | None = None
         self.workers = workers  # processes forked for the check (0: checked in this process)
         self.cached = cached  # notes the whole-vault runner read from the index cache
+        self.checked = checked  # notes checked
 
     @functools.cached_property
     def problems(self) -> list[Problem]:

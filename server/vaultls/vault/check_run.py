@@ -39,7 +39,8 @@ def check_files(
     vault, skipped = load_vault(root, settings)
     only = None if selection is None else expand(vault.notes, selection)
     problems = check_vault(vault, only)
-    result = CheckResult(root, skipped, list(_rows_by_note(problems)), problems)
+    checked = len(vault.notes) if only is None else len(only)
+    result = CheckResult(root, skipped, list(_rows_by_note(problems)), problems, checked=checked)
     if want_orphans:
         result.orphans = orphans(vault, only)
     if want_stats:

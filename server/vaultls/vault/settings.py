@@ -10,6 +10,7 @@ typo never stops the server.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Callable
@@ -43,24 +44,22 @@ class Settings:
     # Renaming a note also renames its title heading (a level-1 heading saying its name); off
     # by default, as in Obsidian, which never rewrites headings on a rename.
     rename_title_heading: bool = False
-    # Renaming a note also renames its title heading (a level-1 heading saying its name); off
-    # by default, as in Obsidian, which never rewrites headings on a rename.
-    rename_title_heading: bool = False
     # Which notes' problems an editor gets: "open" ones (editors' convention), or the whole
     # "workspace". Not read by `vaultls check`, which reports every note it checks.
     diagnostics_scope: str = "open"
     # [templates]: check notes in the template folders Obsidian's settings name (vault/templates.py)
     templates_check: bool = False
 
-    def with_layer(self, layer: dict[str, Any] | None, origin: str) -> tuple[Settings, list[str]]:
-        """This settings object overridden by one layer; returns it and the layer's problems."""
+    def with_layer(self, layer: dict[str, Any] | None, origin: str, strict: bool = False) -> tuple[Settings, list[str]]:
+        """This settings object overridden by one layer; returns it and the layer's problems
+        (`strict`: said as errors that stop a run, not as values left at their default)."""
         if not layer:
             return self, []
         if not isinstance(layer, dict):
             return self, [f"{origin}: settings must be a table/object, got {type(layer).__name__}"]
         changes: dict[str, Any] = {}
         errors: list[str] = []
-        _walk(layer, "", origin, changes, errors)
+        _walk(layer, "", origin, changes, errors, strict)
         return replace(self, **changes), errors
 
 
@@ -129,7 +128,6 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "frontmatter.severity": ("frontmatter_severity", _severity),
     "frontmatter.obsidian_types": ("obsidian_types", _boolean),
     "rename.update_title_heading": ("rename_title_heading", _boolean),
-    "rename.update_title_heading": ("rename_title_heading", _boolean),
     "templates.check": ("templates_check", _boolean),
 }
 # Sections that belong to other parts of vaultls or to editors, accepted without complaint.
@@ -140,7 +138,9 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-def _walk(node: dict[str, Any], prefix: str, origin: str, changes: dict[str, Any], errors: list[str]) -> None:
+def _walk(
+    node: dict[str, Any], prefix: str, origin: str, changes: dict[str, Any], errors: list[str], strict: bool
+) -> None:
     for raw_key, value in node.items():
         dotted = f"{prefix}{_snake(str(raw_key))}"
         if dotted in _FIELDS:
@@ -150,40 +150,51 @@ def _walk(node: dict[str, Any], prefix: str, origin: str, changes: dict[str, Any
             try:
                 changes[name] = convert(value)
             except ValueError as exc:
-                errors.append(f"{origin}: setting `{dotted}` {exc} (got {value!r}); using the default")
+                kept = "" if strict else "; using the default"
+                errors.append(f"{origin}: setting `{dotted}` {exc} (got {value!r}){kept}")
         elif isinstance(value, dict) and any(f.startswith(dotted + ".") for f in _FIELDS):
-            _walk(value, dotted + ".", origin, changes, errors)
+            _walk(value, dotted + ".", origin, changes, errors, strict)
         elif dotted.split(".")[0] in _PASSTHROUGH:
             continue
         else:
-            errors.append(f"{origin}: unknown setting `{dotted}` ignored")
+            errors.append(f"{origin}: unknown setting `{dotted}`{_did_you_mean(dotted)}{'' if strict else ' ignored'}")
 
 
-def read_config_file(root: Path) -> tuple[dict[str, Any], list[str]]:
+def _did_you_mean(dotted: str) -> str:
+    """`(did you mean `diagnostics.dangling_links`?)` for a misspelt setting; "" when nothing is close."""
+    close = difflib.get_close_matches(dotted, [*_FIELDS, *_PASSTHROUGH], n=1, cutoff=0.75)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def read_config_file(root: Path, strict: bool = False) -> tuple[dict[str, Any], list[str]]:
     """The `.vaultls.toml` layer of a vault root (empty if there is none)."""
+    kept = "" if strict else "; using defaults"
     path = root / CONFIG_FILE
     try:
         data = read_contained(root, path)
     except FileNotFoundError:
         return {}, []
     except NotReadable as exc:
-        return {}, [f"{path}: {exc}; using defaults"]
+        return {}, [f"{path}: {exc}{kept}"]
     try:
         return tomllib.loads(data.decode("utf-8", errors="replace")), []
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        return {}, [f"{path}: invalid TOML ({exc}); using defaults"]
+        return {}, [f"{path}: invalid TOML ({exc}){kept}"]
 
 
-def build_settings(root: Path | None, *client_layers: tuple[dict[str, Any] | None, str]) -> tuple[Settings, list[str]]:
-    """Defaults < `.vaultls.toml` < each (layer, origin) given, in order."""
+def build_settings(
+    root: Path | None, *client_layers: tuple[dict[str, Any] | None, str], strict: bool = False
+) -> tuple[Settings, list[str]]:
+    """Defaults < `.vaultls.toml` < each (layer, origin) given, in order. `strict`: the
+    problems are errors that stop the run (`vaultls check`), so they say nothing of defaults."""
     settings = Settings()
     errors: list[str] = []
     if root is not None:
-        file_layer, file_errors = read_config_file(root)
+        file_layer, file_errors = read_config_file(root, strict)
         errors += file_errors
-        settings, layer_errors = settings.with_layer(file_layer, str(root / CONFIG_FILE))
+        settings, layer_errors = settings.with_layer(file_layer, str(root / CONFIG_FILE), strict)
         errors += layer_errors
     for layer, origin in client_layers:
-        settings, layer_errors = settings.with_layer(layer, origin)
+        settings, layer_errors = settings.with_layer(layer, origin, strict)
         errors += layer_errors
     return settings, errors

@@ -50,6 +50,8 @@ def decode(data: bytes) -> tuple[str, bool]:
 def utf16_column(line: str, column: int) -> int:
     """A code-point column of `line` as UTF-16 code units (what LSP and VS Code count)."""
     prefix = line[:column]
+    if prefix.isascii() or max(prefix) <= "\uffff":  # one unit per character: nearly every line
+        return column
     return column + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
 
 
