@@ -42,7 +42,7 @@ def test_app_json_linked_outside_the_vault_is_not_read(tmp_path: Path):
 
 
 def test_an_oversized_app_json_is_not_read(tmp_path: Path):
-    write_app(tmp_path, b'{"newFileLocation": "current", "x": "' + b"a" * (2 * 1024 * 1024) + b'"}')
+    write_app(tmp_path, b'{"newFileLocation": "current", "x": "' + b"a" * (5 * 1024 * 1024) + b'"}')
     assert read_app_json(tmp_path) == {}
 
 

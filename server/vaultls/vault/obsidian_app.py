@@ -1,7 +1,7 @@
 """Obsidian's app settings (`.obsidian/app.json`), the few vaultls follows.
 
-Read like every file a vault names (`read_contained`: inside the vault, a regular file,
-size-capped); a missing, unreadable or malformed file is Obsidian's defaults, never an error:
+Read like every Obsidian settings file (`contained.read_json`: inside the vault, a regular
+file, size-capped); a missing, unreadable or malformed file is Obsidian's defaults, never an error:
 the file is Obsidian's, and the user cannot fix it from vaultls.
 
 - `newFileLocation` (`root` | `current` | `folder`, with `newFileFolderPath`): where a new
@@ -10,24 +10,21 @@ the file is Obsidian's, and the user cannot fix it from vaultls.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from vaultls.vault import names
-from vaultls.vault.contained import NotReadable, read_contained
+from vaultls.vault.contained import NotReadable, read_json
 from vaultls.vault.index import normalise_path
 
 APP_FILE = ".obsidian/app.json"
-_APP_BYTES = 1024 * 1024  # Obsidian's own app.json is a few hundred bytes
 
 
 def read_app_json(root: Path) -> dict[str, Any]:
     """The settings of `.obsidian/app.json` (empty when there is none or it cannot be used)."""
     try:
-        raw = read_contained(root, root / APP_FILE, _APP_BYTES)
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (OSError, NotReadable, ValueError, UnicodeDecodeError, RecursionError):
+        data = read_json(root, root / APP_FILE)
+    except (OSError, NotReadable):
         return {}
     return data if isinstance(data, dict) else {}
 
