@@ -352,3 +352,10 @@ def test_no_link_that_resolved_breaks_when_a_heading_is_renamed(case):
     except RenameError:
         return  # the note already has a heading by that name (links could not tell them apart)
     assert_links_kept(files, plan)
+
+
+def test_title_heading_setting_is_off_by_default_and_takes_both_spellings():
+    assert Settings().rename_title_heading is False
+    for layer in ({"rename": {"update_title_heading": True}}, {"rename": {"updateTitleHeading": True}}):
+        settings, errors = Settings().with_layer(layer, "test")
+        assert settings.rename_title_heading and errors == []
