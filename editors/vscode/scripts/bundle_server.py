@@ -266,7 +266,12 @@ def build(target: str) -> None:
     tool.mkdir(parents=True)
     shutil.copyfile(ROOT / "launcher" / "launch.py", tool / "launch.py")
     version = re.search(r'__version__ = "([^"]+)"', (server / "__init__.py").read_text(encoding="utf-8"))
-    info = {"target": target, "version": version.group(1) if version else "", "pythons": report}
+    info = {
+        "target": target,
+        "version": version.group(1) if version else "",
+        "compiled": sorted(name for name, _, _ in entries if name in PURE_FALLBACK),
+        "pythons": {python: {"missing": entry["missing"]} for python, entry in report.items()},
+    }
     (tool / "bundle.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     for python, entry in report.items():
         if entry["missing"]:

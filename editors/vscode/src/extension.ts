@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
 
+import { missingCompiledMessage, readBundleInfo } from './bundleInfo';
 import { CHECK_VAULT } from './checkVault';
 import { CheckResults } from './checkVaultCommand';
 import { VaultClient, createFolderClient, serverExecutable, stopClient } from './client';
@@ -201,6 +202,7 @@ class Session {
         this.log(`  settings: ${JSON.stringify(this.settingsFor(folder))} (only those set in VS Code; the server's own defaults and .vaultls.toml fill in the rest)`);
         const executable = serverExecutable(server, this.context.extensionPath);
         this.log(`  command: ${[server.command, ...server.args].join(' ')}  (in ${executable.options.cwd})`);
+        this.noticeMissingCompiled(server);
 
         const client = createFolderClient({
             folder,
@@ -235,6 +237,16 @@ class Session {
         report.lines.forEach(this.log);
         this.updateStatus();
         this.notify(report.notification);
+    }
+
+    /** A bundled server without some compiled modules for its Python: said once (bundleInfo.ts). */
+    private noticeMissingCompiled(server: ServerCommand): void {
+        const info = server.source === 'bundled' && server.python ? readBundleInfo(this.context.extensionPath) : undefined;
+        const message = info && server.python ? missingCompiledMessage(info, server.python.version) : undefined;
+        if (message !== undefined) {
+            this.log(message);
+            this.notifier.notify('bundle-compiled', message, [SHOW_OUTPUT]);
+        }
     }
 
     private notify(notification: Notification): void {
