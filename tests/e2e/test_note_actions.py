@@ -134,6 +134,17 @@ async def test_disambiguation_offers_only_the_candidates_with_the_linked_heading
     assert [a.title for a in actions if a.title.startswith("Link to")] == ["Link to Archive/Trotsky.md explicitly"]
 
 
+# ---------------------------------------------------------------- counts in messages
+
+
+async def test_hover_on_a_name_one_note_links_to_says_so_grammatically(client: LanguageClient):
+    note = await open_note(client, "Scratch.md", "[[Zanzibar]]")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(0, 4))
+    )
+    assert hover is not None and "1 note links to this name" in str(hover.contents)
+
+
 # ---------------------------------------------------------------- renames say what they changed
 
 

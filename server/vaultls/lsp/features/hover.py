@@ -21,6 +21,7 @@ from vaultls.vault import names
 from vaultls.vault.index import Resolution, Vault
 from vaultls.vault.model import Link
 from vaultls.vault.page_preview import is_image, markdown_uri, page_preview
+from vaultls.vault.plural import counted, plural
 from vaultls.vault.preview import code_span, inline_text
 from vaultls.vault.text import split_lines
 
@@ -52,8 +53,8 @@ def _dangling(vault: Vault, link: Link, res: Resolution) -> str:
         return f"**{inline_text(link.target)}** points outside the vault."
     linkers = vault.linkers_of(names.link_lookup_key(link.target))
     count = len(linkers)
-    plural = "s" if count != 1 else ""
-    text = f"**{inline_text(link.target)}** does not exist yet. {count} note{plural} link to this name."
+    linking = f"{counted(count, 'note')} {plural(count, 'links', 'link')}"
+    text = f"**{inline_text(link.target)}** does not exist yet. {linking} to this name."
     owners = vault.alias_owners(link.target)
     if owners:
         text += f"\n\nIt is an alias of **{inline_text(vault.notes[owners[0]].name)}** ({code_span(owners[0])})."
