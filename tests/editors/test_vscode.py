@@ -197,7 +197,7 @@ def _requirement_names(lines: list[str]) -> set[str]:
 
 def test_requirements_lock_covers_pyproject() -> None:
     """requirements.txt (the bundle's lock) has every runtime dependency of pyproject.toml, pinned
-    with hashes, markers only on the back-ports; if not, run editors/vscode/scripts/lock-requirements.sh."""
+    with hashes, the back-ports with their markers; if not, run editors/vscode/scripts/lock-requirements.sh."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -211,9 +211,8 @@ def test_requirements_lock_covers_pyproject() -> None:
     assert not missing, f"requirements.txt lacks {sorted(missing)}: run editors/vscode/scripts/lock-requirements.sh"
     for line in pins:
         assert "==" in line, f"not an exact pin: {line}"
-        if ";" in line:
-            assert line.startswith(("tomli==", "exceptiongroup==")), f"a marker on a pin that is no back-port: {line}"
-            assert "python_full_version < '3.11'" in line, line
+        if line.startswith(("tomli==", "exceptiongroup==")):  # back-ports: bundled below 3.11 only
+            assert "; python_full_version < '3.11'" in line, line
     assert lock.count("--hash=sha256:") >= len(pins)
 
 
