@@ -13,7 +13,8 @@ from vaultls.lsp.server import VaultLanguageServer
 
 async def definition(ls: VaultLanguageServer, params: types.DefinitionParams) -> list[types.Location] | None:
     found = await link_at(ls, params.text_document.uri, params.position)
-    if found is None or found.resolution.target is None:
+    target = found.resolution.target if found is not None else None
+    if found is None or target is None:
         return None
     vault, res = found.cursor.ref.vault, found.resolution
     line = 0
@@ -22,7 +23,7 @@ async def definition(ls: VaultLanguageServer, params: types.DefinitionParams) ->
     elif res.block is not None:
         line = res.block.start_line
     here = types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line, character=0))
-    return [types.Location(uri=ls.uri_of(vault, res.target), range=here)]
+    return [types.Location(uri=ls.uri_of(vault, target), range=here)]
 
 
 FEATURES = ((types.TEXT_DOCUMENT_DEFINITION, None, definition),)
