@@ -18,6 +18,35 @@ local function origin_buffer()
   return nil
 end
 
+--- How the `vaultls` at `exe` was installed: pipx, uv tool, a venv (editable from a checkout
+--- or not), or neither (pip into a Python's own site-packages). Returns a kind and a detail.
+function M.install_kind(exe)
+  local real = vim.uv.fs_realpath(exe) or exe
+  local function has(pattern)
+    return real:find(pattern) ~= nil or exe:find(pattern) ~= nil
+  end
+  local prefix = vim.fs.dirname(vim.fs.dirname(real))
+  local venv = vim.uv.fs_stat(prefix .. '/pyvenv.cfg') ~= nil
+  if has('[/\\]pipx[/\\]venvs[/\\]') then
+    return 'pipx', 'pipx venv ' .. prefix .. ' (upgrade: pipx upgrade vaultls, or pipx install --force <source>)'
+  elseif has('[/\\]uv[/\\]tools[/\\]') then
+    return 'uv', 'uv tool ' .. prefix .. ' (upgrade: uv tool install --reinstall <source>)'
+  elseif venv then
+    local editable = nil
+    for _, file in ipairs(vim.fn.glob(prefix .. '/lib*/python*/site-packages/vaultls-*.dist-info/direct_url.json', false, true)) do
+      local ok, info = pcall(vim.json.decode, table.concat(vim.fn.readfile(file), '\n'))
+      if ok and type(info) == 'table' and type(info.dir_info) == 'table' and info.dir_info.editable then
+        editable = info.url
+      end
+    end
+    if editable then
+      return 'venv', ('venv %s, editable install of %s (pip install -e)'):format(prefix, editable)
+    end
+    return 'venv', 'venv ' .. prefix
+  end
+  return 'PATH', 'not in a venv (pip install into that Python, or a system package): ' .. real
+end
+
 function M.check()
   health.start('vaultls: Neovim')
   local v = vim.version()
@@ -42,7 +71,8 @@ function M.check()
     local exe = cmd[1]
     if vim.fn.executable(exe) ~= 1 then
       health.error(('`%s` is not executable'):format(exe), {
-        'Install the server: pipx install vaultls (or pip install vaultls in a venv on PATH)',
+        'Install the server (vaultls is not on PyPI yet): pipx install git+https://github.com/vaultls/vaultls',
+        'or uv tool install git+https://github.com/vaultls/vaultls, or from a clone: pipx install /path/to/vaultls',
         "Or point setup({ cmd = { '/path/to/vaultls', 'serve' } }) at it",
       })
     else
@@ -55,7 +85,10 @@ function M.check()
         return vim.system(version_cmd, { text = true, cwd = vaultls.safe_cwd() }):wait(5000)
       end)
       if ok and res.code == 0 then
-        health.ok(('`%s` found: %s (%s)'):format(exe, vim.trim(res.stdout or ''), vim.fn.exepath(exe)))
+        local path = vim.fn.exepath(exe)
+        health.ok(('`%s` found: %s (%s)'):format(exe, vim.trim(res.stdout or ''), path))
+        local _, detail = M.install_kind(path)
+        health.info('installed with: ' .. detail)
       else
         local err = ok and vim.trim((res.stderr or '') .. (res.stdout or '')) or tostring(res)
         health.error(('`%s --version` failed: %s'):format(table.concat(version_cmd, ' '), err))
