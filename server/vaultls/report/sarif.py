@@ -28,7 +28,7 @@ from vaultls.report.common import LinesOf, Located, Utf16Columns, note_file
 from vaultls.report.escape import json_text
 from vaultls.report.rules import RULES, rule_for
 from vaultls.vault import uris
-from vaultls.vault.problems import Severity
+from vaultls.vault.problems import Severity, code_help
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # Where a dashboard sends people to read about the tool.
@@ -72,6 +72,7 @@ def sarif_log(problems: list[Located], cwd: Path, lines: LinesOf) -> dict[str, A
                         "name": rule.name,
                         "shortDescription": {"text": rule.short},
                         "fullDescription": {"text": rule.full},
+                        "helpUri": code_help(rule.code),
                         "defaultConfiguration": {"level": rule.level},
                     }
                     for rule in rules

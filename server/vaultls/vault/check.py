@@ -13,6 +13,10 @@ plain values, no model) and says its problems as rows, in the order they are fou
    check the model of every other note);
 4. links: dangling, to a missing heading or block, ambiguous (vault/link_check.py).
 
+Then what the note and the settings say of them: a `vaultls-ignore` property or comment
+(vault/parse/ignores.py) silences codes in the note or on a line, and `diagnostics.severity`
+sets a code's severity (or turns it off) in every note.
+
 Everything else is a way in: `check_note` (the server's diagnostics) and `check_vault` (the
 server's whole-vault diagnostics, `vaultls.checkVault`, and `vaultls check` of some notes) view
 a note of the index; the whole-vault runner (vault/bulk_check.py) views notes parsed or read
@@ -27,6 +31,7 @@ from vaultls.vault import schema
 from vaultls.vault.index import Note, Vault, note_name
 from vaultls.vault.link_check import LinkChecker
 from vaultls.vault.parse import range_row
+from vaultls.vault.parse.ignores import WHOLE_NOTE
 from vaultls.vault.problems import Problem, ProblemRow, Severity, problem_order, problems_of_rows
 from vaultls.vault.view import FrontmatterState, NoteView, view_of_parsed
 
@@ -59,6 +64,8 @@ class NoteChecker:
         self.vault = vault
         self.links = links if links is not None else LinkChecker(vault)
         self._types: bool | None = None  # see `_has_types`
+        # code → severity (None: off), from `diagnostics.severity`
+        self._severities = {code: Severity.from_name(name) for code, name in vault.settings.severities}
 
     def problem_rows(self, view: NoteView, schema_found: list[Problem] | None = None) -> list[ProblemRow]:
         """The problems of one note, as rows in the order they are found. `schema_found`: its
@@ -83,6 +90,8 @@ class NoteChecker:
             for problem in schema_found:
                 out.append((*range_row(problem.range), int(problem.severity), problem.code, problem.message, None))
         self.links.add_problem_rows(view.path, view.links, out)
+        if view.ignores or self._severities:
+            return adjusted(out, view.ignores, self._severities)
         return out
 
     def needs_schema(self, view: NoteView) -> bool:
@@ -100,6 +109,29 @@ class NoteChecker:
         if self._types is None:
             self._types = (self.vault.root / schema.TYPES_FILE).exists()
         return self._types
+
+
+def adjusted(
+    rows: list[ProblemRow], ignores: list[tuple[int, tuple[str, ...]]], severities: dict[str, Severity | None]
+) -> list[ProblemRow]:
+    """`rows` without those a `vaultls-ignore` silences (a comment: on its line and the next;
+    the property: everywhere; no codes: every code), at the severity `diagnostics.severity`
+    gives their code (None: dropped)."""
+    out: list[ProblemRow] = []
+    for row in rows:
+        line, code = row[0], row[5]
+        if any(
+            (where == WHOLE_NOTE or line in (where, where + 1)) and (not codes or code in codes)
+            for where, codes in ignores
+        ):
+            continue
+        if code in severities:
+            severity = severities[code]
+            if severity is None:
+                continue
+            row = (*row[:4], int(severity), *row[5:])
+        out.append(row)
+    return out
 
 
 def schema_problems(vault: Vault, note: Note) -> list[Problem]:

@@ -115,7 +115,9 @@ class ParsedNote:
     code_spans: list[tuple[int, int]]
     # Line spans of Admonition-style ```ad-*``` fences and `> [!callout]` blocks (folding).
     callout_spans: list[tuple[int, int]] = field(default_factory=list)
-    warnings: list[tuple[str, str, Range]] = field(default_factory=list)  # (code, message, range)
+    # `<!-- vaultls-ignore [codes] -->` and `%% vaultls-ignore [codes] %%` comments: (line,
+    # codes), no codes meaning every code; each silences its own line and the next.
+    ignores: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
 
     def line_in_code(self, line: int) -> bool:
         return any(start <= line <= end for start, end in self.code_spans)

@@ -14,6 +14,24 @@ from typing import Any
 from vaultls.vault import parse
 from vaultls.vault.model import Position, Range
 
+# Every code a check reports. docs/codes/<code>.md explains each; editors link to it
+# (`code_help`), as SARIF's `helpUri` does.
+CODES = (
+    "encoding",
+    "frontmatter-yaml",
+    "frontmatter-schema",
+    "dangling-link",
+    "missing-heading",
+    "missing-block",
+    "ambiguous-link",
+)
+_CODE_DOCS = "https://github.com/vaultls/vaultls/blob/main/docs/codes/"
+
+
+def code_help(code: str) -> str:
+    """The address of the page that explains a code."""
+    return f"{_CODE_DOCS}{code}.md"
+
 
 class Severity(IntEnum):
     """Numbered as in LSP so the edge needs no table."""

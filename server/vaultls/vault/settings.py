@@ -20,6 +20,7 @@ from typing import Any
 
 from vaultls.vault.contained import NotReadable, read_contained
 from vaultls.vault.globs import GlobSet
+from vaultls.vault.problems import CODES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -49,6 +50,8 @@ class Settings:
     diagnostics_scope: str = "open"
     # [templates]: check notes in the template folders Obsidian's settings name (vault/templates.py)
     templates_check: bool = False
+    # [diagnostics.severity]: (code, severity name) pairs, applied after every other setting.
+    severities: tuple[tuple[str, str], ...] = ()
 
     def with_layer(self, layer: dict[str, Any] | None, origin: str, strict: bool = False) -> tuple[Settings, list[str]]:
         """This settings object overridden by one layer; returns it and the layer's problems
@@ -75,6 +78,23 @@ def _scope(value: Any) -> str:
     if isinstance(value, str) and value.lower() in SCOPES:
         return value.lower()
     raise ValueError(f"must be one of {', '.join(SCOPES)}")
+
+
+def _severities(value: Any) -> tuple[tuple[str, str], ...]:
+    """`[diagnostics.severity]`: a table of diagnostic code → severity."""
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of diagnostic code = severity")
+    pairs = []
+    for code, severity in value.items():
+        if code not in CODES:
+            close = difflib.get_close_matches(str(code), CODES, n=1)
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            raise ValueError(f"names an unknown code `{code}` ({hint}codes: {', '.join(CODES)})")
+        try:
+            pairs.append((code, _severity(severity)))
+        except ValueError as exc:
+            raise ValueError(f"`{code}` {exc}") from None
+    return tuple(pairs)
 
 
 def _boolean(value: Any) -> bool:
@@ -121,6 +141,7 @@ def _schema_rules(value: Any) -> tuple[tuple[GlobSet, str], ...]:
 _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "diagnostics.dangling_links": ("dangling_links", _severity),
     "diagnostics.scope": ("diagnostics_scope", _scope),
+    "diagnostics.severity": ("severities", _severities),
     "links.resolve_aliases": ("resolve_aliases", _boolean),
     "exclude": ("exclude", _globs),
     "frontmatter.schema": ("frontmatter_schema", _schema_path),

@@ -40,6 +40,8 @@ class NoteView:
     aliases: list[str]
     # The note's `ParsedNote`, made (decoded, parsed) only when a schema check asks for it.
     model: Callable[[], ParsedNote] = field(compare=False, repr=False)
+    # `vaultls-ignore` comments and property: (line, codes); line -1 is the whole note.
+    ignores: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
 
 
 def frontmatter_facts(
@@ -60,7 +62,7 @@ def frontmatter_facts(
 def view_of_rows(path: str, rows: NoteRows, valid: bool, model: Callable[[], ParsedNote]) -> NoteView:
     """The view of a note given as rows (`parse.parse_rows`, `parse.note_rows`): no `Link`,
     `Range` or `Position` is made."""
-    fm, headings, blocks, links, _tags, aliases, *_rest = rows
+    fm, headings, blocks, links, _tags, aliases, *_rest, ignores = rows
     fm_error, duplicates, fm_warnings, fm_state = frontmatter_facts(fm)
     return NoteView(
         path,
@@ -74,6 +76,7 @@ def view_of_rows(path: str, rows: NoteRows, valid: bool, model: Callable[[], Par
         [b[0] for b in blocks],
         aliases,
         model,
+        ignores,
     )
 
 
@@ -94,6 +97,7 @@ def view_of_parsed(path: str, parsed: ParsedNote, valid: bool) -> NoteView:
         [b.id for b in parsed.blocks],
         parsed.aliases,
         _Given(parsed),
+        parsed.ignores,
     )
 
 

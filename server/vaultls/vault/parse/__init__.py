@@ -32,14 +32,15 @@ from vaultls.vault.parse.frontmatter import (
     frontmatter_links_and_tags,
     parse_frontmatter,
 )
+from vaultls.vault.parse.ignores import IGNORE_KEY, property_ignores
 from vaultls.vault.parse.positions import position, range_from_row, span
 from vaultls.vault.parse.rows import (
     BlockRow,
     HeadingRow,
+    IgnoreRow,
     LinkRow,
     NoteRows,
     TagRow,
-    WarningRow,
     link_rows,
     make_link,
     note_from_rows,
@@ -55,7 +56,7 @@ __all__ = [
     "LinkRow",
     "NoteRows",
     "TagRow",
-    "WarningRow",
+    "IgnoreRow",
     "frontmatter_aliases",
     "link_rows",
     "make_link",
@@ -76,7 +77,7 @@ def parse(text: str) -> ParsedNote:
 
 
 def parse_rows(text: str) -> NoteRows:
-    """`parse`, with the note's headings, blocks, links, tags and warnings as plain rows
+    """`parse`, with the note's headings, blocks, links, tags and ignore comments as plain rows
     (`NoteRows`): what a cold scan's workers and a cold `vaultls check` store in the cache or
     check, without the cost of making the model's objects."""
     # str.split is much faster than the regex split, and the same when there is no `\r`.
@@ -93,6 +94,9 @@ def parse_rows(text: str) -> NoteRows:
             frontmatter = parse_frontmatter(lines, end)
             body_start = end + 1
             frontmatter_links_and_tags(lines, frontmatter, parser.links, parser.tags)
+            whole = property_ignores(frontmatter.data.get(IGNORE_KEY))
+            if whole is not None:
+                parser.ignores.append(whole)
     parser.run(body_start)
     return (
         frontmatter,
@@ -104,5 +108,5 @@ def parse_rows(text: str) -> NoteRows:
         len(lines),
         parser.code_spans,
         parser.callout_spans,
-        parser.warnings,
+        parser.ignores,
     )

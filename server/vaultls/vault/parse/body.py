@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from vaultls.vault.parse.inline import InlineScanner
-from vaultls.vault.parse.rows import BlockRow, HeadingRow, LinkRow, TagRow, WarningRow
+from vaultls.vault.parse.rows import BlockRow, HeadingRow, IgnoreRow, LinkRow, TagRow
 from vaultls.vault.text import indent_width
 
 _QUOTE_PREFIX = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
@@ -45,7 +45,7 @@ class BodyParser:
     """The walk over one note's lines; what it finds is in its lists, as rows. The frontmatter's
     links and tags go into `links` and `tags` too, before the walk (`parse_rows`)."""
 
-    __slots__ = ("lines", "headings", "blocks", "links", "tags", "code_spans", "callout_spans", "warnings", "inline")
+    __slots__ = ("lines", "headings", "blocks", "links", "tags", "code_spans", "callout_spans", "ignores", "inline")
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -55,8 +55,8 @@ class BodyParser:
         self.tags: list[TagRow] = []
         self.code_spans: list[tuple[int, int]] = []
         self.callout_spans: list[tuple[int, int]] = []
-        self.warnings: list[WarningRow] = []
-        self.inline = InlineScanner(self.links, self.tags)
+        self.ignores: list[IgnoreRow] = []
+        self.inline = InlineScanner(self.links, self.tags, self.ignores)
 
     def run(self, start: int) -> None:
         """Walk the lines from `start` (the first line after the frontmatter) to the end."""

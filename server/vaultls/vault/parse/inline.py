@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from vaultls.vault.parse.ignores import comment_ignores
 from vaultls.vault.parse.links import escaped, find_markdown_links, find_wikilinks, wikilink_end
-from vaultls.vault.parse.rows import LinkRow, TagRow
+from vaultls.vault.parse.rows import IgnoreRow, LinkRow, TagRow
 
 # Every alternative starts with a literal (not "`+"), so the engine scans for the next `<`, `%`,
 # backtick, `$` or `[` instead of trying a match at every column.
@@ -37,19 +38,23 @@ _TAG = re.compile(r"#([^\s!-,.:-@\[-^`{-~]+)")
 
 
 class InlineScanner:
-    """Scans the Markdown lines of one note in order, appending their links and tags to the
-    lists it was given. `comment` is the opener ("<!--" or "%%") of a comment still open at the
-    end of the last line scanned, else None: the block-level walk reads it."""
+    """Scans the Markdown lines of one note in order, appending their links, tags and
+    `vaultls-ignore` comments to the lists it was given. `comment` is the opener ("<!--" or
+    "%%") of a comment still open at the end of the last line scanned, else None: the
+    block-level walk reads it."""
 
-    __slots__ = ("links", "tags", "comment")
+    __slots__ = ("links", "tags", "ignores", "comment")
 
-    def __init__(self, links: list[LinkRow], tags: list[TagRow]) -> None:
+    def __init__(self, links: list[LinkRow], tags: list[TagRow], ignores: list[IgnoreRow]) -> None:
         self.links = links
         self.tags = tags
+        self.ignores = ignores
         self.comment: str | None = None
 
     def scan(self, i: int, raw: str) -> None:
-        """Record the links and tags of line `i`, whose text is `raw`."""
+        """Record the links, tags and ignore comments of line `i`, whose text is `raw`."""
+        if "vaultls-ignore" in raw:
+            comment_ignores(i, raw, self.ignores)
         if self.comment is None and "`" not in raw and "$" not in raw and "<!--" not in raw and "%%" not in raw:
             text = raw  # what `mask` returns for it, without the call
         else:

@@ -1,6 +1,6 @@
 """A note's parts as plain rows, and the model's objects made of them.
 
-The parser records a note's headings, blocks, links, tags and warnings as tuples of plain
+The parser records a note's headings, blocks, links, tags and ignore comments as tuples of plain
 values (`NoteRows`). That is all a cold scan's workers and a cold `vaultls check` need: they
 store the rows in the cache (`cache.encode_rows`, which marshals them, so they must stay plain
 tuples), send them between processes and check them without ever making objects, which are a
@@ -48,10 +48,10 @@ BlockRow = tuple[str, int, int, int, int, int, int]
 LinkRow = tuple[str, str, tuple[str, ...], str | None, str | None, bool, int, int, int, int, int, int, int, int, bool]
 # A `Tag`: 0 name without `#`, 1-4 range (`#` included), 5 in frontmatter.
 TagRow = tuple[str, int, int, int, int, bool]
-# One of `ParsedNote.warnings`: 0 code, 1 message, 2-5 range.
-WarningRow = tuple[str, str, int, int, int, int]
+# One of `ParsedNote.ignores`: 0 line of the comment, 1 the codes it names (none: every code).
+IgnoreRow = tuple[int, tuple[str, ...]]
 # A `ParsedNote`: 0 frontmatter (an object, or None), 1 headings, 2 blocks, 3 links, 4 tags,
-# 5 aliases, 6 line count, 7 code spans, 8 callout spans, 9 warnings.
+# 5 aliases, 6 line count, 7 code spans, 8 callout spans, 9 ignore comments.
 NoteRows = tuple[
     Frontmatter | None,
     list[HeadingRow],
@@ -62,7 +62,7 @@ NoteRows = tuple[
     int,
     list[tuple[int, int]],
     list[tuple[int, int]],
-    list[WarningRow],
+    list[IgnoreRow],
 ]
 
 # ----------------------------------------------------------------------------- objects
@@ -141,7 +141,7 @@ def _tag(name: str, rng: Range, in_frontmatter: bool = False) -> Tag:
 
 def note_from_rows(rows: NoteRows) -> ParsedNote:
     """The `ParsedNote` of `parse_rows` (or of a cache entry, which holds the same rows)."""
-    (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, warnings) = rows
+    (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, ignores) = rows
     return ParsedNote(
         frontmatter=frontmatter,
         headings=[_heading(level, txt, line, range_from_row(a, b, c, d)) for level, txt, line, a, b, c, d in headings],
@@ -152,7 +152,7 @@ def note_from_rows(rows: NoteRows) -> ParsedNote:
         line_count=line_count,
         code_spans=code_spans,
         callout_spans=callout_spans,
-        warnings=[(code, message, range_from_row(a, b, c, d)) for code, message, a, b, c, d in warnings],
+        ignores=ignores,
     )
 
 
@@ -169,7 +169,7 @@ def note_rows(parsed: ParsedNote) -> NoteRows:
         parsed.line_count,
         parsed.code_spans,
         parsed.callout_spans,
-        [(code, message, *range_row(rng)) for code, message, rng in parsed.warnings],
+        parsed.ignores,
     )
 
 
