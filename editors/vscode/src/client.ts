@@ -17,11 +17,18 @@ import {
     TransportKind,
 } from 'vscode-languageclient/node';
 
+import { BUILTIN_MARKDOWN_EXTENSION, BuiltinMarkdownOverlap } from './builtinMarkdown';
 import { ServerCommand } from './discovery';
 import { errorMessage } from './failures';
 import { serverProcessOptions } from './nodeHost';
 import { ExitWindow, continueAfterError, restartAfterExit } from './restartPolicy';
 import { SECTION, ServerSettings, configurationFor } from './settings';
+
+/**
+ * The server's command that shows a note (`window/showDocument`); its "Create note" quick fix
+ * runs it after its edit. The extension registers it as a VS Code command (extension.ts).
+ */
+export const OPEN_NOTE = 'vaultls.openNote';
 
 /** A LanguageClient whose own pop-ups go through our Notifier, so the user sees one. */
 export class VaultClient extends LanguageClient {
@@ -77,6 +84,7 @@ export function createFolderClient(options: FolderClientOptions): VaultClient {
     // Last settings object the server got; VS Code reports every configuration change (the
     // server registers for all of them), and most are not ours.
     let lastSent = JSON.stringify(initialSettings);
+    const overlap = new BuiltinMarkdownOverlap(() => vscode.extensions.getExtension(BUILTIN_MARKDOWN_EXTENSION) !== undefined, vscode.SymbolKind.String);
 
     const clientOptions: LanguageClientOptions = {
         documentSelector: [
@@ -118,12 +126,16 @@ export function createFolderClient(options: FolderClientOptions): VaultClient {
                 options.published(uri);
                 next(uri, diagnostics);
             },
+            // What VS Code's own Markdown support shows already is not shown twice (builtinMarkdown.ts).
+            provideDocumentSymbols: (document, token, next) => (overlap.wantsDocumentSymbols() ? next(document, token) : []),
+            provideWorkspaceSymbols: async (query, token, next) => overlap.workspaceSymbols(await next(query, token)),
         },
     };
 
     const client = new VaultClient(folder.name === 'vaultls' ? 'vaultls' : `vaultls (${folder.name})`, options.executable, clientOptions, options.failed);
-    // The server's vaultls.checkVault is sent by our own command (for every vault at once);
-    // letting each client also register it as a VS Code command would clash.
+    // The server's vaultls.checkVault is sent by our own command (for every vault at once), and
+    // vaultls.openNote by ours to the note's vault; letting each client also register them as
+    // VS Code commands would clash.
     const executeCommandFeature = client.getFeature(ExecuteCommandRequest.method);
     executeCommandFeature.register = () => undefined;
     return client;

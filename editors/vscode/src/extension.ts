@@ -5,12 +5,12 @@
  * folder (registry.ts) as its notes open; deactivate() stops them.
  */
 import * as vscode from 'vscode';
-import { State } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest, State } from 'vscode-languageclient/node';
 
 import { missingCompiledMessage, readBundleInfo } from './bundleInfo';
 import { CHECK_VAULT } from './checkVault';
 import { CheckResults } from './checkVaultCommand';
-import { VaultClient, createFolderClient, serverExecutable, stopClient } from './client';
+import { OPEN_NOTE, VaultClient, createFolderClient, serverExecutable, stopClient } from './client';
 import { discoveryHost, settingsFor } from './configuration';
 import { ServerCommand, discoverServer } from './discovery';
 import { Notification, OPEN_SETTINGS, SHOW_OUTPUT, discoveryFailed, errorMessage, serverFailed } from './failures';
@@ -98,6 +98,7 @@ class Session {
             vscode.commands.registerCommand('vaultls.restartServer', () => this.restart()),
             vscode.commands.registerCommand('vaultls.showOutput', this.output.show),
             vscode.commands.registerCommand(CHECK_VAULT, () => this.checkResults.run()),
+            vscode.commands.registerCommand(OPEN_NOTE, (uri: unknown) => this.openNote(uri)),
             vscode.workspace.onDidOpenTextDocument((document) => this.onDocument(document)),
             vscode.workspace.onDidChangeWorkspaceFolders((event) => this.onFoldersChanged(event)),
             vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
@@ -166,6 +167,17 @@ class Session {
             this.log('vaultls.server settings changed: restarting');
             void this.restart(affected);
         }
+    }
+
+    /** Passes `vaultls.openNote` (run after "Create note") to the server of the note's vault. */
+    private async openNote(uri: unknown): Promise<void> {
+        const folder = typeof uri === 'string' ? vaultFolderOf(vscode.Uri.parse(uri)) : undefined;
+        const client = folder === undefined ? undefined : await this.clients.ensure(folder);
+        if (client === undefined) {
+            this.log(`${OPEN_NOTE}: no vault server for ${String(uri)}`);
+            return;
+        }
+        await client.sendRequest(ExecuteCommandRequest.type, { command: OPEN_NOTE, arguments: [uri] });
     }
 
     /** Restarts the servers of `folders`; without folders, every server and every vault's. */

@@ -12,12 +12,15 @@ describe('package.json settings', () => {
     it('contributes every server setting, and the server ones are all but server.* and trace.*', () => {
         assert.deepEqual(serverSettingKeys(packageJson), [
             'diagnostics.danglingLinks',
+            'diagnostics.severity',
             'exclude',
             'frontmatter.obsidianTypes',
             'frontmatter.rules',
             'frontmatter.schema',
             'frontmatter.severity',
             'links.resolveAliases',
+            'rename.updateTitleHeading',
+            'templates.check',
         ]);
         for (const key of ['vaultls.server.path', 'vaultls.server.python', 'vaultls.trace.server']) {
             assert.ok(key in properties, key);
