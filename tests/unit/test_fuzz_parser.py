@@ -69,7 +69,7 @@ def _ranges(parsed) -> list[tuple[str, Range]]:
         out += [("key", r) for r in fm.key_ranges.values()]
         out += [("value", r) for r in fm.value_ranges.values()]
         out += [("duplicate", r) for _, r in fm.duplicate_keys]
-    out += [("warning", r) for _, _, r in parsed.warnings]
+    out += [("property warning", r) for _, r in (fm.warnings if fm is not None else [])]
     return out
 
 
@@ -173,7 +173,7 @@ def _old_code_spans(line: str) -> list[tuple[int, int]]:
 @settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet="`a ", max_size=30))
 def test_code_spans_are_found_as_before(line):
-    masked = inline.InlineScanner([], []).mask(line)
+    masked = inline.InlineScanner([], [], []).mask(line)
     expected = list(line)
     for start, end in _old_code_spans(line):
         expected[start:end] = " " * (end - start)

@@ -15,6 +15,7 @@ from tests.unit.hostile import PATHOLOGICAL_LINES, billion_laughs, within
 from tests.unit.vaults import vault_of
 from vaultls.vault.check import check_note, check_vault
 from vaultls.vault.parse import parse
+from vaultls.vault.path_filter import PathFilter
 from vaultls.vault.settings import Settings
 from vaultls.vault.store import read
 from vaultls.vault.store.loader import load_vault
@@ -268,7 +269,7 @@ def test_symlink_loops_do_not_hang(tmp_path):
     (root / "x.md").symlink_to(root / "y.md")
     (root / "y.md").symlink_to(root / "x.md")
     (root / "dangling.md").symlink_to(root / "nowhere.md")
-    found = within(10, walk, root, Settings().exclude)
+    found = within(10, walk, root, PathFilter(root, Settings()))
     assert found.notes == ["a.md", "sub/b.md"]
     vault, _ = load_vault(root, Settings())
     assert check_vault(vault) == []
@@ -280,7 +281,7 @@ def test_symlinks_to_outside_are_not_followed(tmp_path):
     (root / "secret.md").symlink_to(outside / "secret.md")
     (root / "linked").symlink_to(outside / "dir")
     (root / "inside.md").symlink_to(root / "real.md")  # inside the vault: fine
-    found = walk(root, Settings().exclude)
+    found = walk(root, PathFilter(root, Settings()))
     assert found.notes == ["a.md", "inside.md", "real.md"]
     assert {rel for rel, _ in found.skipped} == {"secret.md", "linked"}
     vault, _ = load_vault(root, Settings())
@@ -372,5 +373,5 @@ def test_folder_vanishing_during_the_walk(make_vault, monkeypatch):
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    found = walk(root, Settings().exclude)
+    found = walk(root, PathFilter(root, Settings()))
     assert found.notes == ["a.md"] and found.skipped == [("gone", "No such file or directory")]

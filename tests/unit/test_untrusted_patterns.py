@@ -9,7 +9,8 @@ import pytest
 
 from tests.unit.hostile import within
 from vaultls.vault.globs import GlobSet
-from vaultls.vault.settings import build_settings
+from vaultls.vault.path_filter import PathFilter
+from vaultls.vault.settings import Settings, build_settings
 from vaultls.vault.store.walk import walk
 from vaultls.vault.symbols import in_order
 
@@ -27,7 +28,8 @@ def test_a_backtracking_glob_against_a_long_name_answers_at_once() -> None:
 def test_a_backtracking_exclude_does_not_hang_the_walk(tmp_path: Path) -> None:
     (tmp_path / ("a" * 200 + ".md")).write_text("# x\n", encoding="utf-8")
     (tmp_path / "keep.md").write_text("# k\n", encoding="utf-8")
-    found = within(10, walk, tmp_path, GlobSet((BACKTRACKING_GLOB, "**/" + BACKTRACKING_GLOB)))
+    settings = Settings(exclude=GlobSet((BACKTRACKING_GLOB, "**/" + BACKTRACKING_GLOB)))
+    found = within(10, walk, tmp_path, PathFilter(tmp_path, settings))
     assert len(found.notes) == 2
 
 

@@ -64,12 +64,13 @@ def apply_file_event(host: Host, uri: str, kind: types.FileChangeType) -> set[tu
     elif not contained(vault, rel):  # now a link to outside (or to a folder): never followed
         affected |= vault.remove(rel) | vault.remove_attachment(rel)
     elif path.is_dir():
-        if kind == types.FileChangeType.Created:  # a folder moved in: its files come with it
-            found = walk(path, vault.settings.exclude)
+        if kind == types.FileChangeType.Created and not vault.files.skips(rel, is_dir=True):
+            # A folder moved in: its files come with it.
+            found = walk(vault.root, vault.files, rel)
             for sub in found.attachments:
-                affected |= vault.add_attachment(f"{rel}/{sub}")
+                affected |= vault.add_attachment(sub)
             for sub in found.notes:
-                affected |= host.update_note(NoteRef(vault, f"{rel}/{sub}"))
+                affected |= host.update_note(NoteRef(vault, sub))
     elif names.is_note_path(rel):
         affected |= host.update_note(ref)
     elif kind == types.FileChangeType.Created:

@@ -18,7 +18,6 @@ from vaultls.vault import uris
 from vaultls.vault.index import Note, Vault
 from vaultls.vault.names import key as fold
 from vaultls.vault.settings import Settings, build_settings
-from vaultls.vault.store.walk import is_hidden
 
 ANY_ROOT = Path("*")  # the key of workspace settings that apply to every root
 
@@ -57,7 +56,7 @@ def locate(vaults: Mapping[Path, Vault], uri: str, case_insensitive: Collection[
         return None
     ignore_case = best.root in case_insensitive
     rel = uris.relative(best.root, path, ignore_case)
-    if not rel or is_hidden(rel) or best.settings.exclude.matches(rel):
+    if not rel or best.files.skips(rel):
         return None
     if ignore_case and rel not in best.notes and rel not in best.attachments:
         rel = real_spelling(best.root, rel) or indexed_spelling(best, rel) or rel

@@ -46,6 +46,7 @@ from vaultls.lsp.roots import (
     probe_case_insensitive,
     real_spelling,
     uri_of,
+    vault_containing,
 )
 from vaultls.lsp.stdio import is_pipe
 from vaultls.lsp.transport import VaultProtocol, serve_pipe
@@ -228,7 +229,7 @@ class VaultLanguageServer(LanguageServer):
         the vault when it is a note of one."""
         self.documents[doc_key(uri)] = OpenDocument(uri, text, version)
         ref = self.locate(uri)
-        if ref is None and not self.vaults:
+        if ref is None:
             self._adopt_loose_root(uri)
             ref = self.locate(uri)
         if ref is None or not names.is_note_path(ref.path):
@@ -239,12 +240,21 @@ class VaultLanguageServer(LanguageServer):
         return ref.vault
 
     def _adopt_loose_root(self, uri: str) -> None:
-        """A client that named no workspace (`nvim note.md` outside any project): the vault is
-        the nearest folder marked as one, else the note's own folder."""
+        """A note of no vault yet: with no workspace (`nvim note.md` outside any project), the
+        vault is the nearest folder marked as one, else the note's own folder; inside a vault
+        of its own nested in a workspace folder (its own `.obsidian`), that vault."""
         path = fs_path(uri)
         if path is None:
             return
-        root = find_vault_root(path)
+        if self.vaults:
+            outer = vault_containing(self.vaults, path, self.case_insensitive)
+            rel = outer.relpath(path) if outer is not None else None
+            nested = outer.files.own_vault(rel) if outer is not None and rel else None
+            if outer is None or nested is None:
+                return
+            root = outer.root.joinpath(*nested.split("/"))
+        else:
+            root = find_vault_root(path)
         log.info("no workspace folder given; using %s as the vault", root)
         self.rescan(self.add_root(root))
 

@@ -9,7 +9,9 @@ Patterns come from a vault's `.vaultls.toml`, which a stranger may have written,
 must never backtrack: a path is matched component by component (a `**` component takes any
 number of them, tracked as a set of states, never by trying alternatives), and each component
 by `fnmatch.translate`'s regular expression, which matches each `*` atomically (linear time).
-`**` inside a component (`**.md`, `notes**`) is read as `**/*.md` and `notes*/**`.
+`**` inside a component (`**.md`, `notes**`) is read as `**/*.md` and `notes*/**`. Brace sets
+(`*.{png,jpg}`, `{Templates,Archive}/**`) are expanded first, as VS Code's globs are, up to
+`MAX_ALTERNATIVES` patterns.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from functools import lru_cache
 
 _DEEP = None  # a `**` component: any number of path components
 _ANY = re.compile(".*", re.DOTALL)
+_BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")  # a brace set with at least one comma
+MAX_ALTERNATIVES = 64
 
 
 @dataclass(frozen=True)
@@ -101,13 +105,31 @@ def compile_glob(pattern: str) -> Glob:
     return Glob(anchored, tuple(parts))
 
 
+def expand_braces(pattern: str) -> list[str]:
+    """`a/{b,c}/*.{md,txt}` → the four patterns it stands for. Raises ValueError past
+    `MAX_ALTERNATIVES` (a few nested sets would otherwise multiply into millions)."""
+    done: list[str] = []
+    todo = [pattern]
+    while todo:
+        current = todo.pop()
+        m = _BRACES.search(current)
+        if m is None:
+            done.append(current)
+            continue
+        todo.extend(current[: m.start()] + alt + current[m.end() :] for alt in reversed(m.group(1).split(",")))
+        if len(done) + len(todo) > MAX_ALTERNATIVES:
+            raise ValueError(f"glob pattern {pattern!r} stands for more than {MAX_ALTERNATIVES} patterns")
+    return done
+
+
 @dataclass(frozen=True)
 class GlobSet:
     patterns: tuple[str, ...] = ()
     _compiled: tuple[Glob, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_compiled", tuple(compile_glob(p) for p in self.patterns if p.strip()))
+        compiled = tuple(compile_glob(one) for p in self.patterns if p.strip() for one in expand_braces(p))
+        object.__setattr__(self, "_compiled", compiled)
 
     def matches(self, relpath: str) -> bool:
         return any(glob.matches(relpath) for glob in self._compiled)

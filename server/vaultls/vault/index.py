@@ -16,6 +16,7 @@ from typing import Protocol
 
 from vaultls.vault import names
 from vaultls.vault.model import Block, Heading, Link, ParsedNote
+from vaultls.vault.path_filter import PathFilter
 from vaultls.vault.schema.store import SchemaStore
 from vaultls.vault.settings import Settings
 
@@ -130,6 +131,14 @@ class Vault:
         self._alias_owners: dict[str, set[str]] = defaultdict(set)  # key(alias) → notes
         # The frontmatter schemas of this vault, compiled once: they live as long as the vault.
         self.schemas = SchemaStore(root)
+        self._files: PathFilter | None = None
+
+    @property
+    def files(self) -> PathFilter:
+        """Which files of the root folder are this vault's (for the settings it has now)."""
+        if self._files is None or self._files.settings is not self.settings:
+            self._files = PathFilter(self.root, self.settings)
+        return self._files
 
     # ------------------------------------------------------------------ changes
 

@@ -37,6 +37,7 @@ class Settings:
     dangling_links: str = "warning"  # a name from SEVERITIES
     resolve_aliases: bool = False
     exclude: GlobSet = field(default_factory=GlobSet)
+    gitignore: bool = True  # leave out what the vault's .gitignore files ignore (vault/path_filter.py)
     # [frontmatter]: schema paths are relative to the vault root (see vault/schema/).
     frontmatter_schema: str | None = None
     frontmatter_rules: tuple[tuple[GlobSet, str], ...] = ()  # (glob, schema); every match applies
@@ -144,6 +145,7 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "diagnostics.severity": ("severities", _severities),
     "links.resolve_aliases": ("resolve_aliases", _boolean),
     "exclude": ("exclude", _globs),
+    "gitignore": ("gitignore", _boolean),
     "frontmatter.schema": ("frontmatter_schema", _schema_path),
     "frontmatter.rules": ("frontmatter_rules", _schema_rules),
     "frontmatter.severity": ("frontmatter_severity", _severity),

@@ -33,6 +33,7 @@ from pathlib import Path
 from vaultls.vault.index import Vault
 from vaultls.vault.model import ParsedNote
 from vaultls.vault.parse import note_from_rows, parse
+from vaultls.vault.path_filter import PathFilter
 from vaultls.vault.settings import Settings
 from vaultls.vault.store.cache import CacheRecord, Entry, IndexCache
 from vaultls.vault.store.encoding import decode, decode_summary
@@ -173,7 +174,7 @@ class VaultLoader:
 
     def discover(self) -> None:
         """Walk, stat and read the cache. Touches no shared state: safe in a thread."""
-        self.found = walk(self.root, self.settings.exclude)
+        self.found = walk(self.root, PathFilter(self.root, self.settings))
         if self._default_cache and len(self.found.notes) < MIN_NOTES_TO_CACHE:
             self.cache = None
         cached = self.cache.load(data=not self.lazy) if self.cache is not None else {}

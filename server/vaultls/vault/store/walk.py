@@ -1,6 +1,7 @@
 """Finding a vault's files.
 
-Hidden folders (`.obsidian`, `.git`, `.trash`) and configured excludes are skipped. Symbolic
+What the vault leaves out (hidden folders, nested vaults, tool folders, `.gitignore`, excludes)
+is `PathFilter`'s to say (vault/path_filter.py). Symbolic
 links are not followed unless they stay inside the vault: a cloned vault must not make vaultls
 read `~/.ssh` through a planted link, and a link loop must not hang the scan. Folders that
 vanish or cannot be listed while we walk are skipped, never fatal.
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaultls.vault import names
-from vaultls.vault.globs import GlobSet
+from vaultls.vault.path_filter import PathFilter
 
 
 @dataclass
@@ -27,10 +28,11 @@ def is_hidden(relpath: str) -> bool:
     return any(part.startswith(".") for part in relpath.split("/"))
 
 
-def walk(root: Path, exclude: GlobSet) -> ScanResult:
+def walk(root: Path, files: PathFilter, start: str = "") -> ScanResult:
+    """The vault's notes and attachments at or under folder `start` (vault paths)."""
     result = ScanResult()
     real_root = os.path.realpath(root)
-    stack = [""]
+    stack = [start]
     while stack:
         rel_dir = stack.pop()
         abs_dir = os.path.join(root, *rel_dir.split("/")) if rel_dir else str(root)
@@ -44,8 +46,6 @@ def walk(root: Path, exclude: GlobSet) -> ScanResult:
             if name.startswith("."):
                 continue
             rel = f"{rel_dir}/{name}" if rel_dir else name
-            if exclude.matches(rel):
-                continue
             try:
                 if entry.is_symlink():
                     target = os.path.realpath(entry.path)
@@ -61,6 +61,8 @@ def walk(root: Path, exclude: GlobSet) -> ScanResult:
                     is_dir, is_file = entry.is_dir(follow_symlinks=False), entry.is_file(follow_symlinks=False)
             except OSError as exc:
                 result.skipped.append((rel, exc.strerror or str(exc)))
+                continue
+            if files.skips_entry(rel_dir, name, is_dir):
                 continue
             if is_dir:
                 stack.append(rel)
