@@ -432,6 +432,8 @@ def _end_to_end(
         "vaultName": vault.name,
         "work": str(tmp_path / "work"),
         "artifacts": str(ARTIFACTS),
+        # The features run takes the README's screenshots (editors/vscode/images/ has a copy).
+        "screenshots": str(ARTIFACTS / "screenshots") if scenario == "features" else None,
         "chromium": CHROMIUM,
         "env": env,
         "note": DANGLING_NOTE,

@@ -236,6 +236,15 @@ async function step(name, body) {
 const editor = () => page.locator('.editor-group-container.active .monaco-editor').first();
 
 /** The text of the editor's rendered lines (only those on screen). */
+/** A screenshot for the extension's README (images/), when the test asks for them. */
+async function shot(name) {
+    if (config.screenshots) {
+        mkdirSync(config.screenshots, { recursive: true });
+        await page.screenshot({ path: join(config.screenshots, `${name}.png`) });
+        say(`#   screenshot for the README: ${name}.png`);
+    }
+}
+
 async function visibleLines() {
     return (await editor().locator('.view-lines .view-line').allTextContents()).map((line) => line.replace(/\u00a0/g, ' '));
 }
@@ -487,6 +496,7 @@ try {
             }
             say(`#   ${text.trim()}`);
             await setProblemsFilter('');
+            await shot('problems');
         });
 
         // The editing steps (typing, hover, F12) and the settings change are the same in
@@ -509,6 +519,7 @@ try {
                     throw new Error(`the suggestions are not note names of the vault: ${labels.join(', ')}`);
                 }
                 await page.keyboard.type(config.targetNote.slice(0, 9), { delay: 30 });
+                await shot('completion');
                 await waitFor(
                     async () => ((await widget.locator('.monaco-list-row.focused .label-name').first().textContent().catch(() => '')) ?? '').includes(config.targetNote),
                     `"${config.targetNote}" to be the focused suggestion`,
@@ -528,6 +539,7 @@ try {
                 await hover.first().waitFor({ state: 'visible', timeout });
                 say(`#   hover: ${((await hover.first().textContent()) ?? '').slice(0, 120).replace(/\s+/g, ' ')}…`);
                 await page.mouse.move(5, 5);
+                await shot('hover');
             });
 
             await step('F12 on the link opens the target note', async () => {
