@@ -240,7 +240,11 @@ const editor = () => page.locator('.editor-group-container.active .monaco-editor
 async function shot(name) {
     if (config.screenshots) {
         mkdirSync(config.screenshots, { recursive: true });
-        await page.screenshot({ path: join(config.screenshots, `${name}.png`) });
+        // The editor and the panel: the explorer beside them lists the test's decoy modules.
+        const sidebar = await page.locator('.part.sidebar').boundingBox();
+        const size = page.viewportSize();
+        const x = sidebar ? Math.round(sidebar.x + sidebar.width) : 0;
+        await page.screenshot({ path: join(config.screenshots, `${name}.png`), clip: { x, y: 0, width: size.width - x, height: size.height } });
         say(`#   screenshot for the README: ${name}.png`);
     }
 }
