@@ -235,7 +235,6 @@ async function step(name, body) {
 
 const editor = () => page.locator('.editor-group-container.active .monaco-editor').first();
 
-/** The text of the editor's rendered lines (only those on screen). */
 /** A screenshot for the extension's README (images/), when the test asks for them. */
 async function shot(name) {
     if (config.screenshots) {
@@ -249,6 +248,7 @@ async function shot(name) {
     }
 }
 
+/** The text of the editor's rendered lines (only those on screen). */
 async function visibleLines() {
     return (await editor().locator('.view-lines .view-line').allTextContents()).map((line) => line.replace(/\u00a0/g, ' '));
 }
@@ -499,8 +499,8 @@ try {
                 throw new Error(`the row "${text}" has no warning icon`);
             }
             say(`#   ${text.trim()}`);
-            await setProblemsFilter('');
             await shot('problems');
+            await setProblemsFilter('');
         });
 
         // The editing steps (typing, hover, F12) and the settings change are the same in
@@ -522,8 +522,8 @@ try {
                 if (notes.length < 3) {
                     throw new Error(`the suggestions are not note names of the vault: ${labels.join(', ')}`);
                 }
-                await page.keyboard.type(config.targetNote.slice(0, 9), { delay: 30 });
                 await shot('completion');
+                await page.keyboard.type(config.targetNote.slice(0, 9), { delay: 30 });
                 await waitFor(
                     async () => ((await widget.locator('.monaco-list-row.focused .label-name').first().textContent().catch(() => '')) ?? '').includes(config.targetNote),
                     `"${config.targetNote}" to be the focused suggestion`,
@@ -542,8 +542,8 @@ try {
                 const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: config.targetText });
                 await hover.first().waitFor({ state: 'visible', timeout });
                 say(`#   hover: ${((await hover.first().textContent()) ?? '').slice(0, 120).replace(/\s+/g, ' ')}…`);
-                await page.mouse.move(5, 5);
                 await shot('hover');
+                await page.mouse.move(5, 5);
             });
 
             await step('F12 on the link opens the target note', async () => {
