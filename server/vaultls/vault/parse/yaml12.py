@@ -37,6 +37,7 @@ BOOL_TAG = "tag:yaml.org,2002:bool"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+STR_TAG = "tag:yaml.org,2002:str"
 
 # What JavaScript's `String()` makes of a mapping, and so what Obsidian names a mapping key.
 OBJECT_KEY = "[object Object]"
@@ -49,8 +50,6 @@ _FLOAT = re.compile(
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
 )
 _MERGE = re.compile(r"<<\Z")
-
-STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _core_resolvers() -> MappingProxyType[str, tuple[tuple[str, re.Pattern[str]], ...]]:
