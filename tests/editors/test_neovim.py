@@ -393,6 +393,25 @@ def test_vaultls_check_on_a_large_vault_keeps_neovim_responsive(
     )
 
 
+def readme_snippet(heading: str) -> str:
+    """The first ```lua block under `heading` in editors/neovim/README.md."""
+    text = (PLUGIN / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    match = re.search(r"```lua\n(.*?)```", section, re.S)
+    assert match, f"no Lua block under {heading!r} in editors/neovim/README.md"
+    return match.group(1)
+
+
+def test_readme_key_mappings_diagnostics_and_progress(nv: Nvim, vault: Path, tmp_path: Path) -> None:
+    """The README's snippet works as written: `gd` goes to the linked note, virtual text and
+    severity_sort are on, and the statusline shows "vaultls: indexing" while the server indexes."""
+    snippet = tmp_path / "snippet.lua"
+    snippet.write_text(readme_snippet("## Key mappings, diagnostics and indexing progress"), encoding="utf-8")
+    line = find_line(vault / "Welcome.md", r"\[\[" + re.escape(TARGET_NOTE + "]]"))
+    col = (vault / "Welcome.md").read_text(encoding="utf-8").splitlines()[line].index("[[" + TARGET_NOTE) + 3
+    nv.run("readme_keys.lua", snippet=snippet, note="Welcome.md", line=line, col=col, target=TARGET_PATH)
+
+
 @pytest.mark.parametrize("route", ["setup", "enable", "legacy"])
 def test_restart(nv: Nvim, vault: Path, route: str) -> None:
     """:VaultlsRestart replaces the client with a working one, whichever way it was set up."""
