@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -45,9 +46,8 @@ CHROMIUM = os.environ.get("VAULTLS_CHROMIUM") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 VERSION = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))["version"]
 # `npm run package` builds this machine's target; tests/packaging checks every target's .vsix.
-HOST_TARGET = {("linux", "x86_64"): "linux-x64", ("linux", "aarch64"): "linux-arm64"}.get(
-    (sys.platform, os.uname().machine if hasattr(os, "uname") else ""), "universal"
-)
+_ARCH = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(platform.machine().lower())
+HOST_TARGET = f"{sys.platform}-{_ARCH}" if _ARCH and sys.platform in ("linux", "darwin", "win32") else "universal"
 VSIX = EXTENSION / f"vaultls-{HOST_TARGET}-{VERSION}.vsix"
 
 # What the end-to-end test relies on in examples/vault (the same notes as test_neovim.py).
@@ -275,7 +275,8 @@ def test_bundled_server_runs_on_python(minor: str, vsix: Path, tmp_path: Path) -
             # The launcher puts bundled/libs (and libs/cp3XX) on sys.path when imported.
             f"import sys; sys.path.insert(0, {str(launcher.parent)!r}); "
             "import launch, jsonschema, referencing, rpds, yaml; "
-            "import importlib.util as u; backports = [u.find_spec(m) is not None for m in ('tomli', 'exceptiongroup')]; "
+            "import importlib.util as u; "
+            "backports = [u.find_spec(m) is not None for m in ('tomli', 'exceptiongroup')]; "
             "print(yaml.__with_libyaml__, backports)",
         ],
         hostile,
