@@ -208,12 +208,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         stats = reports.merge_stats([r.stats for r in results if r.stats is not None]) if args.stats else None
         reports.write(args.format, rendered, found_orphans if args.orphans else None, stats)
         return 0 if _emit(rendered.getvalue(), args.output, out) else 2  # reports, not problems
-    if args.format == "text":
-        for result in results:
-            text_report.write_notes(result.by_note, rendered, relative_to(result.root, cwd))
-    else:
-        located = [(result.root, problem) for result in results for problem in result.problems]
-        write_problems(args.format, located, rendered, cwd, lines_of)
+    groups = [(result.root, path, rows) for result in results for path, rows in result.by_note]
+    write_problems(args.format, groups, rendered, cwd, lines_of)
     if not _emit(rendered.getvalue(), args.output, out):
         return 2
     counts: dict[int, int] = {}

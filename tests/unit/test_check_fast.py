@@ -353,14 +353,14 @@ def test_names_fast_paths_match_their_definitions() -> None:
 def test_text_rendering_of_rows_is_the_text_format(tmp_path: Path) -> None:
     import io
 
-    from vaultls.report import text
+    from vaultls.report import groups_of, text
 
     root = write_vault(tmp_path / "v", SPECIAL)
     result = check_whole_vault(root, _settings(root), use_cache=False, workers=0, strict=True)
     assert result is not None
     plain, by_note = io.StringIO(), io.StringIO()
-    text.write([(root, p) for p in result.problems], plain, root)
-    text.write_notes(result.by_note, by_note)
+    text.write_groups(groups_of([(root, p) for p in result.problems]), plain, root)
+    text.write_groups([(root, path, rows) for path, rows in result.by_note], by_note, root)
     assert by_note.getvalue() == plain.getvalue()
     assert text.summary_of(result.severities(), result.notes_with_problems()) == text.summary(
         [(root, p) for p in result.problems]

@@ -3,27 +3,29 @@ maintenance reports (orphans, stats). Pure Python on top of `vaultls.vault`; no 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from vaultls.report import github, json, sarif, text
-from vaultls.report.common import LinesOf, Located
+from vaultls.report.common import LinesOf, Located, NoteGroup, groups_of
 
 FORMATS = ("text", "json", "github", "sarif")
 REPORT_FORMATS = ("text", "json")  # --orphans / --stats
 
-__all__ = ("FORMATS", "REPORT_FORMATS", "LinesOf", "Located", "write_problems")
+__all__ = ("FORMATS", "REPORT_FORMATS", "LinesOf", "Located", "NoteGroup", "groups_of", "write_problems")
 
 
-def write_problems(fmt: str, problems: list[Located], out: TextIO, cwd: Path, lines: LinesOf) -> None:
-    """Write the problems in format `fmt`. `cwd` is what paths are relative to (in GitHub
-    Actions, the repository root); `lines` gives the lines of a note, on which json,
-    github and sarif count columns in UTF-16 code units."""
+def write_problems(fmt: str, groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -> None:
+    """Write the problems, one note's rows at a time (`common.groups_of` makes them of
+    `Problem`s), in format `fmt`. `cwd` is what paths are relative to (in GitHub Actions, the
+    repository root); `lines` gives the lines of a note, on which json, github and sarif count
+    columns in UTF-16 code units."""
     if fmt == "json":
-        json.write(problems, out, lines, cwd)
+        json.write(groups, out, lines, cwd)
     elif fmt == "github":
-        github.write(problems, out, cwd, lines)
+        github.write(groups, out, cwd, lines)
     elif fmt == "sarif":
-        sarif.write(problems, out, cwd, lines)
+        sarif.write(groups, out, cwd, lines)
     else:
-        text.write(problems, out, cwd)
+        text.write_groups(groups, out, cwd)

@@ -7,18 +7,21 @@ the problems over (`LinesOf`, the CLI's, from the check's result).
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Sequence
+from itertools import groupby
 from pathlib import Path
 
-from vaultls.vault.model import Position
-from vaultls.vault.problems import Problem
-from vaultls.vault.text import utf16_column
+from vaultls.vault.parse import range_row
+from vaultls.vault.problems import Problem, ProblemRow
+from vaultls.vault.text import has_astral, utf16_column
 
 Located = tuple[Path, Problem]  # (vault root, problem); problem.path is relative to that root
-# The lines of a note, given its vault root and its path in that vault (none when unknown).
-LinesOf = Callable[[Path, str], Sequence[str]]
+# The problems of one note as the check found them: (vault root, path in it, problem rows).
+NoteGroup = tuple[Path, str, Sequence[ProblemRow]]
+# The lines of a note, given its vault root and its path in that vault (none when unknown), or
+# None when counting its columns in UTF-16 changes nothing (no character beyond U+FFFF).
+LinesOf = Callable[[Path, str], "Sequence[str] | None"]
 
 
 def note_file(root: Path, path: str) -> Path:
@@ -35,17 +38,29 @@ def relative_to(file: Path, base: Path) -> str:
     return rel.replace(os.sep, "/")
 
 
+def groups_of(problems: Sequence[Located]) -> list[NoteGroup]:
+    """Problems given one by one, as the groups of rows the formats write."""
+    groups: list[NoteGroup] = []
+    for (root, path), located in groupby(problems, key=lambda item: (item[0], item[1].path)):
+        rows = [(*range_row(p.range), int(p.severity), p.code, p.message, p.data) for _, p in located]
+        groups.append((root, path, rows))
+    return groups
+
+
 class Utf16Columns:
-    """Converts model positions to UTF-16 columns, asking for each note's lines at most once
-    per run (of the few notes last asked about: problems come sorted by note)."""
+    """Converts one note's code-point columns to UTF-16 columns, reading its lines once (and
+    not at all when its text has no character beyond U+FFFF, nearly always)."""
 
-    def __init__(self, lines: LinesOf) -> None:
-        self._lines = functools.lru_cache(maxsize=32)(lines)
+    def __init__(self, lines: LinesOf, root: Path, path: str) -> None:
+        self.lines = lines(root, path)
+        self._astral: dict[int, bool] = {}  # line → it holds a character beyond U+FFFF
 
-    def lines(self, root: Path, path: str) -> Sequence[str]:
-        return self._lines(root, path)
-
-    def column(self, root: Path, path: str, pos: Position) -> int:
-        lines = self._lines(root, path)
-        text = lines[pos.line] if pos.line < len(lines) else ""
-        return utf16_column(text, pos.character)
+    def column(self, line: int, character: int) -> int:
+        lines = self.lines
+        if lines is None:
+            return character
+        text = lines[line] if line < len(lines) else ""
+        astral = self._astral.get(line)
+        if astral is None:
+            astral = self._astral[line] = has_astral(text)
+        return utf16_column(text, character) if astral else character

@@ -16,15 +16,16 @@ escaped as workflow commands require, so no value can end the command or start a
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import TextIO
 
-from vaultls.report.common import LinesOf, Located, Utf16Columns, note_file, relative_to
+from vaultls.report.common import LinesOf, NoteGroup, Utf16Columns, note_file, relative_to
 from vaultls.report.escape import printable
 from vaultls.vault.problems import Severity
 
-COMMANDS = MappingProxyType(
+COMMANDS: Mapping[int, str] = MappingProxyType(
     {
         Severity.ERROR: "error",
         Severity.WARNING: "warning",
@@ -44,17 +45,15 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def write(problems: list[Located], out: TextIO, cwd: Path, lines: LinesOf) -> None:
-    columns = Utf16Columns(lines)
-    for root, p in problems:
-        start, end = p.range.start, p.range.end
-        props = {
-            "file": printable(relative_to(note_file(root, p.path), cwd)),
-            "line": start.line + 1,
-            "col": columns.column(root, p.path, start) + 1,
-            "endLine": end.line + 1,
-            "endColumn": columns.column(root, p.path, end) + 1,
-            "title": printable(p.code),
-        }
-        joined = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items())
-        out.write(f"::{COMMANDS[p.severity]} {joined}::{escape_data(printable(p.message))}\n")
+def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -> None:
+    commands: list[str] = []
+    for root, path, rows in groups:
+        file = escape_property(printable(relative_to(note_file(root, path), cwd)))
+        columns = Utf16Columns(lines, root, path)
+        for l0, c0, l1, c1, severity, code, message, _ in rows:
+            commands.append(
+                f"::{COMMANDS[severity]} file={file},line={l0 + 1},col={columns.column(l0, c0) + 1},"
+                f"endLine={l1 + 1},endColumn={columns.column(l1, c1) + 1},"
+                f"title={escape_property(printable(code))}::{escape_data(printable(message))}\n"
+            )
+    out.write("".join(commands))  # one write: tens of thousands of small ones cost more

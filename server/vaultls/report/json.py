@@ -1,8 +1,8 @@
 """`--format json`: an array of objects, one per line, with exactly the fields `vault` (the
 vault's root, relative to the current folder), `path` (relative to that root), `range`
 (LSP-style: 0-based lines, UTF-16 columns), `severity`, `code`, `message`. Other tools parse
-this, so fields are only ever added. One object per line: the C encoder writes each one, where
-`indent` took the pure-Python encoder, several times slower on a large vault.
+this, so fields are only ever added. One object per line, each written by the C encoder:
+`indent` took the pure-Python one, several times slower on a large vault.
 
 A path with bytes that are not UTF-8 shows them as the text `\\xNN` (`report/escape.py`), so the
 output is always valid UTF-8."""
@@ -10,40 +10,39 @@ output is always valid UTF-8."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from vaultls.report.common import LinesOf, Located, Utf16Columns, relative_to
+from vaultls.report.common import LinesOf, NoteGroup, Utf16Columns, relative_to
 from vaultls.report.escape import json_text
-from vaultls.vault.model import Position
+from vaultls.vault.problems import Severity
+
+_LABELS = {int(s): s.label for s in Severity}
 
 
-def write(problems: list[Located], out: TextIO, lines: LinesOf, cwd: Path) -> None:
-    columns = Utf16Columns(lines)
+def write(groups: Sequence[NoteGroup], out: TextIO, lines: LinesOf, cwd: Path) -> None:
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     vaults: dict[Path, str] = {}
-    objects = [
-        json.dumps(
-            as_json(
-                columns, located, vaults.get(located[0]) or vaults.setdefault(located[0], relative_to(located[0], cwd))
-            ),
-            ensure_ascii=False,
-        )
-        for located in problems
-    ]
+    objects: list[str] = []
+    for root, path, rows in groups:
+        vault = vaults.get(root)
+        if vault is None:
+            vault = vaults[root] = relative_to(root, cwd)
+        columns = Utf16Columns(lines, root, path)
+        for l0, c0, l1, c1, severity, code, message, _ in rows:
+            start = {"line": l0, "character": columns.column(l0, c0)}
+            end = {"line": l1, "character": columns.column(l1, c1)}
+            objects.append(
+                encode(
+                    {
+                        "vault": vault,
+                        "path": path,
+                        "range": {"start": start, "end": end},
+                        "severity": _LABELS[severity],
+                        "code": code,
+                        "message": message,
+                    }
+                )
+            )
     out.write(json_text("[\n  " + ",\n  ".join(objects) + "\n]\n" if objects else "[]\n"))
-
-
-def as_json(columns: Utf16Columns, located: Located, vault: str) -> dict[str, object]:
-    root, problem = located
-
-    def pos(position: Position) -> dict[str, int]:
-        return {"line": position.line, "character": columns.column(root, problem.path, position)}
-
-    return {
-        "vault": vault,
-        "path": problem.path,
-        "range": {"start": pos(problem.range.start), "end": pos(problem.range.end)},
-        "severity": problem.severity.label,
-        "code": problem.code,
-        "message": problem.message,
-    }

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from vaultls import __version__
-from vaultls.report.common import LinesOf, Located, Utf16Columns, note_file
+from vaultls.report.common import LinesOf, NoteGroup, Utf16Columns, note_file
 from vaultls.report.escape import json_text
 from vaultls.report.rules import RULES, rule_for
 from vaultls.vault import uris
@@ -35,7 +36,7 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 INFORMATION_URI = "https://github.com/vaultls/vaultls"
 BASE_ID = "SRCROOT"
 
-LEVELS = MappingProxyType(
+LEVELS: Mapping[int, str] = MappingProxyType(
     {
         Severity.ERROR: "error",
         Severity.WARNING: "warning",
@@ -45,20 +46,46 @@ LEVELS = MappingProxyType(
 )
 
 
-def write(problems: list[Located], out: TextIO, cwd: Path, lines: LinesOf) -> None:
-    out.write(json_text(json.dumps(sarif_log(problems, cwd, lines), ensure_ascii=False, indent=2)))
+def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -> None:
+    # Compact: `indent` takes the pure-Python encoder, several times slower than the C one on
+    # a large vault, and SARIF is read by tools and viewers, not by eye.
+    out.write(json_text(json.dumps(sarif_log(groups, cwd, lines), ensure_ascii=False)))
     out.write("\n")
 
 
-def sarif_log(problems: list[Located], cwd: Path, lines: LinesOf) -> dict[str, Any]:
+def sarif_log(groups: Sequence[NoteGroup], cwd: Path, lines: LinesOf) -> dict[str, Any]:
     rules = [*RULES]
     index = {rule.code: i for i, rule in enumerate(rules)}
-    for _, p in problems:
-        if p.code not in index:
-            index[p.code] = len(rules)
-            rules.append(rule_for(p.code))
-    columns = Utf16Columns(lines)
-    results = [_result(columns, located, index[located[1].code], cwd) for located in problems]
+    results: list[dict[str, Any]] = []
+    bases: dict[Path, str | None] = {}  # vault root → its path relative to `cwd`, if inside
+    for root, path, rows in groups:
+        artifact = _artifact(root, path, cwd, bases)  # shared by the note's results
+        columns = Utf16Columns(lines, root, path)
+        for l0, c0, l1, c1, severity, code, message, _ in rows:
+            if code not in index:
+                index[code] = len(rules)
+                rules.append(rule_for(code))
+            results.append(
+                {
+                    "ruleId": code,
+                    "ruleIndex": index[code],
+                    "level": LEVELS[severity],
+                    "message": {"text": message},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": artifact,
+                                "region": {
+                                    "startLine": l0 + 1,
+                                    "startColumn": columns.column(l0, c0) + 1,
+                                    "endLine": l1 + 1,
+                                    "endColumn": columns.column(l1, c1) + 1,
+                                },
+                            }
+                        }
+                    ],
+                }
+            )
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -86,38 +113,19 @@ def sarif_log(problems: list[Located], cwd: Path, lines: LinesOf) -> dict[str, A
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def _result(columns: Utf16Columns, located: Located, rule_index: int, cwd: Path) -> dict[str, Any]:
-    root, p = located
-    start, end = p.range.start, p.range.end
-    return {
-        "ruleId": p.code,
-        "ruleIndex": rule_index,
-        "level": LEVELS[p.severity],
-        "message": {"text": p.message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": _artifact(note_file(root, p.path), cwd),
-                    "region": {
-                        "startLine": start.line + 1,
-                        "startColumn": columns.column(root, p.path, start) + 1,
-                        "endLine": end.line + 1,
-                        "endColumn": columns.column(root, p.path, end) + 1,
-                    },
-                }
-            }
-        ],
-    }
-
-
-def _artifact(file: Path, cwd: Path) -> dict[str, str]:
-    try:
-        rel = file.relative_to(cwd)
-    except ValueError:
-        return {"uri": uris.from_path(file)}
+def _artifact(root: Path, path: str, cwd: Path, bases: dict[Path, str | None]) -> dict[str, str]:
+    if root not in bases:
+        try:
+            bases[root] = root.relative_to(cwd).as_posix()
+        except ValueError:
+            bases[root] = None
+    base = bases[root]
+    if base is None:
+        return {"uri": uris.from_path(note_file(root, path))}
+    rel = path if base == "." else f"{base}/{path}"
     # The bytes of the name, percent-encoded: a name that is not UTF-8 (`bad\xff.md`) gives
     # `bad%FF.md`, the URI of that very file, as `Path.as_uri` does for absolute ones.
-    return {"uri": quote(os.fsencode(rel.as_posix()), safe="/"), "uriBaseId": BASE_ID}
+    return {"uri": quote(os.fsencode(rel), safe="/"), "uriBaseId": BASE_ID}
 
 
 def _folder_uri(folder: Path) -> str:

@@ -10,10 +10,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TextIO
 
-from vaultls.report.common import Located, relative_to
+from vaultls.report.common import Located, NoteGroup, relative_to
 from vaultls.report.escape import UNSAFE_BUT_NEWLINE, printable
 from vaultls.vault.plural import counted
-from vaultls.vault.problems import ProblemRow, Severity
+from vaultls.vault.problems import Severity
 
 # By severity; plain numbers find the same entries (an IntEnum hashes and compares as its int).
 LABELS: Mapping[int, str] = MappingProxyType({s: s.label for s in Severity})
@@ -41,41 +41,22 @@ def _lines(raw: list[str], escaped: Callable[[], list[str]]) -> str:
     return "".join(escaped())
 
 
-def write(problems: list[Located], out: TextIO, cwd: Path) -> None:
-    # One write of one string: 80,000 `write` calls on a StringIO cost more than the lines.
+def write_groups(groups: Sequence[NoteGroup], out: TextIO, cwd: Path) -> None:
+    """The problems, one note's rows at a time, paths relative to `cwd`."""
     prefixes: dict[Path, str] = {}
-    for root, _ in problems:
+    for root, _, _ in groups:
         if root not in prefixes:
             folder = relative_to(root, cwd)
             prefixes[root] = "" if folder == "." else folder + "/"
 
-    def rows(make: MakeLine) -> list[str]:
+    def lines(make: MakeLine) -> list[str]:
         return [
-            make(prefixes[root] + p.path, p.range.start.line, p.range.start.character, p.severity, p.code, p.message)
-            for root, p in problems
+            make(prefixes[root] + path, row[0], row[1], row[4], row[5], row[6])
+            for root, path, rows in groups
+            for row in rows
         ]
 
-    out.write(_lines(rows(_line), lambda: rows(line)))
-
-
-def render_rows(path: str, rows: Sequence[ProblemRow]) -> str:
-    """The lines of one note's problems given as rows (`problems.ProblemRow`): what `write`
-    prints for the same problems."""
-
-    def lines(make: MakeLine) -> list[str]:
-        return [make(path, row[0], row[1], row[4], row[5], row[6]) for row in rows]
-
-    return _lines(lines(_line), lambda: lines(line))
-
-
-def write_notes(notes: Sequence[tuple[str, Sequence[ProblemRow]]], out: TextIO, folder: str = ".") -> None:
-    """`write` of problems given one note at a time as rows (a check result's `by_note`);
-    `folder`: where their vault is, relative to the current folder."""
-    prefix = "" if folder == "." else folder.rstrip("/") + "/"
-
-    def lines(make: MakeLine) -> list[str]:
-        return [make(prefix + path, row[0], row[1], row[4], row[5], row[6]) for path, rows in notes for row in rows]
-
+    # One write of one string: 80,000 `write` calls on a StringIO cost more than the lines.
     out.write(_lines(lines(_line), lambda: lines(line)))
 
 

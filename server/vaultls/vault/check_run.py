@@ -18,7 +18,8 @@ from vaultls.vault.graph import link_stats, orphans
 from vaultls.vault.problems import Problem
 from vaultls.vault.settings import Settings
 from vaultls.vault.store.loader import load_vault
-from vaultls.vault.store.read import note_lines
+from vaultls.vault.store.read import read_note
+from vaultls.vault.text import has_astral, split_lines
 
 
 def check_files(
@@ -49,10 +50,17 @@ def check_files(
     return result
 
 
-def lines_of(root: Path, path: str) -> list[str]:
+def lines_of(root: Path, path: str) -> list[str] | None:
     """The lines of the note at `path` in the vault at `root`, read again as the check read
-    them: what a format that counts columns in UTF-16 code units counts them on."""
-    return note_lines(root.joinpath(*path.split("/")))
+    them: what a format that counts columns in UTF-16 code units counts them on. None when
+    its text has no character beyond U+FFFF, so that UTF-16 columns are its columns."""
+    read = read_note(root.joinpath(*path.split("/")))
+    if read is None:
+        return []
+    text = read[0]
+    if not has_astral(text):
+        return None
+    return split_lines(text)
 
 
 def _rows_by_note(problems: list[Problem]) -> Iterator[NoteProblems]:

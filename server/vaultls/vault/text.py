@@ -10,6 +10,12 @@ from __future__ import annotations
 import re
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # characters UTF-16 writes as two units
+
+
+def has_astral(text: str) -> bool:
+    """Whether `text` holds a character beyond U+FFFF (one search in C)."""
+    return not text.isascii() and _ASTRAL.search(text) is not None
 
 
 def indent_width(line: str) -> int:
@@ -50,7 +56,7 @@ def decode(data: bytes) -> tuple[str, bool]:
 def utf16_column(line: str, column: int) -> int:
     """A code-point column of `line` as UTF-16 code units (what LSP and VS Code count)."""
     prefix = line[:column]
-    if prefix.isascii() or max(prefix) <= "\uffff":  # one unit per character: nearly every line
+    if not has_astral(prefix):  # one unit per character: nearly every line
         return column
     return column + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
 
