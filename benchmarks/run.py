@@ -750,12 +750,12 @@ def import_floor(tries: int = 3) -> dict[str, Any]:
     return {"seconds": best}
 
 
-def run_check(root: Path, cache_home: Path) -> dict[str, Any]:
+def run_check(root: Path, cache_home: Path, fmt: str = "text") -> dict[str, Any]:
     env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
     env.pop("VAULTLS_BENCH_REEXEC", None)
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "vaultls", "check", str(root), "--fail-on", "never"],
+        [sys.executable, "-m", "vaultls", "check", str(root), "--fail-on", "never", "--format", fmt],
         capture_output=True,
         env=env,
         cwd=str(root),
@@ -768,6 +768,16 @@ def run_check(root: Path, cache_home: Path) -> dict[str, Any]:
         "problems": problems,
         "summary": proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:],
     }
+
+
+def check_formats(root: Path, cache_home: Path, rounds: int = 2) -> dict[str, dict[str, float]]:
+    """Warm `vaultls check` in every format, each the best of `rounds` runs taken in turns (so
+    that the machine's load weighs on all alike), with its ratio to text."""
+    best = dict.fromkeys(("text", "json", "github", "sarif"), math.inf)
+    for _ in range(rounds):
+        for fmt in best:
+            best[fmt] = min(best[fmt], run_check(root, cache_home, fmt)["seconds"])
+    return {fmt: {"seconds": s, "ratio": s / best["text"]} for fmt, s in best.items()}
 
 
 # --------------------------------------------------------------------------- one size
@@ -803,6 +813,13 @@ async def bench_size(n: int, vaults: Path, results: Path, plan: Plan, log: Calla
         out["check_cold"] = run_check(root, cache_root / "check")
         out["check_warm"] = run_check(root, cache_root / "check")
         log(f"  vaultls check: cold {out['check_cold']['seconds']:.2f} s, warm {out['check_warm']['seconds']:.2f} s")
+        out["check_formats"] = check_formats(root, cache_root / "check")
+        log(
+            "  vaultls check, warm, by format: "
+            + ", ".join(
+                f"{fmt} {r['seconds']:.2f} s ({r['ratio']:.2f}× text)" for fmt, r in out["check_formats"].items()
+            )
+        )
 
         server_cache = cache_root / "server"
         session = await start_session(root, server_cache, results / "logs" / f"server-{n}-cold.log", probes[0])
@@ -963,6 +980,10 @@ FIGURES = [
     Figure("  server CPU time until then", "—", _get("warm", "cpu_s_at_ready"), "s", None, None),
     Figure("vaultls check, whole vault, cold", "≤ 2 s @10k", _get("check_cold", "seconds"), "s", 2.0),
     Figure("vaultls check, whole vault, warm", "—", _get("check_warm", "seconds"), "s", None, None),
+    Figure("  warm, text (best of turns)", "—", _get("check_formats", "text", "seconds"), "s", None, None),
+    Figure("  warm, json ÷ text", "≤ 1.2×", _get("check_formats", "json", "ratio"), "×", 1.2),
+    Figure("  warm, github ÷ text", "≤ 1.2×", _get("check_formats", "github", "ratio"), "×", 1.2),
+    Figure("  warm, sarif ÷ text", "≤ 1.2×", _get("check_formats", "sarif", "ratio"), "×", 1.2),
     Figure("completion after [[ p50", "—", _get("completion", "p50"), "ms", None, None),
     Figure("completion after [[ p95", "≤ 15 ms", _get("completion", "p95"), "ms", 15.0),
     Figure(
@@ -1015,6 +1036,8 @@ def _fmt(value: Any, unit: str) -> str:
         return f"{value:.0f} MB"
     if unit == "load":
         return f"{value:.1f}"
+    if unit == "×":
+        return f"{value:.2f}×"
     return str(value)
 
 
