@@ -62,6 +62,7 @@ writeFileSync(
             'files.autoSave': 'off',
             'editor.minimap.enabled': false,
             'editor.hover.delay': 300,
+            'outline.collapseItems': 'alwaysExpand',
             'window.restoreWindows': 'none',
             // The LSP messages (method and id, not contents) go to the output channel that a
             // failing run prints.
@@ -553,6 +554,73 @@ try {
                 const title = config.targetPath.split('/').pop();
                 await waitFor(async () => (await activeTabTitle()).includes(title), `the tab ${title} to become active`);
             });
+
+            await step('the outline lists each heading of the note once', async () => {
+                // VS Code's own Markdown support gives the outline; vaultls' client then sends no
+                // documentSymbol request (editors/vscode/src/builtinMarkdown.ts), so there is one tree.
+                const text = readFileSync(join(config.vault, config.targetPath), 'utf8');
+                const headings = text.split('\n').filter((line) => /^#{1,6}\s/.test(line)).map((line) => line.replace(/^#+\s+/, '').trim());
+                await runCommand('Explorer: Focus on Outline View');
+                const rows = page.locator('.outline-pane .monaco-list-row');
+                await waitFor(async () => (await rows.count()) >= headings.length, `${headings.length} outline rows`);
+                await page.waitForTimeout(1000); // a second provider's tree would have arrived by now
+                const labels = (await rows.allTextContents()).map((label) => label.replace(/^#+\s*/, '').trim());
+                say(`#   outline: ${labels.join(' | ')}`);
+                for (const heading of headings) {
+                    const times = labels.filter((label) => label === heading).length;
+                    if (times !== 1) {
+                        throw new Error(`the heading "${heading}" is in the outline ${times} times: ${labels.join(' | ')}`);
+                    }
+                }
+                if (labels.length !== headings.length) {
+                    throw new Error(`the outline has ${labels.length} rows for ${headings.length} headings: ${labels.join(' | ')}`);
+                }
+                if (outputChannelLog().includes('textDocument/documentSymbol')) {
+                    throw new Error('the client asked vaultls for document symbols too');
+                }
+            });
+
+            /** Shift+F12 at `needle` in the line with `lineText`: the peeked files and how many references each has. */
+            async function peekReferences(lineText, needle) {
+                const point = await pointAt(lineText, needle, 2);
+                await page.mouse.click(point.x, point.y);
+                await page.keyboard.press('Shift+F12');
+                const files = page.locator('.reference-zone-widget .ref-tree .monaco-list-row .reference-file');
+                await waitFor(async () => (await files.count()) > 1, 'the references of more than one note');
+                await page.waitForTimeout(1000); // every provider's answer is in
+                const shown = await files.evaluateAll((elements) =>
+                    elements.map((element) => ({
+                        name: element.querySelector('.label-name, .monaco-icon-label .label-name')?.textContent?.trim() ?? (element.textContent ?? '').trim(),
+                        count: Number(element.querySelector('.count, .monaco-count-badge')?.textContent?.trim() ?? 'NaN'),
+                    })),
+                );
+                await page.keyboard.press('Escape');
+                return shown;
+            }
+
+            // VS Code's own Markdown support answers too: on a heading with the heading, on a
+            // [[link]] with the same link in that note (a reference link to it). Each once.
+            for (const [what, note, lineText, needle, times] of [
+                ['the title', config.targetPath, `# ${config.targetNote}`, config.targetNote, 1],
+                ['a link', 'Welcome.md', `[[${config.targetNote}]], [[`, config.targetNote, readFileSync(join(config.vault, 'Welcome.md'), 'utf8').split(`[[${config.targetNote}]]`).length - 1],
+            ]) {
+                await step(`Shift+F12 on ${what} lists each reference once`, async () => {
+                    const name = note.split('/').pop();
+                    if (!(await activeTabTitle()).startsWith(name)) {
+                        await openQuickly(note.replace(/\.md$/, ''));
+                        await waitFor(async () => (await activeTabTitle()).startsWith(name), `the tab ${note}`);
+                    }
+                    const files = await peekReferences(lineText, needle);
+                    say(`#   references: ${files.map((file) => `${file.name} (${file.count})`).join(', ')}`);
+                    const own = files.find((file) => file.name === name);
+                    if (own?.count !== times) {
+                        throw new Error(`${name} has ${own?.count} references, not ${times}: one is listed twice`);
+                    }
+                    if (files.length < 3) {
+                        throw new Error('fewer notes than link to it in the vault');
+                    }
+                });
+            }
         }
 
         await step('vaultls: Check Vault lists the problems of notes that are not open', async () => {
@@ -634,6 +702,38 @@ try {
                     throw new Error('the server was restarted');
                 }
                 say(`#   ${log.split('\n').find((line) => line.includes('settings for')) ?? ''}`);
+            });
+        }
+
+        if (editing) {
+            // Last: the new note ends the dangling link the steps above rely on.
+            await step(`"Create note" on the dangling link opens ${config.danglingTarget}.md, made at the vault root`, async () => {
+                const file = `${config.danglingTarget}.md`;
+                await openQuickly(config.note.replace(/\.md$/, ''));
+                await waitFor(async () => (await activeTabTitle()).includes(config.note.split('/').pop()), `the tab ${config.note}`);
+                const point = await pointAt(`[[${config.danglingTarget}`, config.danglingTarget, 3);
+                await page.mouse.click(point.x, point.y);
+                await page.keyboard.press('Control+.');
+                const action = page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row', { hasText: 'Create note' }).first();
+                await action.waitFor({ state: 'visible', timeout });
+                say(`#   quick fix: ${((await action.textContent()) ?? '').trim()}`);
+                // The menu takes keys (a pointer block covers it for the mouse): down to the item, Enter.
+                const focused = page.locator('.action-widget .monaco-list-row.focused, .context-view .monaco-list-row.focused').first();
+                for (let i = 0; i < 10 && !((await focused.getAttribute('aria-label').catch(() => '')) ?? '').includes('Create note'); i++) {
+                    await page.keyboard.press('ArrowDown');
+                }
+                await page.keyboard.press('Enter');
+                await waitFor(async () => (await activeTabTitle()).startsWith(file), `the tab ${file} to become active`);
+                await waitFor(async () => (await visibleLines()).some((line) => line.trim() === `# ${config.danglingTarget}`), `the title heading in the new note`);
+                const atRoot = join(config.vault, file);
+                const besideNote = join(config.vault, config.note.split('/').slice(0, -1).join('/'), file);
+                if (!existsSync(atRoot)) {
+                    throw new Error(`${atRoot} does not exist`);
+                }
+                if (besideNote !== atRoot && existsSync(besideNote)) {
+                    throw new Error(`the note was made beside the linking note: ${besideNote}`);
+                }
+                say(`#   made ${atRoot}`);
             });
         }
 
