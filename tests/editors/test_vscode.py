@@ -468,6 +468,12 @@ def test_vscode_end_to_end(e2e_tools: dict[str, str], vsix: Path, tmp_path: Path
     modules that must never be imported, by servers that run isolated and outside the vaults."""
     output = _end_to_end(e2e_tools, vsix, tmp_path, "features", {})
     assert "ok - F12 on the link opens the target note" in output
+    # VS Code's own Markdown support and vaultls: one outline tree, each reference once (issue 24).
+    assert "ok - the outline lists each heading of the note once" in output
+    assert "ok - Shift+F12 on the title lists each reference once" in output
+    assert "ok - Shift+F12 on a link lists each reference once" in output
+    # The quick fix makes the note where Obsidian would (the vault root by default) and opens it.
+    assert f'ok - "Create note" on the dangling link opens {DANGLING_TARGET}.md, made at the vault root' in output
     assert "ok - the servers run isolated (-I), in the extension's folder, not in a vault" in output
     assert "ok - nothing in the vaults was imported" in output
 

@@ -129,6 +129,18 @@ export function createFolderClient(options: FolderClientOptions): VaultClient {
             // What VS Code's own Markdown support shows already is not shown twice (builtinMarkdown.ts).
             provideDocumentSymbols: (document, token, next) => (overlap.wantsDocumentSymbols() ? next(document, token) : []),
             provideWorkspaceSymbols: async (query, token, next) => overlap.workspaceSymbols(await next(query, token)),
+            provideReferences: async (document, position, context, token, next) =>
+                overlap.references(
+                    await next(document, position, context, token),
+                    {
+                        uri: document.uri.toString(),
+                        line: position.line,
+                        character: position.character,
+                        lineText: document.lineAt(position.line).text,
+                        includeDeclaration: context.includeDeclaration,
+                    },
+                    (location) => document.getText(location.range),
+                ),
         },
     };
 

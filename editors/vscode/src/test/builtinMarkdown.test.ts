@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { BuiltinMarkdownOverlap } from '../builtinMarkdown';
+import { BuiltinMarkdownOverlap, isHeadingLine, wikilinkAt } from '../builtinMarkdown';
 
 const FILE = 0;
 const CONSTANT = 13;
@@ -49,5 +49,53 @@ describe('BuiltinMarkdownOverlap', () => {
         assert.equal(overlap.wantsDocumentSymbols(), false);
         enabled = false;
         assert.equal(overlap.wantsDocumentSymbols(), true);
+    });
+
+    describe('references', () => {
+        const note = 'file:///vault/Concepts/Permanent%20Revolution.md';
+        type Loc = { uri: { toString(): string }; range: { start: { line: number } }; text: string };
+        const at = (line: number, text = '# Permanent Revolution', uri = note): Loc => ({ uri: { toString: () => uri }, range: { start: { line } }, text });
+        const elsewhere = at(3, '[[Permanent Revolution]]', 'file:///vault/Welcome.md');
+        const found = [at(3), elsewhere, at(9, '[[Permanent Revolution#Theory]]'), at(12, '[[Permanent Revolution]]')];
+        const onTitle = { uri: note, line: 3, character: 4, lineText: '# Permanent Revolution', includeDeclaration: true };
+        const onLink = { uri: note, line: 12, character: 6, lineText: 'See [[Permanent Revolution]] and [[Trotsky]]', includeDeclaration: true };
+        const where = (locations: Loc[] | null | undefined) => locations?.map((l) => `${l.uri.toString()}:${l.range.start.line}`);
+        const textOf = (l: Loc) => l.text;
+        const overlap = (enabled: boolean) => new BuiltinMarkdownOverlap(() => enabled, STRING);
+
+        it('leaves out the heading under the cursor, which the built-in support lists too', () => {
+            assert.deepEqual(where(overlap(true).references(found, onTitle, textOf)), where([elsewhere, found[2], found[3]]));
+        });
+
+        it('keeps it without includeDeclaration (the built-in support leaves it out then)', () => {
+            assert.deepEqual(overlap(true).references(found, { ...onTitle, includeDeclaration: false }, textOf), found);
+        });
+
+        it('leaves out the same [[link]] in this note, which the built-in support lists as a reference link', () => {
+            assert.deepEqual(where(overlap(true).references(found, onLink, textOf)), where([found[0], elsewhere, found[2]]));
+        });
+
+        it('keeps everything off a heading or link, or with the built-in support disabled', () => {
+            assert.deepEqual(overlap(true).references(found, { ...onLink, character: 32 }, textOf), found);
+            assert.deepEqual(overlap(false).references(found, onTitle, textOf), found);
+            assert.deepEqual(overlap(false).references(found, onLink, textOf), found);
+        });
+    });
+
+    it('finds the [[link]] under the cursor, brackets included', () => {
+        const line = 'See [[Permanent Revolution]] and [[Trotsky|him]]';
+        assert.equal(wikilinkAt(line, 4), '[[Permanent Revolution]]');
+        assert.equal(wikilinkAt(line, 20), '[[Permanent Revolution]]');
+        assert.equal(wikilinkAt(line, 40), '[[Trotsky|him]]');
+        assert.equal(wikilinkAt(line, 30), undefined);
+    });
+
+    it('takes ATX headings for headings, as CommonMark does', () => {
+        assert.equal(isHeadingLine('# Title'), true);
+        assert.equal(isHeadingLine('###### Six'), true);
+        assert.equal(isHeadingLine('   ## Indented three'), true);
+        assert.equal(isHeadingLine('    # Code block'), false);
+        assert.equal(isHeadingLine('#tag'), false);
+        assert.equal(isHeadingLine('####### Seven'), false);
     });
 });
