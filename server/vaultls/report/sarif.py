@@ -27,7 +27,7 @@ from urllib.parse import quote
 from vaultls import __version__
 from vaultls.report.common import LinesOf, NoteGroup, Utf16Columns, note_file
 from vaultls.report.escape import json_text
-from vaultls.report.rules import RULES, rule_for
+from vaultls.report.rules import RULES, Rule, rule_for
 from vaultls.vault import uris
 from vaultls.vault.problems import Severity, code_help
 
@@ -47,45 +47,38 @@ LEVELS: Mapping[int, str] = MappingProxyType(
 
 
 def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -> None:
-    # Compact: `indent` takes the pure-Python encoder, several times slower than the C one on
-    # a large vault, and SARIF is read by tools and viewers, not by eye.
-    out.write(json_text(json.dumps(sarif_log(groups, cwd, lines), ensure_ascii=False)))
-    out.write("\n")
-
-
-def sarif_log(groups: Sequence[NoteGroup], cwd: Path, lines: LinesOf) -> dict[str, Any]:
+    # Compact JSON: SARIF is read by tools and viewers, not by eye. The results (tens of
+    # thousands) are written from a template with strings encoded by the json module's own
+    # encoder, the same bytes `json.dumps` writes for them, into the log `json.dumps` writes.
     rules = [*RULES]
     index = {rule.code: i for i, rule in enumerate(rules)}
-    results: list[dict[str, Any]] = []
+    results: list[str] = []
     bases: dict[Path, str | None] = {}  # vault root → its path relative to `cwd`, if inside
     for root, path, rows in groups:
-        artifact = _artifact(root, path, cwd, bases)  # shared by the note's results
+        artifact = json.dumps(_artifact(root, path, cwd, bases), ensure_ascii=False)  # the note's
         columns = Utf16Columns(lines, root, path)
         for l0, c0, l1, c1, severity, code, message, _ in rows:
             if code not in index:
                 index[code] = len(rules)
                 rules.append(rule_for(code))
             results.append(
-                {
-                    "ruleId": code,
-                    "ruleIndex": index[code],
-                    "level": LEVELS[severity],
-                    "message": {"text": message},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": artifact,
-                                "region": {
-                                    "startLine": l0 + 1,
-                                    "startColumn": columns.column(l0, c0) + 1,
-                                    "endLine": l1 + 1,
-                                    "endColumn": columns.column(l1, c1) + 1,
-                                },
-                            }
-                        }
-                    ],
-                }
+                f'{{"ruleId": {_string(code)}, "ruleIndex": {index[code]}, "level": "{LEVELS[severity]}", '
+                f'"message": {{"text": {_string(message)}}}, "locations": [{{"physicalLocation": '
+                f'{{"artifactLocation": {artifact}, "region": {{"startLine": {l0 + 1}, '
+                f'"startColumn": {columns.column(l0, c0) + 1}, "endLine": {l1 + 1}, '
+                f'"endColumn": {columns.column(l1, c1) + 1}}}}}}}]}}'
             )
+    head, _, tail = json.dumps(sarif_log(rules, cwd), ensure_ascii=False).rpartition(_NO_RESULTS)
+    out.write(json_text(f'{head}"results": [{", ".join(results)}]{tail}'))
+    out.write("\n")
+
+
+_NO_RESULTS = '"results": []'  # the last key of the log `sarif_log` makes, filled in by `write`
+_string = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept (ensure_ascii=False)
+
+
+def sarif_log(rules: Sequence[Rule], cwd: Path) -> dict[str, Any]:
+    """The log around the results (`results` left empty): the tool, its rules and the base."""
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -108,7 +101,7 @@ def sarif_log(groups: Sequence[NoteGroup], cwd: Path, lines: LinesOf) -> dict[st
         },
         "originalUriBaseIds": {BASE_ID: {"uri": _folder_uri(cwd)}},
         "columnKind": "utf16CodeUnits",
-        "results": results,
+        "results": [],
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

@@ -7,6 +7,7 @@ link statistics need the vault's index (`load_vault`, `check_vault`, vault/graph
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator
 from itertools import groupby
 from pathlib import Path
@@ -18,8 +19,11 @@ from vaultls.vault.graph import link_stats, orphans
 from vaultls.vault.problems import Problem
 from vaultls.vault.settings import Settings
 from vaultls.vault.store.loader import load_vault
-from vaultls.vault.store.read import read_note
-from vaultls.vault.text import has_astral, split_lines
+from vaultls.vault.store.read import read_bytes, read_note
+from vaultls.vault.text import split_lines
+
+# The first byte of a four-byte UTF-8 sequence: a character beyond U+FFFF.
+_FOUR_BYTE_LEAD = re.compile(rb"[\xf0-\xf4]")
 
 
 def check_files(
@@ -54,13 +58,14 @@ def lines_of(root: Path, path: str) -> list[str] | None:
     """The lines of the note at `path` in the vault at `root`, read again as the check read
     them: what a format that counts columns in UTF-16 code units counts them on. None when
     its text has no character beyond U+FFFF, so that UTF-16 columns are its columns."""
-    read = read_note(root.joinpath(*path.split("/")))
-    if read is None:
+    file = root.joinpath(*path.split("/"))
+    raw = read_bytes(file)
+    if raw is None:
         return []
-    text = read[0]
-    if not has_astral(text):
-        return None
-    return split_lines(text)
+    if _FOUR_BYTE_LEAD.search(raw[0]) is None:
+        return None  # no four-byte UTF-8 sequence, so no character beyond U+FFFF: nearly always
+    read = read_note(file)
+    return split_lines(read[0]) if read is not None else []
 
 
 def _rows_by_note(problems: list[Problem]) -> Iterator[NoteProblems]:

@@ -58,7 +58,7 @@ def utf16_column(line: str, column: int) -> int:
     prefix = line[:column]
     if not has_astral(prefix):  # one unit per character: nearly every line
         return column
-    return column + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+    return column + len(_ASTRAL.findall(prefix))
 
 
 def utf8_column(line: str, column: int) -> int:
