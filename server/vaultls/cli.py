@@ -9,6 +9,7 @@ import io
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -158,6 +159,7 @@ def _configure_logging(level: str, log_file: str | None) -> None:
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     threshold = FAIL_ON[args.fail_on]
     cwd = Path.cwd().resolve()
+    progress = Progress(sys.stderr, args.format == "text" and args.output is None and sys.stderr.isatty())
     # Group the requested paths by vault, so each vault is indexed once.
     selections: dict[Path, set[str] | None] = {}
     for raw in args.paths:
@@ -191,11 +193,15 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                 _say(f"vaultls: {'error' if problem.fatal else 'warning'}: {problem.message}")
             if any(problem.fatal for problem in broken):
                 return 2
-            result = check_files(root, settings, selection, want_orphans=args.orphans, want_stats=args.stats)
+            progress.vault = relative_to(root, cwd)
+            result = check_files(
+                root, settings, selection, want_orphans=args.orphans, want_stats=args.stats, progress=progress
+            )
             for rel, why in result.skipped:
                 _say(f"vaultls: skipped {rel}: {why}")
             results.append(result)
 
+    progress.clear()
     for result in results:
         if result.checked == 0:
             shown = relative_to(result.root, cwd)
@@ -222,6 +228,38 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         print(text_report.summary_of(counts, sum(r.notes_with_problems() for r in results)), file=sys.stderr)
     failing = any(severity <= threshold for severity, n in counts.items() if n) if threshold else False
     return 1 if failing else 0
+
+
+class Progress:
+    """The one line that says what a long check is doing, on a terminal's stderr, replaced by
+    each stage and cleared before the results. Never in machine formats or when stderr is no
+    terminal (a CI log, a pipe). Told synchronously by the check (a timer thread would keep
+    the check from forking its workers), so it shows a stage that starts after the run has
+    taken a second, or that has enough notes to take one."""
+
+    AFTER = 1.0  # seconds
+    LARGE = 2000  # notes: a check of this many takes a second or more
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.vault = "."
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, doing: str, notes: int = 0) -> None:
+        if not self.enabled or (notes < self.LARGE and time.monotonic() - self.started < self.AFTER):
+            return
+        where = "" if self.vault == "." else f" in {self.vault}"
+        self.stream.write(f"\r\x1b[Kvaultls: {printable(doing)}{printable(where)}…")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
 
 
 def _emit(text: str, output: str | None, out: TextIO) -> bool:

@@ -4,11 +4,13 @@ failures, and `serve` refuses bad options in one line."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
 from tests.cli.ci_helpers import check, vault_in_repo
 from tests.conftest import write_vault
+from vaultls.cli import Progress, main
 
 VAULT = {".obsidian/app.json": "{}", "Home.md": "[[Nowhere]]\n", "Sub/Note.md": "# Note\n"}
 
@@ -129,3 +131,38 @@ def test_serve_help_documents_every_option():
         "--log-level {DEBUG,INFO,WARNING,ERROR} what the log holds",
     ):
         assert said in text, said
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_line_on_a_terminal_is_shown_for_a_large_check_and_cleared(make_vault, monkeypatch):
+    root = make_vault({f"n{i}.md": f"[[n{i + 1}]]\n" for i in range(30)})
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(Progress, "LARGE", 10)
+    main(["check", str(root), "--fail-on", "never", "-o", str(root.parent / "out.txt")])
+    assert "vaultls: reading and checking 30 notes" not in terminal.getvalue()  # --output: quiet
+    terminal.truncate(0)
+    main(["check", str(root), "--fail-on", "never"])
+    shown = terminal.getvalue()
+    assert "\r\x1b[Kvaultls: reading and checking 30 notes" in shown
+    assert shown.index("\r\x1b[K", shown.index("reading and checking")) < shown.index("vaultls: checked")
+
+
+def test_no_progress_line_when_stderr_is_no_terminal(make_vault, monkeypatch, capsys):
+    root = make_vault({f"n{i}.md": "" for i in range(30)})
+    monkeypatch.setattr(Progress, "LARGE", 10)
+    check(capsys, str(root))
+    assert "reading and checking" not in capsys.readouterr().err
+
+
+def test_no_progress_line_in_machine_formats(make_vault, monkeypatch):
+    root = make_vault({f"n{i}.md": "" for i in range(30)})
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(Progress, "LARGE", 10)
+    main(["check", str(root), "--format", "json"])
+    assert "reading and checking" not in terminal.getvalue()

@@ -34,7 +34,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from vaultls.vault.check_result import CheckResult, NoteProblems
 from vaultls.vault.index import Vault
 from vaultls.vault.link_check import Anchors, LinkChecker, note_anchors
 from vaultls.vault.model import ParsedNote
+from vaultls.vault.plural import counted
 from vaultls.vault.problems import row_order
 from vaultls.vault.settings import Settings
 from vaultls.vault.store.cache import CacheRecord, IndexCache
@@ -188,17 +189,25 @@ def main_is_safe() -> bool:
 
 
 def check_whole_vault(
-    root: Path, settings: Settings, use_cache: bool = True, workers: int | None = None, strict: bool = False
+    root: Path,
+    settings: Settings,
+    use_cache: bool = True,
+    workers: int | None = None,
+    strict: bool = False,
+    progress: Callable[[str, int], None] | None = None,
 ) -> CheckResult | None:
     """The problems of every note of the vault at `root`, as `check_vault(load_vault(root))`
     finds them, and the files skipped; None when this way failed (the caller then takes that
     one). `workers`: processes to fork (default: one per core on a large vault); `strict`
-    re-raises a failure instead (tests)."""
+    re-raises a failure instead (tests); `progress` is told what is being done."""
     try:
         loader = VaultLoader(root, settings, use_cache=use_cache, lazy=False)
         loader.discover()
         log.debug("bulk check: discovered at %.3f s", time.perf_counter() - _T0)
         items = loader.take_encodings()
+        if progress is not None:
+            cached = sum(1 for item in items if item[1] is not None)
+            progress(f"reading and checking {counted(len(items), 'note')} ({cached} from the cache)", len(items))
         count = fork_workers(workers, len(items))
         done = _forked(loader, items, count) if count else None
         if done is None:

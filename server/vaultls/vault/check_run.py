@@ -8,7 +8,7 @@ link statistics need the vault's index (`load_vault`, `check_vault`, vault/graph
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from itertools import groupby
 from pathlib import Path
 
@@ -33,14 +33,17 @@ def check_files(
     *,
     want_orphans: bool = False,
     want_stats: bool = False,
+    progress: Callable[[str, int], None] | None = None,
 ) -> CheckResult:
     """Check the vault at `root`: every note, or those `selection` names (vault paths of notes
     and folders); with `want_orphans` and `want_stats`, also those reports, over the same
-    notes (and, for stats, the selected attachments)."""
+    notes (and, for stats, the selected attachments). `progress` is told what is being done."""
     if selection is None and not (want_orphans or want_stats):
-        whole = check_whole_vault(root, settings)
+        whole = check_whole_vault(root, settings, progress=progress)
         if whole is not None:
             return whole
+    if progress is not None:
+        progress("reading the vault", 0)
     vault, skipped = load_vault(root, settings)
     only = None if selection is None else expand(vault.notes, selection)
     problems = check_vault(vault, only)
