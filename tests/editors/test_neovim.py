@@ -364,9 +364,7 @@ def test_vaultls_check_reports_usage_error(nv: Nvim, vault: Path) -> None:
     nv.run("check_error.lua", note=DANGLING_NOTE)
 
 
-def test_vaultls_check_on_a_large_vault_keeps_neovim_responsive(
-    nv: Nvim, vaultls_bin: str, tmp_path: Path
-) -> None:
+def test_vaultls_check_on_a_large_vault_keeps_neovim_responsive(nv: Nvim, vaultls_bin: str, tmp_path: Path) -> None:
     """:VaultlsCheck on a generated vault of 3000 notes (some 20,000 problems), twice: the
     command returns at once with "checking…", Neovim evaluates expressions while `vaultls
     check` runs and while the quickfix list is filled (no freeze; the second run used to take
