@@ -39,7 +39,11 @@ def vault_of(root: Path, notes: dict[str, str], files: tuple[str, ...] = ()) -> 
 
 
 def suggester(vault: Vault) -> Suggester:
-    return Suggester(vault, NameIndex(vault))
+    """A suggester ranked as the server's background steps leave it."""
+    suggest = Suggester(vault, NameIndex(vault))
+    for step in suggest.refresh_steps(indexed=True):
+        step()
+    return suggest
 
 
 def shown(found: list[Found]) -> list[str]:
@@ -116,31 +120,37 @@ def test_a_recently_modified_note_comes_first_among_equally_linked_ones(tmp_path
         (tmp_path / name).write_text("", encoding="utf-8")
         os.utime(tmp_path / name, (mtime, mtime))
     vault = vault_of(tmp_path, {"Plan A.md": "", "Plan B.md": "", "Plan C.md": ""})
-    suggest = suggester(vault)
-    assert shown(suggest.suggest("plan", LIMIT)) == ["Plan A", "Plan B", "Plan C"]  # mtimes not read yet
-    for step in suggest.refresh_steps(indexed=True):
-        step()
-    assert shown(suggest.suggest("plan", LIMIT)) == ["Plan B", "Plan C", "Plan A"]
+    assert shown(suggester(vault).suggest("plan", LIMIT)) == ["Plan B", "Plan C", "Plan A"]
 
 
 def test_refreshing_reads_only_the_notes_that_changed(tmp_path: Path) -> None:
     vault = vault_of(tmp_path, {f"n{i}.md": "" for i in range(1200)})
-    suggest = suggester(vault)
-    assert len(suggest.refresh_steps(indexed=True)) == 3 + 1  # three chunks of modification times, then the ranking
-    for step in suggest.refresh_steps(indexed=True):
+    suggest = Suggester(vault, NameIndex(vault))
+    steps = suggest.refresh_steps(indexed=True)
+    assert len(steps) == 3 + 1 + 1  # modification times in three chunks, backlinks in one, the sort
+    for step in steps:
         step()
     assert suggest.refresh_steps(indexed=True) == []
     vault.upsert("n7.md", parse("edited"))
-    assert len(suggest.refresh_steps(indexed=True)) == 1 + 1
+    assert len(suggest.refresh_steps(indexed=True)) == 1 + 1 + 1
 
 
-def test_ranking_again_once_the_index_is_complete(tmp_path: Path) -> None:
-    """Before the scan's second pass the backlinks are not all filed: ranked again after it."""
-    suggest = suggester(vault_of(tmp_path, {"a.md": ""}))
-    for step in suggest.refresh_steps(indexed=False):
+def test_before_the_index_is_complete_a_large_vaults_targets_rank_by_path_length(tmp_path: Path) -> None:
+    """Before the scan's second pass no backlink is filed: nothing is ranked in the background
+    then, and in a large vault the shorter path comes first; once indexed, the more linked."""
+    notes = {"Plans/Plan long.md": "", "Plan.md": "", "a.md": "[[Plan long]]"}
+    vault = vault_of(tmp_path, notes | {f"n{i}.md": "" for i in range(2000)})
+    suggest = Suggester(vault, NameIndex(vault))
+    assert suggest.refresh_steps(indexed=False) == []
+    assert shown(suggest.suggest("pla", LIMIT)) == ["Plan", "Plan long"]
+    for step in suggest.refresh_steps(indexed=True):
         step()
-    assert len(suggest.refresh_steps(indexed=False)) == 0
-    assert len(suggest.refresh_steps(indexed=True)) == 1
+    assert shown(suggest.suggest("pla", LIMIT)) == ["Plan long", "Plan"]
+
+
+def test_a_small_vault_ranks_by_backlinks_from_the_first_request(tmp_path: Path) -> None:
+    vault = vault_of(tmp_path, {"Plans/Plan long.md": "", "Plan.md": "", "a.md": "[[Plan long]]"})
+    assert shown(Suggester(vault, NameIndex(vault)).suggest("pla", LIMIT)) == ["Plan long", "Plan"]
 
 
 def test_paths_are_matched_when_a_slash_is_typed(tmp_path: Path) -> None:

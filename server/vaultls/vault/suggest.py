@@ -24,8 +24,9 @@ What a keystroke costs: the candidates are kept sorted by popularity and their k
 that order in one string, so each tier is a few searches in C that stop once `limit` matches
 are found (the first found are the most popular). They are rebuilt only when the targets, the
 aliases or the popularity change; popularity (backlinks, modification times) is refreshed in
-the background (`prepare_steps`), never on a keystroke, and modification times are read only
-for notes that changed since they were last read.
+the background in small steps (`refresh_steps`, then `prepare_steps`), never on a keystroke,
+once the vault is fully indexed (until then a large vault's targets rank by path length), and modification
+times are read only for notes that changed since they were last read.
 
 Pure model: no pygls, no lsprotocol; `lsp/features/completion.py` turns what is found here
 into items.
@@ -64,6 +65,7 @@ EXACT, PREFIX, WORD, SUBSTRING, FUZZY, LATER = range(6)
 _SEP = "\0"  # between keys in the joined strings: no key holds it
 _WORD_STARTS = (" ", "/", "-", "_", ".", "(", "[", ",", "'", '"')
 _STAT_CHUNK = 500  # notes whose modification time one background step reads
+_KEY_CHUNK = 2000  # targets whose linking notes one background step counts
 
 
 def is_supported(path: str) -> bool:
@@ -96,9 +98,9 @@ class Candidates:
         self.joined = _SEP + _SEP.join(self.keys) + _SEP
         # Where key i starts in `joined`: each key is preceded by one separator.
         self.starts = tuple(accumulate((len(k) + 1 for k in self.keys[:-1]), initial=1)) if self.keys else ()
-        exact: dict[str, list[int]] = {}
+        exact: dict[str, tuple[int, ...]] = {}
         for place, key in enumerate(self.keys):
-            exact.setdefault(key, []).append(place)
+            exact[key] = (*exact[key], place) if key in exact else (place,)  # tuples: the collector skips them
         self.exact = exact
 
     def __len__(self) -> int:
@@ -186,7 +188,7 @@ class Suggester:
         self._mtimes: dict[str, tuple[Note, int]] = {}  # path → (the note read, its mtime in ns)
         self._ranks: dict[str, int] | None = None  # path → place in popularity order
         self._generation = 0  # bumped whenever `_ranks` is recomputed
-        self._ranked_indexed = False  # ranked once every note's links were filed
+        self._ranked_indexed = False  # ranked by `refresh_steps` (not by path length alone)
         self._names: _Built | None = None
         self._paths: _Built | None = None
         self._aliases: _Built | None = None
@@ -210,18 +212,26 @@ class Suggester:
     # ------------------------------------------------------------------ popularity
 
     def refresh_steps(self, indexed: bool) -> list[Callable[[], object]]:
-        """Reading the modification times of notes that changed since last read, a chunk at a
-        time, then ranking every target again: background steps (`completion_warmup`).
-        `indexed`: every note's links are filed (the server's second pass is over), so the
-        backlink counts are final: ranked again once then, even if no note changed."""
+        """Background steps (`completion_warmup`) that rank every target again, each a few
+        milliseconds at 10,000 notes: the modification times of the notes that changed since
+        they were last read, a chunk at a time; the linking notes of every target, a chunk at
+        a time; then the sort. None until the vault is `indexed` (the scan's second pass files
+        every note's links: before it, no backlink is known, and the scan needs the cores);
+        until then a large vault's targets rank by path length (`ranks`). Nothing when no
+        note changed since."""
+        if not indexed:
+            return []
         notes = list(self.vault.notes.values())
         stale = [note for note in notes if self._mtimes.get(note.path, (None, 0))[0] is not note]
+        if not stale and self._ranks is not None and self._ranked_indexed and len(self._mtimes) == len(notes):
+            return []
         steps: list[Callable[[], object]] = [
             self._mtime_step(stale[i : i + _STAT_CHUNK]) for i in range(0, len(stale), _STAT_CHUNK)
         ]
-        first_indexed = indexed and not self._ranked_indexed
-        if stale or first_indexed or self._ranks is None or len(self._mtimes) != len(notes):
-            steps.append(lambda: self._rank(notes, indexed))
+        paths = [*self.vault.notes, *self.vault.attachments]
+        keys: list[tuple[int, int, int, str]] = []
+        steps += [self._key_step(paths[i : i + _KEY_CHUNK], keys) for i in range(0, len(paths), _KEY_CHUNK)]
+        steps.append(lambda: self._rank(notes, keys))
         return steps
 
     def _mtime_step(self, notes: list[Note]) -> Callable[[], None]:
@@ -236,17 +246,29 @@ class Suggester:
                 mtime = 0
             self._mtimes[note.path] = (note, mtime)
 
-    def _rank(self, notes: list[Note], indexed: bool) -> None:
-        self._ranked_indexed = self._ranked_indexed or indexed
+    def _key_step(self, paths: list[str], keys: list[tuple[int, int, int, str]]) -> Callable[[], None]:
+        def step() -> None:
+            mtimes = self._mtimes
+            keys.extend(popularity_key(self.vault, path, mtimes[path][1] if path in mtimes else 0) for path in paths)
+
+        return step
+
+    def _rank(self, notes: list[Note], keys: list[tuple[int, int, int, str]]) -> None:
         present = {note.path for note in notes}
         for gone in [path for path in self._mtimes if path not in present]:
             del self._mtimes[gone]
-        self._ranks = popularity_ranks(self.vault, {path: m for path, (_, m) in self._mtimes.items()})
+        keys.sort()
+        self._ranks = {key[3]: place for place, key in enumerate(keys)}
+        self._ranked_indexed = True
         self._generation += 1
 
     def ranks(self) -> dict[str, int]:
-        if self._ranks is None:  # a request before the background steps: backlinks only
-            self._ranks = popularity_ranks(self.vault, {})
+        if self._ranks is None:  # before the first `refresh_steps`
+            paths = [*self.vault.notes, *self.vault.attachments]
+            if len(paths) <= _KEY_CHUNK:  # as cheap as one background step: by backlinks now
+                self._ranks = popularity_ranks(self.vault, {})
+            else:  # by path length until the background steps have ranked them
+                self._ranks = {p: i for i, p in enumerate(sorted(paths, key=_short))}
             self._generation += 1
         return self._ranks
 
@@ -336,18 +358,23 @@ class Suggester:
         return [Found(tier, path, alias) for tier, _, _, _, path, alias in found[:limit]]
 
 
-def popularity_ranks(vault: Vault, mtimes: dict[str, int]) -> dict[str, int]:
-    """Every note's and file's place in popularity order: more linking notes first (in
+def popularity_key(vault: Vault, path: str, mtime: int) -> tuple[int, int, int, str]:
+    """What places a target in popularity order, smallest first: more linking notes (in
     doubling buckets, so that a note edited today is not buried under one linked once more),
-    then the more recently modified (`mtimes`, when known), then the shorter path, then the
-    path."""
+    then the more recently modified (`mtime`, ns), then the shorter path, then the path."""
+    linked = len(vault.linkers_of(names.link_lookup_key(path))).bit_length()
+    return (-linked, -mtime, len(path), path)
 
-    def linked(path: str) -> int:
-        return len(vault.linkers_of(names.link_lookup_key(path))).bit_length()
 
+def popularity_ranks(vault: Vault, mtimes: dict[str, int]) -> dict[str, int]:
+    """Every note's and file's place in popularity order (`popularity_key`), at once."""
     paths = [*vault.notes, *vault.attachments]
-    order = sorted(paths, key=lambda p: (-linked(p), -mtimes.get(p, 0), len(p), p))
+    order = sorted(paths, key=lambda p: popularity_key(vault, p, mtimes.get(p, 0)))
     return {path: place for place, path in enumerate(order)}
+
+
+def _short(path: str) -> tuple[int, str]:
+    return (len(path), path)
 
 
 def label_of(vault: Vault, path: str) -> str:
