@@ -155,6 +155,8 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 }
 # Sections that belong to other parts of vaultls or to editors, accepted without complaint.
 _PASSTHROUGH = ("server", "trace")
+SETTING_KEYS = tuple(_FIELDS)  # every setting, dotted snake_case (vault/settings_schema.py describes each)
+PASSTHROUGH_SECTIONS = _PASSTHROUGH
 
 
 def _snake(name: str) -> str:
