@@ -152,6 +152,10 @@ def _configure_logging(level: str, log_file: str | None) -> None:
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]  # stdout is the LSP channel
     if log_file:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    for handler in handlers:
+        # The level is the handlers' too: the client's `logLevel` may let more records through
+        # the `vaultls` logger (to the editor), which stderr must not get.
+        handler.setLevel(level)
     logging.basicConfig(level=level, handlers=handlers, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("pygls").setLevel(logging.WARNING)
 

@@ -27,6 +27,7 @@ from pygls.protocol import default_converter
 
 from vaultls import __version__
 from vaultls.lsp.caches import VaultCaches
+from vaultls.lsp.client_log import LogSetup, log_settings
 from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.edits import EditDebounce
 from vaultls.lsp.file_events import apply_file_event
@@ -87,6 +88,7 @@ class VaultLanguageServer(LanguageServer):
         self._caches: dict[Path, VaultCaches] = {}  # by root, for the vault there now
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reported: set[str] = set()
+        self.logs = LogSetup(self.window_log_message)
 
     # ------------------------------------------------------------------ transport
 
@@ -139,6 +141,21 @@ class VaultLanguageServer(LanguageServer):
 
     def set_init_options(self, options: object) -> None:
         if (error := self.client_settings.set_init_options(options)) is not None:
+            self.tell_once(error)
+        self.configure_log(self.client_settings.init_options, file_allowed=True)
+
+    def configure_log(self, section: dict[str, Any] | None, file_allowed: bool = False) -> None:
+        """Log to the client (and to `logFile`, from `initializationOptions` only: see
+        `client_log`) at the level the client's settings ask."""
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        self.logs.install(loop)
+        level, file, problems = log_settings(section)
+        for problem in problems:
+            self.tell_once(problem)
+        if (error := self.logs.apply(level, file if file_allowed else None)) is not None:
             self.tell_once(error)
 
     def set_client_settings(self, root: Path, section: dict[str, Any]) -> None:

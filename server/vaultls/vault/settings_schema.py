@@ -113,7 +113,7 @@ def settings_schema() -> dict[str, Any]:
         if camel != name:
             table["properties"][camel] = {**described, "description": f"Same as `{name}`."}
     for section in PASSTHROUGH_SECTIONS:
-        root["properties"][section] = {"type": "object", "description": "Read by the editors, not by vaultls."}
+        root["properties"][section] = {"description": "An editor's setting, accepted here and not read from this file."}
     return root
 
 

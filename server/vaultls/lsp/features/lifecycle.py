@@ -64,6 +64,8 @@ async def pull_configuration(ls: VaultLanguageServer) -> None:
             ls.tell_once("settings section `vaultls` must be an object; ignored")
             continue
         ls.set_client_settings(key, value)
+        if index == 0:
+            ls.configure_log(value)  # the log level is the server's, not a vault's: the first answer sets it
 
 
 async def register_watchers(ls: VaultLanguageServer) -> None:
@@ -95,6 +97,7 @@ async def did_change_configuration(ls: VaultLanguageServer, params: types.DidCha
     pushed: Any = params.settings
     if isinstance(pushed, dict) and isinstance(pushed.get("vaultls"), dict):
         ls.set_client_settings(ANY_ROOT, pushed["vaultls"])
+        ls.configure_log(pushed["vaultls"])
     await pull_configuration(ls)
     for vault in list(ls.vaults.values()):
         ls.apply_settings(vault)
