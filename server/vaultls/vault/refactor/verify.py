@@ -91,7 +91,9 @@ def verify_subpaths(vault: Vault, path: str, plan: RenamePlan, lines_of: LinesOf
             raise RenameError(f"the rename would change the links of {source}")
         after = after_links[index]
         if res.heading is not None:
-            found = find_heading(target_parsed.headings, after.subpath, after.kind == "markdown") if after.subpath else None
+            found = (
+                find_heading(target_parsed.headings, after.subpath, after.kind == "markdown") if after.subpath else None
+            )
             ok = found is not None and found.line == res.heading.line
         else:
             block, wanted = res.block, names.key(after.block or "")
