@@ -47,6 +47,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate_vault  # noqa: E402 - the sibling module, found through the path set above
+import pull_scenario  # noqa: E402 - the same
 
 # --------------------------------------------------------------------------- bootstrap
 
@@ -858,6 +859,18 @@ async def bench_size(n: int, vaults: Path, results: Path, plan: Plan, log: Calla
         )
 
         await stop_session(session)
+        out["pull"] = await pull_scenario.measure(
+            root,
+            cache_root / "pull",
+            results / "logs" / f"server-{n}-pull.log",
+            probes[0],
+            prefixes,
+            3 * plan.edit_rounds,
+        )
+        log(
+            f"  pull scenario: completion during pulls p95 {out['pull']['completion_p95']:.1f} ms, "
+            f"pull after one edit p50 {out['pull']['pull_after_edit_p50'] or float('nan'):.1f} ms"
+        )
         busy = await start_session(
             root,
             cache_root / "busy",
@@ -1017,6 +1030,31 @@ FIGURES = [
     Figure("burst of 200 didChange → completion", "≤ 100 ms", _get("burst", "completion_after_burst_ms"), "ms", 100.0),
     Figure("  server CPU for the burst and the completion", "—", _get("burst", "server_cpu_ms"), "ms", None, None),
     Figure("burst: diagnostics only for the final version", "yes", _get("burst", "only_final_version"), "", None),
+    Figure(
+        "completion while VS Code pulls workspace diagnostics p95",
+        "≤ 100 ms @10k",
+        _get("pull", "completion_p95"),
+        "ms",
+        100.0,
+    ),
+    Figure(
+        "  during the first whole-vault pull p50 / p95",
+        "—",
+        _pair("pull", "first_pull_completion_p50", "first_pull_completion_p95"),
+        "ms",
+        None,
+        None,
+    ),
+    Figure("  the first whole-vault pull", "—", _get("pull", "first_pull_s"), "s", None, None),
+    Figure(
+        "  workspace pull after one edit p50 / p95",
+        "—",
+        _pair("pull", "pull_after_edit_p50", "pull_after_edit_p95"),
+        "ms",
+        None,
+        None,
+    ),
+    Figure("  notes sent in full after an edit", "—", _get("pull", "full_reports_after_edit"), "", None, None),
     Figure("peak RSS (server, and workers if any)", "≤ 250 MB @10k", _get("memory", "peak_rss_mb"), "MB", 250.0),
 ]
 

@@ -1,5 +1,7 @@
-"""Pull diagnostics (`textDocument/diagnostic`, `workspace/diagnostic`): the whole vault's
-problems, identical to `vaultls check`; push or pull, never the same problem twice.
+"""Whole-vault diagnostics (the vault's `.vaultls.toml` sets `diagnostics.scope = "workspace"`):
+the whole vault's problems, identical to `vaultls check`, pulled (`workspace/diagnostic`) or
+pushed; push or pull, never the same problem twice. (The default scope, open notes only:
+test_diagnostics_scope.py.)
 
 The two standard profiles (VS Code 1.65, Neovim 0.11) get diagnostics pushed; a third client
 here declares pull support with refresh (as current VS Code does) and gets them only by pull.
@@ -34,7 +36,10 @@ from tests.e2e.test_navigation import copy_nav, rel_of
 
 pytestmark = [*SHARED_SERVER, ONE_PROFILE]
 
-EXTRA = {"Ünïcode Gaps.md": "# Gaps\n\n日本語 🎉 [[Nowhere]] and [[Alpha#No Such Heading]]\n"}
+EXTRA = {
+    "Ünïcode Gaps.md": "# Gaps\n\n日本語 🎉 [[Nowhere]] and [[Alpha#No Such Heading]]\n",
+    ".vaultls.toml": '[diagnostics]\nscope = "workspace"\n',
+}
 
 
 def nav_with_gaps(tmp_path: Path) -> Path:
@@ -105,35 +110,12 @@ def key(problem: dict) -> str:
 
 
 @BOTH_PROFILES
-async def test_workspace_diagnostics_are_identical_to_vaultls_check(client: LanguageClient):
-    report = await workspace_pull(client)
-    expected = check_json(client.vault)  # type: ignore[attr-defined]
-    assert sorted(map(key, as_check_json(client, report.items))) == sorted(map(key, expected))
-    assert {p["code"] for p in expected} == {"dangling-link", "missing-heading"}
-    assert any(p["path"] == "Ünïcode Gaps.md" for p in expected)
-
-
-async def test_workspace_diagnostics_leave_out_notes_without_problems(client: LanguageClient):
-    report = await workspace_pull(client)
-    assert sorted(rel_of(client, r.uri) for r in report.items) == ["Home.md", "Notes/Beta Note.md", "Ünïcode Gaps.md"]
-
-
-async def test_workspace_diagnostics_answer_unchanged_for_known_results(client: LanguageClient):
-    first = await workspace_pull(client)
-    previous = [types.PreviousResultId(uri=r.uri, value=r.result_id) for r in first.items]
-    second = await workspace_pull(client, previous)
-    assert all(isinstance(r, types.WorkspaceUnchangedDocumentDiagnosticReport) for r in second.items)
-    assert len(second.items) == len(first.items)
-
-
-@BOTH_PROFILES
-async def test_workspace_diagnostics_report_an_open_note_empty_because_it_is_pushed(client: LanguageClient):
+async def test_a_push_clients_workspace_pull_repeats_no_pushed_problem(client: LanguageClient):
     note = await open_note(client, "Home.md")
     pushed = await diagnostics_for(client, note, lambda d: "dangling-link" in codes(d))
     assert codes(pushed) == ["dangling-link", "dangling-link"]
     report = await workspace_pull(client)
-    home = [r for r in report.items if rel_of(client, r.uri) == "Home.md"]
-    assert [list(r.items) for r in home] == [[]]
+    assert [list(r.items) for r in report.items if list(r.items)] == []
 
 
 @BOTH_PROFILES
@@ -144,16 +126,6 @@ async def test_document_pull_of_an_open_note_is_empty_because_it_is_pushed(clien
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=note))
     )
     assert list(result.items) == []
-
-
-@BOTH_PROFILES
-async def test_document_pull_of_a_closed_note_has_its_problems(client: LanguageClient):
-    result = await client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri(client, "Ünïcode Gaps.md")))
-    )
-    assert codes(list(result.items)) == ["dangling-link", "missing-heading"]
-    start = result.items[0].range.start.character
-    assert start == (len("日本語 🎉 ".encode()) if utf8(client) else 7) + 2  # the target, after `[[`
 
 
 # ----------------------------------------------------------------------------- a pull client
@@ -187,3 +159,37 @@ async def test_a_pull_clients_workspace_pull_includes_open_notes(pull_client: La
     report = await workspace_pull(pull_client)
     home = [r for r in report.items if rel_of(pull_client, r.uri) == "Home.md"]
     assert codes(list(home[0].items)) == ["dangling-link", "dangling-link"]
+
+
+async def test_workspace_diagnostics_are_identical_to_vaultls_check(pull_client: LanguageClient):
+    report = await workspace_pull(pull_client)
+    expected = check_json(pull_client.vault)  # type: ignore[attr-defined]
+    assert sorted(map(key, as_check_json(pull_client, report.items))) == sorted(map(key, expected))
+
+
+async def test_workspace_diagnostics_leave_out_notes_without_problems(pull_client: LanguageClient):
+    report = await workspace_pull(pull_client)
+    assert sorted(rel_of(pull_client, r.uri) for r in report.items) == [
+        "Home.md",
+        "Notes/Beta Note.md",
+        "Ünïcode Gaps.md",
+    ]
+
+
+async def test_workspace_diagnostics_answer_unchanged_for_known_results(pull_client: LanguageClient):
+    first = await workspace_pull(pull_client)
+    previous = [types.PreviousResultId(uri=r.uri, value=r.result_id) for r in first.items]
+    second = await workspace_pull(pull_client, previous)
+    assert all(isinstance(r, types.WorkspaceUnchangedDocumentDiagnosticReport) for r in second.items)
+    assert len(second.items) == len(first.items)
+
+
+async def test_document_pull_of_a_closed_note_has_its_problems(pull_client: LanguageClient):
+    result = await pull_client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(pull_client, "Ünïcode Gaps.md"))
+        )
+    )
+    assert codes(list(result.items)) == ["dangling-link", "missing-heading"]
+    start = result.items[0].range.start.character
+    assert start == 7 + 2  # the target, after `[[` (UTF-16 columns)

@@ -1,6 +1,7 @@
-"""Pull diagnostics follow notes created on disk (announced as watched-file events): a
-workspace pull reports what changed, and a pull client is asked to pull again. A fresh server
-for each test."""
+"""Whole-vault diagnostics (`diagnostics.scope = "workspace"`, in the vault's `.vaultls.toml`)
+pushed to a push client, and pull diagnostics following notes created on disk (announced as
+watched-file events): a workspace pull reports what changed, and a pull client is asked to pull
+again. A fresh server for each test."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.e2e.conftest import BOTH_PROFILES, open_note, uri
+from tests.e2e.conftest import BOTH_PROFILES, diagnostics_for, open_note, uri
 from tests.e2e.test_navigation import rel_of
 from tests.e2e.test_navigation_diagnostics import (
     as_check_json,
@@ -73,8 +74,8 @@ async def test_a_pull_client_is_asked_to_pull_again_when_another_note_changes(pu
     assert list(result.items) == []
 
 
-@BOTH_PROFILES
-async def test_workspace_diagnostics_follow_a_note_created_on_disk(client: LanguageClient):
+async def test_workspace_diagnostics_follow_a_note_created_on_disk(pull_client: LanguageClient):
+    client = pull_client
     root: Path = client.vault  # type: ignore[attr-defined]
     first = await workspace_pull(client)
     assert "Home.md" in {rel_of(client, r.uri) for r in first.items}
@@ -94,3 +95,20 @@ async def test_workspace_diagnostics_follow_a_note_created_on_disk(client: Langu
     assert list(home[0].items) == []  # both of Home's dangling links now resolve
     fresh = await workspace_pull(client)
     assert sorted(map(key, as_check_json(client, fresh.items))) == sorted(map(key, check_json(root)))
+
+
+async def pushed_until_complete(client: LanguageClient, rels: list[str]) -> None:
+    for rel in rels:
+        await diagnostics_for(client, uri(client, rel), lambda d: len(d) > 0)
+
+
+@BOTH_PROFILES
+async def test_pushed_diagnostics_of_the_whole_vault_are_identical_to_vaultls_check(client: LanguageClient):
+    expected = check_json(client.vault)  # type: ignore[attr-defined]
+    await pushed_until_complete(client, sorted({p["path"] for p in expected}))
+    reports = [
+        types.WorkspaceFullDocumentDiagnosticReport(uri=u, items=list(d)) for u, d in client.diagnostics.items() if d
+    ]
+    assert sorted(map(key, as_check_json(client, reports))) == sorted(map(key, expected))
+    assert {p["code"] for p in expected} == {"dangling-link", "missing-heading"}
+    assert any(p["path"] == "Ünïcode Gaps.md" for p in expected)

@@ -1,23 +1,33 @@
 """Diagnostics to the client: an open note's problems as LSP diagnostics, sent a moment after
 what affects them changed (push), or the client asked to pull them again (pull clients, see
-`diagnostics_pulled`). The pull requests themselves are answered by
-`features/workspace_diagnostics.py`."""
+`pulled`). The pull requests themselves are answered by `features/workspace_diagnostics.py`.
+
+Which notes: the open ones, as editors do for code (TypeScript, ESLint); every note of a vault
+whose `diagnostics.scope` is `workspace` (closed notes pushed by `vault_push.py`, or pulled).
+What each note's problems are is remembered between runs (`note_results.py`), and a link the
+user is still typing is not reported (`half_typed.py`)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import secrets
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any, Protocol
 
 from lsprotocol import types
 
 from vaultls.lsp.documents import OpenDocument
+from vaultls.lsp.half_typed import without_half_typed
+from vaultls.lsp.note_results import NoteResult, VaultResults, result_id
 from vaultls.lsp.positions import PositionCodec
 from vaultls.lsp.roots import NoteRef, doc_key
+from vaultls.lsp.vault_push import VaultPush
 from vaultls.vault.check import Problem, check_note, needs_schema_check, schema_problems
 from vaultls.vault.index import Note, Vault
+from vaultls.vault.model import Position
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +43,17 @@ class Host(Protocol):
     @property
     def documents(self) -> Mapping[str, OpenDocument]: ...
     @property
+    def vaults(self) -> Mapping[Path, Vault]: ...
+    @property
     def ready(self) -> asyncio.Event: ...
+    @property
+    def indexed(self) -> asyncio.Event: ...
     @property
     def codec(self) -> PositionCodec: ...
     def client_supports(self, field: str, default: Any = None) -> Any: ...
     def sync_edits(self, delay: float = ...) -> None: ...
     def locate(self, uri: str) -> NoteRef | None: ...
+    def uri_of(self, vault: Vault, path: str) -> str: ...
     def lines_of(self, vault: Vault, path: str) -> list[str]: ...
     def text_document_publish_diagnostics(self, params: types.PublishDiagnosticsParams) -> None: ...
     def workspace_diagnostic_refresh(self, params: None, callback: Any = ...) -> Future[None]: ...
@@ -46,10 +61,16 @@ class Host(Protocol):
 
 class DiagnosticsPublisher:
     """The diagnostics of open notes: scheduled (`schedule`), computed (`for_uri`) and sent
-    when they changed, or cleared (`clear`)."""
+    when they changed, or cleared (`clear`); what a change means for the notes that are not
+    open (`changed`, `changed_all`)."""
 
     def __init__(self, host: Host) -> None:
         self.host = host
+        self.session = secrets.token_hex(4)  # in result ids: none matches another server's
+        self.empty_id = result_id(self.session, [])
+        self.typed_at: dict[str, Position] = {}  # by `doc_key`: where the last edit ended
+        self.vault_push = VaultPush(self)
+        self._results: dict[Path, VaultResults] = {}  # by root, for the vault there now
         self.published: dict[str, list[types.Diagnostic]] = {}  # by `doc_key`: what the client shows
         self.generation = 0  # bumped whenever a client is asked to pull again
         self._pending: dict[str, asyncio.TimerHandle] = {}  # by `doc_key`
@@ -96,6 +117,7 @@ class DiagnosticsPublisher:
         except Exception:  # noqa: BLE001 - one note's bug must not stop the others
             log.exception("computing diagnostics for %s failed", uri)
             return
+        self.vault_push.forget(uri)
         if self.published.get(uri) == diagnostics:
             return
         self.published[uri] = diagnostics
@@ -135,14 +157,76 @@ class DiagnosticsPublisher:
         return False, None
 
     def clear(self, uri: str) -> None:
-        """The note `uri` was closed (or left the workspace): none scheduled, none shown."""
+        """The note `uri` was closed (or left the workspace): none scheduled, none shown, unless
+        its vault's scope is the whole vault (its diagnostics then follow the file instead)."""
         key = doc_key(uri)
         self._schemas_found.pop(key, None)
+        self.typed_at.pop(key, None)
         pending = self._pending.pop(key, None)
         if pending is not None:
             pending.cancel()
-        if self.published.pop(key, None):
+        shown = self.published.pop(key, None)
+        ref = self.host.locate(uri)
+        if shown and ref is not None and self.whole_vault(ref.vault) and not self.pulled:
+            self.vault_push.shown[key] = "open"  # what it showed: pushed again from the file
+            self.vault_push.mark(ref.vault, ref.path)
+        elif shown:
             self.host.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    # ------------------------------------------------------------------ scope and changes
+
+    @staticmethod
+    def whole_vault(vault: Vault) -> bool:
+        """Whether the editor gets every note's problems (`diagnostics.scope`), not only the
+        open notes'."""
+        return vault.settings.diagnostics_scope == "workspace"
+
+    def in_scope(self, vault: Vault, uri: str) -> bool:
+        """Whether the editor gets this note's problems at all."""
+        return doc_key(uri) in self.host.documents or self.whole_vault(vault)
+
+    def pushed(self, vault: Vault, uri: str) -> bool:
+        """Whether this note's problems reach the client by push (a pull must not repeat them)."""
+        return not self.pulled and self.in_scope(vault, uri)
+
+    def edited(self, key: str, at: Position | None) -> None:
+        """The open document `key` was edited; the last edit ended `at` (see `half_typed.py`)."""
+        if at is None:
+            self.typed_at.pop(key, None)
+        else:
+            self.typed_at[key] = at
+
+    def results_for(self, vault: Vault) -> VaultResults:
+        """What is known of `vault`'s notes' problems (nothing, for a vault scanned again)."""
+        results = self._results.get(vault.root)
+        if results is None or results.vault is not vault:
+            results = self._results[vault.root] = VaultResults(vault, self.session)
+        return results
+
+    def changed(self, affected: Iterable[tuple[Vault, str]]) -> None:
+        """These notes' problems may have changed: forgotten, and the closed ones of a
+        whole-vault scope sent again (or the client asked to pull)."""
+        by_vault: dict[Vault, list[str]] = {}
+        for vault, path in affected:
+            by_vault.setdefault(vault, []).append(path)
+        for vault, paths in by_vault.items():
+            self.results_for(vault).forget(paths)
+            if not self.whole_vault(vault):
+                continue
+            closed = [p for p in paths if self.host.uri_of(vault, p) not in self.host.documents]
+            if closed and self.pulled:
+                self.ask_to_pull()
+            for path in closed if not self.pulled else ():
+                self.vault_push.mark(vault, path)
+
+    def changed_all(self) -> None:
+        """Any note's problems may have changed (settings, schemas, the end of a scan)."""
+        for vault in list(self.host.vaults.values()):
+            self.results_for(vault).forget_all()
+        if self.pulled:
+            self.ask_to_pull()
+        else:
+            self.vault_push.mark_all()
 
     @property
     def pulled(self) -> bool:
@@ -182,7 +266,23 @@ class DiagnosticsPublisher:
         if ref is None or ref.note is None:
             return []
         lines = self.host.lines_of(ref.vault, ref.path)
-        return [self.to_diagnostic(lines, p) for p in check_note(ref.vault, ref.path, schema_found=schema_found)]
+        return [self.to_diagnostic(lines, p) for p in self.problems_of(ref, schema_found)]
+
+    def problems_of(self, ref: NoteRef, schema_found: list[Problem] | None = None) -> list[Problem]:
+        """The problems of a note now, less those of a link still being typed in it."""
+        note = ref.note
+        if note is None:
+            return []
+        problems = check_note(ref.vault, ref.path, schema_found=schema_found)
+        at = self.typed_at.get(self.host.uri_of(ref.vault, ref.path))
+        return without_half_typed(problems, note.parsed.links, at) if at is not None else problems
+
+    def diagnostics_of_result(self, vault: Vault, path: str, found: NoteResult) -> list[types.Diagnostic]:
+        """A remembered result's diagnostics (made once, when first sent)."""
+        if found.diagnostics is None:
+            lines = self.host.lines_of(vault, path)
+            found.diagnostics = [self.to_diagnostic(lines, p) for p in found.problems]
+        return found.diagnostics
 
     def to_diagnostic(self, lines: list[str], problem: Problem) -> types.Diagnostic:
         """`problem`, found in a note of these `lines`, as the client sees it."""
