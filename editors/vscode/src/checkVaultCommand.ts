@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient } from 'vscode-languageclient/node';
 
-import { CHECK_VAULT, FolderCheck, checkedNotes, noServer, pullsWorkspaceDiagnostics, summarize } from './checkVault';
+import { CHECK_VAULT, FolderCheck, checkedNotes, noServer, summarize } from './checkVault';
 import { SHOW_OUTPUT, errorMessage } from './failures';
 import { Disposable } from './registry';
 
@@ -68,16 +68,19 @@ export class CheckResults implements Disposable {
                 return;
             }
             this.diagnostics.clear();
-            // Open notes already have the server's live diagnostics; showing both would list
-            // every problem twice.
+            // Open notes already have the server's live diagnostics, and so has every note when
+            // the server reports the whole vault (`vaultls.diagnostics.scope`: `workspace`);
+            // showing both would list every problem twice.
             const open = new Set(vscode.workspace.textDocuments.map((document) => document.uri.toString()));
+            const live = (uri: vscode.Uri) => open.has(uri.toString()) || vscode.languages.getDiagnostics(uri).some((d) => d.source === 'vaultls');
             const summary = await summarize(results, {
                 convert: async (client, note) => ({
                     uri: client.protocol2CodeConverter.asUri(note.uri),
                     diagnostics: await client.protocol2CodeConverter.asDiagnostics(note.diagnostics ?? []),
                 }),
-                isOpen: (uri) => open.has(uri.toString()),
-                pulls: (client) => pullsWorkspaceDiagnostics(client.initializeResult?.capabilities),
+                isOpen: live,
+                // Every server answers the command, pulling or not: the counts are the vault's.
+                pulls: () => false,
                 show: (uri, diagnostics) => this.diagnostics.set(uri, diagnostics),
             });
             if (summary.message !== undefined) {
@@ -95,12 +98,8 @@ export class CheckResults implements Disposable {
         if (client === undefined) {
             return undefined;
         }
-        if (pullsWorkspaceDiagnostics(client.initializeResult?.capabilities)) {
-            // VS Code already pulls every note's problems from this server (workspace/diagnostic)
-            // into the Problems panel; a second copy would list each problem twice.
-            this.options.log(`Check Vault: the server for ${folder.name} reports every note's problems itself (workspace diagnostics)`);
-            return { client, notes: [] };
-        }
+        // Asked even of a server that VS Code pulls workspace diagnostics from: by default it
+        // reports the open notes only (`vaultls.diagnostics.scope`).
         try {
             const answer: unknown = await client.sendRequest(ExecuteCommandRequest.type, { command: CHECK_VAULT, arguments: [] });
             return { client, notes: checkedNotes<WireDiagnostic>(answer) };

@@ -126,6 +126,10 @@ export function createFolderClient(options: FolderClientOptions): VaultClient {
                 options.published(uri);
                 next(uri, diagnostics);
             },
+            provideDiagnostics: (document, previousResultId, token, next) => {
+                options.published(document instanceof vscode.Uri ? document : document.uri);
+                return next(document, previousResultId, token);
+            },
             // What VS Code's own Markdown support shows already is not shown twice (builtinMarkdown.ts).
             provideDocumentSymbols: (document, token, next) => (overlap.wantsDocumentSymbols() ? next(document, token) : []),
             provideWorkspaceSymbols: async (query, token, next) => overlap.workspaceSymbols(await next(query, token)),
