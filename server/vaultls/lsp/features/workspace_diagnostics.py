@@ -88,11 +88,13 @@ class Stream:
         self.ls = ls
         self.token = token
         self.items: list[Report] = []
-        self.reported: set[str] = set()  # `doc_key`s
+        self.reported: set[str] = set()  # URIs as sent, and as `doc_key`s
         self._size = 0  # reports and diagnostics in `items`
 
-    def add(self, key: str, report: Report) -> None:
-        self.reported.add(key)
+    def add(self, uri: str, report: Report, key: str | None = None) -> None:
+        self.reported.add(uri)
+        if key is not None:
+            self.reported.add(key)
         self.items.append(report)
         self._size += 1 + len(report.items) if isinstance(report, types.WorkspaceFullDocumentDiagnosticReport) else 1
         if self.token is not None and self._size >= CHUNK:
@@ -114,21 +116,23 @@ async def workspace_diagnostic(
     ls: VaultLanguageServer, params: types.WorkspaceDiagnosticParams
 ) -> types.WorkspaceDiagnosticReport:
     await ls.indexed.wait()
-    previous = {key_of(p.uri): (p.uri, p.value) for p in params.previous_result_ids}
+    # By URI as the client spells it, which is as this server sent it: a vault's worth of
+    # URIs is not parsed again on every pull.
+    previous = {p.uri: p.value for p in params.previous_result_ids}
     stream = Stream(ls, params.partial_result_token)
     pace = Pace()
     for vault in list(ls.vaults.values()):
         await _pull_vault(ls, vault, previous, stream, pace)
     # Notes the client shows something for that are gone, or out of scope: cleared, once.
     empty = ls.diagnostics.empty_id
-    for key, (uri, value) in previous.items():
-        if key not in stream.reported and value != empty:
-            stream.add(key, types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=[], result_id=empty))
+    for uri, value in previous.items():
+        if value != empty and uri not in stream.reported and key_of(uri) not in stream.reported:
+            stream.add(uri, types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=[], result_id=empty))
     return stream.answer()
 
 
 async def _pull_vault(
-    ls: VaultLanguageServer, vault: Vault, previous: dict[str, tuple[str, str]], stream: Stream, pace: Pace
+    ls: VaultLanguageServer, vault: Vault, previous: dict[str, str], stream: Stream, pace: Pace
 ) -> None:
     publisher = ls.diagnostics
     results = publisher.results_for(vault)
@@ -154,13 +158,13 @@ async def _pull_vault(
             if found is None or ls.vaults.get(vault.root) is not vault or key in ls.documents:
                 continue  # gone, scanned again or opened meanwhile: the next pull has it
             problems, result = found.problems, found.result_id
-        shown = previous.get(key)
+        uri = doc.uri if doc is not None else key  # the client's own spelling of an open note
+        shown = previous.get(uri)
         if not problems and shown is None:
             continue  # nothing to show and nothing shown before: left out
         version = doc.version if doc is not None else None
-        uri = doc.uri if doc is not None else key  # the client's own spelling of an open note
         report: Report
-        if shown is not None and shown[1] == result:
+        if shown == result:
             report = types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=result, version=version)
         else:
             if found is not None:
@@ -171,7 +175,7 @@ async def _pull_vault(
             report = types.WorkspaceFullDocumentDiagnosticReport(
                 uri=uri, items=diagnostics, result_id=result, version=version
             )
-        stream.add(key, report)
+        stream.add(uri, report, key)
 
 
 FEATURES = (
