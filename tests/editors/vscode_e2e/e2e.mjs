@@ -559,6 +559,33 @@ try {
                 await page.mouse.move(5, 5);
             });
 
+            await step('a link in a hover preview is clickable and opens its note at the heading', async () => {
+                // In examples/vault, Lenin links to Dual Power, whose preview links to
+                // [[Lenin#April Theses]]: line 10 of People/Lenin.md.
+                await page.keyboard.press('Escape');
+                const from = await activeTabTitle();
+                await openQuickly('People/Lenin');
+                await waitFor(async () => (await activeTabTitle()).startsWith('Lenin.md'), 'the tab Lenin.md to become active');
+                const point = await pointAt('[[Dual Power]]; argued', 'Dual Power', 4);
+                await page.mouse.move(point.x - 10, point.y);
+                await page.mouse.move(point.x, point.y, { steps: 3 });
+                const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Provisional Government' }).first();
+                await hover.waitFor({ state: 'visible', timeout });
+                const link = hover.locator('a', { hasText: 'April Theses' }).first();
+                await link.waitFor({ state: 'visible', timeout });
+                // VS Code keeps the link's URI as the title (code-server rewrites data-href).
+                const uri = (await link.getAttribute('title')) ?? '';
+                say(`#   link in the hover: ${((await link.textContent()) ?? '').trim()} -> ${uri}`);
+                if (!/^file:\/\/.*\/People\/Lenin\.md#L10$/.test(uri)) {
+                    throw new Error(`the link leads to "${uri}", not to line 10 of People/Lenin.md`);
+                }
+                await link.click();
+                const selection = page.locator('[id="status.editor.selection"]');
+                await waitFor(async () => /Ln 10\b/.test((await selection.textContent().catch(() => '')) ?? ''), 'the cursor on line 10 of Lenin.md');
+                await openQuickly(config.note.replace(/\.md$/, ''));
+                await waitFor(async () => (await activeTabTitle()) === from, `the tab "${from}" to be active again`);
+            });
+
             await step('F12 on the link opens the target note', async () => {
                 const point = await pointAt(`See [[${config.targetNote}`, config.targetNote, 4);
                 await page.mouse.click(point.x, point.y);
