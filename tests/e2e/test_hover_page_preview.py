@@ -43,7 +43,9 @@ def vault(tmp_path: Path) -> Path:
 
 async def hover_text(client: LanguageClient, note: str, line: int, character: int) -> str:
     hover = await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character))
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=note), position=types.Position(line, character)
+        )
     )
     assert hover is not None
     assert isinstance(hover.contents, types.MarkupContent)
