@@ -12,6 +12,7 @@ describe('package.json settings', () => {
     it('contributes every server setting, and the server ones are all but server.* and trace.*', () => {
         assert.deepEqual(serverSettingKeys(packageJson), [
             'diagnostics.danglingLinks',
+            'diagnostics.scope',
             'diagnostics.severity',
             'exclude',
             'frontmatter.obsidianTypes',
