@@ -18,7 +18,7 @@ local has_011 = vim.fn.has('nvim-0.11') == 1
 --- so the number of items per slice adapts to what the last slice took.
 local SLICE_MS = 15
 
---- The roots being checked now: a second :VaultlsCheck of one of them waits for the first.
+--- The roots being checked now: a second :VaultlsCheck of one says so until the first is done.
 local running = {}
 
 local function notify(msg, level)
