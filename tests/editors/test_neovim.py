@@ -364,6 +364,16 @@ def test_vaultls_check_reports_usage_error(nv: Nvim, vault: Path) -> None:
     nv.run("check_error.lua", note=DANGLING_NOTE)
 
 
+def test_vaultls_check_finds_files_from_the_vault_field(nv: Nvim, vault: Path, tmp_path: Path) -> None:
+    """The quickfix list takes each problem's file from its `vault` field (relative to the
+    folder `vaultls check` ran in) and `path`, not from a guess from the checked folder: a
+    problem of a note in another folder lands in that folder."""
+    other = tmp_path / "other vault"
+    other.mkdir()
+    (other / "Elsewhere.md").write_text("# Elsewhere\n\n[[gone]]\n", encoding="utf-8")
+    nv.run("check_vault_field.lua", other=other)
+
+
 def test_vaultls_check_on_a_large_vault_keeps_neovim_responsive(nv: Nvim, vaultls_bin: str, tmp_path: Path) -> None:
     """:VaultlsCheck on a generated vault of 3000 notes (some 20,000 problems), twice: the
     command returns at once with "checking…", Neovim evaluates expressions while `vaultls

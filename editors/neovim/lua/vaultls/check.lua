@@ -93,14 +93,33 @@ end
 --- last file it read (`vaultls check` lists a file's problems together), and only for a file
 --- with non-ASCII text: in ASCII text a UTF-16 column is the byte column.
 ---@param root string
+---@param cwd string? the folder `vaultls check` ran in (its `vault` fields are relative to it)
 ---@return fun(p: table): table
-local function item_maker(root)
+local function item_maker(root, cwd)
   local base ---@type string?
   local last_fname, last_lines ---@type string?, string[]|false|nil
+  -- `vault` (the vault root relative to `cwd`) to the absolute root, once per vault. `vaultls
+  -- check` made it relative to its real working folder, hence the real path of `cwd`.
+  local real_cwd = cwd and (vim.uv.fs_realpath(cwd) or cwd)
+  local real_root = vim.fs.normalize(vim.uv.fs_realpath(root) or root)
+  local vault_roots = {} ---@type table<string, string>
 
-  -- `path` is relative to the vault root that `vaultls check` found from `root`: the same
-  -- folder, unless `root` is a repository inside a vault (then it is a parent). Found once.
-  local function resolve(rel)
+  local function vault_root(vault)
+    local dir = vault_roots[vault]
+    if not dir then
+      local absolute = vault:sub(1, 1) == '/' or vault:match('^%a:[/\\]') ~= nil
+      dir = vim.fs.normalize(vim.fn.simplify(absolute and vault or (real_cwd .. '/' .. vault)))
+      -- The checked folder itself keeps the name it was given (not its real path).
+      dir = dir == real_root and vim.fs.normalize(root) or dir
+      vault_roots[vault] = dir
+    end
+    return dir
+  end
+
+  -- Without a `vault` field (vaultls before 0.2): `path` is relative to the vault root that
+  -- `vaultls check` found from `root`: the same folder, unless `root` is a repository inside a
+  -- vault (then it is a parent). Found once.
+  local function guess(rel)
     if base then
       return vim.fs.normalize(base .. '/' .. rel)
     end
@@ -115,6 +134,13 @@ local function item_maker(root)
       dir = parent ~= dir and parent or nil
     end
     return vim.fs.normalize(root .. '/' .. rel)
+  end
+
+  local function resolve(p)
+    if real_cwd and type(p.vault) == 'string' then
+      return vault_root(p.vault) .. '/' .. p.path
+    end
+    return guess(p.path)
   end
 
   --- The file's lines, or false when its columns need no conversion (ASCII, or unreadable).
@@ -134,7 +160,7 @@ local function item_maker(root)
   end
 
   return function(p)
-    local fname = resolve(p.path)
+    local fname = resolve(p)
     local s = p.range and p.range.start or { line = 0, character = 0 }
     local e = p.range and p.range['end'] or s
     local scol, ecol = s.character, e.character
@@ -161,9 +187,10 @@ end
 --- Quickfix items from the JSON that `vaultls check --format json` prints (all at once).
 ---@param root string
 ---@param problems table[]
+---@param cwd string? the folder `vaultls check` ran in
 ---@return table[]
-function M.quickfix_items(root, problems)
-  local make = item_maker(root)
+function M.quickfix_items(root, problems, cwd)
+  local make = item_maker(root, cwd)
   local items = {}
   for i, p in ipairs(problems) do
     items[i] = make(p)
@@ -217,16 +244,17 @@ end
 --- slice at a time with the event loop running in between; then calls done(summary), or
 --- fail(message) if the output could not be read.
 ---@param root string
+---@param cwd string the folder `vaultls check` ran in
 ---@param title string
 ---@param text string
 ---@param done fun(summary: { problems: integer, notes: integer, id: integer })
 ---@param fail fun(message: string)
-local function fill_quickfix(root, title, text, done, fail)
+local function fill_quickfix(root, cwd, title, text, done, fail)
   local ok_reader, next_problem = pcall(problem_reader, text)
   if not ok_reader then
     return fail(tostring(next_problem))
   end
-  local make = item_maker(root)
+  local make = item_maker(root, cwd)
   local problems, notes, last_path = 0, 0, nil
   local id ---@type integer?
   local limit = 256 -- items in the next slice
@@ -325,13 +353,14 @@ function M.check(opts)
 
   running[root] = true
   notify(('checking %s…'):format(root))
-  local ok_spawn, err = pcall(vim.system, cmd, { text = true, cwd = config.safe_cwd() }, function(res)
+  local cwd = config.safe_cwd()
+  local ok_spawn, err = pcall(vim.system, cmd, { text = true, cwd = cwd }, function(res)
     vim.schedule(function()
       if res.code ~= 0 and res.code ~= 1 then
         local msg = vim.trim(res.stderr or '')
         return failed(('check failed (exit %d): %s'):format(res.code, msg ~= '' and msg or table.concat(cmd, ' ')))
       end
-      fill_quickfix(root, title, res.stdout or '', filled, failed)
+      fill_quickfix(root, cwd, title, res.stdout or '', filled, failed)
     end)
   end)
   if not ok_spawn then
