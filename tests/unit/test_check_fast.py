@@ -82,7 +82,7 @@ def _reference_link_problems(vault: Vault, path: str, link: Link, res: Resolutio
                 Severity.HINT,
                 "ambiguous-link",
                 f'"{link.target}" matches {len(res.targets)} '
-                f'{"notes" if res.targets[0].endswith(".md") else "files"}; Obsidian opens {res.targets[0]} '
+                f"{'notes' if res.targets[0].endswith('.md') else 'files'}; Obsidian opens {res.targets[0]} "
                 f"(those under this note's folder first, then the shortest path). Candidates: {listed}",
                 data={"candidates": res.targets},
             )
