@@ -12,17 +12,22 @@ import {
     Executable,
     LanguageClient,
     LanguageClientOptions,
+    ProgressToken,
     RevealOutputChannelOn,
     State,
     TransportKind,
+    WorkDoneProgressBegin,
+    WorkDoneProgressEnd,
+    WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
 
 import { BUILTIN_MARKDOWN_EXTENSION, BuiltinMarkdownOverlap } from './builtinMarkdown';
 import { ServerCommand } from './discovery';
 import { errorMessage } from './failures';
 import { serverProcessOptions } from './nodeHost';
+import { withData } from './outputLog';
 import { ExitWindow, continueAfterError, restartAfterExit } from './restartPolicy';
-import { SECTION, ServerSettings, configurationFor } from './settings';
+import { SECTION, ServerSettings, configurationFor, runtimeSettings } from './settings';
 
 /**
  * The server's command that shows a note (`window/showDocument`); its "Create note" quick fix
@@ -30,19 +35,36 @@ import { SECTION, ServerSettings, configurationFor } from './settings';
  */
 export const OPEN_NOTE = 'vaultls.openNote';
 
-/** A LanguageClient whose own pop-ups go through our Notifier, so the user sees one. */
+/**
+ * A LanguageClient whose own pop-ups go through our Notifier, so the user sees one, and whose
+ * messages (the server's `window/logMessage` among them) go to the log channel at their level,
+ * where the channel's level filter and its time stamps apply.
+ */
 export class VaultClient extends LanguageClient {
     constructor(
         name: string,
         serverOptions: Executable,
         clientOptions: LanguageClientOptions,
         private readonly onForcedError: (message: string) => void,
+        private readonly logChannel: vscode.LogOutputChannel,
     ) {
         super(SECTION, name, serverOptions, clientOptions);
     }
 
+    public override debug(message: string, data?: unknown): void {
+        this.logChannel.debug(withData(message, data));
+    }
+
+    public override info(message: string, data?: unknown): void {
+        this.logChannel.info(withData(message, data));
+    }
+
+    public override warn(message: string, data?: unknown): void {
+        this.logChannel.warn(withData(message, data));
+    }
+
     public override error(message: string, data?: unknown, showNotification: boolean | 'force' = true): void {
-        super.error(message, data, false);
+        this.logChannel.error(withData(message, data));
         if (showNotification === 'force') {
             this.onForcedError(message);
         }
@@ -66,7 +88,10 @@ export function serverExecutable(server: ServerCommand, extensionPath: string): 
 export interface FolderClientOptions {
     folder: vscode.WorkspaceFolder;
     executable: Executable;
-    output: vscode.OutputChannel;
+    /** The extension's log channel: the client's messages and the server's log. */
+    output: vscode.LogOutputChannel;
+    /** Where `vaultls.trace.server` writes the LSP messages. */
+    traceOutput: vscode.OutputChannel;
     /** The server settings for the folder (or for a scope inside it). */
     settings(scope?: vscode.Uri): ServerSettings;
     log(message: string): void;
@@ -76,6 +101,8 @@ export interface FolderClientOptions {
     settingsChanged(): void;
     /** The server published diagnostics for `uri` (newer than a Check Vault result for it). */
     published(uri: vscode.Uri): void;
+    /** Work-done progress the server reports (its first scan), as VS Code shows it too. */
+    progress(token: ProgressToken, params: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd): void;
 }
 
 export function createFolderClient(options: FolderClientOptions): VaultClient {
@@ -83,7 +110,7 @@ export function createFolderClient(options: FolderClientOptions): VaultClient {
     const initialSettings = options.settings();
     // Last settings object the server got; VS Code reports every configuration change (the
     // server registers for all of them), and most are not ours.
-    let lastSent = JSON.stringify(initialSettings);
+    let lastSent = JSON.stringify(runtimeSettings(initialSettings));
     const overlap = new BuiltinMarkdownOverlap(() => vscode.extensions.getExtension(BUILTIN_MARKDOWN_EXTENSION) !== undefined, vscode.SymbolKind.String);
 
     const clientOptions: LanguageClientOptions = {
@@ -93,8 +120,10 @@ export function createFolderClient(options: FolderClientOptions): VaultClient {
         ],
         workspaceFolder: folder,
         outputChannel: options.output,
+        traceOutputChannel: options.traceOutput,
         revealOutputChannelOn: RevealOutputChannelOn.Never,
         diagnosticCollectionName: SECTION,
+        // logFile only here: the server never takes it from workspace/configuration (settings.ts).
         initializationOptions: initialSettings,
         // The server registers its own file watchers (workspace/didChangeWatchedFiles).
         synchronize: { configurationSection: SECTION },
@@ -108,9 +137,11 @@ export function createFolderClient(options: FolderClientOptions): VaultClient {
             workspace: {
                 // Answer from the one mapping in settings.ts, scoped to this vault's folder.
                 configuration: (params) =>
-                    params.items.map((item) => configurationFor(item.section, options.settings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined))),
+                    params.items.map((item) =>
+                        configurationFor(item.section, runtimeSettings(options.settings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined))),
+                    ),
                 didChangeConfiguration: async () => {
-                    const settings = options.settings();
+                    const settings = runtimeSettings(options.settings());
                     const json = JSON.stringify(settings);
                     if (json === lastSent) {
                         return;
@@ -121,6 +152,10 @@ export function createFolderClient(options: FolderClientOptions): VaultClient {
                     // The server reads these and then asks workspace/configuration again.
                     await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: settings } });
                 },
+            },
+            handleWorkDoneProgress: (token, params, next) => {
+                options.progress(token, params);
+                next(token, params);
             },
             handleDiagnostics: (uri, diagnostics, next) => {
                 options.published(uri);
@@ -148,7 +183,7 @@ export function createFolderClient(options: FolderClientOptions): VaultClient {
         },
     };
 
-    const client = new VaultClient(folder.name === 'vaultls' ? 'vaultls' : `vaultls (${folder.name})`, options.executable, clientOptions, options.failed);
+    const client = new VaultClient(folder.name === 'vaultls' ? 'vaultls' : `vaultls (${folder.name})`, options.executable, clientOptions, options.failed, options.output);
     // The server's vaultls.checkVault is sent by our own command (for every vault at once), and
     // vaultls.openNote by ours to the note's vault; letting each client also register them as
     // VS Code commands would clash.

@@ -19,8 +19,8 @@ import { OutputLog } from './outputLog';
 import { PythonExtension, PythonExtensionApi } from './pythonExtension';
 import { ClientRegistry, FolderEntry } from './registry';
 import { SECTION, ServerSettings, serverSettingKeys } from './settings';
-import { statusModel } from './status';
-import { folderKey, topLevelWorkspaceFolders, vaultFolderOf, vaultFolders } from './workspace';
+import { WorkTracker, statusModel } from './status';
+import { folderKey, topLevelWorkspaceFolders, vaultFolderOf, vaultFolders, wantsServerIn } from './workspace';
 
 type Folder = vscode.WorkspaceFolder;
 
@@ -41,7 +41,8 @@ export async function deactivate(): Promise<void> {
 
 /** Everything one activation of the extension holds. */
 class Session {
-    private readonly channel: vscode.OutputChannel;
+    private readonly channel: vscode.LogOutputChannel;
+    private readonly traceChannel: vscode.OutputChannel;
     private readonly output: OutputLog;
     private readonly log: (message: string) => void;
     private readonly statusItem: vscode.LanguageStatusItem;
@@ -52,7 +53,8 @@ class Session {
     private readonly python: PythonExtension<vscode.Uri>;
 
     constructor(private readonly context: vscode.ExtensionContext) {
-        this.channel = vscode.window.createOutputChannel('vaultls');
+        this.channel = vscode.window.createOutputChannel('vaultls', { log: true });
+        this.traceChannel = vscode.window.createOutputChannel('vaultls Trace');
         this.output = new OutputLog(this.channel);
         this.log = this.output.line;
         this.statusItem = vscode.languages.createLanguageStatusItem('vaultls', { language: 'markdown' });
@@ -72,7 +74,7 @@ class Session {
         });
         this.checkResults = new CheckResults({
             folders: topLevelWorkspaceFolders,
-            client: (folder) => this.clients.ensure(folder),
+            client: (folder) => this.ensureWanted(folder),
             vaultFolderOf,
             log: this.log,
             showOutput: this.output.show,
@@ -92,7 +94,7 @@ class Session {
 
     async start(): Promise<void> {
         const { context } = this;
-        context.subscriptions.push(this.channel, this.checkResults, this.statusItem, this.python);
+        context.subscriptions.push(this.channel, this.traceChannel, this.checkResults, this.statusItem, this.python);
         this.log(`vaultls extension ${String((context.extension.packageJSON as { version?: string }).version)} on VS Code ${vscode.version}`);
         context.subscriptions.push(
             vscode.commands.registerCommand('vaultls.restartServer', () => this.restart()),
@@ -110,9 +112,7 @@ class Session {
             }),
         );
         this.openDocuments();
-        for (const folder of await vaultFolders()) {
-            void this.clients.ensure(folder);
-        }
+        await this.startVaults();
     }
 
     /** Stops every server (the rest is disposed with the context's subscriptions). */
@@ -134,7 +134,7 @@ class Session {
         }
         const folder = vaultFolderOf(document.uri);
         if (folder !== undefined) {
-            void this.clients.ensure(folder);
+            void this.ensureWanted(folder);
         } else {
             const message = `${document.uri.fsPath} is outside every workspace folder: vaultls works on notes in an open folder (a vault)`;
             this.output.once(document.uri.toString(), message);
@@ -148,9 +148,7 @@ class Session {
         // A folder added around running ones takes them over; simplest is to start again.
         void (async () => {
             await this.clients.stopIf((entry, key) => vaultFolderOf(entry.folder.uri)?.uri.toString() !== key);
-            for (const folder of await vaultFolders()) {
-                void this.clients.ensure(folder);
-            }
+            await this.startVaults();
             this.openDocuments();
         })();
     }
@@ -160,19 +158,55 @@ class Session {
             return;
         }
         this.log('vaultls settings changed');
+        if (event.affectsConfiguration(`${SECTION}.enable`) || event.affectsConfiguration(`${SECTION}.start`)) {
+            void this.applyStartSettings();
+        }
         // Server settings reach running servers through workspace/didChangeConfiguration (see
-        // client.ts); only the settings that choose the server need a restart.
-        const affected = this.clients.folders((entry) => event.affectsConfiguration(`${SECTION}.server`, entry.folder.uri));
+        // client.ts); only the settings that choose the server, and the log file (sent at
+        // initialization only), need a restart.
+        const affected = this.clients.folders(
+            (entry) => event.affectsConfiguration(`${SECTION}.server`, entry.folder.uri) || event.affectsConfiguration(`${SECTION}.logFile`, entry.folder.uri),
+        );
         if (affected.length > 0) {
-            this.log('vaultls.server settings changed: restarting');
+            this.log('vaultls.server or vaultls.logFile changed: restarting');
             void this.restart(affected);
         }
+    }
+
+    /** `vaultls.enable` or `vaultls.start` changed: stops the servers no longer wanted, starts the ones wanted now. */
+    private async applyStartSettings(): Promise<void> {
+        const unwanted = new Set<string>();
+        for (const entry of this.clients.all()) {
+            if (!(await wantsServerIn(entry.folder))) {
+                unwanted.add(folderKey(entry.folder));
+                this.log(`vaultls.enable or vaultls.start: no server for ${entry.folder.name} now; stopping it`);
+            }
+        }
+        await this.clients.stopIf((_, key) => unwanted.has(key));
+        await this.startVaults();
+        this.openDocuments();
+    }
+
+    /** Starts the servers of the vault folders (by their marks) where vaultls is on. */
+    private async startVaults(): Promise<void> {
+        for (const folder of await vaultFolders()) {
+            void this.ensureWanted(folder);
+        }
+    }
+
+    /** The folder's client, started if need be; undefined when `vaultls.enable`/`vaultls.start` want none there. */
+    private async ensureWanted(folder: Folder): Promise<VaultClient | undefined> {
+        if (!(await wantsServerIn(folder))) {
+            this.output.once(`not-wanted:${folderKey(folder)}`, `no server for ${folder.name}: vaultls.enable is off, or vaultls.start is "vaults" and it has no .obsidian/ or .vaultls.toml`);
+            return undefined;
+        }
+        return this.clients.ensure(folder);
     }
 
     /** Passes `vaultls.openNote` (run after "Create note") to the server of the note's vault. */
     private async openNote(uri: unknown): Promise<void> {
         const folder = typeof uri === 'string' ? vaultFolderOf(vscode.Uri.parse(uri)) : undefined;
-        const client = folder === undefined ? undefined : await this.clients.ensure(folder);
+        const client = folder === undefined ? undefined : await this.ensureWanted(folder);
         if (client === undefined) {
             this.log(`${OPEN_NOTE}: no vault server for ${String(uri)}`);
             return;
@@ -188,7 +222,9 @@ class Session {
                 return [];
             }
             this.checkResults.clear();
-            return vaultFolders();
+            const vaults = await vaultFolders();
+            const wanted = await Promise.all(vaults.map((folder) => wantsServerIn(folder)));
+            return vaults.filter((_, index) => wanted[index]);
         });
         this.openDocuments();
     }
@@ -204,7 +240,7 @@ class Session {
             server = await discoverServer(discoveryHost(folder, { extensionPath: this.context.extensionPath, pythonExtensionInterpreter, log: this.log }));
         } catch (error) {
             const report = discoveryFailed(folder.name, error);
-            report.lines.forEach(this.log);
+            report.lines.forEach(this.output.error);
             this.notify(report.notification);
             this.updateStatus();
             return undefined;
@@ -216,22 +252,37 @@ class Session {
         this.log(`  command: ${[server.command, ...server.args].join(' ')}  (in ${executable.options.cwd})`);
         this.noticeMissingCompiled(server);
 
+        const work = new WorkTracker();
+        entry.work = work;
         const client = createFolderClient({
             folder,
             executable,
             output: this.channel,
+            traceOutput: this.traceChannel,
             settings: (scope) => this.settingsFor(folder, scope),
             log: this.log,
             failed: (message) => this.serverFailed(folder, message),
             settingsChanged: () => this.checkResults.clearFolder(folder),
             published: (uri) => this.checkResults.delete(uri),
+            progress: (token, value) => {
+                if (work.update(token, value)) {
+                    this.updateStatus();
+                }
+            },
         });
         entry.client = client;
-        entry.disposables.push(client.onDidChangeState(() => this.updateStatus()));
+        entry.disposables.push(
+            client.onDidChangeState((event) => {
+                if (event.newState !== State.Running) {
+                    work.clear(); // a stopped server never ends its work
+                }
+                this.updateStatus();
+            }),
+        );
         try {
             await client.start();
         } catch (error) {
-            this.log(`the server for ${folder.name} did not start: ${errorMessage(error)}`);
+            this.output.error(`the server for ${folder.name} did not start: ${errorMessage(error)}`);
             this.updateStatus();
             return undefined;
         }
@@ -246,7 +297,7 @@ class Session {
 
     private serverFailed(folder: Folder, message: string): void {
         const report = serverFailed(folder.name, message);
-        report.lines.forEach(this.log);
+        report.lines.forEach(this.output.error);
         this.updateStatus();
         this.notify(report.notification);
     }
@@ -266,8 +317,11 @@ class Session {
     }
 
     private updateStatus(): void {
-        const model = statusModel(this.clients.all().map((entry) => ({ running: entry.client?.state === State.Running, server: entry.server })));
+        const model = statusModel(
+            this.clients.all().map((entry) => ({ running: entry.client?.state === State.Running, server: entry.server, work: entry.work?.current() })),
+        );
         this.statusItem.text = model.text;
+        this.statusItem.busy = model.busy;
         this.statusItem.severity = model.severity === 'error' ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
         this.statusItem.detail = model.detail;
     }

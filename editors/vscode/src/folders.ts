@@ -20,3 +20,30 @@ export function outermostFolder(path: string, folderPaths: readonly string[]): s
 export function topLevelFolders(folderPaths: readonly string[]): string[] {
     return folderPaths.filter((folder) => outermostFolder(folder, folderPaths) === folder);
 }
+
+/** `vaultls.start`: which folders get a server when one of their Markdown notes opens. */
+export type StartIn = 'markdown' | 'vaults';
+
+/** The `vaultls.start` value, `markdown` (the default) for anything else. */
+export function startIn(value: unknown): StartIn {
+    return value === 'vaults' ? 'vaults' : 'markdown';
+}
+
+/** What decides whether a top-level folder gets a server. */
+export interface FolderChoice {
+    /** `vaultls.enable` for the folder. */
+    enabled: boolean;
+    /** `vaultls.start` for the folder. */
+    startIn: StartIn;
+    /** The folder has a vault's marks at its root (`.obsidian/` or `.vaultls.toml`). */
+    isVault: boolean;
+}
+
+/**
+ * Whether the folder gets a server: never when vaultls is turned off for it; a folder that is a
+ * vault by its marks always (it gets one as soon as it opens); any other folder only with
+ * `start: markdown`, once one of its Markdown notes opens.
+ */
+export function wantsServer(choice: FolderChoice): boolean {
+    return choice.enabled && (choice.isVault || choice.startIn === 'markdown');
+}

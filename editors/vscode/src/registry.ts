@@ -6,6 +6,7 @@
  */
 
 import { ServerCommand } from './discovery';
+import { WorkTracker } from './status';
 
 export interface Disposable {
     dispose(): unknown;
@@ -19,6 +20,8 @@ export interface FolderEntry<F, C> {
     client?: C;
     /** The server discovery chose. */
     server?: ServerCommand;
+    /** The work its server reports in progress (its first scan). */
+    work?: WorkTracker;
     /** Disposed when the entry is stopped. */
     readonly disposables: Disposable[];
 }

@@ -11,6 +11,11 @@
  * the server's lower layers (`.vaultls.toml` at the vault root, then its own defaults) decide it;
  * sending VS Code's defaults would silently override a vault's `.vaultls.toml`.
  *
+ * `logFile` is the exception to "any scope": only the user's own settings may set it (package.json
+ * gives it `"scope": "machine"`, and USER_ONLY_KEYS holds to that here too), and it is sent in
+ * `initializationOptions` only, which the server alone takes it from: a cloned vault's
+ * `.vscode/settings.json` must not make the server write a file anywhere.
+ *
  * No `vscode` import here: this module is unit-tested with plain node.
  */
 
@@ -18,6 +23,12 @@ export const SECTION = 'vaultls';
 
 /** Settings read by the extension itself and never sent to the server. */
 export const CLIENT_ONLY_PREFIXES: readonly string[] = ['server.', 'trace.'];
+/** Which folders get a server at all: read by the extension itself, never sent. */
+export const CLIENT_ONLY_KEYS: readonly string[] = ['enable', 'start'];
+/** Taken from the user's settings only, never from a workspace's or a folder's. */
+export const USER_ONLY_KEYS: readonly string[] = ['logFile'];
+/** Sent in `initializationOptions` only, never in answers to `workspace/configuration`. */
+export const INITIALIZATION_ONLY_KEYS: readonly string[] = ['logFile'];
 
 /** What `WorkspaceConfiguration.inspect(key)` returns (the part used here). */
 export interface InspectedValue {
@@ -50,7 +61,7 @@ export function serverSettingKeys(packageJson: PackageJsonLike): string[] {
                 continue;
             }
             const key = fullKey.slice(SECTION.length + 1);
-            if (!CLIENT_ONLY_PREFIXES.some((prefix) => key.startsWith(prefix))) {
+            if (!CLIENT_ONLY_PREFIXES.some((prefix) => key.startsWith(prefix)) && !CLIENT_ONLY_KEYS.includes(key)) {
                 keys.push(key);
             }
         }
@@ -89,10 +100,20 @@ export function setNested(target: ServerSettings, dottedKey: string, value: unkn
 export function toServerSettings(keys: readonly string[], inspect: Inspect): ServerSettings {
     const result: ServerSettings = {};
     for (const key of keys) {
-        const value = explicitValue(inspect(key));
+        const inspected = inspect(key);
+        const value = USER_ONLY_KEYS.includes(key) ? inspected?.globalValue : explicitValue(inspected);
         if (value !== undefined) {
             setNested(result, key, jsonClone(value));
         }
+    }
+    return result;
+}
+
+/** The settings without those sent in `initializationOptions` only: what `workspace/configuration` gets. */
+export function runtimeSettings(settings: ServerSettings): ServerSettings {
+    const result = { ...settings };
+    for (const key of INITIALIZATION_ONLY_KEYS) {
+        delete result[key];
     }
     return result;
 }

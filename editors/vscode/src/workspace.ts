@@ -5,7 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 
-import { outermostFolder, topLevelFolders } from './folders';
+import { outermostFolder, startIn, topLevelFolders, wantsServer } from './folders';
 import { isDirectory } from './nodeHost';
 
 export function folderKey(folder: vscode.WorkspaceFolder): string {
@@ -34,7 +34,8 @@ export function topLevelWorkspaceFolders(): vscode.WorkspaceFolder[] {
     return folders.filter((folder) => top.has(folder.uri.toString()));
 }
 
-async function isVault(folder: vscode.WorkspaceFolder): Promise<boolean> {
+/** The folder has a vault's marks at its root: `.obsidian/` or `.vaultls.toml`. */
+export async function isVault(folder: vscode.WorkspaceFolder): Promise<boolean> {
     const root = folder.uri.fsPath;
     if (await isDirectory(path.join(root, '.obsidian'))) {
         return true;
@@ -51,4 +52,18 @@ export async function vaultFolders(): Promise<vscode.WorkspaceFolder[]> {
     const folders = topLevelWorkspaceFolders();
     const marked = await Promise.all(folders.map((folder) => isVault(folder)));
     return folders.filter((_, index) => marked[index]);
+}
+
+/** Whether vaultls is turned on for `folder` (`vaultls.enable`). */
+export function enabledIn(folder: vscode.WorkspaceFolder): boolean {
+    return vscode.workspace.getConfiguration('vaultls', folder.uri).get<boolean>('enable', true) !== false;
+}
+
+/** Whether `folder` gets a server, by `vaultls.enable` and `vaultls.start` (folders.ts). */
+export async function wantsServerIn(folder: vscode.WorkspaceFolder): Promise<boolean> {
+    const enabled = enabledIn(folder);
+    const mode = startIn(vscode.workspace.getConfiguration('vaultls', folder.uri).get<string>('start'));
+    // Only `start: vaults` looks at the folder's marks.
+    const marked = enabled && mode === 'vaults' ? await isVault(folder) : false;
+    return wantsServer({ enabled, startIn: mode, isVault: marked });
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { outermostFolder, topLevelFolders } from '../folders';
+import { outermostFolder, startIn, topLevelFolders, wantsServer } from '../folders';
 
 describe('multi-root folders', () => {
     const folders = ['file:///vaults/work', 'file:///vaults/work/projects', 'file:///vaults/personal', 'file:///vaults/work2'];
@@ -19,5 +19,31 @@ describe('multi-root folders', () => {
 
     it('accepts folders written with a trailing slash', () => {
         assert.equal(outermostFolder('file:///v/a.md', ['file:///v/']), 'file:///v/');
+    });
+});
+
+describe('which folders get a server (vaultls.enable, vaultls.start)', () => {
+    it('starts in every folder with Markdown notes by default (start: markdown)', () => {
+        assert.equal(wantsServer({ enabled: true, startIn: 'markdown', isVault: false }), true);
+        assert.equal(wantsServer({ enabled: true, startIn: 'markdown', isVault: true }), true);
+    });
+
+    it('starts only in folders that look like a vault with start: vaults', () => {
+        assert.equal(wantsServer({ enabled: true, startIn: 'vaults', isVault: true }), true);
+        assert.equal(wantsServer({ enabled: true, startIn: 'vaults', isVault: false }), false);
+    });
+
+    it('starts nowhere with enable: false, vault or not', () => {
+        for (const mode of ['markdown', 'vaults'] as const) {
+            assert.equal(wantsServer({ enabled: false, startIn: mode, isVault: true }), false);
+            assert.equal(wantsServer({ enabled: false, startIn: mode, isVault: false }), false);
+        }
+    });
+
+    it('reads vaultls.start as markdown unless it says vaults', () => {
+        assert.equal(startIn('vaults'), 'vaults');
+        assert.equal(startIn('markdown'), 'markdown');
+        assert.equal(startIn(undefined), 'markdown');
+        assert.equal(startIn('Vaults'), 'markdown');
     });
 });

@@ -1,35 +1,55 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { OutputLog } from '../outputLog';
+import { OutputLog, withData } from '../outputLog';
 
-function fakeChannel(): { lines: string[]; shown: (boolean | undefined)[]; appendLine(line: string): void; show(preserveFocus?: boolean): void } {
+interface FakeChannel {
+    lines: string[];
+    shown: (boolean | undefined)[];
+    info(line: string): void;
+    warn(line: string): void;
+    error(line: string): void;
+    show(preserveFocus?: boolean): void;
+}
+
+function fakeChannel(): FakeChannel {
     const lines: string[] = [];
     const shown: (boolean | undefined)[] = [];
-    return { lines, shown, appendLine: (line) => lines.push(line), show: (preserveFocus) => shown.push(preserveFocus) };
+    return {
+        lines,
+        shown,
+        info: (line) => lines.push(`info ${line}`),
+        warn: (line) => lines.push(`warn ${line}`),
+        error: (line) => lines.push(`error ${line}`),
+        show: (preserveFocus) => shown.push(preserveFocus),
+    };
 }
 
 describe('OutputLog', () => {
-    const at = new Date(2024, 0, 2, 13, 4, 5);
-
-    it('stamps every line with the time', () => {
+    it('writes lines at their level (the log channel stamps the time)', () => {
         const channel = fakeChannel();
-        const log = new OutputLog(channel, () => at);
+        const log = new OutputLog(channel);
         log.line('starting the server for vault');
-        assert.deepEqual(channel.lines, [`[vaultls ${at.toLocaleTimeString()}] starting the server for vault`]);
+        log.warn('stopping the server for vault failed');
+        log.error('the server for vault did not start');
+        assert.deepEqual(channel.lines, [
+            'info starting the server for vault',
+            'warn stopping the server for vault failed',
+            'error the server for vault did not start',
+        ]);
     });
 
     it('is a function that can be handed around unbound', () => {
         const channel = fakeChannel();
-        const { line } = new OutputLog(channel, () => at);
+        const { line, error } = new OutputLog(channel);
         ['a', 'b'].forEach(line);
-        assert.equal(channel.lines.length, 2);
-        assert.ok(channel.lines[1].endsWith('] b'));
+        ['c'].forEach(error);
+        assert.deepEqual(channel.lines, ['info a', 'info b', 'error c']);
     });
 
     it('says a line given with a key once', () => {
         const channel = fakeChannel();
-        const log = new OutputLog(channel, () => at);
+        const log = new OutputLog(channel);
         assert.equal(log.once('file:///x.md', '/x.md is outside every workspace folder'), true);
         assert.equal(log.once('file:///x.md', '/x.md is outside every workspace folder'), false);
         assert.equal(log.once('file:///y.md', '/y.md is outside every workspace folder'), true);
@@ -41,5 +61,20 @@ describe('OutputLog', () => {
         const { show } = new OutputLog(channel);
         show();
         assert.deepEqual(channel.shown, [true]);
+    });
+});
+
+describe('withData', () => {
+    it('is the message alone without data', () => {
+        assert.equal(withData('Connection to server got closed.'), 'Connection to server got closed.');
+        assert.equal(withData('x', null), 'x');
+    });
+
+    it('puts the data below the message, as JSON or as the error it is', () => {
+        assert.equal(withData('Request failed.', { code: -32603 }), 'Request failed.\n{\n    "code": -32603\n}');
+        const error = new Error('boom');
+        error.stack = 'Error: boom\n    at here';
+        assert.equal(withData('Restarting server failed', error), 'Restarting server failed\nError: boom\n    at here');
+        assert.equal(withData('said', 'more'), 'said\nmore');
     });
 });

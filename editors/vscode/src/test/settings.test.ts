@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 
-import { InspectedValue, configurationFor, explicitValue, serverSettingKeys, setNested, toServerSettings } from '../settings';
+import { InspectedValue, configurationFor, explicitValue, runtimeSettings, serverSettingKeys, setNested, toServerSettings } from '../settings';
 
 const packageJson = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
-const properties = packageJson.contributes.configuration.properties as { [key: string]: { default: unknown; enum?: string[] } };
+const properties = packageJson.contributes.configuration.properties as { [key: string]: { default: unknown; enum?: string[]; scope?: string } };
 
 describe('package.json settings', () => {
-    it('contributes every server setting, and the server ones are all but server.* and trace.*', () => {
+    it('contributes every server setting, and the server ones are all but server.*, trace.*, enable and start', () => {
         assert.deepEqual(serverSettingKeys(packageJson), [
             'diagnostics.danglingLinks',
             'diagnostics.scope',
@@ -20,10 +20,12 @@ describe('package.json settings', () => {
             'frontmatter.schema',
             'frontmatter.severity',
             'links.resolveAliases',
+            'logFile',
+            'logLevel',
             'rename.updateTitleHeading',
             'templates.check',
         ]);
-        for (const key of ['vaultls.server.path', 'vaultls.server.python', 'vaultls.trace.server']) {
+        for (const key of ['vaultls.server.path', 'vaultls.server.python', 'vaultls.trace.server', 'vaultls.enable', 'vaultls.start']) {
             assert.ok(key in properties, key);
         }
     });
@@ -37,6 +39,19 @@ describe('package.json settings', () => {
         assert.deepEqual(properties['vaultls.frontmatter.rules'].default, []);
         assert.equal(properties['vaultls.frontmatter.severity'].default, 'warning');
         assert.equal(properties['vaultls.frontmatter.obsidianTypes'].default, true);
+    });
+
+    it('has the client settings that choose where a server starts, and the log settings, with their defaults', () => {
+        assert.equal(properties['vaultls.enable'].default, true);
+        assert.equal(properties['vaultls.start'].default, 'markdown');
+        assert.deepEqual(properties['vaultls.start'].enum, ['markdown', 'vaults']);
+        assert.equal(properties['vaultls.logLevel'].default, 'info');
+        assert.deepEqual(properties['vaultls.logLevel'].enum, ['error', 'warning', 'info', 'debug']);
+        assert.equal(properties['vaultls.logFile'].default, '');
+    });
+
+    it("lets only the user's own settings set the log file (scope machine)", () => {
+        assert.equal(properties['vaultls.logFile'].scope, 'machine');
     });
 
     it('sends the frontmatter rules as the server reads them', () => {
@@ -94,6 +109,23 @@ describe('toServerSettings', () => {
         assert.equal(explicitValue(undefined), undefined);
     });
 
+    it('sends the log level and the log file the user set, and neither when unset', () => {
+        const logKeys = ['logFile', 'logLevel'];
+        assert.deepEqual(toServerSettings(logKeys, () => ({ defaultValue: '' })), {});
+        const values: { [key: string]: InspectedValue } = {
+            logLevel: { defaultValue: 'info', globalValue: 'debug' },
+            logFile: { defaultValue: '', globalValue: '/home/me/vaultls.log' },
+        };
+        assert.deepEqual(toServerSettings(logKeys, (key) => values[key]), { logLevel: 'debug', logFile: '/home/me/vaultls.log' });
+    });
+
+    it("takes the log file from the user's settings only, never from a workspace's or a folder's", () => {
+        const inspect = (): InspectedValue => ({ defaultValue: '', workspaceValue: '/tmp/planted.log', workspaceFolderValue: '/tmp/planted2.log' });
+        assert.deepEqual(toServerSettings(['logFile'], inspect), {});
+        const withUser = (): InspectedValue => ({ globalValue: '/home/me/vaultls.log', workspaceValue: '/tmp/planted.log' });
+        assert.deepEqual(toServerSettings(['logFile'], withUser), { logFile: '/home/me/vaultls.log' });
+    });
+
     it('gives plain JSON, not the objects VS Code handed out', () => {
         const frozen = Object.freeze(['a/**']);
         const settings = toServerSettings(['exclude'], () => ({ globalValue: frozen }));
@@ -130,5 +162,13 @@ describe('configurationFor', () => {
         assert.deepEqual(configurationFor(null, settings), { vaultls: settings });
         assert.equal(configurationFor('editor', settings), null);
         assert.equal(configurationFor('vaultlsx', settings), null);
+    });
+});
+
+describe('runtimeSettings', () => {
+    it('leaves the log file out of what workspace/configuration answers (initializationOptions only)', () => {
+        const settings = { logFile: '/home/me/vaultls.log', logLevel: 'debug', exclude: ['a/**'] };
+        assert.deepEqual(runtimeSettings(settings), { logLevel: 'debug', exclude: ['a/**'] });
+        assert.deepEqual(settings.logFile, '/home/me/vaultls.log');
     });
 });
