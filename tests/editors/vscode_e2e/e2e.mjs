@@ -482,6 +482,23 @@ try {
             say(`#   ${match[0]}`);
         });
 
+        await step("the output is a log channel with the server's info log, and the LSP trace has a channel of its own", async () => {
+            // A log channel is written to `vaultls.log` with a level on every line; the server
+            // logs at INFO (vaultls.logLevel's default) how many notes its first scan indexed.
+            const logFiles = () => findFiles(join(userData, 'logs'), (file) => file.endsWith('/vaultls.log'));
+            const read = (files) => files.map((file) => readFileSync(file, 'utf8')).join('\n');
+            await waitFor(() => /\[info\] .*indexed \d+ notes/.test(read(logFiles())), 'the server\'s "indexed N notes" at [info] in vaultls.log');
+            const log = read(logFiles());
+            if (log.includes('[Trace - ')) {
+                throw new Error(`the LSP trace is in the log channel:\n${log}`);
+            }
+            const traceFiles = findFiles(join(userData, 'logs'), (file) => file.endsWith('vaultls Trace.log'));
+            if (!read(traceFiles).includes("Sending notification 'textDocument/didOpen'")) {
+                throw new Error(`no didOpen in a "vaultls Trace" channel (files: ${traceFiles.join(', ') || 'none'})`);
+            }
+            say(`#   ${log.split('\n').find((line) => /indexed \d+ notes/.test(line))}`);
+        });
+
         await step(`the Problems panel lists the dangling link to ${config.danglingTarget}`, async () => {
             // Filter so that the row is on screen.
             await setProblemsFilter(config.danglingTarget);
