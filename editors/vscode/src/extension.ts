@@ -20,7 +20,7 @@ import { PythonExtension, PythonExtensionApi } from './pythonExtension';
 import { ClientRegistry, FolderEntry } from './registry';
 import { SECTION, ServerSettings, serverSettingKeys } from './settings';
 import { WorkTracker, statusModel } from './status';
-import { folderKey, topLevelWorkspaceFolders, vaultFolderOf, vaultFolders, wantsServerIn } from './workspace';
+import { folderKey, noServerIn, topLevelWorkspaceFolders, vaultFolderOf, vaultFolders, wantsServerIn } from './workspace';
 
 type Folder = vscode.WorkspaceFolder;
 
@@ -177,9 +177,10 @@ class Session {
     private async applyStartSettings(): Promise<void> {
         const unwanted = new Set<string>();
         for (const entry of this.clients.all()) {
-            if (!(await wantsServerIn(entry.folder))) {
+            const reason = await noServerIn(entry.folder);
+            if (reason !== undefined) {
                 unwanted.add(folderKey(entry.folder));
-                this.log(`vaultls.enable or vaultls.start: no server for ${entry.folder.name} now; stopping it`);
+                this.log(`stopping the server for ${entry.folder.name}: ${reason}`);
             }
         }
         await this.clients.stopIf((_, key) => unwanted.has(key));
@@ -196,8 +197,9 @@ class Session {
 
     /** The folder's client, started if need be; undefined when `vaultls.enable`/`vaultls.start` want none there. */
     private async ensureWanted(folder: Folder): Promise<VaultClient | undefined> {
-        if (!(await wantsServerIn(folder))) {
-            this.output.once(`not-wanted:${folderKey(folder)}`, `no server for ${folder.name}: vaultls.enable is off, or vaultls.start is "vaults" and it has no .obsidian/ or .vaultls.toml`);
+        const reason = await noServerIn(folder);
+        if (reason !== undefined) {
+            this.output.once(`no-server:${folderKey(folder)}:${reason}`, `no server for ${folder.name}: ${reason}`);
             return undefined;
         }
         return this.clients.ensure(folder);

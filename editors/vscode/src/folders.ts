@@ -40,10 +40,21 @@ export interface FolderChoice {
 }
 
 /**
- * Whether the folder gets a server: never when vaultls is turned off for it; a folder that is a
- * vault by its marks always (it gets one as soon as it opens); any other folder only with
- * `start: markdown`, once one of its Markdown notes opens.
+ * Why the folder gets no server, or undefined when it gets one: never when vaultls is turned off
+ * for it; a folder that is a vault by its marks always (it gets one as soon as it opens); any
+ * other folder only with `start: markdown`, once one of its Markdown notes opens.
  */
+export function noServerReason(choice: FolderChoice): string | undefined {
+    if (!choice.enabled) {
+        return 'vaultls.enable is off for it';
+    }
+    if (!choice.isVault && choice.startIn === 'vaults') {
+        return 'vaultls.start is "vaults" and it has no .obsidian/ or .vaultls.toml at its root';
+    }
+    return undefined;
+}
+
+/** Whether the folder gets a server (see noServerReason). */
 export function wantsServer(choice: FolderChoice): boolean {
-    return choice.enabled && (choice.isVault || choice.startIn === 'markdown');
+    return noServerReason(choice) === undefined;
 }

@@ -4,8 +4,9 @@
  * The server reads a nested object (`{diagnostics: {danglingLinks}, links: {resolveAliases},
  * exclude}`) from `initializationOptions` and from `workspace/configuration` (section
  * `vaultls`). Every `vaultls.*` setting contributed in package.json is a server setting unless
- * it starts with one of CLIENT_ONLY_PREFIXES, so adding a server setting (the frontmatter schema
- * options, say) only takes a new entry in package.json's `contributes.configuration`.
+ * it starts with one of CLIENT_ONLY_PREFIXES or is one of CLIENT_ONLY_KEYS, so adding a server
+ * setting (the frontmatter schema options, say) only takes a new entry in package.json's
+ * `contributes.configuration`.
  *
  * Only values the user has set are sent. A value left at VS Code's default is omitted, so that
  * the server's lower layers (`.vaultls.toml` at the vault root, then its own defaults) decide it;
@@ -13,7 +14,7 @@
  *
  * `logFile` is the exception to "any scope": only the user's own settings may set it (package.json
  * gives it `"scope": "machine"`, and USER_ONLY_KEYS holds to that here too), and it is sent in
- * `initializationOptions` only, which the server alone takes it from: a cloned vault's
+ * `initializationOptions` only, the one place the server takes it from: a cloned vault's
  * `.vscode/settings.json` must not make the server write a file anywhere.
  *
  * No `vscode` import here: this module is unit-tested with plain node.

@@ -5,7 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 
-import { outermostFolder, startIn, topLevelFolders, wantsServer } from './folders';
+import { noServerReason, outermostFolder, startIn, topLevelFolders } from './folders';
 import { isDirectory } from './nodeHost';
 
 export function folderKey(folder: vscode.WorkspaceFolder): string {
@@ -59,11 +59,16 @@ export function enabledIn(folder: vscode.WorkspaceFolder): boolean {
     return vscode.workspace.getConfiguration('vaultls', folder.uri).get<boolean>('enable', true) !== false;
 }
 
-/** Whether `folder` gets a server, by `vaultls.enable` and `vaultls.start` (folders.ts). */
-export async function wantsServerIn(folder: vscode.WorkspaceFolder): Promise<boolean> {
+/** Why `folder` gets no server, by `vaultls.enable` and `vaultls.start` (folders.ts); undefined when it gets one. */
+export async function noServerIn(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
     const enabled = enabledIn(folder);
     const mode = startIn(vscode.workspace.getConfiguration('vaultls', folder.uri).get<string>('start'));
     // Only `start: vaults` looks at the folder's marks.
     const marked = enabled && mode === 'vaults' ? await isVault(folder) : false;
-    return wantsServer({ enabled, startIn: mode, isVault: marked });
+    return noServerReason({ enabled, startIn: mode, isVault: marked });
+}
+
+/** Whether `folder` gets a server. */
+export async function wantsServerIn(folder: vscode.WorkspaceFolder): Promise<boolean> {
+    return (await noServerIn(folder)) === undefined;
 }

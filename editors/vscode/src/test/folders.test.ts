@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { outermostFolder, startIn, topLevelFolders, wantsServer } from '../folders';
+import { noServerReason, outermostFolder, startIn, topLevelFolders, wantsServer } from '../folders';
 
 describe('multi-root folders', () => {
     const folders = ['file:///vaults/work', 'file:///vaults/work/projects', 'file:///vaults/personal', 'file:///vaults/work2'];
@@ -38,6 +38,12 @@ describe('which folders get a server (vaultls.enable, vaultls.start)', () => {
             assert.equal(wantsServer({ enabled: false, startIn: mode, isVault: true }), false);
             assert.equal(wantsServer({ enabled: false, startIn: mode, isVault: false }), false);
         }
+    });
+
+    it('says which setting keeps a folder without a server', () => {
+        assert.equal(noServerReason({ enabled: false, startIn: 'markdown', isVault: true }), 'vaultls.enable is off for it');
+        assert.match(noServerReason({ enabled: true, startIn: 'vaults', isVault: false }) ?? '', /vaultls.start is "vaults"/);
+        assert.equal(noServerReason({ enabled: true, startIn: 'vaults', isVault: true }), undefined);
     });
 
     it('reads vaultls.start as markdown unless it says vaults', () => {
