@@ -268,6 +268,11 @@ class Session {
             published: (uri) => this.checkResults.delete(uri),
             progress: (token, value) => {
                 if (work.update(token, value)) {
+                    if (value.kind === 'begin') {
+                        this.log(`server for ${folder.name} is busy: ${value.title}`);
+                    } else if (value.kind === 'end') {
+                        this.log(`server for ${folder.name} is no longer busy (${value.message ?? 'done'})`);
+                    }
                     this.updateStatus();
                 }
             },

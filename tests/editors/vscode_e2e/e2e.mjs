@@ -482,13 +482,21 @@ try {
             say(`#   ${match[0]}`);
         });
 
-        await step("the output is a log channel with the server's info log, and the LSP trace has a channel of its own", async () => {
+        await step("the output is a log channel with the server's info log and its busy time, and the LSP trace has a channel of its own", async () => {
             // A log channel is written to `vaultls.log` with a level on every line; the server
             // logs at INFO (vaultls.logLevel's default) how many notes its first scan indexed.
+            // The extension says when the server's progress begins and ends (the language
+            // status item is busy in between).
             const logFiles = () => findFiles(join(userData, 'logs'), (file) => file.endsWith('/vaultls.log'));
             const read = (files) => files.map((file) => readFileSync(file, 'utf8')).join('\n');
             await waitFor(() => /\[info\] .*indexed \d+ notes/.test(read(logFiles())), 'the server\'s "indexed N notes" at [info] in vaultls.log');
+            const busy = `server for ${config.vaultName} is busy: vaultls: indexing`;
+            const idle = `server for ${config.vaultName} is no longer busy`;
+            await waitFor(() => read(logFiles()).includes(idle), `"${idle}" in vaultls.log`);
             const log = read(logFiles());
+            if (!log.includes(busy) || log.indexOf(busy) > log.indexOf(idle)) {
+                throw new Error(`no "${busy}" before "${idle}" in the log channel:\n${log}`);
+            }
             if (log.includes('[Trace - ')) {
                 throw new Error(`the LSP trace is in the log channel:\n${log}`);
             }
