@@ -1032,7 +1032,7 @@ FIGURES = [
     Figure("burst: diagnostics only for the final version", "yes", _get("burst", "only_final_version"), "", None),
     Figure(
         "completion while VS Code pulls workspace diagnostics p95",
-        "≤ 100 ms @10k",
+        "≤ 100 ms",
         _get("pull", "completion_p95"),
         "ms",
         100.0,
