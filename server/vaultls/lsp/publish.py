@@ -278,11 +278,10 @@ class DiagnosticsPublisher:
         return without_half_typed(problems, note.parsed.links, at) if at is not None else problems
 
     def diagnostics_of_result(self, vault: Vault, path: str, found: NoteResult) -> list[types.Diagnostic]:
-        """A remembered result's diagnostics (made once, when first sent)."""
-        if found.diagnostics is None:
-            lines = self.host.lines_of(vault, path)
-            found.diagnostics = [self.to_diagnostic(lines, p) for p in found.problems]
-        return found.diagnostics
+        """A remembered result's diagnostics (made when sent: kept, they would double what a
+        whole vault's results cost in memory)."""
+        lines = self.host.lines_of(vault, path)
+        return [self.to_diagnostic(lines, p) for p in found.problems]
 
     def to_diagnostic(self, lines: list[str], problem: Problem) -> types.Diagnostic:
         """`problem`, found in a note of these `lines`, as the client sees it."""

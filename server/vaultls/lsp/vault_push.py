@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from lsprotocol import types
 
 from vaultls.lsp.documents import OpenDocument
-from vaultls.lsp.note_results import NoteResult, Pace, VaultResults
+from vaultls.lsp.note_results import NoteResult, Pace, VaultResults, collector_paused
 from vaultls.lsp.roots import NoteRef, doc_key
 from vaultls.vault.index import Vault
 
@@ -92,6 +92,10 @@ class VaultPush:
     async def _run(self) -> None:
         host = self.publisher.host
         await host.indexed.wait()
+        with collector_paused(self.publisher.results_for(v) for v in list(host.vaults.values())):
+            await self._push_due(host)
+
+    async def _push_due(self, host: Host) -> None:
         pace = Pace()
         while self._due:
             uri, (vault, path) = self._due.popitem()

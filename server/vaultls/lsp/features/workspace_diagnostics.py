@@ -30,7 +30,7 @@ import asyncio
 
 from lsprotocol import types
 
-from vaultls.lsp.note_results import Pace, result_id
+from vaultls.lsp.note_results import Pace, collector_paused, result_id
 from vaultls.lsp.roots import key_of
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault.check import needs_schema_check, schema_problems
@@ -121,8 +121,10 @@ async def workspace_diagnostic(
     previous = {p.uri: p.value for p in params.previous_result_ids}
     stream = Stream(ls, params.partial_result_token)
     pace = Pace()
-    for vault in list(ls.vaults.values()):
-        await _pull_vault(ls, vault, previous, stream, pace)
+    vaults = list(ls.vaults.values())
+    with collector_paused(ls.diagnostics.results_for(vault) for vault in vaults):
+        for vault in vaults:
+            await _pull_vault(ls, vault, previous, stream, pace)
     # Notes the client shows something for that are gone, or out of scope: cleared, once.
     empty = ls.diagnostics.empty_id
     for uri, value in previous.items():
