@@ -19,6 +19,7 @@ describe('package.json settings', () => {
             'frontmatter.rules',
             'frontmatter.schema',
             'frontmatter.severity',
+            'gitignore',
             'links.resolveAliases',
             'logFile',
             'logLevel',
