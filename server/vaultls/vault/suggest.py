@@ -287,7 +287,7 @@ class Suggester:
             vault = self.vault
             paths = [p for p in targets.ordered if shown or p in vault.notes or is_supported(p)]
             texts = paths if by_path else [label_of(vault, p) for p in paths]
-            keys = [targets.memo.get(t) or names.key(t) for t in texts]
+            keys = [names.key(t) for t in texts]
             last = len(ranks)
             order = [ranks.get(p, last) for p in paths]
             built = _Built(
