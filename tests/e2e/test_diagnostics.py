@@ -37,6 +37,14 @@ async def test_open_note_gets_its_link_problems(client: LanguageClient):
     assert all(d.source == "vaultls" for d in diags)
 
 
+async def test_every_diagnostic_links_to_the_page_of_its_code(client: LanguageClient):
+    note = await open_note(client, "Home.md")
+    diags = await diagnostics_for(client, note, lambda d: "dangling-link" in codes(d))
+    assert diags and all(
+        d.code_description is not None and d.code_description.href.endswith(f"/docs/codes/{d.code}.md") for d in diags
+    )
+
+
 async def test_dangling_alias_message_names_the_note(client: LanguageClient):
     note = await open_note(client, "Home.md")
     diags = await diagnostics_for(client, note, lambda d: "dangling-link" in codes(d))

@@ -170,6 +170,19 @@ async def test_a_link_being_typed_is_not_reported_until_the_cursor_leaves_it(cli
     assert codes(found) == ["dangling-link", "dangling-link"]
 
 
+async def test_a_link_left_with_the_cursor_inside_is_reported_once_typing_pauses(client: LanguageClient):
+    note = await open_note(client, "Home.md", "# Home\n\nSee [[Nowhere]].\n")
+    await diagnostics_for(client, note, lambda d: "dangling-link" in codes(d))
+    client.text_document_did_change(typed(note, 2, 3, 0, "[[]]"))
+    for k, ch in enumerate("Perm"):
+        client.text_document_did_change(typed(note, 3 + k, 3, 2 + k, ch))
+    await settle(client)
+    assert not any("Perm" in d.message for d in client.diagnostics[note])
+    # No further edit: after the pause the link counts as written.
+    found = await diagnostics_for(client, note, lambda d: any('"Perm"' in x.message for x in d), timeout=10)
+    assert codes(found) == ["dangling-link", "dangling-link"]
+
+
 async def test_a_link_being_typed_is_left_out_of_a_document_pull(pull_client: LanguageClient):
     note = await open_note(pull_client, "Home.md", "# Home\n\n")
     pull_client.text_document_did_change(typed(note, 2, 2, 0, "[[Perm]]"))

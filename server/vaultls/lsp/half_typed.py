@@ -4,9 +4,10 @@ dangling link while the cursor is inside it.
 The server is never told where the cursor is; where the last edit of a document ended is a
 good proxy (`edit_end`): typing puts the cursor there. So a link problem is left out while
 that position lies inside its link, between `[[` and `]]` (or `[` and `)`), and comes back
-with the next edit elsewhere in the note (or when the note is opened again). A `[[Perm` not
-closed yet is no link at all (the parser reads a link only once it is closed), so it needs no
-rule of its own.
+with the next edit elsewhere in the note, when the note is opened again, or once typing has
+paused for `TYPING_PAUSE` seconds: the cursor may still be there, but the link is written, and
+a problem must not stay hidden until some later edit. A `[[Perm` not closed yet is no link at
+all (the parser reads a link only once it is closed), so it needs no rule of its own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from vaultls.vault.model import Link, Position
 
 # What a link being typed may be wrong about until it is finished.
 LINK_CODES = frozenset({"dangling-link", "missing-heading", "missing-block", "ambiguous-link"})
+TYPING_PAUSE = 2.5  # seconds without an edit after which a link is taken as written
 
 
 def edit_end(lines: list[str], change: types.TextDocumentContentChangeEvent, codec: PositionCodec) -> Position | None:

@@ -15,12 +15,13 @@ import secrets
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from lsprotocol import types
 
 from vaultls.lsp.documents import OpenDocument
-from vaultls.lsp.half_typed import without_half_typed
+from vaultls.lsp.half_typed import TYPING_PAUSE, without_half_typed
 from vaultls.lsp.note_results import NoteResult, VaultResults, result_id
 from vaultls.lsp.positions import PositionCodec
 from vaultls.lsp.roots import NoteRef, doc_key
@@ -28,6 +29,7 @@ from vaultls.lsp.vault_push import VaultPush
 from vaultls.vault.check import Problem, check_note, needs_schema_check, schema_problems
 from vaultls.vault.index import Note, Vault
 from vaultls.vault.model import Position
+from vaultls.vault.problems import CODES, code_help
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,14 @@ class Host(Protocol):
     def workspace_diagnostic_refresh(self, params: None, callback: Any = ...) -> Future[None]: ...
 
 
+# The page that explains each code (docs/codes/), linked from every diagnostic with that code.
+_CODE_PAGES = MappingProxyType({code: types.CodeDescription(href=code_help(code)) for code in CODES})
+
+
+def code_description(code: str) -> types.CodeDescription | None:
+    return _CODE_PAGES.get(code)
+
+
 class DiagnosticsPublisher:
     """The diagnostics of open notes: scheduled (`schedule`), computed (`for_uri`) and sent
     when they changed, or cleared (`clear`); what a change means for the notes that are not
@@ -69,6 +79,7 @@ class DiagnosticsPublisher:
         self.session = secrets.token_hex(4)  # in result ids: none matches another server's
         self.empty_id = result_id(self.session, [])
         self.typed_at: dict[str, Position] = {}  # by `doc_key`: where the last edit ended
+        self._typing_pauses: dict[str, asyncio.TimerHandle] = {}  # by `doc_key`: see `edited`
         self.vault_push = VaultPush(self)
         self._results: dict[Path, VaultResults] = {}  # by root, for the vault there now
         self.published: dict[str, list[types.Diagnostic]] = {}  # by `doc_key`: what the client shows
@@ -162,6 +173,9 @@ class DiagnosticsPublisher:
         key = doc_key(uri)
         self._schemas_found.pop(key, None)
         self.typed_at.pop(key, None)
+        pause = self._typing_pauses.pop(key, None)
+        if pause is not None:
+            pause.cancel()
         pending = self._pending.pop(key, None)
         if pending is not None:
             pending.cancel()
@@ -190,11 +204,29 @@ class DiagnosticsPublisher:
         return not self.pulled and self.in_scope(vault, uri)
 
     def edited(self, key: str, at: Position | None) -> None:
-        """The open document `key` was edited; the last edit ended `at` (see `half_typed.py`)."""
+        """The open document `key` was edited; the last edit ended `at` (see `half_typed.py`).
+        Once typing pauses, a link the cursor was left in counts as written (`_typing_paused`)."""
+        pause = self._typing_pauses.pop(key, None)
+        if pause is not None:
+            pause.cancel()
         if at is None:
             self.typed_at.pop(key, None)
+            return
+        self.typed_at[key] = at
+        self._typing_pauses[key] = asyncio.get_running_loop().call_later(TYPING_PAUSE, self._typing_paused, key, at)
+
+    def _typing_paused(self, key: str, at: Position) -> None:
+        self._typing_pauses.pop(key, None)
+        if self.typed_at.get(key) is not at:
+            return
+        del self.typed_at[key]
+        ref = self.host.locate(key)
+        if ref is not None:
+            self.results_for(ref.vault).forget([ref.path])
+        if self.pulled:
+            self.ask_to_pull()
         else:
-            self.typed_at[key] = at
+            self.schedule(key, 0)
 
     def results_for(self, vault: Vault) -> VaultResults:
         """What is known of `vault`'s notes' problems (nothing, for a vault scanned again)."""
@@ -290,6 +322,7 @@ class DiagnosticsPublisher:
             message=problem.message,
             severity=types.DiagnosticSeverity(int(problem.severity)),
             code=problem.code,
+            code_description=code_description(problem.code),
             source="vaultls",
             data=problem.data,
         )
