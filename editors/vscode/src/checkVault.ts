@@ -84,7 +84,12 @@ export async function summarize<C, U, D, W>(results: readonly FolderCheck<C, W>[
         problems,
         notesWithProblems,
         fromWorkspacePull,
-        message: fromWorkspacePull ? undefined : `${problems} problem(s) in ${notesWithProblems} note(s)`,
+        message: fromWorkspacePull ? undefined : `${counted(problems, 'problem')} in ${counted(notesWithProblems, 'note')}`,
         openProblems: problems > 0 || fromWorkspacePull,
     };
+}
+
+/** `1 note`, `2 notes`: every count in a message is grammatical. */
+export function counted(n: number, word: string): string {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -118,11 +118,12 @@ function M.check()
   end
   for _, client in ipairs(clients) do
     health.ok(
-      ('client %d: root %s, position encoding %s, %d buffer(s)'):format(
+      ('client %d: root %s, position encoding %s, %d %s'):format(
         client.id,
         client.root_dir or '(none)',
         client.offset_encoding or '?',
-        vim.tbl_count(client.attached_buffers or {})
+        vim.tbl_count(client.attached_buffers or {}),
+        vim.tbl_count(client.attached_buffers or {}) == 1 and 'buffer' or 'buffers'
       )
     )
   end

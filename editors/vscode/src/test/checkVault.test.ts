@@ -58,13 +58,13 @@ describe('Check Vault results', () => {
         assert.equal(summary.problems, 6);
         assert.equal(summary.notesWithProblems, 3);
         assert.equal(summary.fromWorkspacePull, false);
-        assert.equal(summary.message, '6 problem(s) in 3 note(s)');
+        assert.equal(summary.message, '6 problems in 3 notes');
         assert.equal(summary.openProblems, true);
     });
 
     it('opens no Problems panel when there is nothing to show', async () => {
         const summary = await summarize([{ client: pushing, notes: [note('a', 0)] }], options());
-        assert.equal(summary.message, '0 problem(s) in 0 note(s)');
+        assert.equal(summary.message, '0 problems in 0 notes');
         assert.equal(summary.openProblems, false);
     });
 
