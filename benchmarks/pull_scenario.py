@@ -18,7 +18,6 @@ as run.py's and as strict about timing: from writing a message to reading its an
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import os
 import statistics
@@ -26,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import lsp_wire  # the sibling module (benchmarks/ is on the module path when run.py runs)
 
 TOKEN = "vaultls-bench-pull"
 CAPABILITIES: dict[str, Any] = {
@@ -60,26 +61,15 @@ class PullClient:
         self.reader = asyncio.ensure_future(self.read_loop())
 
     def write(self, message: dict[str, Any]) -> None:
-        body = json.dumps(message, ensure_ascii=False).encode("utf-8")
         assert self.proc.stdin is not None
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.write(lsp_wire.frame(message))
 
     async def read_loop(self) -> None:
         stdout = self.proc.stdout
         assert stdout is not None
         try:
-            while True:
-                length = 0
-                while True:
-                    line = await stdout.readline()
-                    if not line:
-                        return
-                    if line in (b"\r\n", b"\n"):
-                        break
-                    name, _, value = line.decode("ascii").partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value.strip())
-                self.dispatch(json.loads(await stdout.readexactly(length)), time.perf_counter())
+            while (message := await lsp_wire.read_message(stdout)) is not None:
+                self.dispatch(message, time.perf_counter())
         except (asyncio.IncompleteReadError, ConnectionError):
             return
         finally:

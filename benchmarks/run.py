@@ -47,6 +47,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate_vault  # noqa: E402 - the sibling module, found through the path set above
+import lsp_wire  # noqa: E402 - the same
 import pull_scenario  # noqa: E402 - the same
 
 # --------------------------------------------------------------------------- bootstrap
@@ -140,9 +141,8 @@ class LspClient:
     # ---------------------------------------------------------------- wire
 
     def _write(self, message: dict[str, Any]) -> None:
-        body = json.dumps(message, ensure_ascii=False).encode("utf-8")
         assert self.proc.stdin is not None
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.write(lsp_wire.frame(message))
 
     async def flush(self) -> None:
         assert self.proc.stdin is not None
@@ -152,20 +152,8 @@ class LspClient:
         stdout = self.proc.stdout
         assert stdout is not None
         try:
-            while True:
-                length = 0
-                while True:
-                    line = await stdout.readline()
-                    if not line:
-                        return
-                    if line in (b"\r\n", b"\n"):
-                        break
-                    name, _, value = line.decode("ascii").partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value.strip())
-                body = await stdout.readexactly(length)
-                arrived = time.perf_counter()
-                self._dispatch(json.loads(body), arrived)
+            while (message := await lsp_wire.read_message(stdout)) is not None:
+                self._dispatch(message, time.perf_counter())
         except (asyncio.IncompleteReadError, ConnectionError):
             return
         finally:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import Future
 from pathlib import Path
 from types import MappingProxyType
@@ -20,11 +20,11 @@ from typing import Any, Protocol
 
 from lsprotocol import types
 
-from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.half_typed import TYPING_PAUSE, without_half_typed
 from vaultls.lsp.note_results import NoteResult, VaultResults, result_id
 from vaultls.lsp.positions import PositionCodec
 from vaultls.lsp.roots import NoteRef, doc_key
+from vaultls.lsp.vault_push import Host as PushHost
 from vaultls.lsp.vault_push import VaultPush
 from vaultls.vault.check import Problem, check_note, needs_schema_check, schema_problems
 from vaultls.vault.index import Note, Vault
@@ -39,25 +39,16 @@ log = logging.getLogger(__name__)
 DIAGNOSTICS_DELAY = 0.02
 
 
-class Host(Protocol):
-    """What publishing needs of the language server."""
+class Host(PushHost, Protocol):
+    """What publishing needs of the language server: what pushing needs, and more."""
 
     @property
-    def documents(self) -> Mapping[str, OpenDocument]: ...
-    @property
-    def vaults(self) -> Mapping[Path, Vault]: ...
-    @property
     def ready(self) -> asyncio.Event: ...
-    @property
-    def indexed(self) -> asyncio.Event: ...
     @property
     def codec(self) -> PositionCodec: ...
     def client_supports(self, field: str, default: Any = None) -> Any: ...
     def sync_edits(self, delay: float = ...) -> None: ...
-    def locate(self, uri: str) -> NoteRef | None: ...
-    def uri_of(self, vault: Vault, path: str) -> str: ...
     def lines_of(self, vault: Vault, path: str) -> list[str]: ...
-    def text_document_publish_diagnostics(self, params: types.PublishDiagnosticsParams) -> None: ...
     def workspace_diagnostic_refresh(self, params: None, callback: Any = ...) -> Future[None]: ...
 
 
