@@ -1,11 +1,37 @@
-"""LSP's base protocol for the benchmark's clients: a message framed with its Content-Length
-header, and the next message read from a server's stdout."""
+"""What the benchmark's clients share: a server started in the vault with its own index cache,
+and LSP's base protocol (a message framed with its Content-Length header, the next message
+read from the server's stdout)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+import os
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+
+async def spawn_server(
+    root: Path, cache_home: Path, stderr: IO[bytes], before: list[str] | None = None
+) -> asyncio.subprocess.Process:
+    """`vaultls serve` over pipes, run in the vault with `cache_home` as its cache folder;
+    `before`: interpreter arguments before `-m vaultls` (a profiler)."""
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home), PYTHONUNBUFFERED="1")
+    env.pop("VAULTLS_BENCH_REEXEC", None)
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *(before or []),
+        "-m",
+        "vaultls",
+        "serve",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=stderr,
+        cwd=str(root),
+        env=env,
+        limit=2**24,
+    )
 
 
 def frame(message: dict[str, Any]) -> bytes:

@@ -21,7 +21,6 @@ import asyncio
 import math
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -151,22 +150,9 @@ async def measure(
     root: Path, cache_home: Path, log: Path, note: str, prefixes: list[str], edits: int
 ) -> dict[str, Any]:
     """Run the scenario on one vault (see the module's docstring); the figures."""
-    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home), PYTHONUNBUFFERED="1")
-    env.pop("VAULTLS_BENCH_REEXEC", None)
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as stderr:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "vaultls",
-            "serve",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=stderr,
-            cwd=str(root),
-            env=env,
-            limit=2**24,
-        )
+        proc = await lsp_wire.spawn_server(root, cache_home, stderr)
     client = PullClient(proc, root)
     try:
         return await _scenario(client, root, note, prefixes, edits)

@@ -428,26 +428,12 @@ async def start_session(
     `initialized`, and time how long until it is ready. `while_indexing` runs from the opened
     note's diagnostics until the indexing progress ends; what it returns goes to
     `figures["while_indexing"]`."""
-    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home), PYTHONUNBUFFERED="1")
-    env.pop("VAULTLS_BENCH_REEXEC", None)
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as stderr:
         launched = time.perf_counter()
         profile = os.environ.get("VAULTLS_BENCH_PROFILE")  # a folder: run the server under cProfile
         prefix = ["-m", "cProfile", "-o", os.path.join(profile, log.stem + ".prof")] if profile else []
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            *prefix,
-            "-m",
-            "vaultls",
-            "serve",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=stderr,
-            cwd=str(root),
-            env=env,
-            limit=2**24,
-        )
+        proc = await lsp_wire.spawn_server(root, cache_home, stderr, prefix)
     client = LspClient(proc, root)
     sampler = RssSampler(proc.pid)
     session = Session(client, proc, sampler, launched)
