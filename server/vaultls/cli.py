@@ -219,7 +219,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         reports.write(args.format, rendered, found_orphans if args.orphans else None, stats)
         return 0 if _emit(rendered.getvalue(), args.output, out) else 2  # reports, not problems
     groups = [(result.root, path, rows) for result in results for path, rows in result.by_note]
-    write_problems(args.format, groups, rendered, cwd, lines_of)
+    readers = {result.root: result.lines_of(lines_of) for result in results}
+    write_problems(args.format, groups, rendered, cwd, lambda root, path: readers[root](root, path))
     if not _emit(rendered.getvalue(), args.output, out):
         return 2
     counts: dict[int, int] = {}

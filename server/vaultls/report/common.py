@@ -64,3 +64,11 @@ class Utf16Columns:
         if astral is None:
             astral = self._astral[line] = has_astral(text)
         return utf16_column(text, character) if astral else character
+
+    def rows(self, rows: Sequence[ProblemRow]) -> Sequence[ProblemRow]:
+        """The note's problem rows with UTF-16 columns: the rows themselves, unless its text
+        holds a character beyond U+FFFF."""
+        if self.lines is None:
+            return rows
+        column = self.column
+        return [(a, column(a, b), c, column(c, d), e, f, g, h) for a, b, c, d, e, f, g, h in rows]

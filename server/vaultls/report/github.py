@@ -50,10 +50,10 @@ def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -
     for root, path, rows in groups:
         file = escape_property(printable(relative_to(note_file(root, path), cwd)))
         columns = Utf16Columns(lines, root, path)
-        for l0, c0, l1, c1, severity, code, message, _ in rows:
+        for l0, c0, l1, c1, severity, code, message, _ in columns.rows(rows):
             commands.append(
-                f"::{COMMANDS[severity]} file={file},line={l0 + 1},col={columns.column(l0, c0) + 1},"
-                f"endLine={l1 + 1},endColumn={columns.column(l1, c1) + 1},"
+                f"::{COMMANDS[severity]} file={file},line={l0 + 1},col={c0 + 1},"
+                f"endLine={l1 + 1},endColumn={c1 + 1},"
                 f"title={escape_property(printable(code))}::{escape_data(printable(message))}\n"
             )
     out.write("".join(commands))  # one write: tens of thousands of small ones cost more

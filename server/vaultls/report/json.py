@@ -36,13 +36,13 @@ def write(groups: Sequence[NoteGroup], out: TextIO, lines: LinesOf, cwd: Path) -
             vault = vaults[root] = _string(relative_to(root, cwd))
         head = f'{{"vault": {vault}, "path": {_string(path)}, "range": {{"start": {{"line": '
         columns = Utf16Columns(lines, root, path)
-        for l0, c0, l1, c1, severity, code, message, _ in rows:
+        for l0, c0, l1, c1, severity, code, message, _ in columns.rows(rows):
             code_json = codes.get(code)
             if code_json is None:
                 code_json = codes[code] = _string(code)
             objects.append(
-                f'{head}{l0}, "character": {columns.column(l0, c0)}}}, "end": {{"line": {l1}, "character": '
-                f'{columns.column(l1, c1)}}}}}, "severity": "{_LABELS[severity]}", "code": {code_json}, '
+                f'{head}{l0}, "character": {c0}}}, "end": {{"line": {l1}, "character": '
+                f'{c1}}}}}, "severity": "{_LABELS[severity]}", "code": {code_json}, '
                 f'"message": {_string(message)}}}'
             )
     out.write(json_text("[\n  " + ",\n  ".join(objects) + "\n]\n" if objects else "[]\n"))

@@ -57,7 +57,7 @@ def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -
     for root, path, rows in groups:
         artifact = json.dumps(_artifact(root, path, cwd, bases), ensure_ascii=False)  # the note's
         columns = Utf16Columns(lines, root, path)
-        for l0, c0, l1, c1, severity, code, message, _ in rows:
+        for l0, c0, l1, c1, severity, code, message, _ in columns.rows(rows):
             if code not in index:
                 index[code] = len(rules)
                 rules.append(rule_for(code))
@@ -65,8 +65,8 @@ def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -
                 f'{{"ruleId": {_string(code)}, "ruleIndex": {index[code]}, "level": "{LEVELS[severity]}", '
                 f'"message": {{"text": {_string(message)}}}, "locations": [{{"physicalLocation": '
                 f'{{"artifactLocation": {artifact}, "region": {{"startLine": {l0 + 1}, '
-                f'"startColumn": {columns.column(l0, c0) + 1}, "endLine": {l1 + 1}, '
-                f'"endColumn": {columns.column(l1, c1) + 1}}}}}}}]}}'
+                f'"startColumn": {c0 + 1}, "endLine": {l1 + 1}, '
+                f'"endColumn": {c1 + 1}}}}}}}]}}'
             )
     head, _, tail = json.dumps(sarif_log(rules, cwd), ensure_ascii=False).rpartition(_NO_RESULTS)
     out.write(json_text(f'{head}"results": [{", ".join(results)}]{tail}'))

@@ -39,12 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from vaultls.vault.check import NoteChecker
-from vaultls.vault.check_result import CheckResult, NoteProblems
+from vaultls.vault.check_result import CheckResult
 from vaultls.vault.index import Vault
 from vaultls.vault.link_check import Anchors, LinkChecker, note_anchors
 from vaultls.vault.model import ParsedNote
 from vaultls.vault.plural import counted
-from vaultls.vault.problems import row_order
+from vaultls.vault.problems import ProblemRow, row_order
 from vaultls.vault.settings import Settings
 from vaultls.vault.store.cache import CacheRecord, IndexCache
 from vaultls.vault.store.encoding import view_of_encoding
@@ -67,7 +67,8 @@ Item = tuple[str, "bytes | None", bool]
 # block keys); see `link_check.Anchors`.
 Summary = tuple[str, bool, list[str], tuple[tuple[int, str, str], ...], frozenset[str]]
 # Each note with problems, with its problem rows in `check_vault`'s order.
-Checked = list[NoteProblems]
+# Each note with problems: (path, its problem rows, whether its text is `wide`).
+Checked = list[tuple[str, list[ProblemRow], bool]]
 
 
 # --------------------------------------------------------------------------- the two rounds
@@ -148,7 +149,7 @@ def round_two(
         rows = checker.problem_rows(view)
         if rows:
             rows.sort(key=row_order)
-            out.append((view.path, rows))
+            out.append((view.path, rows, view.wide))
     return out
 
 
@@ -214,10 +215,12 @@ def check_whole_vault(
             count = 0
             done = _in_process(loader, items)
         parts, unreadable = done
-        by_note: Checked = []
+        found: Checked = []
         for part in parts:  # a worker's part comes as the marshal encoding of its rows
-            by_note += marshal.loads(part) if isinstance(part, bytes) else part
-        by_note.sort(key=lambda note: note[0])
+            found += marshal.loads(part) if isinstance(part, bytes) else part
+        found.sort(key=lambda note: note[0])
+        by_note = [(path, rows) for path, rows, _ in found]
+        wide = {path for path, _, is_wide in found if is_wide}
     except Exception:  # noqa: BLE001 - the model-based check is always there to fall back on
         if strict:
             raise
@@ -226,7 +229,9 @@ def check_whole_vault(
     loader.save_in_background()  # records parsed here, and notes gone from the vault
     skipped = list(loader.found.skipped) + [(rel, "unreadable") for rel in sorted(unreadable)]
     cached = sum(1 for item in items if item[1] is not None)
-    return CheckResult(root, skipped, by_note, workers=count, cached=cached, checked=len(items) - len(unreadable))
+    result = CheckResult(root, skipped, by_note, workers=count, cached=cached, checked=len(items) - len(unreadable))
+    result.wide = wide
+    return result
 
 
 # (the problem rows of each round two, as a list or its marshal encoding; unreadable notes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from vaultls.vault.graph import LinkStats
@@ -38,6 +39,9 @@ class CheckResult:
         self.workers = workers  # processes forked for the check (0: checked in this process)
         self.cached = cached  # notes the whole-vault runner read from the index cache
         self.checked = checked  # notes checked
+        # Notes whose text holds a character beyond U+FFFF (UTF-16 columns differ from code
+        # points), or None when not known: a format that counts UTF-16 reads only their lines.
+        self.wide: set[str] | None = None
 
     @functools.cached_property
     def problems(self) -> list[Problem]:
@@ -54,6 +58,16 @@ class CheckResult:
             for row in rows:
                 counts[row[4]] += 1
         return counts
+
+    def lines_of(
+        self, read: Callable[[Path, str], Sequence[str] | None]
+    ) -> Callable[[Path, str], Sequence[str] | None]:
+        """`read` (the lines of a note), asked only for the notes whose text is `wide`: the
+        others' UTF-16 columns are their columns (None), with no file read."""
+        wide = self.wide
+        if wide is None:
+            return read
+        return lambda root, path: read(root, path) if path in wide else None
 
     def notes_with_problems(self) -> int:
         return len(self.by_note)

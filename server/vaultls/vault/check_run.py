@@ -49,6 +49,7 @@ def check_files(
     problems = check_vault(vault, only)
     checked = len(vault.notes) if only is None else len(only)
     result = CheckResult(root, skipped, list(_rows_by_note(problems)), problems, checked=checked)
+    result.wide = {path for path, _ in result.by_note if vault.notes[path].parsed.wide}
     if want_orphans:
         result.orphans = orphans(vault, only)
     if want_stats:
@@ -60,7 +61,8 @@ def check_files(
 def lines_of(root: Path, path: str) -> list[str] | None:
     """The lines of the note at `path` in the vault at `root`, read again as the check read
     them: what a format that counts columns in UTF-16 code units counts them on. None when
-    its text has no character beyond U+FFFF, so that UTF-16 columns are its columns."""
+    its text has no character beyond U+FFFF, so that UTF-16 columns are its columns (a check
+    result says which notes have one: `CheckResult.lines_of` reads only theirs)."""
     file = root.joinpath(*path.split("/"))
     raw = read_bytes(file)
     if raw is None:

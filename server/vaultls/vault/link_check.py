@@ -154,8 +154,10 @@ class LinkChecker:
         res, found = self._resolve(source, kind, target)
         if kind == "wiki" and not target.replace("\\", "/").startswith(("./", "../")):
             # The order of several candidates depends on which lie under the linking note's
-            # folder (`index._rank`): the result differs only in their folders' ancestors.
-            folders = frozenset(f for t in res.targets for f in ancestor_folders(t))
+            # folder (`index._rank`): it differs from the general order only in a folder that
+            # some candidates lie under and others not (the vault root holds them all).
+            under = [frozenset(ancestor_folders(t)) for t in res.targets]
+            folders = frozenset().union(*under) - frozenset.intersection(*under) if under else frozenset()
             if folder not in folders and (kind, target) not in self._general:
                 self._general[(kind, target)] = (folders, found)
                 return found

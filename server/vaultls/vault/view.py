@@ -42,6 +42,7 @@ class NoteView:
     model: Callable[[], ParsedNote] = field(compare=False, repr=False)
     # `vaultls-ignore` comments and property: (line, codes); line -1 is the whole note.
     ignores: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    wide: bool = False  # a character beyond U+FFFF in the text (UTF-16 columns differ)
 
 
 def frontmatter_facts(
@@ -62,7 +63,7 @@ def frontmatter_facts(
 def view_of_rows(path: str, rows: NoteRows, valid: bool, model: Callable[[], ParsedNote]) -> NoteView:
     """The view of a note given as rows (`parse.parse_rows`, `parse.note_rows`): no `Link`,
     `Range` or `Position` is made."""
-    fm, headings, blocks, links, _tags, aliases, *_rest, ignores = rows
+    fm, headings, blocks, links, _tags, aliases, *_rest, ignores, wide = rows
     fm_error, duplicates, fm_warnings, fm_state = frontmatter_facts(fm)
     return NoteView(
         path,
@@ -77,6 +78,7 @@ def view_of_rows(path: str, rows: NoteRows, valid: bool, model: Callable[[], Par
         aliases,
         model,
         ignores,
+        wide,
     )
 
 
@@ -98,6 +100,7 @@ def view_of_parsed(path: str, parsed: ParsedNote, valid: bool) -> NoteView:
         parsed.aliases,
         _Given(parsed),
         parsed.ignores,
+        parsed.wide,
     )
 
 

@@ -47,7 +47,7 @@ from vaultls.vault.parse.rows import (
     note_rows,
     range_row,
 )
-from vaultls.vault.text import split_lines
+from vaultls.vault.text import has_astral, split_lines
 
 __all__ = [
     "MAX_FRONTMATTER_VALUES",
@@ -109,4 +109,5 @@ def parse_rows(text: str) -> NoteRows:
         parser.code_spans,
         parser.callout_spans,
         parser.ignores,
+        not text.isascii() and has_astral(text),
     )

@@ -51,7 +51,8 @@ TagRow = tuple[str, int, int, int, int, bool]
 # One of `ParsedNote.ignores`: 0 line of the comment, 1 the codes it names (none: every code).
 IgnoreRow = tuple[int, tuple[str, ...]]
 # A `ParsedNote`: 0 frontmatter (an object, or None), 1 headings, 2 blocks, 3 links, 4 tags,
-# 5 aliases, 6 line count, 7 code spans, 8 callout spans, 9 ignore comments.
+# 5 aliases, 6 line count, 7 code spans, 8 callout spans, 9 ignore comments, 10 wide (a
+# character beyond U+FFFF in the text).
 NoteRows = tuple[
     Frontmatter | None,
     list[HeadingRow],
@@ -63,6 +64,7 @@ NoteRows = tuple[
     list[tuple[int, int]],
     list[tuple[int, int]],
     list[IgnoreRow],
+    bool,
 ]
 
 # ----------------------------------------------------------------------------- objects
@@ -141,7 +143,7 @@ def _tag(name: str, rng: Range, in_frontmatter: bool = False) -> Tag:
 
 def note_from_rows(rows: NoteRows) -> ParsedNote:
     """The `ParsedNote` of `parse_rows` (or of a cache entry, which holds the same rows)."""
-    (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, ignores) = rows
+    (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, ignores, wide) = rows
     return ParsedNote(
         frontmatter=frontmatter,
         headings=[_heading(level, txt, line, range_from_row(a, b, c, d)) for level, txt, line, a, b, c, d in headings],
@@ -153,6 +155,7 @@ def note_from_rows(rows: NoteRows) -> ParsedNote:
         code_spans=code_spans,
         callout_spans=callout_spans,
         ignores=ignores,
+        wide=wide,
     )
 
 
@@ -170,6 +173,7 @@ def note_rows(parsed: ParsedNote) -> NoteRows:
         parsed.code_spans,
         parsed.callout_spans,
         parsed.ignores,
+        parsed.wide,
     )
 
 
