@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultls.vault.check import NoteChecker
-from vaultls.vault.check_result import CheckResult
+from vaultls.vault.check_result import CheckResult, on_wide_line
 from vaultls.vault.index import Vault
 from vaultls.vault.link_check import Anchors, LinkChecker, note_anchors
 from vaultls.vault.model import ParsedNote
@@ -67,7 +67,7 @@ Item = tuple[str, "bytes | None", bool]
 # block keys); see `link_check.Anchors`.
 Summary = tuple[str, bool, list[str], tuple[tuple[int, str, str], ...], frozenset[str]]
 # Each note with problems, with its problem rows in `check_vault`'s order.
-# Each note with problems: (path, its problem rows, whether its text is `wide`).
+# Each note with problems: (path, its problem rows, whether one of them is on a `wide` line).
 Checked = list[tuple[str, list[ProblemRow], bool]]
 
 
@@ -149,7 +149,7 @@ def round_two(
         rows = checker.problem_rows(view)
         if rows:
             rows.sort(key=row_order)
-            out.append((view.path, rows, view.wide))
+            out.append((view.path, rows, on_wide_line(rows, view.wide)))
     return out
 
 

@@ -39,8 +39,9 @@ class CheckResult:
         self.workers = workers  # processes forked for the check (0: checked in this process)
         self.cached = cached  # notes the whole-vault runner read from the index cache
         self.checked = checked  # notes checked
-        # Notes whose text holds a character beyond U+FFFF (UTF-16 columns differ from code
-        # points), or None when not known: a format that counts UTF-16 reads only their lines.
+        # Notes with a problem on a line that holds a character beyond U+FFFF (where UTF-16
+        # columns differ from code points), or None when not known: a format that counts
+        # UTF-16 reads only their lines.
         self.wide: set[str] | None = None
 
     @functools.cached_property
@@ -71,3 +72,11 @@ class CheckResult:
 
     def notes_with_problems(self) -> int:
         return len(self.by_note)
+
+
+def on_wide_line(rows: Sequence[ProblemRow], wide: Sequence[int]) -> bool:
+    """Whether one of these problems starts or ends on one of the `wide` lines."""
+    if not wide:
+        return False
+    lines = set(wide)
+    return any(row[0] in lines or row[2] in lines for row in rows)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from vaultls.vault.bulk_check import check_whole_vault
 from vaultls.vault.check import check_vault
-from vaultls.vault.check_result import CheckResult, NoteProblems
+from vaultls.vault.check_result import CheckResult, NoteProblems, on_wide_line
 from vaultls.vault.graph import link_stats, orphans
 from vaultls.vault.problems import Problem
 from vaultls.vault.settings import Settings
@@ -49,7 +49,7 @@ def check_files(
     problems = check_vault(vault, only)
     checked = len(vault.notes) if only is None else len(only)
     result = CheckResult(root, skipped, list(_rows_by_note(problems)), problems, checked=checked)
-    result.wide = {path for path, _ in result.by_note if vault.notes[path].parsed.wide}
+    result.wide = {path for path, rows in result.by_note if on_wide_line(rows, vault.notes[path].parsed.wide)}
     if want_orphans:
         result.orphans = orphans(vault, only)
     if want_stats:

@@ -118,8 +118,8 @@ class ParsedNote:
     # `<!-- vaultls-ignore [codes] -->` and `%% vaultls-ignore [codes] %%` comments: (line,
     # codes), no codes meaning every code; each silences its own line and the next.
     ignores: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
-    # The text holds a character beyond U+FFFF: positions in UTF-16 differ from code points.
-    wide: bool = False
+    # The lines that hold a character beyond U+FFFF: there, UTF-16 columns differ from code points.
+    wide: tuple[int, ...] = ()
 
     def line_in_code(self, line: int) -> bool:
         return any(start <= line <= end for start, end in self.code_spans)

@@ -42,7 +42,7 @@ class NoteView:
     model: Callable[[], ParsedNote] = field(compare=False, repr=False)
     # `vaultls-ignore` comments and property: (line, codes); line -1 is the whole note.
     ignores: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
-    wide: bool = False  # a character beyond U+FFFF in the text (UTF-16 columns differ)
+    wide: tuple[int, ...] = ()  # lines with a character beyond U+FFFF (UTF-16 columns differ)
 
 
 def frontmatter_facts(

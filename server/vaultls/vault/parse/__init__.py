@@ -109,5 +109,12 @@ def parse_rows(text: str) -> NoteRows:
         parser.code_spans,
         parser.callout_spans,
         parser.ignores,
-        not text.isascii() and has_astral(text),
+        wide_lines(text, lines),
     )
+
+
+def wide_lines(text: str, lines: list[str]) -> tuple[int, ...]:
+    """The lines holding a character beyond U+FFFF (none, in one search, for nearly every note)."""
+    if text.isascii() or not has_astral(text):
+        return ()
+    return tuple(i for i, line in enumerate(lines) if has_astral(line))

@@ -51,8 +51,8 @@ TagRow = tuple[str, int, int, int, int, bool]
 # One of `ParsedNote.ignores`: 0 line of the comment, 1 the codes it names (none: every code).
 IgnoreRow = tuple[int, tuple[str, ...]]
 # A `ParsedNote`: 0 frontmatter (an object, or None), 1 headings, 2 blocks, 3 links, 4 tags,
-# 5 aliases, 6 line count, 7 code spans, 8 callout spans, 9 ignore comments, 10 wide (a
-# character beyond U+FFFF in the text).
+# 5 aliases, 6 line count, 7 code spans, 8 callout spans, 9 ignore comments, 10 wide lines (a
+# character beyond U+FFFF on them).
 NoteRows = tuple[
     Frontmatter | None,
     list[HeadingRow],
@@ -64,7 +64,7 @@ NoteRows = tuple[
     list[tuple[int, int]],
     list[tuple[int, int]],
     list[IgnoreRow],
-    bool,
+    tuple[int, ...],
 ]
 
 # ----------------------------------------------------------------------------- objects

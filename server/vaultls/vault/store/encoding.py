@@ -23,7 +23,7 @@ from vaultls.vault.schema import SCHEMA_KEY
 from vaultls.vault.view import NoteView
 
 # Bump when the encoding below (or the cache's table) changes shape.
-FORMAT = 6
+FORMAT = 7
 
 _DATA_MARSHAL, _DATA_PICKLE = 0, 1
 _SAFE_GLOBALS = frozenset(
