@@ -166,3 +166,17 @@ def test_no_progress_line_in_machine_formats(make_vault, monkeypatch):
     monkeypatch.setattr(Progress, "LARGE", 10)
     main(["check", str(root), "--format", "json"])
     assert "reading and checking" not in terminal.getvalue()
+
+
+def test_json_columns_are_utf16_on_lines_with_wide_characters_only(make_vault, capsys):
+    root = make_vault({**VAULT, "Home.md": "🌱 title\n\n🌱 [[Wide]]\n[[Narrow]]\n"})
+    problems = {p["message"]: p["range"]["start"] for p in check(capsys, str(root), "--format", "json").json()}
+    assert problems['no note named "Wide" in the vault'] == {"line": 2, "character": 5}  # 🌱 is two UTF-16 units
+    assert problems['no note named "Narrow" in the vault'] == {"line": 3, "character": 2}
+
+
+def test_the_parser_records_the_lines_with_wide_characters():
+    from vaultls.vault.parse import parse
+
+    assert parse("a\n🌱\nb\r\nc 🎉\n").wide == (1, 3)
+    assert parse("é and 中文 only\n").wide == ()
