@@ -28,8 +28,9 @@ def write(groups: Sequence[NoteGroup], out: TextIO, lines: LinesOf, cwd: Path) -
     # own string encoder: the same bytes as `json.dumps` of the object (tests/cli holds the
     # two together), without building ~80,000 dicts for the encoder to walk.
     vaults: dict[Path, str] = {}
-    codes: dict[str, str] = {}
+    kinds: dict[tuple[int, str], str] = {}  # (severity, code) → the object's text between them
     objects: list[str] = []
+    append = objects.append
     for root, path, rows in groups:
         vault = vaults.get(root)
         if vault is None:
@@ -37,12 +38,12 @@ def write(groups: Sequence[NoteGroup], out: TextIO, lines: LinesOf, cwd: Path) -
         head = f'{{"vault": {vault}, "path": {_string(path)}, "range": {{"start": {{"line": '
         columns = Utf16Columns(lines, root, path)
         for l0, c0, l1, c1, severity, code, message, _ in columns.rows(rows):
-            code_json = codes.get(code)
-            if code_json is None:
-                code_json = codes[code] = _string(code)
-            objects.append(
-                f'{head}{l0}, "character": {c0}}}, "end": {{"line": {l1}, "character": '
-                f'{c1}}}}}, "severity": "{_LABELS[severity]}", "code": {code_json}, '
-                f'"message": {_string(message)}}}'
+            kind = kinds.get((severity, code))
+            if kind is None:
+                kind = kinds[(severity, code)] = (
+                    f'}}}}, "severity": "{_LABELS[severity]}", "code": {_string(code)}, "message": '
+                )
+            append(
+                f'{head}{l0}, "character": {c0}}}, "end": {{"line": {l1}, "character": {c1}{kind}{_string(message)}}}'
             )
     out.write(json_text("[\n  " + ",\n  ".join(objects) + "\n]\n" if objects else "[]\n"))

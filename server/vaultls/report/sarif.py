@@ -53,19 +53,25 @@ def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -
     rules = [*RULES]
     index = {rule.code: i for i, rule in enumerate(rules)}
     results: list[str] = []
+    append = results.append
     bases: dict[Path, str | None] = {}  # vault root → its path relative to `cwd`, if inside
+    kinds: dict[tuple[int, str], str] = {}  # (severity, code) → the result's text before its message
     for root, path, rows in groups:
         artifact = json.dumps(_artifact(root, path, cwd, bases), ensure_ascii=False)  # the note's
+        where = f'}}, "locations": [{{"physicalLocation": {{"artifactLocation": {artifact}, "region": {{"startLine": '
         columns = Utf16Columns(lines, root, path)
         for l0, c0, l1, c1, severity, code, message, _ in columns.rows(rows):
-            if code not in index:
-                index[code] = len(rules)
-                rules.append(rule_for(code))
-            results.append(
-                f'{{"ruleId": {_string(code)}, "ruleIndex": {index[code]}, "level": "{LEVELS[severity]}", '
-                f'"message": {{"text": {_string(message)}}}, "locations": [{{"physicalLocation": '
-                f'{{"artifactLocation": {artifact}, "region": {{"startLine": {l0 + 1}, '
-                f'"startColumn": {c0 + 1}, "endLine": {l1 + 1}, '
+            kind = kinds.get((severity, code))
+            if kind is None:
+                if code not in index:
+                    index[code] = len(rules)
+                    rules.append(rule_for(code))
+                kind = kinds[(severity, code)] = (
+                    f'{{"ruleId": {_string(code)}, "ruleIndex": {index[code]}, "level": "{LEVELS[severity]}", '
+                    f'"message": {{"text": '
+                )
+            append(
+                f'{kind}{_string(message)}{where}{l0 + 1}, "startColumn": {c0 + 1}, "endLine": {l1 + 1}, '
                 f'"endColumn": {c1 + 1}}}}}}}]}}'
             )
     head, _, tail = json.dumps(sarif_log(rules, cwd), ensure_ascii=False).rpartition(_NO_RESULTS)
