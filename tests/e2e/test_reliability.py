@@ -253,6 +253,20 @@ def _client_position(lines: list[str], line: int, col: int, as_utf8: bool) -> ty
     return types.Position(line=line, character=utf8_column(text, col) if as_utf8 else utf16_column(text, col))
 
 
+def move_on_to_the_end(client: LanguageClient, note: str, text: str, version: int, as_utf8: bool) -> str:
+    """Typing moves on to the end of the note (a newline there), so no link is still being
+    typed (`half_typed.py`) when the diagnostics are compared; the note's text after it."""
+    line, col, _ = _where(text, 1.0)
+    end = _client_position(split_lines(text), line, col, as_utf8)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=note, version=version),
+            content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=end, end=end), text="\n")],
+        )
+    )
+    return text + "\n"
+
+
 def _where(text: str, fraction: float) -> tuple[int, int, int]:
     """(line, column, offset) of a point in `text`, moved off the middle of a `\\r\\n`."""
     offsets = line_offsets(text)
@@ -321,19 +335,7 @@ async def test_fuzzed_edits_leave_the_published_diagnostics_equal_to_check(clien
                 )
             )
             text = text[:o1] + piece + text[o2:]
-        # Typing moves on to the end of the note: a link the last edit left the cursor in
-        # counts as still being typed, and is not reported until then.
-        line, col, _ = _where(text, 1.0)
-        end = _client_position(split_lines(text), line, col, as_utf8)
-        client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=note, version=next(versions)),
-                content_changes=[
-                    types.TextDocumentContentChangePartial(range=types.Range(start=end, end=end), text="\n")
-                ],
-            )
-        )
-        text += "\n"
+        text = move_on_to_the_end(client, note, text, next(versions), as_utf8)
         expected = await asyncio.to_thread(_expected, vault, text, as_utf8)
         try:
             await diagnostics_for(client, note, lambda d: _published(d) == expected, timeout=10)

@@ -38,6 +38,7 @@ from tests.e2e.test_reliability import (
     definition,
     doc,
     hover,
+    move_on_to_the_end,
 )
 from vaultls.vault.text import split_lines
 
@@ -254,19 +255,7 @@ async def test_fuzzed_edits_creates_deletes_and_renames_keep_diagnostics_equal_t
                     (vault / new).parent.mkdir(parents=True, exist_ok=True)
                     (vault / old).rename(vault / new)
                     announce((old, types.FileChangeType.Deleted), (new, types.FileChangeType.Created))
-        # Typing moves on to the end of the note: a link the last edit left the cursor in
-        # counts as still being typed, and is not reported until then.
-        line, col, _ = _where(text, 1.0)
-        end = _client_position(split_lines(text), line, col, as_utf8)
-        client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=note, version=next(versions)),
-                content_changes=[
-                    types.TextDocumentContentChangePartial(range=types.Range(start=end, end=end), text="\n")
-                ],
-            )
-        )
-        text += "\n"
+        text = move_on_to_the_end(client, note, text, next(versions), as_utf8)
         expected = await asyncio.to_thread(_expected, vault, text, as_utf8)
         try:
             await diagnostics_for(client, note, lambda d: _published(d) == expected, timeout=10)
