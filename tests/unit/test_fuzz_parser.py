@@ -36,7 +36,7 @@ FRAGMENTS = [
     "[", "]", "(", ")", "](", "[x](y.md)", "[x](<a b.md>)", "[x](https://e.org/#a)", "<", ">", "^id",
     " ^block-1", "#tag", "#nested/tag", "#123", "http://a.b/#x", "aliases: [a, b]", "tags: [x, '#y']",
     'title: "[[Q]]"', "key: 'it''s'", ": ", "&a ", "*a", "!!python/object:os.system", "\ufeff", "\0",
-    "\u2028", "\x0c", "\x85", "é", "🎉", "日本", "\ud800", "a", "b",
+    "\u2028", "\x0c", "\x85", "é", "🎉", "日本", "\ud800", "a", "b", "[^1]", "[^Note]: ", "[^", "^[x]",
 ]
 # fmt: on
 TEXTS = st.one_of(
@@ -62,6 +62,7 @@ def _ranges(parsed) -> list[tuple[str, Range]]:
     out += [("heading", h.range) for h in parsed.headings]
     out += [("block", b.range) for b in parsed.blocks]
     out += [("tag", t.range) for t in parsed.tags]
+    out += [("footnote", f.range) for f in parsed.footnotes + parsed.footnote_refs]
     fm = parsed.frontmatter
     if fm is not None:
         if fm.error_range is not None:

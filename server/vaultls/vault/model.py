@@ -78,6 +78,20 @@ class Tag:
     in_frontmatter: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """A footnote's `[^id]` as written: a definition (`[^id]: text`, running to `end_line`) or
+    a reference (`end_line` is its own line). Ids match whatever their case (`key`)."""
+
+    id: str
+    range: Range  # the `[^id]` itself
+    end_line: int
+
+    @property
+    def key(self) -> str:
+        return self.id.casefold()
+
+
 @dataclass(slots=True)
 class Frontmatter:
     """The YAML block at the top of a note, between `---` and `---`/`...`.
@@ -120,6 +134,9 @@ class ParsedNote:
     ignores: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
     # The lines that hold a character beyond U+FFFF: there, UTF-16 columns differ from code points.
     wide: tuple[int, ...] = ()
+    # Footnote definitions (`[^id]: text`) and references (`[^id]`), in the order written.
+    footnotes: list[Footnote] = field(default_factory=list)
+    footnote_refs: list[Footnote] = field(default_factory=list)
 
     def line_in_code(self, line: int) -> bool:
         return any(start <= line <= end for start, end in self.code_spans)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from vaultls.vault.model import Frontmatter, ParsedNote
 from vaultls.vault.parse import LinkRow, NoteRows, link_rows, range_row
+from vaultls.vault.parse.rows import FootnoteRow, footnote_rows
 from vaultls.vault.schema import SCHEMA_KEY
 
 # A message or a key with its range as four ints (start line, start column, end line, end column).
@@ -43,6 +44,7 @@ class NoteView:
     # `vaultls-ignore` comments and property: (line, codes); line -1 is the whole note.
     ignores: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
     wide: tuple[int, ...] = ()  # lines with a character beyond U+FFFF (UTF-16 columns differ)
+    footnotes: list[FootnoteRow] = field(default_factory=list)  # definitions, then references
 
 
 def frontmatter_facts(
@@ -63,7 +65,7 @@ def frontmatter_facts(
 def view_of_rows(path: str, rows: NoteRows, valid: bool, model: Callable[[], ParsedNote]) -> NoteView:
     """The view of a note given as rows (`parse.parse_rows`, `parse.note_rows`): no `Link`,
     `Range` or `Position` is made."""
-    fm, headings, blocks, links, _tags, aliases, *_rest, ignores, wide = rows
+    fm, headings, blocks, links, _tags, aliases, *_rest, ignores, wide, footnotes = rows
     fm_error, duplicates, fm_warnings, fm_state = frontmatter_facts(fm)
     return NoteView(
         path,
@@ -79,6 +81,7 @@ def view_of_rows(path: str, rows: NoteRows, valid: bool, model: Callable[[], Par
         model,
         ignores,
         wide,
+        footnotes,
     )
 
 
@@ -101,6 +104,7 @@ def view_of_parsed(path: str, parsed: ParsedNote, valid: bool) -> NoteView:
         _Given(parsed),
         parsed.ignores,
         parsed.wide,
+        footnote_rows(parsed) if parsed.footnotes or parsed.footnote_refs else [],
     )
 
 

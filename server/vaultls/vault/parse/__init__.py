@@ -10,6 +10,7 @@ with one job:
 - `body`: the block-level walk that decides which lines are Markdown text, and finds headings,
   block ids, code spans and callouts;
 - `inline`: code spans, comments, URLs and tags on one line of text;
+- `footnotes`: `[^id]` references and `[^id]: text` definitions, in a pass of their own;
 - `links`: wikilinks and Markdown links on one line of text;
 - `rows`: the row layouts, shared by the cache and the bulk check, and the row ⇄ object
   conversions;
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from vaultls.vault.model import ParsedNote
 from vaultls.vault.parse.body import BodyParser
+from vaultls.vault.parse.footnotes import find_footnotes
 from vaultls.vault.parse.frontmatter import (
     MAX_FRONTMATTER_VALUES,
     aliases,
@@ -110,6 +112,7 @@ def parse_rows(text: str) -> NoteRows:
         parser.callout_spans,
         parser.ignores,
         wide_lines(text, lines),
+        find_footnotes(lines, body_start, parser.code_spans) if "[^" in text else [],
     )
 
 

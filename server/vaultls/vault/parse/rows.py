@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 
-from vaultls.vault.model import Block, Frontmatter, Heading, Link, ParsedNote, Range, Tag
+from vaultls.vault.model import Block, Footnote, Frontmatter, Heading, Link, ParsedNote, Range, Tag
 from vaultls.vault.parse.positions import (
     NO_ROW,
     PositionRow,
@@ -48,11 +48,14 @@ BlockRow = tuple[str, int, int, int, int, int, int]
 LinkRow = tuple[str, str, tuple[str, ...], str | None, str | None, bool, int, int, int, int, int, int, int, int, bool]
 # A `Tag`: 0 name without `#`, 1-4 range (`#` included), 5 in frontmatter.
 TagRow = tuple[str, int, int, int, int, bool]
+# A `Footnote` (parse/footnotes.py): 0 id as written, 1 is a definition (else a reference), 2 line,
+# 3 start column, 4 end column (of `[^id]`), 5 the definition's last line (a reference: its line).
+FootnoteRow = tuple[str, bool, int, int, int, int]
 # One of `ParsedNote.ignores`: 0 line of the comment, 1 the codes it names (none: every code).
 IgnoreRow = tuple[int, tuple[str, ...]]
 # A `ParsedNote`: 0 frontmatter (an object, or None), 1 headings, 2 blocks, 3 links, 4 tags,
 # 5 aliases, 6 line count, 7 code spans, 8 callout spans, 9 ignore comments, 10 wide lines (a
-# character beyond U+FFFF on them).
+# character beyond U+FFFF on them), 11 footnotes (`FootnoteRow`s: definitions, then references).
 NoteRows = tuple[
     Frontmatter | None,
     list[HeadingRow],
@@ -65,6 +68,7 @@ NoteRows = tuple[
     list[tuple[int, int]],
     list[IgnoreRow],
     tuple[int, ...],
+    list[FootnoteRow],
 ]
 
 # ----------------------------------------------------------------------------- objects
@@ -143,7 +147,8 @@ def _tag(name: str, rng: Range, in_frontmatter: bool = False) -> Tag:
 
 def note_from_rows(rows: NoteRows) -> ParsedNote:
     """The `ParsedNote` of `parse_rows` (or of a cache entry, which holds the same rows)."""
-    (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, ignores, wide) = rows
+    frontmatter, headings, blocks, links, tags, aliases, line_count = rows[:7]
+    code_spans, callout_spans, ignores, wide, footnotes = rows[7:]
     return ParsedNote(
         frontmatter=frontmatter,
         headings=[_heading(level, txt, line, range_from_row(a, b, c, d)) for level, txt, line, a, b, c, d in headings],
@@ -156,6 +161,8 @@ def note_from_rows(rows: NoteRows) -> ParsedNote:
         callout_spans=callout_spans,
         ignores=ignores,
         wide=wide,
+        footnotes=[_footnote(row) for row in footnotes if row[1]] if footnotes else [],
+        footnote_refs=[_footnote(row) for row in footnotes if not row[1]] if footnotes else [],
     )
 
 
@@ -174,7 +181,25 @@ def note_rows(parsed: ParsedNote) -> NoteRows:
         parsed.callout_spans,
         parsed.ignores,
         parsed.wide,
+        footnote_rows(parsed),
     )
+
+
+def footnote_rows(parsed: ParsedNote) -> list[FootnoteRow]:
+    """The `FootnoteRow`s of a note: its definitions, then its references."""
+    return [(f.id, True, *_footnote_place(f)) for f in parsed.footnotes] + [
+        (f.id, False, *_footnote_place(f)) for f in parsed.footnote_refs
+    ]
+
+
+def _footnote(row: FootnoteRow) -> Footnote:
+    ident, _, line, start, end, end_line = row
+    return Footnote(ident, range_from_row(line, start, line, end), end_line)
+
+
+def _footnote_place(footnote: Footnote) -> tuple[int, int, int, int]:
+    rng = footnote.range
+    return (rng.start.line, rng.start.character, rng.end.character, footnote.end_line)
 
 
 def range_row(rng: Range) -> tuple[int, int, int, int]:

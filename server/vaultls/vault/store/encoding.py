@@ -23,7 +23,7 @@ from vaultls.vault.schema import SCHEMA_KEY
 from vaultls.vault.view import NoteView
 
 # Bump when the encoding below (or the cache's table) changes shape.
-FORMAT = 7
+FORMAT = 8
 
 _DATA_MARSHAL, _DATA_PICKLE = 0, 1
 _SAFE_GLOBALS = frozenset(
@@ -71,7 +71,7 @@ def encode(parsed: ParsedNote) -> bytes:
 def encode_rows(rows: NoteRows) -> bytes:
     """The note `parse.parse_rows` gives, as the bytes `encode` makes of its `ParsedNote`:
     the rows are the encoding already, but for the frontmatter."""
-    fm, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, ignores, wide = rows
+    fm, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, ignores, wide, footnotes = rows
     fm_t = None
     if fm is not None:
         fm_t = (
@@ -86,15 +86,41 @@ def encode_rows(rows: NoteRows) -> bytes:
             tuple((message, *range_row(v)) for message, v in fm.warnings),
         )
     return marshal.dumps(
-        (FORMAT, fm_t, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, ignores, wide)
+        (
+            FORMAT,
+            fm_t,
+            headings,
+            blocks,
+            links,
+            tags,
+            aliases,
+            line_count,
+            code_spans,
+            callout_spans,
+            ignores,
+            wide,
+            footnotes,
+        )
     )
 
 
 def decode(blob: bytes) -> ParsedNote:
     """The `ParsedNote` `encode` made; raises (ValueError, TypeError, ...) on anything else."""
-    (fmt, fm_t, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, ignores, wide) = (
-        marshal.loads(blob)
-    )
+    (
+        fmt,
+        fm_t,
+        headings,
+        blocks,
+        links,
+        tags,
+        aliases,
+        line_count,
+        code_spans,
+        callout_spans,
+        ignores,
+        wide,
+        footnotes,
+    ) = marshal.loads(blob)
     if fmt != FORMAT:
         raise ValueError(f"cache entry format {fmt}, expected {FORMAT}")
     frontmatter = None
@@ -112,7 +138,20 @@ def decode(blob: bytes) -> ParsedNote:
             warnings=[(m, range_from_row(a, b, c, d)) for m, a, b, c, d in warnings_t],
         )
     return note_from_rows(
-        (frontmatter, headings, blocks, links, tags, aliases, line_count, code_spans, callout_spans, ignores, wide)
+        (
+            frontmatter,
+            headings,
+            blocks,
+            links,
+            tags,
+            aliases,
+            line_count,
+            code_spans,
+            callout_spans,
+            ignores,
+            wide,
+            footnotes,
+        )
     )
 
 
@@ -124,7 +163,7 @@ def view_of_encoding(path: str, blob: bytes, valid: bool, model: Callable[[], Pa
 
     It reads the layout `encode_rows` writes; tests/unit/test_cache.py holds the two together
     (the view of a note's encoding is the view of the note)."""
-    (fmt, fm_t, headings, blocks, links, _tags, aliases, *_rest, ignores, wide) = marshal.loads(blob)
+    (fmt, fm_t, headings, blocks, links, _tags, aliases, *_rest, ignores, wide, footnotes) = marshal.loads(blob)
     if fmt != FORMAT:
         raise ValueError(f"cache entry format {fmt}, expected {FORMAT}")
     fm_error = None
@@ -152,6 +191,7 @@ def view_of_encoding(path: str, blob: bytes, valid: bool, model: Callable[[], Pa
         model if model is not None else _Decoder(blob),
         ignores,
         wide,
+        footnotes,
     )
 
 
