@@ -18,6 +18,7 @@ from vaultls.lsp.features import (
     refactor,
     references,
     rename,
+    semantic_tokens,
     symbols,
     sync,
     workspace_diagnostics,
@@ -38,6 +39,7 @@ FEATURE_MODULES = (
     symbols,
     document_links,
     folding,
+    semantic_tokens,
     workspace_diagnostics,
     refactor,
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vaultls.lsp.token_results import TokenResults
 from vaultls.vault.index import Vault
 from vaultls.vault.name_index import NameIndex
 from vaultls.vault.references import TagCounter
@@ -22,6 +23,7 @@ class VaultCaches:
     suggest: Suggester  # completion: what `[[` offers, ranked (over `names`)
     symbols: SymbolIndex = field(default_factory=SymbolIndex)  # workspace symbols
     tags: TagCounter = field(default_factory=TagCounter)  # tag completion
+    tokens: TokenResults = field(default_factory=TokenResults)  # semantic tokens last sent, for deltas
 
     @classmethod
     def of(cls, vault: Vault) -> VaultCaches:

@@ -32,6 +32,7 @@ from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.edits import EditDebounce
 from vaultls.lsp.file_events import apply_file_event
 from vaultls.lsp.half_typed import edit_end
+from vaultls.lsp.lens_refresh import LensRefresh
 from vaultls.lsp.positions import PositionCodec
 from vaultls.lsp.progress import WorkDone
 from vaultls.lsp.publish import DIAGNOSTICS_DELAY, DiagnosticsPublisher
@@ -85,6 +86,7 @@ class VaultLanguageServer(LanguageServer):
         self.client_settings = ClientSettings()
         self.diagnostics = DiagnosticsPublisher(self)
         self.edits = EditDebounce(DIAGNOSTICS_DELAY, self._edits_paused)
+        self.lens_refresh = LensRefresh(self)  # code lens counts follow other notes' changes
         self._caches: dict[Path, VaultCaches] = {}  # by root, for the vault there now
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reported: set[str] = set()
@@ -424,10 +426,13 @@ class VaultLanguageServer(LanguageServer):
         when the editor gets the whole vault's)."""
         affected = list(affected)
         self.diagnostics.changed(affected)
+        self.lens_refresh.changed(affected)
         for vault, path in affected:
             uri = uri_of(vault, path)
             if uri in self.documents:
                 self.diagnostics.schedule(uri, delay)
+        if len(affected) > 1 and any(uri_of(v, p) in self.documents for v, p in affected):
+            self.links_may_have_changed()
 
     def refresh_all(self) -> None:
         """Re-check every open note (and say again what is wrong with the configuration)."""
@@ -435,5 +440,16 @@ class VaultLanguageServer(LanguageServer):
             for problem in schema.configuration_problems(vault.schemas, vault.settings):
                 self.tell_once(problem.message, types.MessageType.Error if problem.fatal else types.MessageType.Warning)
         self.diagnostics.changed_all()
+        self.lens_refresh.changed_all()
         for uri in list(self.documents):
             self.diagnostics.schedule(uri, 0)
+        self.links_may_have_changed()
+
+    def links_may_have_changed(self) -> None:
+        """Links of open notes may lead elsewhere now (a note created, removed or renamed, the
+        settings changed): the client is asked for their semantic tokens again, when it can be."""
+        if self.documents and self.client_supports("workspace.semantic_tokens.refresh_support", False):
+            try:
+                self.workspace_semantic_tokens_refresh(None)
+            except Exception:  # noqa: BLE001 - no client connected (unit tests, shutdown)
+                log.debug("could not ask for semantic tokens again", exc_info=True)
