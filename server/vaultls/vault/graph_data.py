@@ -1,0 +1,229 @@
+"""The vault's link graph as data for a picture: the answer of the server's `vaultls/graph`
+request and of `vaultls graph` (json, and what dot, graphml and html are made from).
+
+`graph_data` returns `{"nodes": [...], "edges": [...]}`:
+- a node is `{id, label, path?, kind, tags, folder, backlinks, outlinks}`, `kind` one of
+  "note", "attachment", "dangling", "tag"; ids are stable across calls: the vault path of a
+  note or attachment, `dangling:<name>` and `tag:<name>` with the name lowercased (NFC), as
+  vaultls compares names; `label` is the name as most often written (`#tag` for a tag).
+  `folder` is the folder the file lies in (`""` at the root and for names and tags).
+  `backlinks` counts the other notes linking to the node (using it, for a tag), `outlinks`
+  the distinct other notes, attachments and names a note links to; both are counted over the
+  whole vault, whatever is shown.
+- an edge is `{source, target, count, kind}`, one per (linking note, target, kind): `kind`
+  "link", "embed" (`![[...]]`) or "tag" (note → its tag), `count` how many such links the note
+  has (tag: uses).
+
+What counts is what `vaultls check --stats` counts (vault/graph.py): the notes, less templates
+that are not checked, and their links, resolved as Obsidian follows them (the best candidate
+when ambiguous), frontmatter links included; dangling links grouped by name as `--stats`
+ranks them. Choices where Obsidian's graph is the guide:
+- a link from a note to itself (`[[#Heading]]`, its own name) is no edge: it connects nothing;
+- a link that climbs out of the vault names no note: no edge, no node;
+- dangling names are shown by default, attachments and tags are not (Obsidian's defaults);
+  a link to an attachment is an edge only when attachments are shown.
+The local graph of a note (`note`) holds the nodes up to `depth` edges away from it, following
+edges either way and through any node shown (a dangling name or a tag joins the notes that
+share it), with the edges among them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from vaultls.vault import names, parse
+from vaultls.vault.check import is_exempt_template
+from vaultls.vault.index import Note, Vault
+from vaultls.vault.model import Position, Range
+
+_NOWHERE = Range(Position(0, 0), Position(0, 0))
+DANGLING = "dangling:"
+TAG = "tag:"
+# A note's own facts, as the graph reads them: its links as (kind, target, embed) and its tags.
+NoteFacts = tuple[tuple[tuple[str, str, bool], ...], tuple[str, ...]]
+
+
+@dataclass
+class LinkGraph:
+    """The whole vault's graph, from which each answer is cut (`graph_data`): built once per
+    state of the vault and kept by the server between requests."""
+
+    notes: list[str] = field(default_factory=list)  # sorted
+    # source note → (target id, edge kind) → count, targets in the order first linked
+    links: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    tags: dict[str, dict[str, int]] = field(default_factory=dict)  # note → tag id → uses
+    tag_spellings: dict[str, list[str]] = field(default_factory=dict)  # note → its tags as written, once each
+    labels: dict[str, str] = field(default_factory=dict)  # dangling and tag ids → label
+    attachments: list[str] = field(default_factory=list)  # sorted
+    backlinks: Counter[str] = field(default_factory=Counter)
+    outlinks: Counter[str] = field(default_factory=Counter)
+
+
+def note_facts(note: Note) -> NoteFacts:
+    """What the graph needs of one note (its links and tags as written)."""
+    parsed = note.parsed
+    return (
+        tuple((link.kind, link.target, link.embed) for link in parsed.links),
+        tuple(tag.name for tag in parsed.tags),
+    )
+
+
+class LinkTargets:
+    """Where links lead, each distinct (folder, kind, target) resolved once (`Vault.resolve`,
+    without its heading or block part). A wikilink looked up from the vault root that names
+    at most one note leads there from every folder: resolved once for all."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self._general: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        self._by_folder: dict[tuple[str, str, str], tuple[str | None, bool]] = {}
+
+    def __call__(self, source: str, folder: str, kind: str, target: str) -> tuple[str | None, bool]:
+        """(the path it leads to or None, whether it climbs out of the vault)."""
+        found = self._general.get((kind, target))
+        if found is not None:
+            return found
+        found = self._by_folder.get((folder, kind, target))
+        if found is not None:
+            return found
+        res = self.vault.resolve(source, parse.make_link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE))
+        found = (res.target, res.outside)
+        relative = target.replace("\\", "/").startswith(("./", "../"))
+        if kind == "wiki" and not relative and len(res.targets) <= 1:
+            self._general[(kind, target)] = found
+        else:
+            self._by_folder[(folder, kind, target)] = found
+        return found
+
+
+def build_link_graph(vault: Vault, facts: dict[str, NoteFacts] | None = None) -> LinkGraph:
+    """The whole graph of `vault`. `facts`: the notes' `note_facts` where already known."""
+    graph = LinkGraph()
+    graph.notes = sorted(p for p in vault.notes if not is_exempt_template(vault, p))
+    graph.attachments = sorted(vault.attachments)
+    targets = LinkTargets(vault)
+    spellings: dict[str, Counter[str]] = {}
+    for path in graph.notes:
+        links, tags = facts[path] if facts is not None and path in facts else note_facts(vault.notes[path])
+        folder = path.rpartition("/")[0]
+        edges: dict[tuple[str, str], int] = {}
+        for kind, target, embed in links:
+            if not target:
+                continue  # into the note itself
+            goal, outside = targets(path, folder, kind, target)
+            if goal == path or outside:
+                continue
+            if goal is None:
+                written = names.strip_note_suffix(target.strip())
+                goal = DANGLING + names.key(written)
+                spellings.setdefault(goal, Counter())[written] += 1
+            edge = (goal, "embed" if embed else "link")
+            edges[edge] = edges.get(edge, 0) + 1
+        graph.links[path] = edges
+        linked = {goal for goal, _ in edges}
+        graph.outlinks[path] = len(linked)
+        graph.backlinks.update(linked)
+        used: dict[str, int] = {}
+        written_tags: dict[str, str] = {}
+        for name in tags:
+            tag = TAG + names.key(name)
+            used[tag] = used.get(tag, 0) + 1
+            written_tags.setdefault(tag, name)
+            spellings.setdefault(tag, Counter())["#" + name] += 1
+        graph.tags[path] = used
+        graph.tag_spellings[path] = list(written_tags.values())
+        graph.backlinks.update(used.keys())
+    graph.labels = {node: counts.most_common(1)[0][0] for node, counts in spellings.items()}
+    return graph
+
+
+def graph_data(
+    vault: Vault,
+    *,
+    note: str | None = None,
+    depth: int = 1,
+    include_dangling: bool = True,
+    include_attachments: bool = False,
+    include_tags: bool = False,
+    graph: LinkGraph | None = None,
+) -> dict[str, Any]:
+    """The graph of the whole vault, or with `note` (a vault path) the local graph of that note
+    to `depth` edges; empty when `note` is not a note of the graph. `graph`: the vault's
+    `build_link_graph`, when it is at hand."""
+    if graph is None:
+        graph = build_link_graph(vault)
+    attachments = set(graph.attachments) if include_attachments else set()
+    note_set = set(graph.notes)
+
+    def shown(target: str) -> bool:
+        if target.startswith(DANGLING) and target not in note_set:
+            return include_dangling
+        return target in note_set or target in attachments
+
+    edges: list[tuple[str, str, int, str]] = []
+    for source in graph.notes:
+        for (target, kind), count in graph.links[source].items():
+            if shown(target):
+                edges.append((source, target, count, kind))
+        if include_tags:
+            edges.extend((source, tag, count, "tag") for tag, count in graph.tags[source].items())
+
+    nodes: set[str] | None = None
+    if note is not None:
+        if note not in note_set:
+            return {"nodes": [], "edges": []}
+        nodes = _neighbourhood(note, edges, max(0, depth))
+        edges = [e for e in edges if e[0] in nodes and e[1] in nodes]
+
+    listed: list[str] = list(graph.notes)
+    listed += graph.attachments if include_attachments else []
+    # Names and tags are nodes only as the targets of edges shown.
+    listed += sorted({t for _, t, _, k in edges if k != "tag" and t.startswith(DANGLING) and t not in note_set})
+    listed += sorted({t for _, t, _, k in edges if k == "tag"})
+    if nodes is not None:
+        listed = [n for n in listed if n in nodes]
+    return {
+        "nodes": [_node(vault, graph, node, note_set) for node in listed],
+        "edges": [{"source": s, "target": t, "count": c, "kind": k} for s, t, c, k in edges],
+    }
+
+
+def _neighbourhood(start: str, edges: list[tuple[str, str, int, str]], depth: int) -> set[str]:
+    """The nodes at most `depth` edges from `start`, edges followed either way."""
+    around: dict[str, set[str]] = {}
+    for source, target, _, _ in edges:
+        around.setdefault(source, set()).add(target)
+        around.setdefault(target, set()).add(source)
+    seen = {start}
+    queue = deque([(start, 0)])
+    while queue:
+        node, far = queue.popleft()
+        if far == depth:
+            continue
+        for other in around.get(node, ()):
+            if other not in seen:
+                seen.add(other)
+                queue.append((other, far + 1))
+    return seen
+
+
+def _node(vault: Vault, graph: LinkGraph, node: str, note_set: set[str]) -> dict[str, Any]:
+    if node in note_set:
+        kind, label = "note", vault.notes[node].name
+    elif node.startswith(TAG) and node not in vault.attachments:
+        kind, label = "tag", graph.labels.get(node, "#" + node[len(TAG) :])
+    elif node.startswith(DANGLING) and node not in vault.attachments:
+        kind, label = "dangling", graph.labels.get(node, node[len(DANGLING) :])
+    else:
+        kind, label = "attachment", names.last_component(node)
+    out: dict[str, Any] = {"id": node, "label": label}
+    if kind in ("note", "attachment"):
+        out["path"] = node
+    out["kind"] = kind
+    out["tags"] = list(graph.tag_spellings.get(node, ())) if kind == "note" else []
+    out["folder"] = node.rpartition("/")[0] if kind in ("note", "attachment") else ""
+    out["backlinks"] = graph.backlinks.get(node, 0)
+    out["outlinks"] = graph.outlinks.get(node, 0) if kind == "note" else 0
+    return out
