@@ -7,17 +7,22 @@ import logging
 
 from vaultls.lsp import registry
 from vaultls.lsp.features import (
+    call_hierarchy,
     code_actions,
+    code_lens,
     commands,
     completion,
     definition,
     document_links,
     folding,
+    highlights,
     hover,
     lifecycle,
+    new_notes,
     refactor,
     references,
     rename,
+    selection_range,
     semantic_tokens,
     symbols,
     sync,
@@ -35,13 +40,18 @@ FEATURE_MODULES = (
     code_actions,
     commands,
     references,
+    call_hierarchy,
+    code_lens,
+    highlights,
     rename,
     symbols,
     document_links,
     folding,
+    selection_range,
     semantic_tokens,
     workspace_diagnostics,
     refactor,
+    new_notes,
 )
 
 
