@@ -20,9 +20,10 @@ from vaultls.report import FORMATS, REPORT_FORMATS, reports, write_problems
 from vaultls.report import text as text_report
 from vaultls.report.common import relative_to
 from vaultls.report.escape import printable
+from vaultls.report.graph_formats import GRAPH_FORMATS, renderer
 from vaultls.vault.allocation import bulk_allocation
 from vaultls.vault.check_result import CheckResult
-from vaultls.vault.check_run import check_files, lines_of
+from vaultls.vault.check_run import check_files, graph_of, lines_of
 from vaultls.vault.plural import counted
 from vaultls.vault.roots import find_vault_root
 from vaultls.vault.schema import SchemaStore, configuration_problems
@@ -55,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(args)
+    if args.command == "graph":
+        return _graph(args, sys.stdout)
     if (args.orphans or args.stats) and args.format not in REPORT_FORMATS:
         parser.error(f"--orphans and --stats print text or json, not {args.format}")
     return _check(args, sys.stdout)
@@ -118,7 +121,36 @@ def _parser() -> argparse.ArgumentParser:
         help="report counts of notes, attachments and links, and the dangling names "
         "ranked by how many notes link them, instead of the problems",
     )
+    _graph_parser(sub)
     return parser
+
+
+def _graph_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    graph = sub.add_parser(
+        "graph",
+        help="write the vault's link graph (json, html, dot or graphml)",
+        description="Write the vault's link graph: json (as the language server's vaultls/graph answers), "
+        "html (one self-contained interactive page), dot (Graphviz) or graphml (Gephi, yEd).",
+    )
+    graph.add_argument(
+        "path", nargs="?", default=".", metavar="PATH", help="the vault, or a note for its local graph (default: .)"
+    )
+    graph.add_argument(
+        "--format", choices=list(GRAPH_FORMATS), default="json", help="json (default), html, dot or graphml"
+    )
+    graph.add_argument("--note", metavar="NOTE", help="only the local graph of this note (a vault path or a name)")
+    graph.add_argument("--depth", type=int, default=1, metavar="N", help="links from --note to follow (default: 1)")
+    graph.add_argument(
+        "--include-dangling",
+        dest="include_dangling",
+        action="store_true",
+        default=True,
+        help="show the names links point to that no note has (the default)",
+    )
+    graph.add_argument("--no-dangling", dest="include_dangling", action="store_false", help="leave dangling names out")
+    graph.add_argument("--attachments", action="store_true", help="show attachments and the links to them")
+    graph.add_argument("--tags", action="store_true", help="show tags, joined to the notes that use them")
+    graph.add_argument("-o", "--output", metavar="FILE", help="write the graph to FILE instead of stdout")
 
 
 def _port(text: str) -> int:
@@ -233,6 +265,39 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         print(text_report.summary_of(counts, sum(r.notes_with_problems() for r in results)), file=sys.stderr)
     failing = any(severity <= threshold for severity, n in counts.items() if n) if threshold else False
     return 1 if failing else 0
+
+
+def _graph(args: argparse.Namespace, out: TextIO) -> int:
+    """`vaultls graph`: the same `graph_data` as the server's `vaultls/graph`, rendered."""
+    path = Path(args.path).resolve()
+    if not path.exists():
+        _say(f"vaultls: {args.path}: no such file or folder")
+        return 2
+    root = find_vault_root(path)
+    note = args.note
+    if note is not None and Path(note).is_file() and Path(note).resolve().is_relative_to(root):
+        note = Path(note).resolve().relative_to(root).as_posix()
+    elif note is None and path.is_file():
+        note = path.relative_to(root).as_posix()
+    try:
+        render = renderer(args.format)
+    except LookupError as exc:
+        _say(f"vaultls: {exc}")
+        return 2
+    settings, errors = build_settings(root, strict=True)
+    for error in errors:
+        _say(f"vaultls: error: {error}")
+    if errors:
+        return 2
+    options = {"include_dangling": args.include_dangling, "include_attachments": args.attachments}
+    try:
+        with bulk_allocation():
+            data = graph_of(root, settings, note, depth=args.depth, include_tags=args.tags, **options)
+    except LookupError as exc:
+        _say(f"vaultls: {exc}")
+        return 2
+    title = root.name if note is None else f"{root.name}: {note}"
+    return 0 if _emit(render(data, title), args.output, out) else 2
 
 
 class Progress:

@@ -15,6 +15,7 @@ from vaultls.lsp.features import (
     definition,
     document_links,
     folding,
+    graph,
     highlights,
     hover,
     lifecycle,
@@ -52,6 +53,7 @@ FEATURE_MODULES = (
     workspace_diagnostics,
     refactor,
     new_notes,
+    graph,
 )
 
 

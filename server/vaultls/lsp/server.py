@@ -31,6 +31,7 @@ from vaultls.lsp.client_log import LogSetup, log_settings
 from vaultls.lsp.documents import OpenDocument
 from vaultls.lsp.edits import EditDebounce
 from vaultls.lsp.file_events import apply_file_event
+from vaultls.lsp.graph_changes import GraphChanges
 from vaultls.lsp.half_typed import edit_end
 from vaultls.lsp.lens_refresh import LensRefresh
 from vaultls.lsp.positions import PositionCodec
@@ -91,6 +92,7 @@ class VaultLanguageServer(LanguageServer):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reported: set[str] = set()
         self.logs = LogSetup(self.window_log_message)
+        self.graph_changes = GraphChanges(self)  # vaultls/graph's cache and vaultls/graphChanged
 
     # ------------------------------------------------------------------ transport
 
@@ -426,6 +428,7 @@ class VaultLanguageServer(LanguageServer):
         when the editor gets the whole vault's)."""
         affected = list(affected)
         self.diagnostics.changed(affected)
+        self.graph_changes.changed(affected)
         self.lens_refresh.changed(affected)
         for vault, path in affected:
             uri = uri_of(vault, path)
@@ -440,6 +443,7 @@ class VaultLanguageServer(LanguageServer):
             for problem in schema.configuration_problems(vault.schemas, vault.settings):
                 self.tell_once(problem.message, types.MessageType.Error if problem.fatal else types.MessageType.Warning)
         self.diagnostics.changed_all()
+        self.graph_changes.changed(None)
         self.lens_refresh.changed_all()
         for uri in list(self.documents):
             self.diagnostics.schedule(uri, 0)

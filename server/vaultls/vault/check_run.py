@@ -7,15 +7,18 @@ link statistics need the vault's index (`load_vault`, `check_vault`, vault/graph
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Iterator
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
-from vaultls.vault.bulk_check import check_whole_vault
+from vaultls.vault.bulk_check import check_from_snapshot, check_whole_vault
 from vaultls.vault.check import check_vault
 from vaultls.vault.check_result import CheckResult, NoteProblems, on_wide_line
 from vaultls.vault.graph import link_stats, orphans
+from vaultls.vault.graph_data import find_note, graph_data
 from vaultls.vault.problems import Problem
 from vaultls.vault.settings import Settings
 from vaultls.vault.store.loader import load_vault
@@ -38,8 +41,12 @@ def check_files(
     """Check the vault at `root`: every note, or those `selection` names (vault paths of notes
     and folders); with `want_orphans` and `want_stats`, also those reports, over the same
     notes (and, for stats, the selected attachments). `progress` is told what is being done."""
-    if selection is None and not (want_orphans or want_stats):
-        whole = check_whole_vault(root, settings, progress=progress)
+    if not (want_orphans or want_stats):
+        # From the snapshot the last check left, else the whole vault (which leaves one).
+        select = None if selection is None else functools.partial(expand, selection=selection)
+        whole = check_from_snapshot(root, settings, select) or check_whole_vault(
+            root, settings, progress=progress, select=select
+        )
         if whole is not None:
             return whole
     if progress is not None:
@@ -56,6 +63,17 @@ def check_files(
         files = None if selection is None else expand(vault.attachments, selection)
         result.stats = link_stats(vault, only, files)
     return result
+
+
+def graph_of(root: Path, settings: Settings, note: str | None = None, **options: Any) -> dict[str, Any]:
+    """`vaultls graph` of the vault at `root`: `graph_data` of its index, the whole graph or
+    the local graph of the note `note` names (`find_note`: a vault path or a name); raises
+    LookupError when it names no note."""
+    vault, _skipped = load_vault(root, settings)
+    path = None if note is None else find_note(vault, note)
+    if note is not None and path is None:
+        raise LookupError(f"{note}: no such note in {root}")
+    return graph_data(vault, note=path, **options)
 
 
 def lines_of(root: Path, path: str) -> list[str] | None:
@@ -94,7 +112,7 @@ def _rows_by_note(problems: list[Problem]) -> Iterator[NoteProblems]:
         )
 
 
-def expand(paths: Collection[str], selection: set[str]) -> set[str]:
+def expand(paths: Collection[str], selection: Collection[str]) -> set[str]:
     """The selected notes (or attachments) of `paths`, and every one under selected folders."""
     chosen: set[str] = set()
     for rel in selection:

@@ -30,6 +30,7 @@ share it), with the edges among them.
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,3 +228,60 @@ def _node(vault: Vault, graph: LinkGraph, node: str, note_set: set[str]) -> dict
     out["backlinks"] = graph.backlinks.get(node, 0)
     out["outlinks"] = graph.outlinks.get(node, 0) if kind == "note" else 0
     return out
+
+
+def find_note(vault: Vault, written: str) -> str | None:
+    """The note `written` names: its vault path (with or without `.md`), or a name or path as
+    a wikilink from the vault root would name it; None when it names no note."""
+    written = written.strip().replace("\\", "/").strip("/")
+    if written in vault.notes:
+        return written
+    if not written:
+        return None
+    found = vault.exact_path(written)
+    if found is None or found not in vault.notes:
+        link = parse.make_link("wiki", written, (), None, None, False, _NOWHERE, _NOWHERE)
+        found = vault.resolve("", link).target
+    return found if found in vault.notes else None
+
+
+class GraphCache:
+    """One vault's `LinkGraph`, kept between requests until the vault changes in a way that
+    may change the picture (`changed`); on a rebuild, the facts of notes that are the same
+    objects as before are not read again (the index replaces a note's object on every change)."""
+
+    def __init__(self) -> None:
+        self.graph: LinkGraph | None = None
+        self._facts: dict[str, tuple[Note, NoteFacts, tuple[str, ...]]] = {}
+        self._sizes = (0, 0)
+
+    def graph_of(self, vault: Vault) -> LinkGraph:
+        if self.graph is None:
+            known = self._facts
+            self._facts = {}
+            for path, note in vault.notes.items():
+                old = known.get(path)
+                self._facts[path] = old if old is not None and old[0] is note else _facts_of(note)
+            self.graph = build_link_graph(vault, {path: entry[1] for path, entry in self._facts.items()})
+            self._sizes = (len(vault.notes), len(vault.attachments))
+        return self.graph
+
+    def changed(self, vault: Vault, paths: Iterable[str] | None) -> bool:
+        """Whether the graph may have changed, now that the notes `paths` (None: anything)
+        changed; forgets the graph if so. Edits that leave a note's links, tags and aliases
+        as they were (typing prose) change nothing; notes or attachments added or removed do."""
+        if self.graph is None:
+            return True
+        same = paths is not None and self._sizes == (len(vault.notes), len(vault.attachments))
+        for path in paths or ():
+            note, old = vault.notes.get(path), self._facts.get(path)
+            if note is None or old is None or (old[0] is not note and _facts_of(note)[1:] != old[1:]):
+                same = False
+                break
+        if not same:
+            self.graph = None
+        return not same
+
+
+def _facts_of(note: Note) -> tuple[Note, NoteFacts, tuple[str, ...]]:
+    return note, note_facts(note), tuple(note.aliases)
