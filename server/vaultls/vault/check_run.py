@@ -7,14 +7,13 @@ link statistics need the vault's index (`load_vault`, `check_vault`, vault/graph
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Collection, Iterator
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from vaultls.vault.bulk_check import check_from_snapshot, check_whole_vault
+from vaultls.vault.bulk_check import check_whole_vault
 from vaultls.vault.check import check_vault
 from vaultls.vault.check_result import CheckResult, NoteProblems, on_wide_line
 from vaultls.vault.graph import link_stats, orphans
@@ -41,12 +40,8 @@ def check_files(
     """Check the vault at `root`: every note, or those `selection` names (vault paths of notes
     and folders); with `want_orphans` and `want_stats`, also those reports, over the same
     notes (and, for stats, the selected attachments). `progress` is told what is being done."""
-    if not (want_orphans or want_stats):
-        # From the snapshot the last check left, else the whole vault (which leaves one).
-        select = None if selection is None else functools.partial(expand, selection=selection)
-        whole = check_from_snapshot(root, settings, select) or check_whole_vault(
-            root, settings, progress=progress, select=select
-        )
+    if selection is None and not (want_orphans or want_stats):
+        whole = check_whole_vault(root, settings, progress=progress)
         if whole is not None:
             return whole
     if progress is not None:
@@ -112,7 +107,7 @@ def _rows_by_note(problems: list[Problem]) -> Iterator[NoteProblems]:
         )
 
 
-def expand(paths: Collection[str], selection: Collection[str]) -> set[str]:
+def expand(paths: Collection[str], selection: set[str]) -> set[str]:
     """The selected notes (or attachments) of `paths`, and every one under selected folders."""
     chosen: set[str] = set()
     for rel in selection:
