@@ -15,6 +15,7 @@ from lsprotocol import types
 
 from vaultls.lsp.cursor import cursor_at
 from vaultls.lsp.features import frontmatter
+from vaultls.lsp.features.hover_backlinks import backlinks_hover
 from vaultls.lsp.roots import contained
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
@@ -33,7 +34,8 @@ async def hover(ls: VaultLanguageServer, params: types.HoverParams) -> types.Hov
         return None
     link = cursor.link()
     if link is None:
-        return frontmatter.hover(ls, cursor)  # a property name: what its schema says
+        on_title = await backlinks_hover(ls, params)  # a title heading: who links to the note
+        return on_title or frontmatter.hover(ls, cursor)  # a property name: what its schema says
     vault = cursor.ref.vault
     res = vault.resolve(cursor.ref.path, link)
     if res.dangling and not res.outside and not ls.indexed.is_set():
