@@ -82,6 +82,7 @@ async def start_client(request: pytest.FixtureRequest, config: ClientServerConfi
     """A client connected to a new server (not initialized yet) that answers registrations."""
     lsp_client = await config.start(devtools=request.config.getoption("devtools"))
     answer_registrations(lsp_client)
+    answer_refreshes(lsp_client)
     read_code_actions_with_commands(lsp_client)
     return lsp_client  # type: ignore[return-value]
 
@@ -90,16 +91,17 @@ async def start_session(
     lsp_client: LanguageClient, profile: str, vault: Path, capabilities: types.ClientCapabilities | None = None
 ) -> None:
     """Initialize as the editor `profile` would (or with `capabilities`), with `vault` as the one
-    workspace folder."""
+    workspace folder; the server's answer is kept in `lsp_client.server_capabilities`."""
     lsp_client.vault = vault  # type: ignore[attr-defined]
     lsp_client.profile = profile  # type: ignore[attr-defined]
-    await lsp_client.initialize_session(
+    result = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities or client_capabilities(profile),
             root_uri=vault.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name=vault.name)],
         )
     )
+    lsp_client.server_capabilities = result.capabilities  # type: ignore[attr-defined]
 
 
 def read_code_actions_with_commands(lsp_client: LanguageClient) -> None:
@@ -124,6 +126,22 @@ def answer_registrations(lsp_client: LanguageClient) -> None:
         registrations.extend(params.registrations)
 
     lsp_client.registrations = registrations  # type: ignore[attr-defined]
+
+
+REFRESHES = (types.WORKSPACE_SEMANTIC_TOKENS_REFRESH,)
+
+
+def answer_refreshes(lsp_client: LanguageClient) -> None:
+    """Answer the server's `workspace/.../refresh` requests (`REFRESHES`) as an editor does, and
+    record their methods, in order, in `lsp_client.refreshes`."""
+    refreshes: list[str] = []
+    for method in REFRESHES:
+
+        def refresh(params: None, method: str = method) -> None:
+            refreshes.append(method)
+
+        lsp_client.feature(method)(refresh)
+    lsp_client.refreshes = refreshes  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- one server per module
