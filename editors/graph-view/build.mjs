@@ -24,6 +24,9 @@ const result = await build({
     target: ['es2020'],
     minify: true,
     legalComments: 'eof',
+    banner: {
+        js: '/* vaultls graph view (editors/graph-view). Bundles, under the MIT licence: sigma.js (c) Alexis Jacomy, Guillaume Plique, Benoit Simard; graphology, graphology-utils, graphology-layout-forceatlas2 (c) Guillaume Plique; events (c) Joyent, Inc. and other Node contributors. */',
+    },
     charset: 'utf8',
     write: false,
     logLevel: 'warning',

@@ -14,6 +14,8 @@ import { OPEN_NOTE, VaultClient, createFolderClient, serverExecutable, stopClien
 import { discoveryHost, settingsFor } from './configuration';
 import { ServerCommand, discoverServer } from './discovery';
 import { Notification, OPEN_SETTINGS, SHOW_OUTPUT, discoveryFailed, errorMessage, serverFailed } from './failures';
+import { GraphPanels } from './graphPanel';
+import { SHOW_GRAPH, SHOW_LOCAL_GRAPH } from './graphView';
 import { Notifier } from './notifier';
 import { OutputLog } from './outputLog';
 import { PythonExtension, PythonExtensionApi } from './pythonExtension';
@@ -101,6 +103,7 @@ class Session {
             vscode.commands.registerCommand('vaultls.showOutput', this.output.show),
             vscode.commands.registerCommand(CHECK_VAULT, () => this.checkResults.run()),
             vscode.commands.registerCommand(OPEN_NOTE, (uri: unknown) => this.openNote(uri)),
+            ...this.graphCommands(),
             vscode.workspace.onDidOpenTextDocument((document) => this.onDocument(document)),
             vscode.workspace.onDidChangeWorkspaceFolders((event) => this.onFoldersChanged(event)),
             vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
@@ -113,6 +116,12 @@ class Session {
         );
         this.openDocuments();
         await this.startVaults();
+    }
+
+    /** "Show Graph" and "Show Local Graph" (graphPanel.ts), with their panels. */
+    private graphCommands(): vscode.Disposable[] {
+        const graphs = new GraphPanels({ extensionUri: this.context.extensionUri, client: (folder) => this.ensureWanted(folder), vaultFolderOf, folders: topLevelWorkspaceFolders, log: this.log });
+        return [graphs, vscode.commands.registerCommand(SHOW_GRAPH, () => graphs.showGraph()), vscode.commands.registerCommand(SHOW_LOCAL_GRAPH, () => graphs.showLocalGraph())];
     }
 
     /** Stops every server (the rest is disposed with the context's subscriptions). */
