@@ -66,6 +66,21 @@ RULES: tuple[Rule, ...] = (
         "warning",
     ),
     Rule(
+        "undefined-footnote",
+        "UndefinedFootnote",
+        "Footnote reference without a definition",
+        "A footnote reference `[^id]` names an id that the note defines nowhere with `[^id]: text` "
+        "(ids are compared whatever their case). Obsidian shows it as plain text.",
+        "warning",
+    ),
+    Rule(
+        "unused-footnote",
+        "UnusedFootnote",
+        "Footnote definition that no reference names",
+        "A footnote definition `[^id]: text` that no `[^id]` in the note refers to; Obsidian does not show it.",
+        "note",
+    ),
+    Rule(
         "encoding",
         "Encoding",
         "File that is not valid UTF-8",

@@ -11,7 +11,8 @@ plain values, no model) and says its problems as rows, in the order they are fou
 3. frontmatter that its schemas or `.obsidian/types.json` reject (vault/schema/), for the notes
    that can have such problems at all (`NoteChecker.needs_schema`, which spares a whole-vault
    check the model of every other note);
-4. links: dangling, to a missing heading or block, ambiguous (vault/link_check.py).
+4. links: dangling, to a missing heading or block, ambiguous (vault/link_check.py);
+5. footnotes: a reference to no definition, a definition no reference names (vault/footnotes.py).
 
 Then what the note and the settings say of them: a `vaultls-ignore` property or comment
 (vault/parse/ignores.py) silences codes in the note or on a line, and `diagnostics.severity`
@@ -28,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from vaultls.vault import schema
+from vaultls.vault.footnotes import footnote_problem_rows
 from vaultls.vault.index import Note, Vault, note_name
 from vaultls.vault.link_check import LinkChecker
 from vaultls.vault.parse import range_row
@@ -90,6 +92,8 @@ class NoteChecker:
             for problem in schema_found:
                 out.append((*range_row(problem.range), int(problem.severity), problem.code, problem.message, None))
         self.links.add_problem_rows(view.path, view.links, out)
+        if view.footnotes:
+            out += footnote_problem_rows(view.footnotes)
         if view.ignores or self._severities:
             return adjusted(out, view.ignores, self._severities)
         return out

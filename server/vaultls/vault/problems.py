@@ -24,6 +24,8 @@ CODES = (
     "missing-heading",
     "missing-block",
     "ambiguous-link",
+    "undefined-footnote",
+    "unused-footnote",
 )
 _CODE_DOCS = "https://github.com/vaultls/vaultls/blob/main/docs/codes/"
 
