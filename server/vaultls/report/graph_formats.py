@@ -3,9 +3,9 @@ for Graphviz, `graphml` for Gephi, yEd and networkx, `json` as the server answer
 html page is `graph_html.render_html`'s. Every format carries each node's label, kind, path,
 folder, tags, backlinks and outlinks, and each edge's kind and count.
 
-Names come from a stranger's vault: in dot every string is quoted with `"` and `\\` escaped
-and line breaks dropped; in graphml text is XML-escaped, and characters XML cannot hold
-(control characters, lone surrogates of undecodable file names) are replaced by U+FFFD.
+Names come from a stranger's vault: in dot every string is quoted, with `"` and `\\` escaped and
+control characters shown as escapes (`printable`); in graphml text is XML-escaped, and what XML
+cannot hold (control characters, lone surrogates of undecodable file names) becomes U+FFFD.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from vaultls.report.escape import json_text
+from vaultls.report.escape import json_text, printable
 
 GRAPH_FORMATS = ("json", "html", "dot", "graphml")
 
 # What XML 1.0 cannot hold: control characters but tab and line breaks, surrogates, U+FFFE/F.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\u2028\u2029]")
 # Graphviz attributes per kind: how each kind of node is drawn.
 _DOT_STYLE = {
     "note": 'shape=ellipse, style=filled, fillcolor="#dce8f7"',
@@ -50,9 +49,9 @@ def render_json(data: dict[str, Any], title: str = "") -> str:
 
 
 def dot_string(text: str) -> str:
-    """`text` as a quoted Graphviz string."""
-    cleaned = _LINE_BREAKS.sub(" ", text).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{json_text(cleaned)}"'
+    """`text` as a quoted Graphviz string: control, separator and undecodable characters as
+    their `printable` escapes (as text), then `\\` and `"` escaped."""
+    return '"' + printable(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def render_dot(data: dict[str, Any], title: str = "vault") -> str:
