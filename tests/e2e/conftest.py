@@ -128,7 +128,7 @@ def answer_registrations(lsp_client: LanguageClient) -> None:
     lsp_client.registrations = registrations  # type: ignore[attr-defined]
 
 
-REFRESHES = (types.WORKSPACE_SEMANTIC_TOKENS_REFRESH,)
+REFRESHES = (types.WORKSPACE_SEMANTIC_TOKENS_REFRESH, types.WORKSPACE_CODE_LENS_REFRESH)
 
 
 def answer_refreshes(lsp_client: LanguageClient) -> None:

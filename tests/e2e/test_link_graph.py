@@ -5,6 +5,7 @@ in non-ASCII text are checked under both position encodings."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ from pytest_lsp import LanguageClient
 from tests.conftest import EXAMPLES
 from tests.e2e.conftest import BOTH_PROFILES, ONE_PROFILE, SHARED_SERVER, open_note, uri
 from tests.e2e.test_navigation import at, references, rel_of, span, units
+from vaultls.lsp.lens_refresh import LENS_REFRESH_DELAY
 
 pytestmark = [*SHARED_SERVER, ONE_PROFILE]
 
@@ -191,6 +193,54 @@ async def test_code_lens_count_changes_after_another_note_adds_a_link(client: La
     after = (await lenses(client, rel))[0].command
     assert before is not None and after is not None
     assert int(after.title.split()[0]) == int(before.title.split()[0]) + 1
+
+
+async def lens_refreshes_after(client: LanguageClient, change, wait: float = 2.0) -> int:
+    """How many `workspace/codeLens/refresh` requests arrive within `wait` seconds of `change`
+    (those of earlier changes have had time to arrive first)."""
+    await asyncio.sleep(2 * LENS_REFRESH_DELAY)
+    before = client.refreshes.count(types.WORKSPACE_CODE_LENS_REFRESH)  # type: ignore[attr-defined]
+    await change()
+    deadline = asyncio.get_running_loop().time() + wait
+    while asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+    return client.refreshes.count(types.WORKSPACE_CODE_LENS_REFRESH) - before  # type: ignore[attr-defined]
+
+
+async def test_a_client_that_can_refresh_lenses_is_asked_to_when_another_note_links_to_an_open_one(
+    client: LanguageClient,
+):
+    await open_note(client, "People/Bakunin.md")
+
+    async def link_from_another_note() -> None:
+        await open_note(client, "A new note.md", "I read about [[Bakunin]] today.\n")
+
+    assert await lens_refreshes_after(client, link_from_another_note) == 1
+
+
+async def test_lenses_are_not_refreshed_while_the_only_open_note_is_typed_in(client: LanguageClient):
+    note = await open_note(client, "A new note.md", "I read about\n")
+
+    async def type_a_link() -> None:
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=note, version=2),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text="I read about [[Bakunin]]\n")],
+            )
+        )
+        await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc(client, "A new note.md")))
+
+    assert await lens_refreshes_after(client, type_a_link, wait=1.0) == 0
+
+
+@pytest.mark.profiles("neovim")
+async def test_a_client_that_cannot_refresh_lenses_is_never_asked_to(client: LanguageClient):
+    await open_note(client, "People/Bakunin.md")
+
+    async def link_from_another_note() -> None:
+        await open_note(client, "A new note.md", "I read about [[Bakunin]] today.\n")
+
+    assert await lens_refreshes_after(client, link_from_another_note, wait=1.0) == 0
 
 
 # ----------------------------------------------------------------------------- highlights
