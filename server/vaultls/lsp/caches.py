@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vaultls.lsp.token_results import TokenResults
+from vaultls.vault.daily_notes import ConfigFiles
 from vaultls.vault.index import Vault
 from vaultls.vault.name_index import NameIndex
 from vaultls.vault.references import TagCounter
@@ -23,6 +24,7 @@ class VaultCaches:
     suggest: Suggester  # completion: what `[[` offers, ranked (over `names`)
     symbols: SymbolIndex = field(default_factory=SymbolIndex)  # workspace symbols
     tags: TagCounter = field(default_factory=TagCounter)  # tag completion
+    obsidian: ConfigFiles = field(default_factory=ConfigFiles)  # Obsidian's settings files (daily notes, templates)
     tokens: TokenResults = field(default_factory=TokenResults)  # semantic tokens last sent, for deltas
 
     @classmethod

@@ -17,6 +17,7 @@ from vaultls.lsp.cursor import Cursor, cursor_at
 from vaultls.lsp.features.commands import OPEN_NOTE
 from vaultls.lsp.features.refactor import KINDS as REFACTOR_KINDS
 from vaultls.lsp.features.refactor import refactor_actions
+from vaultls.lsp.features.template_actions import template_actions
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.index import Vault, find_heading
@@ -44,6 +45,7 @@ async def code_action(ls: VaultLanguageServer, params: types.CodeActionParams) -
             create = _create_note(ls, cursor, link, diagnostic)
             if create is not None:
                 actions.append(create)
+                actions += template_actions(ls, cursor, link, diagnostic)  # features/template_actions.py
         elif diagnostic.code == "ambiguous-link" and link.kind == "wiki":
             data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
             candidates = [c for c in data.get("candidates", []) if isinstance(c, str)]

@@ -21,6 +21,7 @@ from lsprotocol import types
 
 from vaultls.lsp.cursor import Cursor, cursor_at
 from vaultls.lsp.features import frontmatter
+from vaultls.lsp.features.daily_links import daily_items
 from vaultls.lsp.features.tags import tag_completion
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
@@ -116,6 +117,7 @@ def _note_items(ls: VaultLanguageServer, cursor: Cursor, ctx: LinkContext) -> ty
                 text_edit=types.TextEdit(range=rng, new_text=link + close),
             )
         )
+    items += daily_items(ls, cursor, ctx.typed, rng, close, len(items))  # `[[tom` → tomorrow's daily note
     return types.CompletionList(is_incomplete=True, items=items)
 
 
