@@ -21,6 +21,7 @@ import { OutputLog } from './outputLog';
 import { PythonExtension, PythonExtensionApi } from './pythonExtension';
 import { ClientRegistry, FolderEntry } from './registry';
 import { SECTION, ServerSettings, serverSettingKeys } from './settings';
+import { SHOW_REFERENCES, showReferences } from './showReferences';
 import { WorkTracker, statusModel } from './status';
 import { folderKey, noServerIn, topLevelWorkspaceFolders, vaultFolderOf, vaultFolders, wantsServerIn } from './workspace';
 
@@ -102,6 +103,7 @@ class Session {
             vscode.commands.registerCommand('vaultls.restartServer', () => this.restart()),
             vscode.commands.registerCommand('vaultls.showOutput', this.output.show),
             vscode.commands.registerCommand(CHECK_VAULT, () => this.checkResults.run()),
+            vscode.commands.registerCommand(SHOW_REFERENCES, (...args: unknown[]) => showReferences(vscode, args)),
             vscode.commands.registerCommand(OPEN_NOTE, (uri: unknown) => this.openNote(uri)),
             ...this.graphCommands(),
             vscode.workspace.onDidOpenTextDocument((document) => this.onDocument(document)),
