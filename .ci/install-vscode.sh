@@ -8,6 +8,8 @@
 #   - editors/vscode/node_modules (npm ci) and the .vsix with the bundled server
 #     (npm run package: this machine's target, wheels of requirements.txt into bundled/libs)
 #   - tests/editors/vscode_e2e/node_modules (npm ci: playwright-core)
+#   - editors/graph-view/node_modules (npm ci: the graph view's libraries and esbuild, for the
+#     test that the committed build of the view is what its sources build)
 #   - code-server 4.100.3 (VS Code 1.100.3, the last release for Node 20) in
 #     .cache/code-server-4.100.3, with @vscode/ripgrep's download pre-seeded from the npm
 #     registry (its postinstall would fetch rg from GitHub)
@@ -114,6 +116,9 @@ npm_ci() {
 
 step "extension dependencies (editors/vscode)"
 npm_ci "$EXT"
+
+step "graph view dependencies (editors/graph-view: sigma.js, graphology, esbuild)"
+npm_ci "$ROOT/editors/graph-view"
 
 step "end-to-end test dependencies (playwright-core)"
 npm_ci "$E2E"

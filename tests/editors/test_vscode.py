@@ -144,6 +144,8 @@ def test_vsix_contents(vsix: Path) -> None:
         "extension/bundled/libs/cp310/tomli/__init__.py",  # vaultls needs it below Python 3.11
         "extension/bundled/libs/jsonschema/__init__.py",
         "extension/bundled/libs/rpds/__init__.py",
+        "extension/media/graph_view.js",  # the graph panel's view (scripts/copy_graph_view.mjs)
+        "extension/media/graph_view.css",
     ]:
         assert required in names, f"{required} is not in {vsix.name}"
     unwanted = [
