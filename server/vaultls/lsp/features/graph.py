@@ -26,7 +26,7 @@ MAX_DEPTH = 10
 
 async def graph(ls: VaultLanguageServer, params: Any) -> dict[str, Any]:
     await ls.indexed.wait()
-    asked = params if isinstance(params, dict) else {}
+    asked = _fields(params)
     vault, note = _where(ls, asked.get("uri"))
     if vault is None:
         return {"nodes": [], "edges": [], "root": None}
@@ -59,6 +59,14 @@ def _where(ls: VaultLanguageServer, uri: object) -> tuple[Vault | None, str | No
     if ref is None or ref.path not in ref.vault.notes:
         return None, None
     return ref.vault, ref.path
+
+
+def _fields(params: Any) -> dict[str, Any]:
+    """The params as a dict: pygls hands a method it does not know its params as a namedtuple."""
+    if isinstance(params, dict):
+        return params
+    as_dict = getattr(params, "_asdict", None)
+    return dict(as_dict()) if callable(as_dict) else {}
 
 
 def _flag(params: dict[str, Any], name: str, default: bool) -> bool:
