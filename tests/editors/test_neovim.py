@@ -297,6 +297,21 @@ def test_note_created_outside_neovim(nv: Nvim, vault: Path) -> None:
     nv.run("watch.lua", note=DANGLING_NOTE, line=line, create=f"{DANGLING_TARGET}.md")
 
 
+def test_semantic_tokens_mark_the_dangling_link_unresolved(nv: Nvim, vault: Path) -> None:
+    """The server's semantic tokens reach Neovim (`vim.lsp.semantic_tokens`): the dangling link
+    carries `unresolved`, a resolved one does not, and the plugin gives the modifier a colour."""
+    dangling_line = find_line(vault / DANGLING_NOTE, re.escape("[[" + DANGLING_TARGET))
+    resolved_line = find_line(vault / DANGLING_NOTE, re.escape("[[Trotsky]]"))
+    nv.run(
+        "semantic_tokens.lua",
+        note=DANGLING_NOTE,
+        dangling=DANGLING_TARGET,
+        dangling_line=dangling_line,
+        resolved="Trotsky",
+        resolved_line=resolved_line,
+    )
+
+
 @pytest.mark.parametrize("encoding", ["negotiated", "utf-16"])
 def test_non_ascii_positions(nv: Nvim, vault: Path, encoding: str) -> None:
     """Links after Japanese text and an emoji (the line of the vault's 日本語ノート.md, in a
