@@ -567,3 +567,30 @@ def test_completion_inside_a_closed_link_replaces_the_rest_of_the_name(nv: Nvim,
         steps=[{"keys": "a<C-x><C-o>"}, {"item": TARGET_NOTE}, {"keys": "<C-n><C-y>"}],
         expect=f"See [[{TARGET_NOTE}]] now",
     )
+
+
+def _links_to(vault: Path, name: str) -> list[dict]:
+    """Quickfix-like places (file, 1-based line, 1-based byte column) of every `[[name...]]`
+    wikilink (embeds from their `!`) in the vault's notes."""
+    found = []
+    pattern = re.compile(r"!?\[\[" + re.escape(name) + r"(?:[#|][^\]]*)?\]\]")
+    for path in sorted(vault.rglob("*.md")):
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            for m in pattern.finditer(text):
+                found.append({"filename": str(path), "lnum": number + 1, "col": len(text[: m.start()].encode()) + 1})
+    return sorted(found, key=lambda f: (f["filename"], f["lnum"], f["col"]))
+
+
+def test_incoming_calls_fill_the_quickfix_list_with_backlinks(nv: Nvim, vault: Path) -> None:
+    """`vim.lsp.buf.incoming_calls()` on a note: its backlinks in the quickfix list, at byte
+    columns (a scratch note links to it after multi-byte text)."""
+    write_scratch(vault, "# Scratch\n\n日本語 🎉 [[Permanent Revolution]] again\n")
+    nv.run("incoming_calls.lua", note=TARGET_PATH, expect=json.dumps(_links_to(vault, TARGET_NOTE)))
+
+
+def test_code_lens_shows_the_backlinks_and_runs_into_the_quickfix_list(nv: Nvim, vault: Path) -> None:
+    """`vim.lsp.codelens.refresh()`: "N backlinks" above the title; `vim.lsp.codelens.run()`
+    puts them in the quickfix list (the plugin's `vaultls.showReferences`)."""
+    title_line = find_line(vault / TARGET_PATH, r"^# ")
+    count = len(_links_to(vault, TARGET_NOTE))
+    nv.run("code_lens.lua", note=TARGET_PATH, title_line=title_line, expect=f"{count} backlinks")
