@@ -51,6 +51,7 @@ function M.create()
     require('vaultls').restart()
   end, { nargs = 0, desc = 'vaultls: restart the language server' })
   vim.lsp.commands['vaultls.openNote'] = M.open_note
+  vim.lsp.commands['vaultls.showReferences'] = require('vaultls.link_graph').show_references
   require('vaultls.highlights').setup()
 end
 
