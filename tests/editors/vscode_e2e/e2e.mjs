@@ -427,6 +427,39 @@ async function badPythonScenario() {
     await step('nothing in the vaults was imported', async () => checkMarkers());
 }
 
+/** The link graph (issue 20): the code lens above a note's title counts its backlinks and
+ * opens them in the references view; "Show Call Hierarchy" lists the notes linking to it. */
+async function linkGraphSteps() {
+    const name = config.targetPath.split('/').pop();
+    await step('the code lens above the title counts the backlinks and shows them', async () => {
+        await openQuickly(config.targetPath.replace(/\.md$/, ''));
+        await waitFor(async () => (await activeTabTitle()).includes(name), `the tab ${name}`);
+        const lens = editor().locator('.codelens-decoration a', { hasText: /^\d+ backlinks?$/ }).first();
+        await lens.waitFor({ state: 'visible', timeout });
+        const title = ((await lens.textContent()) ?? '').trim();
+        say(`#   code lens: ${title}`);
+        if (Number.parseInt(title, 10) < 2) {
+            throw new Error(`the lens reads "${title}"; ${config.targetNote} has several backlinks`);
+        }
+        await lens.click();
+        const peek = page.locator('.peekview-widget').first();
+        await peek.waitFor({ state: 'visible', timeout });
+        await waitFor(async () => ((await peek.textContent()) ?? '').includes('Welcome.md'), 'Welcome.md in the references peek');
+        await page.keyboard.press('Escape');
+    });
+    await step('Show Call Hierarchy lists the notes that link to the note (incoming calls)', async () => {
+        const point = await pointAt(config.targetText, config.targetText, 2);
+        await page.mouse.click(point.x, point.y);
+        await runCommand('Calls: Show Call Hierarchy');
+        const tree = page.locator('.part.sidebar');
+        const row = (text) => tree.locator('.monaco-list-row', { hasText: text }).first();
+        await row(config.targetNote).waitFor({ state: 'visible', timeout });
+        await waitFor(async () => (await row('Welcome').count()) > 0 && (await row('Trotsky').count()) > 0, 'Welcome and Trotsky among the callers');
+        const rows = (await tree.locator('.monaco-list-row').allTextContents()).map((s) => s.trim());
+        say(`#   call hierarchy: ${rows.slice(0, 8).join(' | ')}`);
+    });
+}
+
 const results = { ok: false };
 try {
     await waitForServer();
@@ -803,6 +836,9 @@ try {
 
         if (config.scenario === 'restricted') {
             await trustSteps();
+        }
+        if (config.scenario === 'features') {
+            await linkGraphSteps();
         }
         await step('nothing in the vaults was imported', async () => checkMarkers());
     }
