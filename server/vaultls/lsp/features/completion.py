@@ -22,6 +22,7 @@ from lsprotocol import types
 from vaultls.lsp.cursor import Cursor, cursor_at
 from vaultls.lsp.features import frontmatter
 from vaultls.lsp.features.daily_links import daily_items
+from vaultls.lsp.features.footnote_items import footnote_completion
 from vaultls.lsp.features.tags import tag_completion
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
@@ -70,6 +71,10 @@ async def completion(ls: VaultLanguageServer, params: types.CompletionParams) ->
         found = frontmatter.complete(ls, cursor)  # property names and values; None: `tags:`
         if found is not None:
             return found
+    if ctx is None and "[^" in cursor.line_text:
+        on_footnote = footnote_completion(ls, cursor)  # `[^`: the note's footnotes (features/footnote_items.py)
+        if on_footnote is not None:
+            return on_footnote
     if ctx is None:
         return tag_completion(ls, cursor)  # `#tag` in text, `tags:` in frontmatter (features/tags.py)
     if "|" in ctx.typed:

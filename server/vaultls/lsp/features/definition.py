@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from vaultls.lsp.cursor import link_at
+from vaultls.lsp.cursor import cursor_at, link_at
+from vaultls.lsp.features.footnote_items import footnote_definition
 from vaultls.lsp.server import VaultLanguageServer
 
 
 async def definition(ls: VaultLanguageServer, params: types.DefinitionParams) -> list[types.Location] | None:
     found = await link_at(ls, params.text_document.uri, params.position)
+    cursor = cursor_at(ls, params.text_document.uri, params.position) if found is None else None
+    if cursor is not None:  # `[^id]`: its definition in the note (features/footnote_items.py)
+        return footnote_definition(ls, cursor)
     target = found.resolution.target if found is not None else None
     if found is None or target is None:
         return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from vaultls.lsp.cursor import cursor_at
+from vaultls.lsp.features.footnote_items import footnote_references
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault.index import Vault
 from vaultls.vault.model import Range
@@ -60,6 +61,9 @@ async def references(ls: VaultLanguageServer, params: types.ReferenceParams) -> 
     cursor = cursor_at(ls, params.text_document.uri, params.position)
     if cursor is None:
         return None
+    on_footnote = footnote_references(ls, cursor, params.context.include_declaration)
+    if on_footnote is not None:  # `[^id]`: its uses in the note (features/footnote_items.py)
+        return on_footnote
     vault, path, note = cursor.ref.vault, cursor.ref.path, cursor.note
     target = target_at(note, cursor.pos)
     refs: list[Ref] = []

@@ -32,6 +32,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError
 
 from vaultls.lsp.cursor import Cursor, cursor_at
+from vaultls.lsp.features.footnote_items import footnote_rename
 from vaultls.lsp.features.references import Lines
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
@@ -79,6 +80,9 @@ class Choice:
 
 
 def choose(ls: VaultLanguageServer, cursor: Cursor) -> Choice:
+    footnote = footnote_rename(cursor)  # `[^id]`: the id in this note (features/footnote_items.py)
+    if footnote is not None:
+        return Choice("footnote", *footnote)
     vault, path, note = cursor.ref.vault, cursor.ref.path, cursor.note
     lines = Lines(ls, vault)
     target = target_at(note, cursor.pos)
