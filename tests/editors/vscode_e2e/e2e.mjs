@@ -460,6 +460,49 @@ async function linkGraphSteps() {
     });
 }
 
+/** The graph (issue 22): "Show Local Graph" on a note shows it with its neighbours, and
+ * clicking a neighbour in the graph opens that note. */
+async function graphSteps() {
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    let neighbour;
+    await step('vaultls: Show Local Graph shows the note with its neighbours', async () => {
+        const name = config.targetPath.split('/').pop();
+        await openQuickly(config.targetPath.replace(/\.md$/, ''));
+        await waitFor(async () => (await activeTabTitle()).includes(name), `the tab ${name}`);
+        await runCommand('vaultls: Show Local Graph');
+        await view.locator('body[data-layout="done"][data-nodes]').waitFor({ timeout });
+        // The local graph's note is selected: its panel lists the notes linked with it.
+        const title = view.locator('.gv-panel .gv-title');
+        await waitFor(async () => ((await title.textContent().catch(() => '')) ?? '') === config.targetNote, `the panel of ${config.targetNote}`);
+        const linked = await view.locator('.gv-panel ul[data-list="Linked from"] button').evaluateAll((buttons) => buttons.map((b) => ({ label: b.textContent, id: b.title })));
+        const nodes = Number(await view.locator('body').getAttribute('data-nodes'));
+        say(`#   ${await view.locator('.gv-status').textContent()}; linked from: ${linked.map((l) => l.label).join(', ')}`);
+        if (linked.length < 2 || nodes < linked.length + 1) {
+            throw new Error(`${nodes} nodes drawn, ${linked.length} notes linking to ${config.targetNote}`);
+        }
+        neighbour = linked.find((l) => l.id.endsWith('.md') && !l.id.includes('/')) ?? linked[0];
+        mkdirSync(config.artifacts, { recursive: true });
+        await page.screenshot({ path: join(config.artifacts, 'graph-vscode-local.png') });
+        say(`#   screenshot: ${join(config.artifacts, 'graph-vscode-local.png')}`);
+    });
+    await step('clicking a neighbour in the local graph opens that note', async () => {
+        if (!neighbour) {
+            throw new Error('no neighbour to click');
+        }
+        // Search centres it; with the panel closed, the middle of the graph is that node.
+        await view.locator('.gv-search').fill(neighbour.label);
+        await view.locator('.gv-search').press('Enter');
+        await waitFor(async () => (await view.locator('body').getAttribute('data-focused')) === neighbour.id, `the graph to centre ${neighbour.id}`);
+        await view.locator('.gv-panel .gv-close').click();
+        const box = await view.locator('.gv-graph').boundingBox();
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+        const file = neighbour.id.split('/').pop();
+        await waitFor(async () => (await activeTabTitle()).startsWith(file), `the tab ${file} to become active`);
+        say(`#   clicked ${neighbour.label}: ${await activeTabTitle()}`);
+    });
+}
+
 const results = { ok: false };
 try {
     await waitForServer();
@@ -839,6 +882,9 @@ try {
         }
         if (config.scenario === 'features') {
             await linkGraphSteps();
+        }
+        if (config.scenario === 'features') {
+            await graphSteps();
         }
         await step('nothing in the vaults was imported', async () => checkMarkers());
     }
