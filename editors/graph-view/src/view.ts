@@ -122,6 +122,8 @@ export class GraphView {
         this.selected = options.centre !== undefined && this.byId.has(options.centre) ? options.centre : this.selected && this.byId.has(this.selected) ? this.selected : undefined;
         this.recolour();
         this.ensureSigma();
+        // A small graph (a local one) has room for every label; a large one shows them as you zoom in.
+        this.sigma?.setSetting('labelRenderedSizeThreshold', this.graph.order <= 60 ? 0 : 7);
         this.applyFilters();
         if (this.selected !== undefined) {
             this.select(this.selected, false);

@@ -165,6 +165,8 @@ class GraphPanel {
     private ready = false;
     private shownOnce = false;
     private fetching = 0;
+    /** The vault's folder as the server names it (`root` of the answer): node paths are relative to it. */
+    private root: vscode.Uri | undefined;
 
     constructor(
         private readonly owner: GraphPanels,
@@ -275,7 +277,10 @@ class GraphPanel {
         if (ticket !== this.fetching) {
             return; // a newer request (another note, another depth) is on its way
         }
-        const centre = this.mode === 'local' && this.note ? relativePath(this.folder.uri.fsPath, this.note.fsPath) : undefined;
+        const root = (data as { root?: unknown } | null)?.root;
+        this.root = typeof root === 'string' ? vscode.Uri.parse(root) : undefined;
+        const base = this.root ?? this.folder.uri;
+        const centre = this.mode === 'local' && this.note ? relativePath(base.fsPath, this.note.fsPath) : undefined;
         const shown = this.shownOnce ? undefined : INITIAL_SHOWN;
         this.shownOnce = true;
         await this.panel.webview.postMessage({ type: 'graph', data, centre, depth: this.depth, shown });
@@ -288,7 +293,7 @@ class GraphPanel {
             this.owner.log(`graph: not a path inside the vault: ${path}`);
             return;
         }
-        const uri = vscode.Uri.joinPath(this.folder.uri, ...segments);
+        const uri = vscode.Uri.joinPath(this.root ?? this.folder.uri, ...segments);
         const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
         if (/\.md$/i.test(path)) {
             await vscode.window.showTextDocument(uri, { viewColumn: column, preview: false });
