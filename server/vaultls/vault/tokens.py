@@ -12,12 +12,12 @@ resolution; `lsp/features/semantic_tokens.py` encodes them in the client's units
 - `tag` (`#tag`, and each tag of `tags:` in the frontmatter), `blockId` (`^id`),
 - `callout`: the `[!type]` of a callout's first line (`> [!note]+ Title`, nested ones too),
 - `footnote`: a reference `[^id]`; its definition's label (`[^id]:` at the start of a line)
-  carries the `declaration` modifier,
+  carries the `declaration` modifier (both as the parser found them),
 - `property` (LSP's standard type): each top-level frontmatter key.
 
-Nothing inside code, math or comments is a token: links, tags and block ids are only where the
-parser found them, and the line scans below (callouts, footnotes) skip the parser's code spans
-and inline code. Tokens never overlap (the first one on a line wins), as clients require.
+Nothing inside code, math or comments is a token: links, tags, block ids and footnotes are only
+where the parser found them, and the line scan for callouts skips the parser's code spans.
+Tokens never overlap (the first one on a line wins), as clients require.
 """
 
 from __future__ import annotations
@@ -34,8 +34,6 @@ TOKEN_MODIFIERS = ("unresolved", "ambiguous", "declaration")
 
 # `> [!type]` (any depth of quote markers): the type in brackets right after the markers.
 _CALLOUT = re.compile(r"[ ]{0,3}(?:>[ \t]?)+[ \t]*(\[![^\]\s][^\]]*\])")
-# `[^id]`: a footnote reference, or at the start of a line followed by `:`, its definition.
-_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\](:?)")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -81,9 +79,9 @@ def note_tokens(vault: Vault, source: str, parsed: ParsedNote, lines: list[str])
     fm = parsed.frontmatter
     if fm is not None:
         found.extend(_on_line(rng, "property") for rng in fm.key_ranges.values())
-    text_lines = list(_text_lines(parsed, lines))
-    found.extend(callout_tokens(text_lines))
-    found.extend(footnote_tokens(text_lines))
+    found.extend(_on_line(ref.range, "footnote") for ref in parsed.footnote_refs)
+    found.extend(_on_line(note.range, "footnote", ("declaration",)) for note in parsed.footnotes)
+    found.extend(callout_tokens(_text_lines(parsed, lines)))
     return without_overlaps(found)
 
 
@@ -92,7 +90,7 @@ def _on_line(rng: Range, kind: str, modifiers: tuple[str, ...] = ()) -> Token:
 
 
 def _text_lines(parsed: ParsedNote, lines: list[str]) -> Iterator[tuple[int, str]]:
-    """(number, text) of the lines of Markdown text that may hold `[` constructs: after the
+    """(number, text) of the lines of Markdown text that may open a callout: after the
     frontmatter, outside the parser's code spans (fences, indented code, math, comments)."""
     fm = parsed.frontmatter
     start = fm.end_line + 1 if fm is not None else 0
@@ -104,37 +102,16 @@ def _text_lines(parsed: ParsedNote, lines: list[str]) -> Iterator[tuple[int, str
         if span < len(skip) and skip[span][0] <= number:
             continue
         line = lines[number]
-        if "[" in line:
+        if "[!" in line:
             yield number, line
-
-
-def _in_inline_code(line: str, column: int) -> bool:
-    """Whether `column` lies inside a backtick code span (an odd number of backticks before it:
-    the simple count, good enough for the `[` constructs scanned here)."""
-    return line.count("`", 0, column) % 2 == 1
 
 
 def callout_tokens(text_lines: Iterable[tuple[int, str]]) -> Iterator[Token]:
     """The `[!type]` of each callout's first line."""
     for number, line in text_lines:
-        if "[!" not in line:
-            continue
         m = _CALLOUT.match(line)
         if m is not None:
             yield Token(number, m.start(1), m.end(1), "callout")
-
-
-def footnote_tokens(text_lines: Iterable[tuple[int, str]]) -> Iterator[Token]:
-    """Footnote references `[^id]` and the labels of definitions `[^id]: text` (at the start of
-    a line, up to three spaces in, as CommonMark places link definitions)."""
-    for number, line in text_lines:
-        if "[^" not in line:
-            continue
-        for m in _FOOTNOTE.finditer(line):
-            if _in_inline_code(line, m.start()):
-                continue
-            definition = bool(m.group(2)) and not line[: m.start()].strip(" ") and m.start() <= 3
-            yield Token(number, m.start(), m.end(1) + 1, "footnote", ("declaration",) if definition else ())
 
 
 def without_overlaps(tokens: list[Token]) -> list[Token]:
