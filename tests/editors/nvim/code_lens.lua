@@ -1,15 +1,16 @@
--- vim.lsp.codelens.refresh() shows "N backlinks" above the note's title; running the lens
+-- The README's "Links" snippet, run as written (VAULTLS_T_SNIPPET is the Lua block cut out of
+-- editors/neovim/README.md): "N backlinks" shows above the note's title; running the lens
 -- (vim.lsp.codelens.run, through the plugin's vaultls.showReferences) fills the quickfix list
 -- with those backlinks.
 local H = dofile(os.getenv('VAULTLS_NVIM_SCRIPTS') .. '/helpers.lua')
 H.run(function()
   H.init()
+  dofile(os.getenv('VAULTLS_T_SNIPPET'))
   local buf = H.open(os.getenv('VAULTLS_T_NOTE'))
   H.attach(buf)
   local title_line = tonumber(os.getenv('VAULTLS_T_TITLE_LINE'))
   local expect = os.getenv('VAULTLS_T_EXPECT')
   local lens = H.wait('the resolved code lens above the title', function()
-    vim.lsp.codelens.refresh({ bufnr = buf })
     for _, l in ipairs(vim.lsp.codelens.get(buf)) do
       if l.range.start.line == title_line and l.command and l.command.title ~= '' then
         return l
