@@ -588,9 +588,12 @@ def test_incoming_calls_fill_the_quickfix_list_with_backlinks(nv: Nvim, vault: P
     nv.run("incoming_calls.lua", note=TARGET_PATH, expect=json.dumps(_links_to(vault, TARGET_NOTE)))
 
 
-def test_code_lens_shows_the_backlinks_and_runs_into_the_quickfix_list(nv: Nvim, vault: Path) -> None:
-    """`vim.lsp.codelens.refresh()`: "N backlinks" above the title; `vim.lsp.codelens.run()`
-    puts them in the quickfix list (the plugin's `vaultls.showReferences`)."""
+def test_code_lens_shows_the_backlinks_and_runs_into_the_quickfix_list(nv: Nvim, vault: Path, tmp_path: Path) -> None:
+    """The README's snippet shows "N backlinks" above the title (`vim.lsp.codelens.refresh`);
+    `vim.lsp.codelens.run()` puts them in the quickfix list (the plugin's
+    `vaultls.showReferences`)."""
+    snippet = tmp_path / "snippet.lua"
+    snippet.write_text(readme_snippet("## Links: backlinks, call hierarchy, code lenses"), encoding="utf-8")
     title_line = find_line(vault / TARGET_PATH, r"^# ")
     count = len(_links_to(vault, TARGET_NOTE))
-    nv.run("code_lens.lua", note=TARGET_PATH, title_line=title_line, expect=f"{count} backlinks")
+    nv.run("code_lens.lua", snippet=snippet, note=TARGET_PATH, title_line=title_line, expect=f"{count} backlinks")
