@@ -481,6 +481,16 @@ def test_create_note_writes_the_file_and_opens_it(nv: Nvim, vault: Path) -> None
     assert (vault / f"{DANGLING_TARGET}.md").read_text(encoding="utf-8") == f"# {DANGLING_TARGET}\n"
 
 
+@pytest.mark.parametrize("route", ["setup", "legacy"])
+def test_vaultls_today_creates_todays_note_from_the_template_and_opens_it(nv: Nvim, vault: Path, route: str) -> None:
+    """`:VaultlsToday` (issue 21): the server's one edit makes today's note from the vault's
+    daily template, the plugin writes it, showDocument opens it; a second time only opens it;
+    `:VaultlsNew {title} {template}` makes a note from a template the same way."""
+    nv.run("daily_note.lua", route=route, note=DANGLING_NOTE)
+    today = (vault / "Daily").glob("*.md")
+    assert any(p.read_text(encoding="utf-8").startswith("---\ntags:\n- daily\n") for p in today)
+
+
 # --- taking a completion item with keys (issue 24): every way leaves the whole link --------
 
 

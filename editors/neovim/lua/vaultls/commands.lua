@@ -53,6 +53,7 @@ function M.create()
   vim.lsp.commands['vaultls.openNote'] = M.open_note
   vim.lsp.commands['vaultls.showReferences'] = require('vaultls.link_graph').show_references
   require('vaultls.highlights').setup()
+  require('vaultls.notes').create() -- :VaultlsToday, :VaultlsNew (notes.lua)
 end
 
 return M

@@ -53,7 +53,10 @@ def vault_for(ls: VaultLanguageServer, uri: str | None) -> Vault | None:
     if ref is not None:
         return ref.vault
     path = fs_path(uri)
-    return next((vault for root, vault in ls.vaults.items() if path is not None and path == root), None)
+    found = next((vault for root, vault in ls.vaults.items() if path is not None and path == root), None)
+    if found is None and len(ls.vaults) == 1:
+        return next(iter(ls.vaults.values()))  # the only vault, however the client spells its folder
+    return found
 
 
 def can_create(ls: VaultLanguageServer) -> bool:
@@ -164,7 +167,10 @@ async def new_note_command(ls: VaultLanguageServer, *args: Any) -> dict[str, Any
     await ls.ready.wait()
     wanted = _new_note_args(args)
     title, folder, template_name = wanted.get("title"), wanted.get("folder"), wanted.get("template")
-    vault = vault_for(ls, wanted.get("uri") if isinstance(wanted.get("uri"), str) else None)
+    uri = wanted.get("uri")
+    if not isinstance(uri, str) and args and isinstance(args[0], dict):  # {title, ...}, then the vault's URI
+        uri = next((a for a in args[1:] if isinstance(a, str)), None)
+    vault = vault_for(ls, uri if isinstance(uri, str) else None)
     if vault is None:
         say(ls, "no vault is open")
         return None
