@@ -21,6 +21,7 @@ from lsprotocol import types
 
 from vaultls.lsp.cursor import Cursor, cursor_at
 from vaultls.lsp.features import frontmatter
+from vaultls.lsp.features.callout_items import callout_completion
 from vaultls.lsp.features.daily_links import daily_items
 from vaultls.lsp.features.footnote_items import footnote_completion
 from vaultls.lsp.features.tags import tag_completion
@@ -75,6 +76,10 @@ async def completion(ls: VaultLanguageServer, params: types.CompletionParams) ->
         on_footnote = footnote_completion(ls, cursor)  # `[^`: the note's footnotes (features/footnote_items.py)
         if on_footnote is not None:
             return on_footnote
+    if ctx is None and "[!" in cursor.line_text:
+        on_callout = callout_completion(ls, cursor)  # `> [!`: callout types (features/callout_items.py)
+        if on_callout is not None:
+            return on_callout
     if ctx is None:
         return tag_completion(ls, cursor)  # `#tag` in text, `tags:` in frontmatter (features/tags.py)
     if "|" in ctx.typed:
@@ -200,7 +205,7 @@ def _preview_line(ls: VaultLanguageServer, vault: Vault, path: str, line: int) -
 FEATURES = (
     (
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=["[", "#", "^", "/", ":", "-"], resolve_provider=False),
+        types.CompletionOptions(trigger_characters=["[", "#", "^", "/", ":", "-", "!"], resolve_provider=False),
         completion,
     ),
 )

@@ -15,6 +15,7 @@ from lsprotocol import types
 
 from vaultls.lsp.cursor import cursor_at
 from vaultls.lsp.features import frontmatter
+from vaultls.lsp.features.callout_items import callout_hover
 from vaultls.lsp.features.footnote_items import footnote_hover
 from vaultls.lsp.features.hover_backlinks import backlinks_hover
 from vaultls.lsp.roots import contained
@@ -38,6 +39,10 @@ async def hover(ls: VaultLanguageServer, params: types.HoverParams) -> types.Hov
         on_footnote = footnote_hover(ls, cursor)  # `[^id]`: the footnote's text (features/footnote_items.py)
         if on_footnote is not None:
             return on_footnote
+    if link is None and "[!" in cursor.line_text:
+        on_callout = callout_hover(ls, cursor)  # `> [!tip]`: what the type is (features/callout_items.py)
+        if on_callout is not None:
+            return on_callout
     if link is None:
         on_title = await backlinks_hover(ls, params)  # a title heading: who links to the note
         return on_title or frontmatter.hover(ls, cursor)  # a property name: what its schema says
