@@ -270,3 +270,14 @@ def test_the_cached_graph_is_made_again_when_links_tags_or_files_change(change):
     assert graph_data(vault, graph=cache.graph_of(vault), include_tags=True, include_attachments=True) == graph_data(
         vault, include_tags=True, include_attachments=True
     )
+
+
+def test_the_cache_answers_the_same_options_with_the_same_answer_until_the_vault_changes():
+    vault = vault_of(CHAIN)
+    cache = GraphCache()
+    first = cache.answer(vault, note="B.md", depth=2)
+    assert cache.answer(vault, note="B.md", depth=2) is first
+    assert cache.answer(vault, note="B.md", depth=1) != first
+    vault.upsert("D.md", parse("[[Far]]\n"))
+    assert cache.changed(vault, ["D.md"])
+    assert cache.answer(vault, note="B.md", depth=2) == graph_data(vault, note="B.md", depth=2) != first

@@ -30,7 +30,7 @@ share it), with the edges among them.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,20 @@ class LinkGraph:
     attachments: list[str] = field(default_factory=list)  # sorted
     backlinks: Counter[str] = field(default_factory=Counter)
     outlinks: Counter[str] = field(default_factory=Counter)
+    note_set: set[str] = field(default_factory=set)
+    _linkers: dict[str, list[str]] | None = None
+
+    def linkers(self) -> dict[str, list[str]]:
+        """Each node's notes linking to it (using it, for a tag), made when first asked for
+        (a local graph walks edges both ways)."""
+        if self._linkers is None:
+            self._linkers = {}
+            for source in self.notes:
+                for target in dict.fromkeys(target for target, _ in self.links[source]):
+                    self._linkers.setdefault(target, []).append(source)
+                for tag in self.tags[source]:
+                    self._linkers.setdefault(tag, []).append(source)
+        return self._linkers
 
 
 def note_facts(note: Note) -> NoteFacts:
@@ -103,6 +117,7 @@ def build_link_graph(vault: Vault, facts: dict[str, NoteFacts] | None = None) ->
     """The whole graph of `vault`. `facts`: the notes' `note_facts` where already known."""
     graph = LinkGraph()
     graph.notes = sorted(p for p in vault.notes if not is_exempt_template(vault, p))
+    graph.note_set = set(graph.notes)
     graph.attachments = sorted(vault.attachments)
     targets = LinkTargets(vault)
     spellings: dict[str, Counter[str]] = {}
@@ -156,62 +171,65 @@ def graph_data(
     if graph is None:
         graph = build_link_graph(vault)
     attachments = set(graph.attachments) if include_attachments else set()
-    note_set = set(graph.notes)
+    note_set = graph.note_set
 
     def shown(target: str) -> bool:
-        if target.startswith(DANGLING) and target not in note_set:
-            return include_dangling
-        return target in note_set or target in attachments
-
-    edges: list[tuple[str, str, int, str]] = []
-    for source in graph.notes:
-        for (target, kind), count in graph.links[source].items():
-            if shown(target):
-                edges.append((source, target, count, kind))
-        if include_tags:
-            edges.extend((source, tag, count, "tag") for tag, count in graph.tags[source].items())
+        if target in note_set or target in attachments:
+            return True
+        return include_dangling and target.startswith(DANGLING)
 
     nodes: set[str] | None = None
+    sources = graph.notes
     if note is not None:
         if note not in note_set:
             return {"nodes": [], "edges": []}
-        nodes = _neighbourhood(note, edges, max(0, depth))
-        edges = [e for e in edges if e[0] in nodes and e[1] in nodes]
+        nodes = _neighbourhood(graph, note, max(0, depth), shown, include_tags)
+        sources = [s for s in graph.notes if s in nodes]
+    edges: list[tuple[str, str, int, str]] = []
+    for source in sources:
+        for (target, kind), count in graph.links[source].items():
+            if shown(target) and (nodes is None or target in nodes):
+                edges.append((source, target, count, kind))
+        if include_tags:
+            edges.extend(
+                (source, tag, count, "tag")
+                for tag, count in graph.tags[source].items()
+                if nodes is None or tag in nodes
+            )
 
-    listed: list[str] = list(graph.notes)
-    listed += graph.attachments if include_attachments else []
+    listed: list[str] = list(sources)
+    listed += [a for a in graph.attachments if nodes is None or a in nodes] if include_attachments else []
     # Names and tags are nodes only as the targets of edges shown.
     listed += sorted({t for _, t, _, k in edges if k != "tag" and t.startswith(DANGLING) and t not in note_set})
     listed += sorted({t for _, t, _, k in edges if k == "tag"})
-    if nodes is not None:
-        listed = [n for n in listed if n in nodes]
     return {
-        "nodes": [_node(vault, graph, node, note_set) for node in listed],
+        "nodes": [_node(vault, graph, node) for node in listed],
         "edges": [{"source": s, "target": t, "count": c, "kind": k} for s, t, c, k in edges],
     }
 
 
-def _neighbourhood(start: str, edges: list[tuple[str, str, int, str]], depth: int) -> set[str]:
-    """The nodes at most `depth` edges from `start`, edges followed either way."""
-    around: dict[str, set[str]] = {}
-    for source, target, _, _ in edges:
-        around.setdefault(source, set()).add(target)
-        around.setdefault(target, set()).add(source)
+def _neighbourhood(graph: LinkGraph, start: str, depth: int, shown: Callable[[str], bool], tags: bool) -> set[str]:
+    """The nodes shown at most `depth` edges from `start`, edges followed either way."""
+    linkers = graph.linkers()
     seen = {start}
     queue = deque([(start, 0)])
     while queue:
         node, far = queue.popleft()
         if far == depth:
             continue
-        for other in around.get(node, ()):
+        around: list[str] = [s for s in linkers.get(node, ()) if tags or not node.startswith(TAG)]
+        if node in graph.links:
+            around += [target for target, _ in graph.links[node] if shown(target)]
+            around += list(graph.tags[node]) if tags else []
+        for other in around:
             if other not in seen:
                 seen.add(other)
                 queue.append((other, far + 1))
     return seen
 
 
-def _node(vault: Vault, graph: LinkGraph, node: str, note_set: set[str]) -> dict[str, Any]:
-    if node in note_set:
+def _node(vault: Vault, graph: LinkGraph, node: str) -> dict[str, Any]:
+    if node in graph.note_set:
         kind, label = "note", vault.notes[node].name
     elif node.startswith(TAG) and node not in vault.attachments:
         kind, label = "tag", graph.labels.get(node, "#" + node[len(TAG) :])
@@ -250,13 +268,29 @@ class GraphCache:
     may change the picture (`changed`); on a rebuild, the facts of notes that are the same
     objects as before are not read again (the index replaces a note's object on every change)."""
 
+    ANSWERS = 8  # the answers kept, by their options (a view asks again with the same ones)
+
     def __init__(self) -> None:
         self.graph: LinkGraph | None = None
         self._facts: dict[str, tuple[Note, NoteFacts, tuple[str, ...]]] = {}
         self._sizes = (0, 0)
+        self._answers: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+
+    def answer(self, vault: Vault, **options: Any) -> dict[str, Any]:
+        """`graph_data(vault, **options)` from the graph kept, the same answer object while the
+        graph holds (the caller must not change it)."""
+        key = tuple(sorted(options.items()))
+        found = self._answers.get(key)
+        if found is None or self.graph is None:
+            graph = self.graph_of(vault)
+            if len(self._answers) >= self.ANSWERS:
+                self._answers.clear()
+            found = self._answers[key] = graph_data(vault, graph=graph, **options)
+        return found
 
     def graph_of(self, vault: Vault) -> LinkGraph:
         if self.graph is None:
+            self._answers.clear()
             known = self._facts
             self._facts = {}
             for path, note in vault.notes.items():
@@ -280,6 +314,7 @@ class GraphCache:
                 break
         if not same:
             self.graph = None
+            self._answers.clear()
         return not same
 
 

@@ -1,0 +1,104 @@
+"""The graph figures: `vaultls/graph` of the whole vault, as a graph view asks for it once the
+server is ready (the first request builds the vault's graph; later ones cut it from the graph
+kept), and the local graph of one note. run.py measures them in every run; alone, for the
+sizes given:
+
+    python benchmarks/graph_bench.py --sizes 10000
+
+Each latency is from writing the request to having read and parsed the answer (a JSON text of
+tens of megabytes at 10,000 notes: the client's parse is part of what a view waits for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate_vault  # noqa: E402 - the sibling module, found through the path set above
+import lsp_wire  # noqa: E402 - the same
+from pull_scenario import CAPABILITIES, PullClient  # noqa: E402 - the same
+
+TARGET_MS = 300.0
+
+
+async def measure(root: Path, cache_home: Path, log: Path, note: str, rounds: int = 5) -> dict[str, Any]:
+    """The graph figures on one vault (see the module's docstring), in milliseconds."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as stderr:
+        proc = await lsp_wire.spawn_server(root, cache_home, stderr)
+    client = PullClient(proc, root)
+    try:
+        await client.request(
+            "initialize",
+            {
+                "processId": os.getpid(),
+                "rootUri": root.as_uri(),
+                "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
+                "capabilities": CAPABILITIES,
+            },
+        )
+        client.notify("initialized", {})
+        await asyncio.wait_for(client.indexed.wait(), 600)
+        await asyncio.sleep(1.0)  # the index cache is written in the background after the scan
+        first, answer = await client.request("vaultls/graph", {}, timeout=600)
+        again = [(await client.request("vaultls/graph", {}, timeout=600))[0] for _ in range(rounds)]
+        local = [
+            (await client.request("vaultls/graph", {"uri": (root / note).as_uri(), "depth": 2}, timeout=600))[0]
+            for _ in range(rounds)
+        ]
+        return {
+            "nodes": len(answer.get("nodes", [])),
+            "edges": len(answer.get("edges", [])),
+            "megabytes": round(len(json.dumps(answer)) / 1e6, 1),
+            "first_ms": first * 1000,
+            "whole_ms": statistics.median(again) * 1000,
+            "local_depth2_ms": statistics.median(local) * 1000,
+        }
+    finally:
+        try:
+            await client.request("shutdown", None, timeout=10)
+            client.notify("exit", None)
+            await asyncio.wait_for(proc.wait(), 10)
+        except (asyncio.TimeoutError, ConnectionError):
+            proc.kill()
+            await proc.wait()
+
+
+def row(n: int, figures: dict[str, Any]) -> str:
+    return (
+        f"vaultls/graph, {n:,} notes ({figures['nodes']:,} nodes, {figures['edges']:,} edges, "
+        f"{figures['megabytes']} MB): whole vault {figures['whole_ms']:.0f} ms (target ≤ {TARGET_MS:.0f} ms; "
+        f"first request {figures['first_ms']:.0f} ms), local graph depth 2 {figures['local_depth2_ms']:.0f} ms"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="The vaultls/graph figures alone.")
+    parser.add_argument("--sizes", default="10000", help="comma-separated note counts (default 10000)")
+    parser.add_argument("--vaults", type=Path, default=generate_vault.DEFAULT_VAULTS)
+    args = parser.parse_args(argv)
+    for n in (int(s) for s in args.sizes.split(",") if s):
+        root = generate_vault.generate(n, args.vaults / str(n))
+        probe = (generate_vault.read_manifest(root) or {})["probe_notes"][0]
+        cache = Path(tempfile.mkdtemp(prefix=f"vaultls-graph-{n}-"))
+        try:
+            figures = asyncio.run(measure(root, cache, cache / "server.log", probe))
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+        print(row(n, figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
