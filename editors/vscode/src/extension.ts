@@ -17,6 +17,7 @@ import { Notification, OPEN_SETTINGS, SHOW_OUTPUT, discoveryFailed, errorMessage
 import { GraphPanels } from './graphPanel';
 import { SHOW_GRAPH, SHOW_LOCAL_GRAPH } from './graphView';
 import { Notifier } from './notifier';
+import { registerNoteCommands } from './noteCommands';
 import { OutputLog } from './outputLog';
 import { PythonExtension, PythonExtensionApi } from './pythonExtension';
 import { ClientRegistry, FolderEntry } from './registry';
@@ -105,6 +106,7 @@ class Session {
             vscode.commands.registerCommand(CHECK_VAULT, () => this.checkResults.run()),
             vscode.commands.registerCommand(SHOW_REFERENCES, (...args: unknown[]) => showReferences(vscode, args)),
             vscode.commands.registerCommand(OPEN_NOTE, (uri: unknown) => this.openNote(uri)),
+            ...registerNoteCommands((folder) => this.ensureWanted(folder), this.log), // daily notes, templates (noteCommands.ts)
             ...this.graphCommands(),
             vscode.workspace.onDidOpenTextDocument((document) => this.onDocument(document)),
             vscode.workspace.onDidChangeWorkspaceFolders((event) => this.onFoldersChanged(event)),

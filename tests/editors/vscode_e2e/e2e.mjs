@@ -427,6 +427,28 @@ async function badPythonScenario() {
     await step('nothing in the vaults was imported', async () => checkMarkers());
 }
 
+/** Daily notes (issue 21): "Open Today's Note" creates today's note in the vault's daily folder
+ * from its daily template (examples/vault/.obsidian/daily-notes.json) and opens it. */
+async function dailyNoteSteps() {
+    const now = new Date();
+    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    const file = join(config.vault, 'Daily', `${today}.md`);
+    await step("vaultls: Open Today's Note creates today's note from the template and opens it", async () => {
+        if (existsSync(file)) {
+            throw new Error(`${file} exists before the command`);
+        }
+        await runCommand("vaultls: Open Today's Note");
+        await waitFor(async () => (await activeTabTitle()).includes(`${today}.md`), `the tab ${today}.md`);
+        await waitFor(async () => {
+            const lines = await visibleLines();
+            return lines.some((line) => line.trim() === `# ${today}`) && lines.some((line) => line.includes(`created: '${today}'`));
+        }, `the filled template in ${today}.md`);
+        await page.keyboard.press('Control+S');
+        await waitFor(() => existsSync(file) && readFileSync(file, 'utf8').includes('## Tasks'), `${file} saved with the template`);
+        say(`#   made ${file}`);
+    });
+}
+
 /** The link graph (issue 20): the code lens above a note's title counts its backlinks and
  * opens them in the references view; "Show Call Hierarchy" lists the notes linking to it. */
 async function linkGraphSteps() {
@@ -885,6 +907,9 @@ try {
         }
         if (config.scenario === 'features') {
             await graphSteps();
+        }
+        if (config.scenario === 'features') {
+            await dailyNoteSteps();
         }
         await step('nothing in the vaults was imported', async () => checkMarkers());
     }
