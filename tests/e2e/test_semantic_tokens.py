@@ -4,13 +4,14 @@ created, range and delta requests, and the expand-selection chain."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.conftest import write_vault
+from tests.conftest import EXAMPLES, write_vault
 from tests.e2e.conftest import BOTH_PROFILES, diagnostics_for, open_note, utf8
 
 pytestmark = BOTH_PROFILES
@@ -18,9 +19,15 @@ pytestmark = BOTH_PROFILES
 NOTE = "# Links\n\nnaïve 🌱 [[Present]] and [[Missing]] #tag\n> [!note] x\n"
 
 
+EXAMPLE_NOTE = "Events/Chinese Revolution 1927.md"  # links [[Trotsky]] and [[Northern Expedition]] (no note)
+
+
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
-    return write_vault(tmp_path / "tokens", {"Present.md": "# Present\n", "Note.md": NOTE})
+    """A copy of examples/vault with two notes of this module's own."""
+    target = tmp_path / "vault"
+    shutil.copytree(EXAMPLES, target)
+    return write_vault(target, {"Present.md": "# Present\n", "Note.md": NOTE})
 
 
 def units(client: LanguageClient, text: str) -> int:
@@ -64,23 +71,43 @@ async def test_the_legend_names_the_link_kinds_and_modifiers(client: LanguageCli
     assert {"unresolved", "ambiguous"} <= set(legend.token_modifiers)
 
 
-async def test_a_dangling_link_is_unresolved_until_its_note_is_created(client: LanguageClient):
-    note = await open_note(client, "Note.md")
-    await diagnostics_for(client, note, lambda d: len(d) == 1)
-    links = [t for t in decode(client, (await full(client, note)).data) if t[3] == "wikilink"]
-    assert links == expected_links(client, ["unresolved"])
+def link_token(client: LanguageClient, data: list[int], lines: list[str], link: str):
+    """The wikilink token that starts where `link` is written."""
+    line = next(i for i, text in enumerate(lines) if link in text)
+    start = units(client, lines[line][: lines[line].index(link)])
+    return next(t for t in decode(client, data) if t[:2] == (line, start) and t[3] == "wikilink")
 
-    (client.vault / "Missing.md").write_text("# Missing\n", encoding="utf-8")  # type: ignore[attr-defined]
+
+async def test_a_dangling_link_is_unresolved_until_its_note_is_created(client: LanguageClient):
+    note = await open_note(client, EXAMPLE_NOTE)
+    lines = (client.vault / EXAMPLE_NOTE).read_text(encoding="utf-8").split("\n")  # type: ignore[attr-defined]
+    await diagnostics_for(client, note, lambda d: any("Northern Expedition" in x.message for x in d))
+    data = (await full(client, note)).data
+    assert link_token(client, data, lines, "[[Northern Expedition]]")[4] == ["unresolved"]
+    assert link_token(client, data, lines, "[[Trotsky]]")[4] == ["ambiguous"]  # two notes are called Trotsky
+
+    (client.vault / "Northern Expedition.md").write_text("# Northern Expedition\n", encoding="utf-8")  # type: ignore[attr-defined]
     client.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=(client.vault / "Missing.md").as_uri(), type=types.FileChangeType.Created)]  # type: ignore[attr-defined]
+            changes=[
+                types.FileEvent(
+                    uri=(client.vault / "Northern Expedition.md").as_uri(),  # type: ignore[attr-defined]
+                    type=types.FileChangeType.Created,
+                )
+            ]
         )
     )
-    await diagnostics_for(client, note, lambda d: not d)
-    links = [t for t in decode(client, (await full(client, note)).data) if t[3] == "wikilink"]
-    assert links == expected_links(client, [])
-    # Both editors can be asked to request the tokens again, and were (their other notes).
+    await diagnostics_for(client, note, lambda d: not any("Northern Expedition" in x.message for x in d))
+    data = (await full(client, note)).data
+    assert link_token(client, data, lines, "[[Northern Expedition]]")[4] == []
+    # Both editors can be asked to request the tokens again, and were (for their other notes).
     assert types.WORKSPACE_SEMANTIC_TOKENS_REFRESH in client.refreshes  # type: ignore[attr-defined]
+
+
+async def test_tokens_are_in_the_clients_units_after_wide_characters(client: LanguageClient):
+    note = await open_note(client, "Note.md")
+    links = [t for t in decode(client, (await full(client, note)).data) if t[3] == "wikilink"]
+    assert links == expected_links(client, ["unresolved"])
 
 
 async def test_a_range_request_answers_only_the_tokens_in_the_range(client: LanguageClient):
