@@ -1,6 +1,6 @@
 """The vault's link graph (`vault/graph_data.graph_data`) as files other tools open: `dot`
 for Graphviz, `graphml` for Gephi, yEd and networkx, `json` as the server answers it. The
-html page is `graph_html.render_html`'s. Every format carries each node's label, kind, path,
+html page is `graph_html.render_html`'s (`renderer`). Every format carries each node's label, kind, path,
 folder, tags, backlinks and outlinks, and each edge's kind and count.
 
 Names come from a stranger's vault: in dot every string is quoted, with `"` and `\\` escaped and
@@ -118,8 +118,7 @@ def _attr(text: str) -> str:
 
 
 def renderer(fmt: str) -> Callable[[dict[str, Any], str], str]:
-    """The function that renders `fmt` (one of `GRAPH_FORMATS`); html's is imported when asked
-    for, and a LookupError says when it is missing."""
+    """The function that renders `fmt`, one of `GRAPH_FORMATS` (else a LookupError)."""
     if fmt == "json":
         return render_json
     if fmt == "dot":
@@ -127,9 +126,7 @@ def renderer(fmt: str) -> Callable[[dict[str, Any], str], str]:
     if fmt == "graphml":
         return render_graphml
     if fmt == "html":
-        try:
-            from vaultls.report.graph_html import render_html  # type: ignore[import-not-found,unused-ignore]
-        except ImportError as exc:
-            raise LookupError("the html page of the graph is not available in this build of vaultls") from exc
-        return render_html  # type: ignore[no-any-return,unused-ignore]
+        from vaultls.report.graph_html import render_html  # only when asked for: the page is large
+
+        return render_html
     raise LookupError(f"unknown graph format {fmt!r}")
