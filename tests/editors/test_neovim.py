@@ -491,6 +491,20 @@ def test_vaultls_today_creates_todays_note_from_the_template_and_opens_it(nv: Nv
     assert any(p.read_text(encoding="utf-8").startswith("---\ntags:\n- daily\n") for p in today)
 
 
+def test_vaultls_graph_writes_the_page_and_opens_it(nv: Nvim, vault: Path) -> None:
+    """`:VaultlsGraph` (issue 22) writes the html page of the vault's graph to a temporary file
+    and hands it to vim.ui.open; `:VaultlsGraph local` the page of the current note's graph."""
+    from vaultls.vault.graph_data import graph_data
+    from vaultls.vault.settings import build_settings
+    from vaultls.vault.store.loader import load_vault
+
+    model, _ = load_vault(vault, build_settings(vault)[0], use_cache=False)
+    ascii_ids = [n["id"] for n in graph_data(model)["nodes"] if n["id"].isascii() and n["kind"] == "note"]
+    near = [n["id"] for n in graph_data(model, note=DANGLING_NOTE)["nodes"] if n["id"].isascii()]
+    far = next(i for i in ascii_ids if i not in near)
+    nv.run("graph.lua", note=DANGLING_NOTE, whole=json.dumps(ascii_ids), near=json.dumps(near), far=far, timeout=120)
+
+
 # --- taking a completion item with keys (issue 24): every way leaves the whole link --------
 
 

@@ -54,6 +54,7 @@ function M.create()
   vim.lsp.commands['vaultls.showReferences'] = require('vaultls.link_graph').show_references
   require('vaultls.highlights').setup()
   require('vaultls.notes').create() -- :VaultlsToday, :VaultlsNew (notes.lua)
+  require('vaultls.graph').create() -- :VaultlsGraph [local [depth]] (graph.lua)
 end
 
 return M
