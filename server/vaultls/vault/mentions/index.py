@@ -1,0 +1,160 @@
+"""A vault's unlinked mentions, kept between requests (`MentionIndex`).
+
+Each note's text is scanned once for every phrase of the vault's names (`scan.Scan`), and
+again only when the note changes (the index holds a new `Note` for it) or when a name it holds,
+or may hold, comes or goes. The dictionary of names is rebuilt when some note's path or aliases
+changed, found by one comparison of the vault's notes with those it was built from
+(`name_index.Seen`); a rebuild then drops only the scans it may change: those holding a name
+that went, and those whose word signature may hold a name that came. So a query answers from
+what it kept, and reads only the notes changed since.
+
+Texts come from the caller (`TextOf`): the server gives open buffers and files read through its
+contained reading path; the model never opens a file itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from vaultls.vault.index import Note, Vault
+from vaultls.vault.mentions.dictionary import Dictionary, Phrase
+from vaultls.vault.mentions.scan import Scan, may_hold, phrase_signature, scan, text_signature
+from vaultls.vault.model import Range
+from vaultls.vault.name_index import Seen
+
+TextOf = Callable[[str], "str | None"]
+"""A note's current text by vault path (None when it cannot be read)."""
+
+# More names than this came at once (a vault indexed again): every scan is redone rather than
+# each one's signature compared with each new name.
+_MANY_NEW_NAMES = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A plain-text occurrence, in the note at `path`, of a phrase (`key`) naming `targets`."""
+
+    path: str
+    range: Range  # one line, code-point columns
+    key: str
+    targets: tuple[str, ...]  # the notes it names (not `path` itself), in the dictionary's order
+
+
+def _same_names(old: Note, new: Note) -> bool:
+    return old.path == new.path and old.aliases == new.aliases
+
+
+class MentionIndex:
+    """Unlinked mentions of one vault (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._dictionary: Dictionary | None = None
+        self._seen: Seen | None = None
+        self._scans: dict[str, tuple[Note, Scan]] = {}
+        # Notes read but not scanned: the signature of their words, while they are unchanged.
+        self._signatures: dict[str, tuple[Note, int]] = {}
+
+    def dictionary(self, vault: Vault) -> Dictionary:
+        """The phrases of the vault's names and aliases as they are now."""
+        notes = list(vault.notes.values())
+        if self._dictionary is not None and self._seen is not None and self._seen.follow(notes, _same_names):
+            return self._dictionary
+        fresh = Dictionary((note.path, note.name, note.aliases) for note in notes)
+        if self._dictionary is not None:
+            self._forget_changed(self._dictionary, fresh)
+        self._dictionary, self._seen = fresh, Seen(notes)
+        return fresh
+
+    def _forget_changed(self, old: Dictionary, new: Dictionary) -> None:
+        gone = old.phrases.keys() - new.phrases.keys()
+        came = [phrase_signature(key) for key in new.phrases.keys() - old.phrases.keys()]
+        if len(came) > _MANY_NEW_NAMES:
+            self._scans.clear()
+            return
+        for path, (note, found) in list(self._scans.items()):
+            if any(key in gone for key in found.keys) or any(may_hold(found.signature, sig) for sig in came):
+                del self._scans[path]
+                self._signatures[path] = (note, found.signature)
+
+    def scan_of(self, vault: Vault, path: str, text_of: TextOf, text: str | None = None) -> Scan | None:
+        """The scan of one note, made again only when the note or the names changed. `text`:
+        the note's, when the caller has read it."""
+        note = vault.notes.get(path)
+        if note is None:
+            return None
+        dictionary = self.dictionary(vault)
+        kept = self._scans.get(path)
+        if kept is not None and kept[0] is note:
+            return kept[1]
+        text = text_of(path) if text is None else text
+        if text is None:
+            return None
+        found = scan(text, dictionary)
+        self._scans[path] = (note, found)
+        self._signatures.pop(path, None)
+        return found
+
+    def mentions_in(self, vault: Vault, path: str, text_of: TextOf) -> list[Mention]:
+        """The unlinked mentions in the note at `path` of other notes, in document order."""
+        found = self.scan_of(vault, path, text_of)
+        if found is None:
+            return []
+        return list(_mentions(self.dictionary(vault), path, found.matches()))
+
+    def prepare(self, vault: Vault, path: str, text_of: TextOf, limit: int) -> bool:
+        """Read or scan at most `limit` notes towards `mentions_of(path)`; True when it needs no
+        more (so a server can answer a large vault's first query in slices)."""
+        dictionary = self.dictionary(vault)
+        wanted = [phrase_signature(phrase.key) for phrase in dictionary.phrases_of(path)]
+        for gone in self._scans.keys() - vault.notes.keys():
+            del self._scans[gone]
+        for gone in self._signatures.keys() - vault.notes.keys():
+            del self._signatures[gone]
+        if not wanted:
+            return True
+        scans, signatures = self._scans, self._signatures
+        done = 0
+        for other, note in vault.notes.items():
+            if other == path or ((kept := scans.get(other)) is not None and kept[0] is note):
+                continue
+            read = signatures.get(other)
+            if read is not None and read[0] is note and not any(may_hold(read[1], sig) for sig in wanted):
+                continue  # read before: it holds none of the names
+            if done >= limit:
+                return False
+            done += 1
+            text = text_of(other)
+            if text is None:
+                signatures[other] = (note, 0)
+                continue
+            words = text_signature(text)
+            if any(may_hold(words, sig) for sig in wanted):
+                self.scan_of(vault, other, text_of, text)
+            else:
+                signatures[other] = (note, words)
+        return True
+
+    def mentions_of(self, vault: Vault, path: str, text_of: TextOf) -> list[Mention]:
+        """Every unlinked mention of the note at `path` in the other notes, by note path and
+        position."""
+        self.prepare(vault, path, text_of, len(vault.notes))
+        dictionary = self.dictionary(vault)
+        wanted = {phrase.key for phrase in dictionary.phrases_of(path)}
+        out: list[Mention] = []
+        for other in sorted(self._scans.keys() & vault.notes.keys()):
+            note, found = self._scans[other]
+            if other != path and note is vault.notes[other]:
+                out += _mentions(dictionary, other, found.matches_of(wanted))
+        return out
+
+
+def _mentions(dictionary: Dictionary, path: str, matches: Iterable[tuple[int, int, int, str]]) -> Iterable[Mention]:
+    """The matches as mentions; a phrase that names the note it is in is no mention (a note
+    never mentions itself)."""
+    for line, start, end, key in matches:
+        phrase: Phrase | None = dictionary.phrases.get(key)
+        if phrase is None or any(owner.path == path for owner in phrase.owners):
+            continue
+        targets = tuple(dict.fromkeys(owner.path for owner in phrase.owners))
+        yield Mention(path, Range.on_line(line, start, end), key, targets)
