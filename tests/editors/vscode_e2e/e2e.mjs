@@ -482,6 +482,34 @@ async function linkGraphSteps() {
     });
 }
 
+/** Semantic tokens: the default theme draws a dangling link in a colour of its own. */
+async function semanticTokensSteps() {
+    await step('a dangling link and a resolved one are drawn in different colours (semantic tokens)', async () => {
+        await openQuickly(config.note.replace(/\.md$/, ''));
+        await waitFor(async () => (await activeTabTitle()).includes(config.note.split('/').pop()), `the tab ${config.note}`);
+        // Once the tokens arrive, a link is drawn in spans of its own (one, or a few where
+        // decorations such as a document link cut it); before, it shares a span with its text.
+        const colourOf = (link, name) =>
+            editor()
+                .locator('.view-line > span > span')
+                .evaluateAll(
+                    (spans, [wanted, word]) => {
+                        const texts = spans.map((s) => (s.textContent ?? '').replace(/\u00a0/g, ' '));
+                        const i = texts.findIndex((t) => t.includes(word) && wanted.includes(t));
+                        return i >= 0 ? getComputedStyle(spans[i]).color : null;
+                    },
+                    [link, name.split(' ')[0]],
+                );
+        const dangling = `[[${config.danglingTarget}]]`;
+        const resolved = '[[Trotsky]]';
+        const colours = await waitFor(async () => {
+            const [d, r] = [await colourOf(dangling, config.danglingTarget), await colourOf(resolved, 'Trotsky')];
+            return d && r && d !== r ? { d, r } : null;
+        }, `${dangling} and ${resolved} in colours of their own`);
+        say(`#   ${dangling}: ${colours.d}; ${resolved}: ${colours.r}`);
+    });
+}
+
 /** The graph (issue 22): "Show Local Graph" on a note shows it with its neighbours, and
  * clicking a neighbour in the graph opens that note. */
 async function graphSteps() {
@@ -867,6 +895,9 @@ try {
             });
         }
 
+        if (editing) {
+            await semanticTokensSteps();
+        }
         if (editing) {
             // Last: the new note ends the dangling link the steps above rely on.
             await step(`"Create note" on the dangling link opens ${config.danglingTarget}.md, made at the vault root`, async () => {
