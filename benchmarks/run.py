@@ -47,6 +47,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate_vault  # noqa: E402 - the sibling module, found through the path set above
+import graph_bench  # noqa: E402 - the same
 import lsp_wire  # noqa: E402 - the same
 import pull_scenario  # noqa: E402 - the same
 
@@ -845,6 +846,10 @@ async def bench_size(n: int, vaults: Path, results: Path, plan: Plan, log: Calla
             f"  pull scenario: completion during pulls p95 {out['pull']['completion_p95']:.1f} ms, "
             f"pull after one edit p50 {out['pull']['pull_after_edit_p50'] or float('nan'):.1f} ms"
         )
+        out["graph"] = await graph_bench.measure(
+            root, cache_root / "graph", results / "logs" / f"server-{n}-graph.log", probes[0]
+        )
+        log("  " + graph_bench.row(n, out["graph"]))
         busy = await start_session(
             root,
             cache_root / "busy",
@@ -1029,6 +1034,10 @@ FIGURES = [
         None,
     ),
     Figure("  notes sent in full after an edit", "—", _get("pull", "full_reports_after_edit"), "", None, None),
+    Figure("vaultls/graph, whole vault, first request", "≤ 300 ms", _get("graph", "first_ms"), "ms", 300.0),
+    Figure("  again, from the graph kept", "≤ 300 ms", _get("graph", "whole_ms"), "ms", 300.0),
+    Figure("  local graph of a note, depth 2", "—", _get("graph", "local_depth2_ms"), "ms", None, None),
+    Figure("  the answer's size", "—", _get("graph", "megabytes"), "MB", None, None),
     Figure("peak RSS (server, and workers if any)", "≤ 250 MB @10k", _get("memory", "peak_rss_mb"), "MB", 250.0),
 ]
 
