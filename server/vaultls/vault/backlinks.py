@@ -12,13 +12,13 @@ the size of the vault.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 from vaultls.vault import names
 from vaultls.vault.index import Note, Resolution, Vault
 from vaultls.vault.model import Heading, Link, ParsedNote, Position, Range
-from vaultls.vault.references import Ref, links_into, links_to_heading, links_to_note, lookup_keys, missing_key
+from vaultls.vault.references import lookup_keys, missing_key
 
 # What `linked_from` reads a note's current lines with (the open buffer or the file).
 LinesOf = Callable[[str], list[str]]
@@ -86,18 +86,65 @@ def heading_data(heading: Heading) -> list[object]:
 # --------------------------------------------------------------------------- incoming, outgoing
 
 
-def _grouped(refs: list[Ref], target: str) -> list[Edge]:
-    by_source: dict[str, list[Range]] = {}
-    for ref in refs:
-        by_source.setdefault(ref.path, []).append(ref.range)
-    return [Edge(source, target, tuple(sorted(ranges, key=lambda r: r.start))) for source, ranges in by_source.items()]
+_UNSEEN = "\0unseen"  # no path: what `links_into` finds for a link it has not resolved yet
+
+
+def links_into(vault: Vault, path: str) -> Iterator[tuple[str, Link, Resolution]]:
+    """`references.links_into` (the links whose best match is the note at `path`, its own
+    `[[#...]]` links included), by linking note in path order and in text order.
+
+    A common name has many linkers, most of whose links lead to another note of that name, so
+    the work per link is kept to dictionary lookups: where a link leads depends on its text,
+    its kind and the linking note's folder only (`Vault.resolve` ranks a shared name's
+    candidates by that folder), so each such triple is resolved once per request, without its
+    `#heading` part; only the links that lead here have that part resolved."""
+    keys = lookup_keys(vault, path)
+    sources: set[str] = set()
+    for key in keys:
+        sources |= vault.linkers_of(key)
+    lookup_of: dict[str, str] = {}
+    leads_to: dict[tuple[str, str, str], str | None] = {}
+    lookup_get, leads_get = lookup_of.get, leads_to.get  # the loop runs for every link of every linker
+    here = Resolution(targets=[path])
+    notes = vault.notes
+    for source in sorted(sources):
+        note = notes.get(source)
+        if note is None:
+            continue
+        folder = source.rpartition("/")[0]
+        for link in note.parsed.links:
+            target = link.target
+            if not target:
+                continue  # `[[#...]]`: into the linking note itself
+            lookup = lookup_get(target)
+            if lookup is None:
+                lookup = lookup_of[target] = names.link_lookup_key(target)
+            if lookup not in keys:
+                continue
+            triple = (folder, target, link.kind)
+            leads = leads_get(triple, _UNSEEN)
+            if leads is _UNSEEN:
+                leads = leads_to[triple] = vault.resolve(source, replace(link, subpath=(), block=None)).target
+            if leads == path:
+                yield source, link, (vault.resolve(source, link) if link.subpath or link.block else here)
+    note = vault.notes.get(path)
+    if note is not None:
+        for link in note.parsed.links:
+            if link.is_self:
+                yield path, link, vault.resolve(path, link)
 
 
 def incoming(vault: Vault, path: str, heading: Heading | None = None) -> list[Edge]:
     """The notes that link to the note at `path` (or to its `heading`), by path, each with the
-    ranges of those links: the same links as `references.links_to_note` / `links_to_heading`."""
-    refs = links_to_heading(vault, path, heading) if heading is not None else links_to_note(vault, path)
-    return _grouped(refs, path)
+    ranges of those links in text order: the links `references.links_to_note` (or
+    `links_to_heading`) finds."""
+    by_source: dict[str, list[Range]] = {}
+    for source, link, res in links_into(vault, path):
+        if (res.heading == heading) if heading is not None else not link.is_self:
+            by_source.setdefault(source, []).append(link.range)
+    return [
+        Edge(source, path, tuple(sorted(ranges, key=lambda r: r.start))) for source, ranges in sorted(by_source.items())
+    ]
 
 
 def outgoing(vault: Vault, path: str, heading: Heading | None = None) -> list[Edge]:

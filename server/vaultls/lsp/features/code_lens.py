@@ -19,9 +19,8 @@ from lsprotocol import types
 
 from vaultls.lsp.features.references import Lines
 from vaultls.lsp.server import VaultLanguageServer
-from vaultls.vault.backlinks import heading_data, heading_of_data, link_counts, note_title
+from vaultls.vault.backlinks import heading_data, heading_of_data, incoming, link_counts, note_title
 from vaultls.vault.plural import counted
-from vaultls.vault.references import links_to_heading, links_to_note
 
 SHOW_REFERENCES = "vaultls.showReferences"
 
@@ -62,13 +61,12 @@ async def resolve(ls: VaultLanguageServer, lens: types.CodeLens) -> types.CodeLe
         return lens
     if "heading" in data:
         heading = heading_of_data(note.parsed, data["heading"])
-        refs = links_to_heading(ref.vault, ref.path, heading) if heading is not None else []
-        title = counted(len(refs), "link")
+        edges = incoming(ref.vault, ref.path, heading) if heading is not None else []
     else:
-        refs = links_to_note(ref.vault, ref.path)
-        title = counted(len(refs), "backlink")
+        edges = incoming(ref.vault, ref.path)
+    found = [(edge.source, rng) for edge in edges for rng in edge.ranges]
+    title = counted(len(found), "link" if "heading" in data else "backlink")
     lines = Lines(ls, ref.vault)
-    found = sorted({(r.path, r.range) for r in refs}, key=lambda pr: (pr[0], pr[1].start))
     locations = [ls.converter.unstructure(lines.location(path, rng)) for path, rng in found]
     position = ls.converter.unstructure(lens.range.start)
     lens.command = types.Command(title=title, command=SHOW_REFERENCES, arguments=[uri, position, locations])
