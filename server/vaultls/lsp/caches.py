@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from vaultls.lsp.token_results import TokenResults
 from vaultls.vault.daily_notes import ConfigFiles
 from vaultls.vault.index import Vault
+from vaultls.vault.mentions import MentionIndex
 from vaultls.vault.name_index import NameIndex
 from vaultls.vault.references import TagCounter
 from vaultls.vault.suggest import Suggester
@@ -26,6 +27,7 @@ class VaultCaches:
     tags: TagCounter = field(default_factory=TagCounter)  # tag completion
     obsidian: ConfigFiles = field(default_factory=ConfigFiles)  # Obsidian's settings files (daily notes, templates)
     tokens: TokenResults = field(default_factory=TokenResults)  # semantic tokens last sent, for deltas
+    mentions: MentionIndex = field(default_factory=MentionIndex)  # unlinked mentions, each note's scan
 
     @classmethod
     def of(cls, vault: Vault) -> VaultCaches:

@@ -15,6 +15,7 @@ from lsprotocol import types
 
 from vaultls.lsp.cursor import Cursor, cursor_at
 from vaultls.lsp.features.commands import OPEN_NOTE
+from vaultls.lsp.features.mention_actions import mention_actions
 from vaultls.lsp.features.refactor import KINDS as REFACTOR_KINDS
 from vaultls.lsp.features.refactor import refactor_actions
 from vaultls.lsp.features.template_actions import template_actions
@@ -52,6 +53,7 @@ async def code_action(ls: VaultLanguageServer, params: types.CodeActionParams) -
             for candidate in with_subpath(cursor.ref.vault, candidates, link)[:8]:
                 actions.append(_disambiguate(ls, cursor, link, candidate, diagnostic))
     actions.extend(refactor_actions(ls, cursor, params))  # extract section, add alias (features/refactor.py)
+    actions.extend(mention_actions(ls, cursor, params))  # link unlinked mentions (features/mention_actions.py)
     return actions or None
 
 

@@ -1,0 +1,134 @@
+"""Unlinked mentions in the editor (the model is vault/mentions/):
+
+- code actions (`refactor.rewrite`), offered through `code_actions.py`: on a plain-text
+  occurrence of another note's name or alias, "Link to [[Name]]" (one a note, four at most when
+  several notes share the name); on the note's title heading or in its frontmatter, "Link all N
+  unlinked mentions of this note", one WorkspaceEdit over every note that mentions it (with the
+  versions of open ones). That one is offered once the vault's mentions of the note are known:
+  a request finds them for a few dozen notes, and the rest in the background, in slices;
+- the command `vaultls.unlinkedMentions URI`: the Locations of every unlinked mention of the
+  note, for a references view (VS Code) or the quickfix list (Neovim).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from lsprotocol import types
+
+from vaultls.lsp.cursor import Cursor
+from vaultls.lsp.features.references import Lines
+from vaultls.lsp.features.rename import workspace_edit
+from vaultls.lsp.server import VaultLanguageServer
+from vaultls.vault.index import Vault
+from vaultls.vault.mentions import Mention, MentionIndex, TextOf, link_mentions, link_text, written
+from vaultls.vault.plural import counted
+from vaultls.vault.refactor import RenamePlan, title_heading
+
+UNLINKED_MENTIONS = "vaultls.unlinkedMentions"
+SLICE = 64  # notes read or scanned between two looks at the event loop
+MAX_TARGETS = 4  # "Link to" actions for one mention of a name several notes share
+
+
+def _text_of(ls: VaultLanguageServer, vault: Vault) -> TextOf:
+    return lambda path: ls.text_of(vault, path)
+
+
+def _index(ls: VaultLanguageServer, vault: Vault) -> MentionIndex:
+    return ls.caches_for(vault).mentions
+
+
+def mention_actions(ls: VaultLanguageServer, cursor: Cursor, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """The mention actions at the request's range (see the module docstring)."""
+    only = params.context.only
+    kind = types.CodeActionKind.RefactorRewrite
+    if only and not any(kind == o or kind.startswith(f"{o}.") for o in only):
+        return []
+    vault, path = cursor.ref.vault, cursor.ref.path
+    index, text_of = _index(ls, vault), _text_of(ls, vault)
+    start = ls.codec.from_client(cursor.lines, params.range.start)
+    end = ls.codec.from_client(cursor.lines, params.range.end)
+    actions: list[types.CodeAction] = []
+    for mention in index.mentions_in(vault, path, text_of):
+        if mention.range.start <= end and start <= mention.range.end:
+            actions += [_link_one(ls, cursor, mention, target) for target in mention.targets[:MAX_TARGETS]]
+    if _on_title_or_frontmatter(cursor):
+        action = _link_all(ls, vault, path, index, text_of)
+        if action is not None:
+            actions.append(action)
+    return actions
+
+
+def _link_one(ls: VaultLanguageServer, cursor: Cursor, mention: Mention, target: str) -> types.CodeAction:
+    vault = cursor.ref.vault
+    text, line = written(mention, cursor.lines)
+    plan = RenamePlan()
+    plan.add(cursor.ref.path, mention.range, link_text(vault, target, text, line))
+    return types.CodeAction(
+        title=f"Link to [[{vault.shortest_link(target)}]]",
+        kind=types.CodeActionKind.RefactorRewrite,
+        edit=workspace_edit(ls, vault, plan, rename_files=False),
+    )
+
+
+def _on_title_or_frontmatter(cursor: Cursor) -> bool:
+    line = cursor.pos.line
+    title = title_heading(cursor.note)
+    if title is not None and title.line == line:
+        return True
+    frontmatter = cursor.note.parsed.frontmatter
+    return frontmatter is not None and frontmatter.start_line <= line <= frontmatter.end_line
+
+
+def _link_all(
+    ls: VaultLanguageServer, vault: Vault, path: str, index: MentionIndex, text_of: TextOf
+) -> types.CodeAction | None:
+    if not index.prepare(vault, path, text_of, SLICE):
+        if path not in index.preparing:
+            index.preparing.add(path)
+            ls.spawn(_prepare(ls, vault, path))
+        return None
+    mentions = index.mentions_of(vault, path, text_of)
+    if not mentions:
+        return None
+    plan = link_mentions(vault, path, mentions, Lines(ls, vault))
+    n = len(mentions)
+    title = (
+        f"Link all {counted(n, 'unlinked mention')} of this note" if n > 1 else "Link the unlinked mention of this note"
+    )
+    return types.CodeAction(
+        title=title, kind=types.CodeActionKind.RefactorRewrite, edit=workspace_edit(ls, vault, plan, rename_files=False)
+    )
+
+
+async def _prepare(ls: VaultLanguageServer, vault: Vault, path: str) -> bool:
+    """Find the mentions of `path` in slices, the loop free in between; False when the vault
+    was replaced meanwhile."""
+    index = _index(ls, vault)
+    try:
+        while not index.prepare(vault, path, _text_of(ls, vault), SLICE):
+            await asyncio.sleep(0)
+            if ls.vaults.get(vault.root) is not vault:
+                return False
+    finally:
+        index.preparing.discard(path)
+    return True
+
+
+async def unlinked_mentions_command(ls: VaultLanguageServer, *args: Any) -> list[Any]:
+    """`vaultls.unlinkedMentions URI`: the Locations of every unlinked mention of the note."""
+    await ls.ready.wait()
+    uri = args[0] if args and isinstance(args[0], str) else None
+    ref = ls.locate(uri) if uri is not None else None
+    if ref is None or ref.note is None:
+        return []
+    vault, path = ref.vault, ref.path
+    if not await _prepare(ls, vault, path):
+        return []
+    lines = Lines(ls, vault)
+    found = [(m.path, m.range) for m in _index(ls, vault).mentions_of(vault, path, _text_of(ls, vault))]
+    return [ls.converter.unstructure(lines.location(p, r)) for p, r in found]
+
+
+COMMANDS = ((UNLINKED_MENTIONS, unlinked_mentions_command),)
