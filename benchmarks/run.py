@@ -48,6 +48,7 @@ sys.path.insert(0, str(HERE))
 
 import generate_vault  # noqa: E402 - the sibling module, found through the path set above
 import graph_bench  # noqa: E402 - the same
+import link_graph_bench  # noqa: E402 - the same
 import lsp_wire  # noqa: E402 - the same
 import pull_scenario  # noqa: E402 - the same
 
@@ -850,6 +851,14 @@ async def bench_size(n: int, vaults: Path, results: Path, plan: Plan, log: Calla
             root, cache_root / "graph", results / "logs" / f"server-{n}-graph.log", probes[0]
         )
         log("  " + graph_bench.row(n, out["graph"]))
+        out["link_graph"] = await link_graph_bench.measure(
+            root,
+            server_cache,
+            results / "logs" / f"server-{n}-links.log",
+            link_graph_bench.notes_to_ask(root, probes),
+            max(5, plan.navigation_links // 10),
+        )
+        log("  " + link_graph_bench.row(n, out["link_graph"]))
         busy = await start_session(
             root,
             cache_root / "busy",
@@ -1038,6 +1047,20 @@ FIGURES = [
     Figure("  again, from the graph kept", "≤ 300 ms", _get("graph", "whole_ms"), "ms", 300.0),
     Figure("  local graph of a note, depth 2", "—", _get("graph", "local_depth2_ms"), "ms", None, None),
     Figure("  the answer's size", "—", _get("graph", "megabytes"), "MB", None, None),
+    Figure(
+        "code lens p95 (probe and most linked notes)",
+        "≤ 10 ms",
+        _get("link_graph", "code_lens", "p95"),
+        "ms",
+        link_graph_bench.CODE_LENS_TARGET_MS,
+    ),
+    Figure("  first code lens of a note, max", "—", _get("link_graph", "code_lens_first", "max"), "ms", None, None),
+    Figure(
+        "  codeLens/resolve (the Locations) p95", "—", _get("link_graph", "code_lens_resolve", "p95"), "ms", None, None
+    ),
+    Figure("call hierarchy: prepare p95", "—", _get("link_graph", "prepare_call_hierarchy", "p95"), "ms", None, None),
+    Figure("  incoming calls p95", "—", _get("link_graph", "incoming_calls", "p95"), "ms", None, None),
+    Figure("  outgoing calls p95", "—", _get("link_graph", "outgoing_calls", "p95"), "ms", None, None),
     Figure("peak RSS (server, and workers if any)", "≤ 250 MB @10k", _get("memory", "peak_rss_mb"), "MB", 250.0),
 ]
 
