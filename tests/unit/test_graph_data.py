@@ -281,3 +281,17 @@ def test_the_cache_answers_the_same_options_with_the_same_answer_until_the_vault
     vault.upsert("D.md", parse("[[Far]]\n"))
     assert cache.changed(vault, ["D.md"])
     assert cache.answer(vault, note="B.md", depth=2) == graph_data(vault, note="B.md", depth=2) != first
+
+
+def test_a_graph_made_in_steps_while_the_vault_changes_answers_once_and_is_made_again():
+    vault = vault_of({f"N{k}.md": f"[[N{k + 1}]]\n" for k in range(600)})
+    cache = GraphCache()
+    steps = cache.steps(vault)
+    next(steps)
+    vault.upsert("N0.md", parse("[[Elsewhere]]\n"))
+    assert cache.changed(vault, ["N0.md"])
+    for _ in steps:
+        pass
+    assert cache.graph is not None
+    assert cache.changed(vault, [])  # made while the vault changed: not kept as it is
+    assert graph_data(vault, graph=cache.graph_of(vault)) == graph_data(vault)

@@ -30,7 +30,7 @@ share it), with the edges among them.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,7 @@ from vaultls.vault.index import Note, Vault
 from vaultls.vault.model import Position, Range
 
 _NOWHERE = Range(Position(0, 0), Position(0, 0))
+SLICE = 250  # notes per step when the graph is made in steps
 DANGLING = "dangling:"
 TAG = "tag:"
 # A note's own facts, as the graph reads them: its links as (kind, target, embed) and its tags.
@@ -116,13 +117,27 @@ class LinkTargets:
 def build_link_graph(vault: Vault, facts: dict[str, NoteFacts] | None = None) -> LinkGraph:
     """The whole graph of `vault`. `facts`: the notes' `note_facts` where already known."""
     graph = LinkGraph()
+    for _ in build_steps(vault, graph, facts):
+        pass
+    return graph
+
+
+def build_steps(vault: Vault, graph: LinkGraph, facts: dict[str, NoteFacts] | None = None) -> Iterator[None]:
+    """`build_link_graph` into `graph`, yielding after each `SLICE` notes."""
     graph.notes = sorted(p for p in vault.notes if not is_exempt_template(vault, p))
     graph.note_set = set(graph.notes)
     graph.attachments = sorted(vault.attachments)
     targets = LinkTargets(vault)
     spellings: dict[str, Counter[str]] = {}
-    for path in graph.notes:
-        links, tags = facts[path] if facts is not None and path in facts else note_facts(vault.notes[path])
+    for k, path in enumerate(graph.notes):
+        if k % SLICE == SLICE - 1:
+            yield
+        if facts is not None and path in facts:
+            links, tags = facts[path]
+        elif path in vault.notes:
+            links, tags = note_facts(vault.notes[path])
+        else:
+            links, tags = (), ()  # removed while the graph was made in slices
         folder = path.rpartition("/")[0]
         edges: dict[tuple[str, str], int] = {}
         for kind, target, embed in links:
@@ -152,7 +167,6 @@ def build_link_graph(vault: Vault, facts: dict[str, NoteFacts] | None = None) ->
         graph.tag_spellings[path] = list(written_tags.values())
         graph.backlinks.update(used.keys())
     graph.labels = {node: counts.most_common(1)[0][0] for node, counts in spellings.items()}
-    return graph
 
 
 def graph_data(
@@ -266,7 +280,8 @@ def find_note(vault: Vault, written: str) -> str | None:
 class GraphCache:
     """One vault's `LinkGraph`, kept between requests until the vault changes in a way that
     may change the picture (`changed`); on a rebuild, the facts of notes that are the same
-    objects as before are not read again (the index replaces a note's object on every change)."""
+    objects as before are not read again (the index replaces a note's object on every change).
+    A server makes it in slices (`steps`): reading 10,000 notes' models takes seconds."""
 
     ANSWERS = 8  # the answers kept, by their options (a view asks again with the same ones)
 
@@ -275,6 +290,8 @@ class GraphCache:
         self._facts: dict[str, tuple[Note, NoteFacts, tuple[str, ...]]] = {}
         self._sizes = (0, 0)
         self._answers: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+        self._changes = 0  # how many times `changed` said so
+        self._stale = False  # the graph was made while the vault changed: made again next time
 
     def answer(self, vault: Vault, **options: Any) -> dict[str, Any]:
         """`graph_data(vault, **options)` from the graph kept, the same answer object while the
@@ -290,24 +307,39 @@ class GraphCache:
 
     def graph_of(self, vault: Vault) -> LinkGraph:
         if self.graph is None:
-            self._answers.clear()
-            known = self._facts
-            self._facts = {}
-            for path, note in vault.notes.items():
-                old = known.get(path)
-                self._facts[path] = old if old is not None and old[0] is note else _facts_of(note)
-            self.graph = build_link_graph(vault, {path: entry[1] for path, entry in self._facts.items()})
-            self._sizes = (len(vault.notes), len(vault.attachments))
+            for _ in self.steps(vault):
+                pass
+        assert self.graph is not None
         return self.graph
+
+    def steps(self, vault: Vault) -> Iterator[None]:
+        """Make the graph unless it is kept, yielding after each `SLICE` notes (a server
+        answers other requests meanwhile). Should the vault change meanwhile, the graph is
+        still kept, for the answer being made, and made again when next asked for."""
+        if self.graph is not None and not self._stale:
+            return
+        changes = self._changes
+        sizes = (len(vault.notes), len(vault.attachments))
+        known = self._facts
+        facts: dict[str, tuple[Note, NoteFacts, tuple[str, ...]]] = {}
+        for k, (path, note) in enumerate(list(vault.notes.items())):
+            old = known.get(path)
+            facts[path] = old if old is not None and old[0] is note else _facts_of(note)
+            if k % SLICE == SLICE - 1:
+                yield
+        graph = LinkGraph()
+        yield from build_steps(vault, graph, {path: entry[1] for path, entry in facts.items()})
+        self.graph, self._facts, self._sizes = graph, facts, sizes
+        self._answers.clear()
+        self._stale = changes != self._changes
 
     def changed(self, vault: Vault, paths: Iterable[str] | None) -> bool:
         """Whether the graph may have changed, now that the notes `paths` (None: anything)
         changed; forgets the graph if so. Edits that leave a note's links, tags and aliases
         as they were (typing prose) change nothing; notes or attachments added or removed do."""
-        if self.graph is None:
-            return True
-        same = paths is not None and self._sizes == (len(vault.notes), len(vault.attachments))
-        for path in paths or ():
+        same = self.graph is not None and not self._stale and paths is not None
+        same = same and self._sizes == (len(vault.notes), len(vault.attachments))
+        for path in paths or () if same else ():
             note, old = vault.notes.get(path), self._facts.get(path)
             if note is None or old is None or (old[0] is not note and _facts_of(note)[1:] != old[1:]):
                 same = False
@@ -315,6 +347,7 @@ class GraphCache:
         if not same:
             self.graph = None
             self._answers.clear()
+            self._changes += 1
         return not same
 
 

@@ -14,6 +14,7 @@ between requests until the vault changes (`lsp/graph_changes.py`, which also sen
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from vaultls.lsp.roots import fs_path
@@ -40,7 +41,10 @@ async def graph(ls: VaultLanguageServer, params: Any) -> dict[str, Any]:
         return {"nodes": [], "edges": [], "root": None}
     depth = asked.get("depth", 1)
     depth = min(MAX_DEPTH, max(0, depth)) if isinstance(depth, int) and not isinstance(depth, bool) else 1
-    data = ls.graph_changes.graph_for(vault).answer(
+    cache = ls.graph_changes.graph_for(vault)
+    for _ in cache.steps(vault):
+        await asyncio.sleep(0)  # other requests meanwhile: a large vault's graph takes seconds
+    data = cache.answer(
         vault,
         note=note,
         depth=depth if note is not None else 1,
