@@ -9,17 +9,20 @@ delta keeps that cheap."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from types import MappingProxyType
+
 from lsprotocol import types
 
 from vaultls.lsp.positions import PositionCodec
 from vaultls.lsp.server import VaultLanguageServer
-from vaultls.lsp.token_results import edit_between
+from vaultls.lsp.token_results import TokenResults, edit_between
 from vaultls.vault.model import Position
 from vaultls.vault.tokens import TOKEN_MODIFIERS, TOKEN_TYPES, Token, note_tokens
 
 LEGEND = types.SemanticTokensLegend(token_types=list(TOKEN_TYPES), token_modifiers=list(TOKEN_MODIFIERS))
-_TYPE_INDEX = {name: i for i, name in enumerate(TOKEN_TYPES)}
-_MODIFIER_BIT = {name: 1 << i for i, name in enumerate(TOKEN_MODIFIERS)}
+_TYPE_INDEX = MappingProxyType({name: i for i, name in enumerate(TOKEN_TYPES)})
+_MODIFIER_BIT = MappingProxyType({name: 1 << i for i, name in enumerate(TOKEN_MODIFIERS)})
 
 
 def encode(tokens: list[Token], lines: list[str], codec: PositionCodec) -> list[int]:
@@ -45,23 +48,29 @@ def encode(tokens: list[Token], lines: list[str], codec: PositionCodec) -> list[
     return data
 
 
-async def _tokens(ls: VaultLanguageServer, uri: str) -> tuple[list[Token], list[str]] | None:
+@dataclass
+class _Answer:
+    tokens: list[Token]
+    lines: list[str]
+    results: TokenResults  # what was last sent for each document of the note's vault
+
+
+async def _tokens(ls: VaultLanguageServer, uri: str) -> _Answer | None:
     await ls.ready.wait()
     ref = ls.locate(uri)
     if ref is None or ref.note is None:
         return None
     lines = ls.lines_of(ref.vault, ref.path)
-    return note_tokens(ref.vault, ref.path, ref.note.parsed, lines), lines
+    return _Answer(note_tokens(ref.vault, ref.path, ref.note.parsed, lines), lines, ls.caches_for(ref.vault).tokens)
 
 
 async def full(ls: VaultLanguageServer, params: types.SemanticTokensParams) -> types.SemanticTokens | None:
     uri = params.text_document.uri
     found = await _tokens(ls, uri)
-    ref = ls.locate(uri)
-    if found is None or ref is None:
+    if found is None:
         return None
-    data = encode(*found, ls.codec)
-    return types.SemanticTokens(data=data, result_id=ls.caches_for(ref.vault).tokens.remember(uri, data))
+    data = encode(found.tokens, found.lines, ls.codec)
+    return types.SemanticTokens(data=data, result_id=found.results.remember(uri, data))
 
 
 async def delta(
@@ -71,13 +80,11 @@ async def delta(
     no longer remembered."""
     uri = params.text_document.uri
     found = await _tokens(ls, uri)
-    ref = ls.locate(uri)
-    if found is None or ref is None:
+    if found is None:
         return None
-    data = encode(*found, ls.codec)
-    results = ls.caches_for(ref.vault).tokens
-    old = results.previous(uri, params.previous_result_id)
-    result_id = results.remember(uri, data)
+    data = encode(found.tokens, found.lines, ls.codec)
+    old = found.results.previous(uri, params.previous_result_id)
+    result_id = found.results.remember(uri, data)
     if old is None:
         return types.SemanticTokens(data=data, result_id=result_id)
     edit = edit_between(old, data)
@@ -89,7 +96,7 @@ async def in_range(ls: VaultLanguageServer, params: types.SemanticTokensRangePar
     found = await _tokens(ls, params.text_document.uri)
     if found is None:
         return None
-    tokens, lines = found
+    tokens, lines = found.tokens, found.lines
     codec = ls.codec
     start = codec.from_client(lines, params.range.start)
     end = codec.from_client(lines, params.range.end)
