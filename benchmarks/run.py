@@ -606,6 +606,35 @@ async def measure_navigation(session: Session, method: str, positions: list[tupl
     return {**percentiles(samples, cpu, wait), "non_empty": answered}
 
 
+def notes_of_size(root: Path, size: int, count: int) -> list[str]:
+    """The `count` notes whose size in bytes is nearest `size` (ties by path)."""
+    sizes = [(abs(p.stat().st_size - size), p.relative_to(root).as_posix()) for p in root.rglob("*.md")]
+    return [rel for _, rel in sorted(sizes)[:count]]
+
+
+async def measure_semantic_tokens(session: Session, docs: list[Doc], rounds: int) -> dict[str, Any]:
+    """`textDocument/semanticTokens/full` of open notes in turn, as an editor asks when it shows
+    one: every link resolved, every token in UTF-16; p50/p95 of the request alone."""
+    client = session.client
+    samples: list[float] = []
+    cpu: list[float] = []
+    wait: list[float] = []
+    tokens = 0
+    pid = session.proc.pid
+    for k in range(rounds):
+        doc = docs[k % len(docs)]
+        before = sched_ns(pid)
+        elapsed, result = await client.request("textDocument/semanticTokens/full", {"textDocument": {"uri": doc.uri}})
+        after = sched_ns(pid)
+        samples.append(elapsed)
+        cpu.append((after[0] - before[0]) / 1e9)
+        wait.append((after[1] - before[1]) / 1e9)
+        tokens = max(tokens, len((result or {}).get("data", [])) // 5)
+        await asyncio.sleep(0.005)
+    sizes = [len(d.text.encode("utf-8")) for d in docs]
+    return {**percentiles(samples, cpu, wait), "most_tokens": tokens, "note_bytes": [min(sizes), max(sizes)]}
+
+
 async def measure_edit_to_diagnostics(session: Session, doc: Doc, rounds: int) -> dict[str, Any]:
     """Replace the last line by one holding a new dangling link and time until the
     publishDiagnostics that reports it arrives."""
@@ -822,6 +851,14 @@ async def bench_size(n: int, vaults: Path, results: Path, plan: Plan, log: Calla
         out["hover"] = await measure_navigation(session, "textDocument/hover", positions)
         log(f"  definition p95 {out['definition']['p95']:.1f} ms, hover p95 {out['hover']['p95']:.1f} ms")
 
+        token_docs = [open_doc(session, rel) for rel in notes_of_size(root, 5000, 4)]
+        await session.client.flush()
+        out["semantic_tokens"] = await measure_semantic_tokens(session, token_docs, plan.navigation_links)
+        log(
+            f"  semantic tokens of a 5 KB note: p95 {out['semantic_tokens']['p95']:.1f} ms "
+            f"({out['semantic_tokens']['most_tokens']} tokens at most)"
+        )
+
         out["edit_to_diagnostics"] = await measure_edit_to_diagnostics(session, docs[1], plan.edit_rounds)
         log(
             f"  didChange → diagnostics: p50 {out['edit_to_diagnostics']['p50']:.1f} ms, "
@@ -1005,6 +1042,8 @@ FIGURES = [
         None,
         None,
     ),
+    Figure("semantic tokens of a 5 KB note p95", "≤ 15 ms", _get("semantic_tokens", "p95"), "ms", 15.0),
+    Figure("  server CPU per request, p95", "—", _get("semantic_tokens", "cpu_p95"), "ms", None, None),
     Figure("didChange → publishDiagnostics p50", "—", _get("edit_to_diagnostics", "p50"), "ms", None, None),
     Figure("didChange → publishDiagnostics p95", "≤ 60 ms", _get("edit_to_diagnostics", "p95"), "ms", 60.0),
     Figure(
