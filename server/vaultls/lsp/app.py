@@ -7,6 +7,7 @@ import logging
 
 from vaultls.lsp import registry
 from vaultls.lsp.features import (
+    block_refs,
     call_hierarchy,
     code_actions,
     code_lens,
@@ -19,6 +20,7 @@ from vaultls.lsp.features import (
     highlights,
     hover,
     lifecycle,
+    mention_actions,
     new_notes,
     refactor,
     references,
@@ -54,6 +56,8 @@ FEATURE_MODULES = (
     refactor,
     new_notes,
     graph,
+    block_refs,
+    mention_actions,
 )
 
 

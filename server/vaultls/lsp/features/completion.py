@@ -21,6 +21,7 @@ from lsprotocol import types
 
 from vaultls.lsp.cursor import Cursor, cursor_at
 from vaultls.lsp.features import frontmatter
+from vaultls.lsp.features.block_refs import paragraph_items
 from vaultls.lsp.features.callout_items import callout_completion
 from vaultls.lsp.features.daily_links import daily_items
 from vaultls.lsp.features.footnote_items import footnote_completion
@@ -168,7 +169,8 @@ def _subpath_items(ls: VaultLanguageServer, cursor: Cursor, ctx: LinkContext) ->
             )
             for i, block in enumerate(note.parsed.blocks)
         ]
-        return types.CompletionList(is_incomplete=False, items=items)
+        items += paragraph_items(ls, cursor, note, sub[1:], rng, close, len(items))  # features/block_refs.py
+        return types.CompletionList(is_incomplete=True, items=items)
     rng = _edit_range(ls, cursor, segment_start, ctx)
     headings = note.parsed.headings
     parents = tuple(p for p in sub.split("#")[:-1] if p.strip())
