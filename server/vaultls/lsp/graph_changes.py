@@ -43,6 +43,8 @@ class GraphChanges:
     def graph_for(self, vault: Vault) -> GraphCache:
         """The graph cache of `vault` (a new one for a vault that replaced another at its root)."""
         self.asked = True
+        for root in [r for r, (v, _) in self._caches.items() if self.host.vaults.get(r) is not v]:
+            del self._caches[root]  # a vault removed or scanned anew: its graph goes with it
         kept = self._caches.get(vault.root)
         if kept is None or kept[0] is not vault:
             kept = self._caches[vault.root] = (vault, GraphCache())
