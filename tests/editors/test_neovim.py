@@ -621,3 +621,19 @@ def test_code_lens_shows_the_backlinks_and_runs_into_the_quickfix_list(nv: Nvim,
     title_line = find_line(vault / TARGET_PATH, r"^# ")
     count = len(_links_to(vault, TARGET_NOTE))
     nv.run("code_lens.lua", snippet=snippet, note=TARGET_PATH, title_line=title_line, expect=f"{count} backlinks")
+
+
+def test_vaultls_mentions_fills_the_quickfix_list_with_unlinked_mentions(nv: Nvim, vault: Path) -> None:
+    """`:VaultlsMentions` on Petrograd: the plain "Petrograd" of People/Trotsky.md and a
+    scratch note's "petrograd" after multi-byte text, at byte columns; the note's links and its
+    own text are no mentions."""
+    scratch = write_scratch(vault, "# Scratch\n\n日本語 🎉 petrograd, and [[Petrograd]] linked\n")
+    trotsky = vault / "People" / "Trotsky.md"
+    line = find_line(trotsky, r"Chairman of the Petrograd")
+    text = trotsky.read_text(encoding="utf-8").splitlines()[line]
+    want = [
+        {"filename": str(trotsky), "lnum": line + 1, "col": text.index("Petrograd") + 1},
+        {"filename": str(scratch), "lnum": 3, "col": len("日本語 🎉 ".encode()) + 1},
+    ]
+    want.sort(key=lambda w: str(w["filename"]))
+    nv.run("mentions.lua", note="Places/Petrograd.md", expect=json.dumps(want))

@@ -17,6 +17,7 @@ import { Notification, OPEN_SETTINGS, SHOW_OUTPUT, discoveryFailed, errorMessage
 import { GraphPanels } from './graphPanel';
 import { SHOW_GRAPH, SHOW_LOCAL_GRAPH } from './graphView';
 import { Notifier } from './notifier';
+import { registerMentions } from './mentions';
 import { registerNoteCommands } from './noteCommands';
 import { OutputLog } from './outputLog';
 import { PythonExtension, PythonExtensionApi } from './pythonExtension';
@@ -107,6 +108,7 @@ class Session {
             vscode.commands.registerCommand(SHOW_REFERENCES, (...args: unknown[]) => showReferences(vscode, args)),
             vscode.commands.registerCommand(OPEN_NOTE, (uri: unknown) => this.openNote(uri)),
             ...registerNoteCommands((folder) => this.ensureWanted(folder), this.log), // daily notes, templates (noteCommands.ts)
+            registerMentions((folder) => this.ensureWanted(folder), this.log), // unlinked mentions (mentions.ts)
             ...this.graphCommands(),
             vscode.workspace.onDidOpenTextDocument((document) => this.onDocument(document)),
             vscode.workspace.onDidChangeWorkspaceFolders((event) => this.onFoldersChanged(event)),

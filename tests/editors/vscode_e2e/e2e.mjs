@@ -510,6 +510,21 @@ async function semanticTokensSteps() {
     });
 }
 
+/** Unlinked mentions (issue 20): "vaultls: Show Unlinked Mentions" on Petrograd lists, in the
+ * references view, the plain "Petrograd" that People/Trotsky.md writes without linking it. */
+async function mentionSteps() {
+    await step('vaultls: Show Unlinked Mentions lists where other notes name the note without a link', async () => {
+        await openQuickly('Places/Petrograd');
+        await waitFor(async () => (await activeTabTitle()).includes('Petrograd.md'), 'the tab Petrograd.md');
+        await runCommand('vaultls: Show Unlinked Mentions');
+        const peek = page.locator('.peekview-widget').first();
+        await peek.waitFor({ state: 'visible', timeout });
+        await waitFor(async () => ((await peek.textContent()) ?? '').includes('Trotsky.md'), 'Trotsky.md in the references peek');
+        say(`#   unlinked mentions: ${((await peek.locator('.monaco-list-row').allTextContents()) ?? []).slice(0, 4).join(' | ')}`);
+        await page.keyboard.press('Escape');
+    });
+}
+
 /** The graph (issue 22): "Show Local Graph" on a note shows it with its neighbours, and
  * clicking a neighbour in the graph opens that note. */
 async function graphSteps() {
@@ -941,6 +956,9 @@ try {
         }
         if (config.scenario === 'features') {
             await dailyNoteSteps();
+        }
+        if (config.scenario === 'features') {
+            await mentionSteps();
         }
         await step('nothing in the vaults was imported', async () => checkMarkers());
     }

@@ -55,6 +55,7 @@ function M.create()
   require('vaultls.highlights').setup()
   require('vaultls.notes').create() -- :VaultlsToday, :VaultlsNew (notes.lua)
   require('vaultls.graph').create() -- :VaultlsGraph [local [depth]] (graph.lua)
+  require('vaultls.mentions').create() -- :VaultlsMentions (mentions.lua)
 end
 
 return M
