@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import TextIO
+from typing import Any, TextIO
 
 from vaultls import __version__
 from vaultls.report import FORMATS, REPORT_FORMATS, reports, write_problems
@@ -125,7 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _graph_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _graph_parser(sub: Any) -> None:
+    """`vaultls graph`'s arguments, added to the subcommands `sub` (argparse's, of no public type)."""
     graph = sub.add_parser(
         "graph",
         help="write the vault's link graph (json, html, dot or graphml)",
