@@ -53,6 +53,7 @@ function onPage(): void {
     } catch {
         // A damaged page draws an empty graph rather than nothing.
     }
+    performance.mark('vaultls-graph:parsed');
     view.show(normalise(raw));
 }
 

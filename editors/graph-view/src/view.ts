@@ -42,10 +42,15 @@ interface NodeAttributes {
 interface EdgeAttributes {
     weight: number;
     size: number;
-    color: string;
 }
 
 const GROUP_COLOURS = 10;
+/** Up to this many edges are added before the first frame; more come in batches of this size after it. */
+const EDGES_AT_ONCE = 20_000;
+
+function edgeSize(weight: number): number {
+    return Math.min(4, 0.6 + 0.5 * Math.log2(Math.max(1, weight)));
+}
 
 export class GraphView {
     private readonly controls: Controls;
@@ -62,6 +67,8 @@ export class GraphView {
     private selected: string | undefined;
     private theme: Theme;
     private firstFrame = true;
+    private generation = 0;
+    private labelThreshold = 7;
 
     constructor(
         private readonly root: HTMLElement,
@@ -95,23 +102,13 @@ export class GraphView {
         }
 
         const seeds = seedPositions(data.nodes.filter((node) => !old.has(node.id)));
+        const colours = this.colours();
+        const generation = ++this.generation;
         this.graph.clear();
         for (const node of data.nodes) {
             const at = old.get(node.id) ?? seeds.get(node.id) ?? { x: 0, y: 0 };
-            this.graph.addNode(node.id, { x: at.x, y: at.y, size: nodeSize(node), color: '#888', label: node.label });
+            this.graph.addNode(node.id, { x: at.x, y: at.y, size: nodeSize(node), color: colours(node), label: node.label });
         }
-        for (const edge of data.edges) {
-            if (edge.source === edge.target) {
-                continue;
-            }
-            const key = this.graph.edge(edge.source, edge.target);
-            if (key !== undefined) {
-                this.graph.updateEdgeAttribute(key, 'weight', (weight) => (weight ?? 0) + edge.count);
-            } else {
-                this.graph.addEdge(edge.source, edge.target, { weight: edge.count, size: 1, color: '#ccc' });
-            }
-        }
-        this.graph.forEachEdge((key, attributes) => this.graph.setEdgeAttribute(key, 'size', Math.min(4, 0.6 + 0.5 * Math.log2(attributes.weight))));
         this.controls.names.replaceChildren(
             ...[...new Set(data.nodes.filter((node) => node.kind !== 'tag').map((node) => node.label))].sort().slice(0, 5000).map((label) => {
                 const option = document.createElement('option');
@@ -120,17 +117,63 @@ export class GraphView {
             }),
         );
         this.selected = options.centre !== undefined && this.byId.has(options.centre) ? options.centre : this.selected && this.byId.has(this.selected) ? this.selected : undefined;
-        this.recolour();
-        this.ensureSigma();
         // A small graph (a local one) has room for every label; a large one shows them as you zoom in.
-        this.sigma?.setSetting('labelRenderedSizeThreshold', this.graph.order <= 60 ? 0 : 7);
+        this.labelThreshold = data.nodes.length <= 60 ? 0 : 7;
+        const edges = data.edges.filter((edge) => edge.source !== edge.target);
+        if (edges.length <= EDGES_AT_ONCE) {
+            this.addEdges(edges);
+            this.drawn();
+            return;
+        }
+        // A large graph: the nodes are drawn first (the first frame), its edges follow in
+        // batches between frames, then the layout starts.
+        this.drawn();
+        let next = 0;
+        const batch = (): void => {
+            if (generation !== this.generation) {
+                return; // newer data arrived meanwhile
+            }
+            this.addEdges(edges.slice(next, next + EDGES_AT_ONCE));
+            next += EDGES_AT_ONCE;
+            if (next < edges.length) {
+                setTimeout(batch, 0);
+            } else {
+                this.applyFilters();
+                this.startLayout();
+            }
+        };
+        this.stopLayout();
+        document.body.dataset.layout = 'waiting';
+        setTimeout(batch, 0);
+    }
+
+    /** Adds edges (a link and an embed between the same notes are one edge, their counts summed). */
+    private addEdges(edges: GraphData['edges']): void {
+        for (const edge of edges) {
+            const key = this.graph.edge(edge.source, edge.target);
+            if (key !== undefined) {
+                this.graph.updateEdgeAttribute(key, 'weight', (weight) => (weight ?? 0) + edge.count);
+                this.graph.setEdgeAttribute(key, 'size', edgeSize(this.graph.getEdgeAttribute(key, 'weight')));
+            } else {
+                this.graph.addEdge(edge.source, edge.target, { weight: edge.count, size: edgeSize(edge.count) });
+            }
+        }
+    }
+
+    /** The nodes are in the graph: draw them, and lay them out once every edge is in too. */
+    private drawn(): void {
+        this.ensureSigma();
+        this.sigma?.setSetting('labelRenderedSizeThreshold', this.labelThreshold);
+        this.legend();
         this.applyFilters();
         if (this.selected !== undefined) {
             this.select(this.selected, false);
         } else {
             this.closePanel();
         }
-        this.startLayout();
+        if (this.graph.size > 0 || this.data.edges.length <= EDGES_AT_ONCE) {
+            this.startLayout();
+        }
     }
 
     /** The view's colours changed (VS Code theme, or the page's colour scheme). */
@@ -156,6 +199,7 @@ export class GraphView {
                 labelSize: 12,
                 labelRenderedSizeThreshold: 7,
                 labelDensity: 0.5,
+                defaultEdgeColor: this.theme.edge,
                 defaultDrawNodeHover: this.drawHover(),
                 hideEdgesOnMove: large,
                 zIndex: true,
@@ -179,13 +223,13 @@ export class GraphView {
             this.hovered = node;
             this.hoveredNeighbours = new Set(this.graph.neighbors(node));
             this.controls.graph.style.cursor = 'pointer';
-            sigma.refresh({ skipIndexation: true });
+            sigma.refresh({ skipIndexation: true, schedule: true });
         });
         sigma.on('leaveNode', () => {
             this.hovered = undefined;
             this.hoveredNeighbours = new Set();
             this.controls.graph.style.cursor = '';
-            sigma.refresh({ skipIndexation: true });
+            sigma.refresh({ skipIndexation: true, schedule: true });
         });
         sigma.on('clickNode', ({ node }) => {
             this.select(node, false);
@@ -194,7 +238,7 @@ export class GraphView {
                 this.host.open?.(clicked);
             }
         });
-        new ResizeObserver(() => sigma.refresh()).observe(this.controls.graph);
+        new ResizeObserver(() => sigma.refresh({ schedule: true })).observe(this.controls.graph);
     }
 
     private reduceNode(id: string, attributes: NodeAttributes): Partial<NodeDisplayData> {
@@ -221,7 +265,7 @@ export class GraphView {
         return shown;
     }
 
-    private reduceEdge(id: string, attributes: EdgeAttributes): Partial<{ hidden: boolean; color: string; size: number; zIndex: number }> {
+    private reduceEdge(id: string, attributes: EdgeAttributes): Partial<EdgeAttributes & { hidden: boolean; color: string; zIndex: number }> {
         const source = this.graph.source(id);
         const target = this.graph.target(id);
         if (!this.visible.has(source) || !this.visible.has(target)) {
@@ -265,34 +309,44 @@ export class GraphView {
     }
 
     /** Node colours from the theme: by top folder or first tag for notes, by kind for the rest. */
-    private recolour(): void {
+    private colours(): (node: GraphNode) => string {
         const by = this.controls.colourBy.value as ColourBy;
         const groups = mainGroups(this.data.nodes, by, GROUP_COLOURS);
         const colourOf = new Map(groups.map((group, index) => [group, this.theme.palette[index % this.theme.palette.length]]));
-        for (const node of this.data.nodes) {
-            let colour: string;
+        const dangling = withAlpha(this.theme.muted, 0.45);
+        return (node) => {
             if (node.kind === 'dangling') {
-                colour = withAlpha(this.theme.muted, 0.45);
+                return dangling;
             } else if (node.kind === 'attachment') {
-                colour = this.theme.attachment;
+                return this.theme.attachment;
             } else if (node.kind === 'tag') {
-                colour = this.theme.tag;
-            } else {
-                colour = colourOf.get(groupOf(node, by) ?? '') ?? this.theme.other;
+                return this.theme.tag;
             }
-            if (this.graph.hasNode(node.id)) {
-                this.graph.setNodeAttribute(node.id, 'color', colour);
-            }
-        }
-        const edgeColour = this.theme.edge;
-        this.graph.forEachEdge((key) => this.graph.setEdgeAttribute(key, 'color', edgeColour));
+            return colourOf.get(groupOf(node, by) ?? '') ?? this.theme.other;
+        };
+    }
+
+    private recolour(): void {
+        const colours = this.colours();
+        this.graph.updateEachNodeAttributes((id, attributes) => {
+            const node = this.byId.get(id);
+            return node ? { ...attributes, color: colours(node) } : attributes;
+        });
+        this.sigma?.setSetting('defaultEdgeColor', this.theme.edge);
+        this.legend();
+    }
+
+    /** The colour key of the main groups. */
+    private legend(): void {
+        const by = this.controls.colourBy.value as ColourBy;
+        const groups = mainGroups(this.data.nodes, by, GROUP_COLOURS);
+        const colourOf = new Map(groups.map((group, index) => [group, this.theme.palette[index % this.theme.palette.length]]));
         const none = by === 'tag' ? '(no tag)' : '(vault root)';
         const rows = groups.map((group) => ({ name: group === '' ? none : by === 'tag' ? `#${group}` : group, colour: colourOf.get(group) ?? this.theme.other }));
         if (this.data.nodes.some((node) => node.kind === 'note' && !colourOf.has(groupOf(node, by) ?? ''))) {
             rows.push({ name: 'other', colour: this.theme.other });
         }
         fillLegend(this.controls.legend, rows);
-        this.sigma?.refresh({ skipIndexation: true });
     }
 
     // --- Filters, search, selection ----------------------------------------------------------
@@ -328,7 +382,7 @@ export class GraphView {
         } else {
             this.controls.message.hidden = true;
         }
-        this.sigma?.refresh({ skipIndexation: true });
+        this.sigma?.refresh({ skipIndexation: true, schedule: true });
     }
 
     /** Selects a node: highlighted, its panel shown; `centre` moves the camera onto it. */
@@ -366,7 +420,7 @@ export class GraphView {
         if (this.clientDepth() > 0) {
             this.applyFilters();
         } else {
-            this.sigma?.refresh({ skipIndexation: true });
+            this.sigma?.refresh({ skipIndexation: true, schedule: true });
         }
         if (centre) {
             this.centreOn(id);
@@ -380,14 +434,14 @@ export class GraphView {
         if (this.clientDepth() > 0) {
             this.applyFilters();
         }
-        this.sigma?.refresh({ skipIndexation: true });
+        this.sigma?.refresh({ skipIndexation: true, schedule: true });
     }
 
     /** Moves the camera onto a node (zooming in, never out). */
     private centreOn(id: string): void {
         const sigma = this.sigma;
         // The panel may just have opened and narrowed the canvas: measure first.
-        sigma?.resize();
+        sigma?.refresh();
         const at = sigma?.getNodeDisplayData(id);
         if (sigma === undefined || at === undefined) {
             return;
