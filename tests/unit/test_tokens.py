@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from tests.unit.vaults import vault_of
+from vaultls.lsp.features.semantic_tokens import encode
+from vaultls.lsp.positions import PositionCodec
 from vaultls.lsp.token_results import TokenResults, edit_between
 from vaultls.vault.text import split_lines
 from vaultls.vault.tokens import Token, note_tokens
@@ -129,3 +131,14 @@ def test_only_the_last_result_of_a_document_is_kept_and_only_so_many_documents()
     results.remember("b", [3])
     results.remember("c", [4])
     assert results.previous("a", second) is None
+
+
+def test_the_encoding_is_relative_and_in_the_clients_units():
+    lines = ["🌱 [[a]] x", "b [[c]]"]
+    tokens = [Token(0, 2, 7, "wikilink"), Token(1, 2, 7, "wikilink", ("unresolved",))]
+    assert encode(tokens, lines, PositionCodec("utf-16")) == [0, 3, 5, 0, 0, 1, 2, 5, 0, 1]
+    assert encode(tokens, lines, PositionCodec("utf-8")) == [0, 5, 5, 0, 0, 1, 2, 5, 0, 1]
+
+
+def test_a_token_beyond_the_text_is_left_out_of_the_encoding():
+    assert encode([Token(3, 0, 2, "tag")], ["one line"], PositionCodec("utf-16")) == []

@@ -31,6 +31,8 @@ def encode(tokens: list[Token], lines: list[str], codec: PositionCodec) -> list[
     data: list[int] = []
     last_line = last_start = 0
     for token in tokens:
+        if token.line >= len(lines) or token.end > len(lines[token.line]):
+            continue  # a model out of step with the text: drawn at the next request, never misplaced
         start = codec.to_client(lines, Position(token.line, token.start)).character
         end = codec.to_client(lines, Position(token.line, token.end)).character
         delta_line = token.line - last_line
