@@ -205,3 +205,10 @@ def test_linking_every_mention_leaves_none():
     )
     vault.upsert("A.md", parse(texts["A.md"]))
     assert index.mentions_of(vault, "Paris.md", texts.get) == []
+
+
+def test_a_mention_on_an_ascii_line_says_so_and_one_after_other_text_does_not():
+    texts = {"Paris.md": "x", "A.md": "Paris\ncafé Paris\n`é` Paris"}
+    vault = vault_of(texts)
+    mentions = MentionIndex().mentions_in(vault, "A.md", texts.get)
+    assert [(m.range.start.line, m.ascii_line) for m in mentions] == [(0, True), (1, False), (2, False)]

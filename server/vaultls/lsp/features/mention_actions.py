@@ -127,8 +127,22 @@ async def unlinked_mentions_command(ls: VaultLanguageServer, *args: Any) -> list
     if not await _prepare(ls, vault, path):
         return []
     lines = Lines(ls, vault)
-    found = [(m.path, m.range) for m in _index(ls, vault).mentions_of(vault, path, _text_of(ls, vault))]
-    return [ls.converter.unstructure(lines.location(p, r)) for p, r in found]
+    found = _index(ls, vault).mentions_of(vault, path, _text_of(ls, vault))
+    return [ls.converter.unstructure(_location(ls, vault, lines, m)) for m in found]
+
+
+def _location(ls: VaultLanguageServer, vault: Vault, lines: Lines, mention: Mention) -> types.Location:
+    """Where a mention is, in the client's columns; an ASCII line is not read for them."""
+    if not mention.ascii_line:
+        return lines.location(mention.path, mention.range)
+    start, end = mention.range.start, mention.range.end
+    return types.Location(
+        uri=ls.uri_of(vault, mention.path),
+        range=types.Range(
+            start=types.Position(line=start.line, character=start.character),
+            end=types.Position(line=end.line, character=end.character),
+        ),
+    )
 
 
 COMMANDS = ((UNLINKED_MENTIONS, unlinked_mentions_command),)

@@ -39,6 +39,7 @@ class Mention:
     range: Range  # one line, code-point columns
     key: str
     targets: tuple[str, ...]  # the notes it names (not `path` itself), in the dictionary's order
+    ascii_line: bool = False  # its line is ASCII: its columns are the same in every encoding
 
 
 def _same_names(old: Note, new: Note) -> bool:
@@ -54,6 +55,8 @@ class MentionIndex:
         self._scans: dict[str, tuple[Note, Scan]] = {}
         # Notes read but not scanned: the signature of their words, while they are unchanged.
         self._signatures: dict[str, tuple[Note, int]] = {}
+        # The notes whose mentions a caller is finding in slices (`prepare`), so it starts once.
+        self.preparing: set[str] = set()
 
     def dictionary(self, vault: Vault) -> Dictionary:
         """The phrases of the vault's names and aliases as they are now."""
@@ -100,7 +103,7 @@ class MentionIndex:
         found = self.scan_of(vault, path, text_of)
         if found is None:
             return []
-        return list(_mentions(self.dictionary(vault), path, found.matches()))
+        return list(_mentions(self.dictionary(vault), path, found.matches(), found.non_ascii))
 
     def prepare(self, vault: Vault, path: str, text_of: TextOf, limit: int) -> bool:
         """Read or scan at most `limit` notes towards `mentions_of(path)`; True when it needs no
@@ -145,11 +148,13 @@ class MentionIndex:
         for other in sorted(self._scans.keys() & vault.notes.keys()):
             note, found = self._scans[other]
             if other != path and note is vault.notes[other]:
-                out += _mentions(dictionary, other, found.matches_of(wanted))
+                out += _mentions(dictionary, other, found.matches_of(wanted), found.non_ascii)
         return out
 
 
-def _mentions(dictionary: Dictionary, path: str, matches: Iterable[tuple[int, int, int, str]]) -> Iterable[Mention]:
+def _mentions(
+    dictionary: Dictionary, path: str, matches: Iterable[tuple[int, int, int, str]], non_ascii: frozenset[int]
+) -> Iterable[Mention]:
     """The matches as mentions; a phrase that names the note it is in is no mention (a note
     never mentions itself)."""
     for line, start, end, key in matches:
@@ -157,4 +162,4 @@ def _mentions(dictionary: Dictionary, path: str, matches: Iterable[tuple[int, in
         if phrase is None or any(owner.path == path for owner in phrase.owners):
             continue
         targets = tuple(dict.fromkeys(owner.path for owner in phrase.owners))
-        yield Mention(path, Range.on_line(line, start, end), key, targets)
+        yield Mention(path, Range.on_line(line, start, end), key, targets, line not in non_ascii)

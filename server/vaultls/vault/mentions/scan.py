@@ -24,7 +24,7 @@ from array import array
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 
 from vaultls.vault.mentions.dictionary import WORD, Dictionary
@@ -112,6 +112,9 @@ class Scan:
     keys: tuple[str, ...]
     spans: array[int]
     signature: int
+    # The lines holding a character beyond ASCII: elsewhere a column is the same in every
+    # encoding a client counts in, and a mention's place needs no reading of its line.
+    non_ascii: frozenset[int] = frozenset()
 
     def matches(self) -> list[tuple[int, int, int, str]]:
         """(line, start, end, key) of every match."""
@@ -127,7 +130,11 @@ class Scan:
 
 def scan(text: str, dictionary: Dictionary) -> Scan:
     """Find every phrase of `dictionary` in the prose of `text`."""
-    return scan_lines(prose_lines(text), dictionary, text_signature(text))
+    found = scan_lines(prose_lines(text), dictionary, text_signature(text))
+    if text.isascii():
+        return found
+    lines = split_lines(text)
+    return replace(found, non_ascii=frozenset(i for i, line in enumerate(lines) if not line.isascii()))
 
 
 def scan_lines(lines: list[str], dictionary: Dictionary, text_sig: int | None = None) -> Scan:
@@ -135,16 +142,17 @@ def scan_lines(lines: list[str], dictionary: Dictionary, text_sig: int | None = 
     these lines')."""
     joined = "\n".join(lines)
     low = joined.lower()
+    located: list[tuple[int, int, int, str]]
     if joined.isascii() or (len(low) == len(joined) and unicodedata.is_normalized("NFC", joined)):
         words = set(WORD.findall(low))
         found = _find(low, words, dictionary)
         starts = _line_starts(lines)
-        located: list[tuple[int, int, int, str]] = []
+        located = []
         for start, end, key in found:
             number = bisect_right(starts, start) - 1
             located.append((number, start - starts[number], end - starts[number], key))
     else:
-        words = set()
+        words, located = set(), []
         for number, text in enumerate(lines):
             if not text.strip():
                 continue
