@@ -21,7 +21,8 @@ rewritten into Markdown that shows the same, then made inert (`preview.inert_mar
   rather than two large titles, and looks the same in Neovim's float.
 - Block ids (`^left-opposition`) are taken out.
 
-Bounded: the section is cut to `MAX_LINES` and `MAX_CHARS` before anything else, and at most
+Bounded: the section is cut to `MAX_LINES` and `MAX_CHARS` (an embed's hover, which shows the
+whole embedded part: `EMBED_MAX_LINES`, `EMBED_MAX_CHARS`) before anything else, and at most
 `MAX_LINKS` links are resolved; later ones show as their text. Lines of headings and blocks
 are looked up in at most `MAX_NOTES_READ` notes not yet read in full (see `_Linker`).
 
@@ -48,6 +49,9 @@ MAX_LINES = 24
 MAX_CHARS = 2000
 MAX_LINKS = 100
 MAX_NOTES_READ = 8
+# An embed's hover shows the whole embedded part, as the note shows it, up to these.
+EMBED_MAX_LINES = 400
+EMBED_MAX_CHARS = 20000
 TRUNCATED = "\n\n*… (truncated)*"
 # Obsidian's image formats (help: "Accepted file formats").
 IMAGE_EXTENSIONS = frozenset({"avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp"})
@@ -63,16 +67,23 @@ _URI_SAFE = "/:#%?=&;@+,$!*'~-._"
 Edit = tuple[int, int, str]  # (start column, end column, replacement) on one line
 
 
-def page_preview(vault: Vault, path: str, lines: list[str], locate: Callable[[str], str | None]) -> str:
+def page_preview(
+    vault: Vault,
+    path: str,
+    lines: list[str],
+    locate: Callable[[str], str | None],
+    max_lines: int = MAX_LINES,
+    max_chars: int = MAX_CHARS,
+) -> str:
     """Markdown that shows `lines` (a section of the note at vault path `path`) as Obsidian's
     page preview does (see the module's docstring). `locate` gives the URI of a vault path
     the preview may link to or show, or None for one it must not."""
     while lines and not lines[0].strip():
         lines = lines[1:]
-    text = "\n".join(lines[:MAX_LINES]).rstrip()
-    cut = len(lines) > MAX_LINES
-    if len(text) > MAX_CHARS:
-        text, cut = text[:MAX_CHARS].rstrip(), True
+    text = "\n".join(lines[:max_lines]).rstrip()
+    cut = len(lines) > max_lines
+    if len(text) > max_chars:
+        text, cut = text[:max_chars].rstrip(), True
     text = text.translate(_NO_TOKENS)
     rows = text.split("\n")
     # A blank line first, so that a section starting with `---` is not read as frontmatter;
@@ -95,6 +106,12 @@ def page_preview(vault: Vault, path: str, lines: list[str], locate: Callable[[st
     shown = "\n".join(_apply(row, row_edits) for row, row_edits in zip(rows, edits, strict=True))
     body = _TOKEN.sub(lambda m: linker.tokens[int(m.group(1))], inert_markdown(shown))
     return body + (TRUNCATED if cut else "")
+
+
+def preview_limits(link: Link) -> tuple[int, int]:
+    """(lines, characters) a hover shows of what `link` names: the whole of an embed (up to
+    `EMBED_MAX_*`), the start of anything else (a page preview's `MAX_*`)."""
+    return (EMBED_MAX_LINES, EMBED_MAX_CHARS) if link.embed else (MAX_LINES, MAX_CHARS)
 
 
 def display(link: Link) -> str:

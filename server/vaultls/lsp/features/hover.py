@@ -23,7 +23,7 @@ from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault import names
 from vaultls.vault.index import Resolution, Vault
 from vaultls.vault.model import Link
-from vaultls.vault.page_preview import is_image, markdown_uri, page_preview
+from vaultls.vault.page_preview import is_image, markdown_uri, page_preview, preview_limits
 from vaultls.vault.plural import counted, plural
 from vaultls.vault.preview import code_span, inline_text
 from vaultls.vault.text import split_lines
@@ -105,7 +105,7 @@ def _preview(ls: VaultLanguageServer, vault: Vault, link: Link, res: Resolution)
     if res.missing:
         named = code_span("#".join(link.subpath) or "^" + str(link.block))
         header += f"\n\n*No {res.missing} {named} there; showing the start of the note.*"
-    body = page_preview(vault, path, lines[start:end], locate)
+    body = page_preview(vault, path, lines[start:end], locate, *preview_limits(link))  # an embed: all of it
     return f"{header}\n\n---\n\n{body}"
 
 
