@@ -272,15 +272,17 @@ def test_the_cached_graph_is_made_again_when_links_tags_or_files_change(change):
     )
 
 
-def test_the_cache_answers_the_same_options_with_the_same_answer_until_the_vault_changes():
+def test_the_cache_keeps_the_same_graph_until_the_vault_changes():
     vault = vault_of(CHAIN)
     cache = GraphCache()
-    first = cache.answer(vault, note="B.md", depth=2)
-    assert cache.answer(vault, note="B.md", depth=2) is first
-    assert cache.answer(vault, note="B.md", depth=1) != first
+    first = cache.graph_of(vault)
+    assert cache.graph_of(vault) is first
     vault.upsert("D.md", parse("[[Far]]\n"))
     assert cache.changed(vault, ["D.md"])
-    assert cache.answer(vault, note="B.md", depth=2) == graph_data(vault, note="B.md", depth=2) != first
+    assert cache.graph_of(vault) is not first
+    assert graph_data(vault, graph=cache.graph_of(vault), note="B.md", depth=2) == graph_data(
+        vault, note="B.md", depth=2
+    )
 
 
 def test_a_graph_made_in_steps_while_the_vault_changes_answers_once_and_is_made_again():

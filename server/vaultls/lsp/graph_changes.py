@@ -7,12 +7,14 @@ change to the model (`VaultLanguageServer.refresh`, `refresh_all`)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
-from vaultls.vault.graph_data import GraphCache
+from vaultls.lsp.transport import Encoded
+from vaultls.vault.graph_data import GraphCache, LinkGraph
 from vaultls.vault.index import Vault
 
 log = logging.getLogger(__name__)
@@ -33,12 +35,14 @@ class GraphChanges:
     """Each vault's graph, kept between requests (`graph_for`), and the notification."""
 
     DELAY = 1.0  # seconds after the last change
+    ANSWERS = 4  # answers kept as JSON text
 
     def __init__(self, host: Host) -> None:
         self.host = host
         self.asked = False  # a client asked for a graph in this session
         self._timer: asyncio.TimerHandle | None = None
         self._caches: dict[Path, tuple[Vault, GraphCache]] = {}  # by root, for the vault there now
+        self._encoded: list[tuple[LinkGraph, tuple[tuple[str, Any], ...], Encoded]] = []  # newest first
 
     def graph_for(self, vault: Vault) -> GraphCache:
         """The graph cache of `vault` (a new one for a vault that replaced another at its root)."""
@@ -49,6 +53,17 @@ class GraphChanges:
         if kept is None or kept[0] is not vault:
             kept = self._caches[vault.root] = (vault, GraphCache())
         return kept[1]
+
+    def encoded(self, graph: LinkGraph, options: dict[str, Any], make: Callable[[], dict[str, Any]]) -> Encoded:
+        """The answer `make` makes, as JSON text, kept for the last few (graph, options): a view
+        asks again with the same ones (a panel shown again, back to a note)."""
+        key = tuple(sorted(options.items()))
+        for kept_graph, kept_key, text in self._encoded:
+            if kept_graph is graph and kept_key == key:
+                return text
+        text = Encoded(json.dumps(make()))
+        self._encoded = [(graph, key, text), *self._encoded[: self.ANSWERS - 1]]
+        return text
 
     def changed(self, affected: Iterable[tuple[Vault, str]] | None) -> None:
         """The model changed: these (vault, note) pairs, or anything (None)."""

@@ -4,6 +4,8 @@ and its stdio server reading a pipe without threads (`serve_pipe`, see `vaultls.
 from __future__ import annotations
 
 import asyncio
+import inspect
+import json
 import logging
 import threading
 from collections.abc import Iterator
@@ -21,8 +23,25 @@ from vaultls.lsp.stdio import PipeReader
 log = logging.getLogger(__name__)
 
 
+class Encoded(str):
+    """A result already written as JSON text, sent as it is: a large answer kept between
+    requests (`features/graph.py`) is not encoded again for each."""
+
+
 class VaultProtocol(LanguageServerProtocol):
-    """pygls's protocol without its own copy of open documents (see `documents.py`)."""
+    """pygls's protocol without its own copy of open documents (see `documents.py`), and with
+    results given as `Encoded` JSON sent as they are."""
+
+    def _send_data(self, data: Any) -> None:
+        result = getattr(data, "result", None)
+        if not isinstance(result, Encoded) or self.writer is None:
+            super()._send_data(data)
+            return
+        body = f'{{"id": {json.dumps(data.id)}, "jsonrpc": "2.0", "result": {result}}}'.encode(self.CHARSET)
+        header = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+        written = self.writer.write((header.encode("ascii") if self._include_headers else b"") + body)
+        if inspect.isawaitable(written):
+            asyncio.ensure_future(written)
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:

@@ -283,27 +283,12 @@ class GraphCache:
     objects as before are not read again (the index replaces a note's object on every change).
     A server makes it in slices (`steps`): reading 10,000 notes' models takes seconds."""
 
-    ANSWERS = 8  # the answers kept, by their options (a view asks again with the same ones)
-
     def __init__(self) -> None:
         self.graph: LinkGraph | None = None
         self._facts: dict[str, tuple[Note, NoteFacts, tuple[str, ...]]] = {}
         self._sizes = (0, 0)
-        self._answers: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
         self._changes = 0  # how many times `changed` said so
         self._stale = False  # the graph was made while the vault changed: made again next time
-
-    def answer(self, vault: Vault, **options: Any) -> dict[str, Any]:
-        """`graph_data(vault, **options)` from the graph kept, the same answer object while the
-        graph holds (the caller must not change it)."""
-        key = tuple(sorted(options.items()))
-        found = self._answers.get(key)
-        if found is None or self.graph is None:
-            graph = self.graph_of(vault)
-            if len(self._answers) >= self.ANSWERS:
-                self._answers.clear()
-            found = self._answers[key] = graph_data(vault, graph=graph, **options)
-        return found
 
     def graph_of(self, vault: Vault) -> LinkGraph:
         if self.graph is None:
@@ -330,7 +315,6 @@ class GraphCache:
         graph = LinkGraph()
         yield from build_steps(vault, graph, {path: entry[1] for path, entry in facts.items()})
         self.graph, self._facts, self._sizes = graph, facts, sizes
-        self._answers.clear()
         self._stale = changes != self._changes
 
     def changed(self, vault: Vault, paths: Iterable[str] | None) -> bool:
@@ -346,7 +330,6 @@ class GraphCache:
                 break
         if not same:
             self.graph = None
-            self._answers.clear()
             self._changes += 1
         return not same
 

@@ -7,55 +7,48 @@
 json`; `root` is the URI of the vault's folder (node paths are relative to it). With the `uri`
 of a note, the local graph of that note to `depth` links (default 1); with the `uri` of a vault
 folder, or none, that vault's (none: the first workspace folder's) whole graph. Anything else,
-or a `uri` of no vault, gets an empty graph. The graph, and the last answers, are kept
-between requests until the vault changes (`lsp/graph_changes.py`, which also sends
-`vaultls/graphChanged`).
+or a `uri` of no vault, gets an empty graph. The graph, and the last answers as JSON text,
+are kept between requests until the vault changes (`lsp/graph_changes.py`, which also sends
+`vaultls/graphChanged`): a whole vault's answer is tens of megabytes at 10,000 notes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from vaultls.lsp.roots import fs_path
 from vaultls.lsp.server import VaultLanguageServer
+from vaultls.lsp.transport import Encoded
+from vaultls.vault.graph_data import graph_data
 from vaultls.vault.index import Vault
 
 GRAPH = "vaultls/graph"
 MAX_DEPTH = 10
 
 
-class GraphAnswer(dict[str, Any]):
-    """The answer: plain JSON values already (see `graph`)."""
-
-
-def _as_is(answer: GraphAnswer) -> GraphAnswer:
-    return answer
-
-
-async def graph(ls: VaultLanguageServer, params: Any) -> dict[str, Any]:
+async def graph(ls: VaultLanguageServer, params: Any) -> Encoded:
     await ls.indexed.wait()
     asked = _fields(params)
     vault, note = _where(ls, asked.get("uri"))
     if vault is None:
-        return {"nodes": [], "edges": [], "root": None}
+        return Encoded(json.dumps({"nodes": [], "edges": [], "root": None}))
     depth = asked.get("depth", 1)
     depth = min(MAX_DEPTH, max(0, depth)) if isinstance(depth, int) and not isinstance(depth, bool) else 1
     cache = ls.graph_changes.graph_for(vault)
     for _ in cache.steps(vault):
         await asyncio.sleep(0)  # other requests meanwhile: a large vault's graph takes seconds
-    data = cache.answer(
-        vault,
-        note=note,
-        depth=depth if note is not None else 1,
-        include_dangling=_flag(asked, "includeDangling", True),
-        include_attachments=_flag(asked, "includeAttachments", False),
-        include_tags=_flag(asked, "includeTags", False),
-    )
-    # Sent as it is: pygls would otherwise copy every node and edge through its converter
-    # before writing the JSON, which costs more than making the answer.
-    ls.converter.register_unstructure_hook(GraphAnswer, _as_is)
-    return GraphAnswer(data, root=vault.root.as_uri())
+    options: dict[str, Any] = {
+        "note": note,
+        "depth": depth if note is not None else 1,
+        "include_dangling": _flag(asked, "includeDangling", True),
+        "include_attachments": _flag(asked, "includeAttachments", False),
+        "include_tags": _flag(asked, "includeTags", False),
+    }
+    graph = cache.graph_of(vault)
+    root = vault.root.as_uri()
+    return ls.graph_changes.encoded(graph, options, lambda: {**graph_data(vault, graph=graph, **options), "root": root})
 
 
 def _where(ls: VaultLanguageServer, uri: object) -> tuple[Vault | None, str | None]:
