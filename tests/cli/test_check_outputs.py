@@ -85,6 +85,8 @@ def test_the_model_and_the_forked_runner_print_the_same(
     """The same outputs through the vault model (the CLI's way for a selection of notes), and
     through the runner with its workers forked even for a small vault."""
     check_outputs.build(name, vaults)
+    # Neither from the snapshot a previous check left (tests/unit/test_check_snapshot.py).
+    monkeypatch.setattr(check_run, "check_from_snapshot", _no_bulk)
     with monkeypatch.context() as patch:
         patch.setattr(check_run, "check_whole_vault", _no_bulk)
         for fmt in FORMATS:

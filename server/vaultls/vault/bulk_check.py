@@ -16,6 +16,9 @@ rules of its own: it reads, forks and gathers.
 3. The summaries of all notes make the index (`Vault` with stub notes: names, paths,
    aliases), and round two checks each view against it (`NoteChecker.problem_rows`).
 
+Each run leaves a snapshot in the index cache (store/snapshot.py: every note's summary and
+problems), from which the next one (`check_from_snapshot`) checks only what may have changed.
+
 On a large vault both rounds run in forked worker processes, each over its share of the notes;
 the summaries go through the parent between the rounds (a link may name a heading of a note in
 the other share). The CLI has no threads yet when it checks, so forking is safe; with threads,
@@ -40,16 +43,26 @@ from typing import Any
 
 from vaultls.vault.check import NoteChecker
 from vaultls.vault.check_result import CheckResult, on_wide_line
-from vaultls.vault.index import Vault
+from vaultls.vault.index import Vault, link_keys
 from vaultls.vault.link_check import Anchors, LinkChecker, note_anchors
 from vaultls.vault.model import ParsedNote
+from vaultls.vault.path_filter import PathFilter
 from vaultls.vault.plural import counted
 from vaultls.vault.problems import ProblemRow, row_order
 from vaultls.vault.settings import Settings
+from vaultls.vault.store import snapshot
 from vaultls.vault.store.cache import CacheRecord, IndexCache
-from vaultls.vault.store.encoding import view_of_encoding
-from vaultls.vault.store.loader import BATCH, PendingNote, VaultLoader, decode_or_parse, default_workers
+from vaultls.vault.store.encoding import decode_summary, view_of_encoding
+from vaultls.vault.store.loader import (
+    BATCH,
+    MIN_NOTES_TO_CACHE,
+    PendingNote,
+    VaultLoader,
+    decode_or_parse,
+    default_workers,
+)
 from vaultls.vault.store.read import parse_files
+from vaultls.vault.store.walk import walk
 from vaultls.vault.view import NoteView, view_of_rows
 
 log = logging.getLogger(__name__)
@@ -61,11 +74,13 @@ _T0 = time.perf_counter()  # debug log timings are from import
 FORK_MIN_NOTES = 2000
 MAX_WORKERS = 4
 
-# One note handed to round one: (path, its cache encoding or None, valid UTF-8 as cached).
-Item = tuple[str, "bytes | None", bool]
+# One note handed to round one: (path, its cache encoding or None, valid UTF-8 as cached, its
+# cache summary or None).
+Item = tuple[str, "bytes | None", bool, "bytes | None"]
 # What round one says of a note to every worker: (path, valid UTF-8, aliases, heading keys,
-# block keys); see `link_check.Anchors`.
-Summary = tuple[str, bool, list[str], tuple[tuple[int, str, str], ...], frozenset[str]]
+# block keys, link lookup keys, frontmatter state); see `link_check.Anchors` and
+# `store.snapshot`, which keeps them for the next check.
+Summary = snapshot.Summary
 # Each note with problems, with its problem rows in `check_vault`'s order.
 # Each note with problems: (path, its problem rows, whether one of them is on a `wide` line).
 Checked = list[tuple[str, list[ProblemRow], bool]]
@@ -81,12 +96,14 @@ def round_one(
     not yet stored). With `store`, records are written to the cache a batch at a time here."""
     views: list[NoteView] = []
     misses: list[str] = []
-    for rel, blob, valid in items:
-        view = _view_of_entry(root, rel, blob, valid) if blob is not None else None
+    keys: dict[str, tuple[str, ...]] = {}
+    for rel, blob, valid, summary in items:
+        view = view_of_entry(root, rel, blob, valid) if blob is not None else None
         if view is None:
             misses.append(rel)
         else:
             views.append(view)
+            keys[rel] = _link_keys(summary, view)
     unreadable: list[str] = []
     records: list[CacheRecord] = []
     for start in range(0, len(misses), BATCH):
@@ -96,19 +113,32 @@ def round_one(
                 unreadable.append(rel)
                 continue
             fresh.append(record)
-            views.append(view_of_rows(rel, rows, valid, _Model(root, rel, record.blob)))
+            views.append(view_of_rows(rel, rows, valid, EncodedModel(root, rel, record.blob)))
+            keys[rel] = _link_keys(record.summary, views[-1])
         if store and cache is not None:
             cache.store(fresh)
         else:
             records += fresh
     views.sort(key=lambda view: view.path)
-    summaries: list[Summary] = [
-        (view.path, view.valid, view.aliases, *note_anchors(view.headings, view.blocks)) for view in views
-    ]
+    summaries = [summary_of(view, keys[view.path]) for view in views]
     return views, summaries, unreadable, records
 
 
-class _Model:
+def summary_of(view: NoteView, link_keys: tuple[str, ...]) -> Summary:
+    return (view.path, view.valid, view.aliases, *note_anchors(view.headings, view.blocks), link_keys, view.fm_state)
+
+
+def _link_keys(summary: bytes | None, view: NoteView) -> tuple[str, ...]:
+    """The lookup keys of a note's links, from its cache summary (else from its view)."""
+    if summary is not None:
+        try:
+            return decode_summary(summary)[1]
+        except (ValueError, TypeError, EOFError):
+            pass
+    return link_keys(link[1] for link in view.links)
+
+
+class EncodedModel:
     """The model of a note with this encoding, made when a schema check asks for it: decoded,
     else parsed from its file (as `DeferredNote.materialise` does)."""
 
@@ -121,10 +151,10 @@ class _Model:
         return decode_or_parse(self.blob, os.path.join(self.root, *self.rel.split("/")))
 
 
-def _view_of_entry(root: str, rel: str, blob: bytes, valid: bool) -> NoteView | None:
+def view_of_entry(root: str, rel: str, blob: bytes, valid: bool) -> NoteView | None:
     """The view of a cache hit, or None when its encoding cannot be read (parsed instead)."""
     try:
-        return view_of_encoding(rel, blob, valid, _Model(root, rel, blob))
+        return view_of_encoding(rel, blob, valid, EncodedModel(root, rel, blob))
     except Exception:  # noqa: BLE001 - a damaged entry is a miss, whatever the damage
         log.info("index cache entry of %s cannot be decoded; parsing it again", rel)
         return None
@@ -140,7 +170,7 @@ def round_two(
         vault.add_attachment(rel)
     anchors: dict[str, Anchors] = {}
     base = str(root)
-    for rel, valid, aliases, headings, blocks in summaries:
+    for rel, valid, aliases, headings, blocks, *_ in summaries:
         vault.add_deferred(rel, PendingNote(aliases, os.path.join(base, *rel.split("/"))), valid)
         anchors[rel] = (headings, blocks)
     checker = NoteChecker(vault, LinkChecker(vault, anchors.get))
@@ -196,14 +226,21 @@ def check_whole_vault(
     workers: int | None = None,
     strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
+    select: Select | None = None,
+    cache: IndexCache | None = None,
 ) -> CheckResult | None:
     """The problems of every note of the vault at `root`, as `check_vault(load_vault(root))`
     finds them, and the files skipped; None when this way failed (the caller then takes that
     one). `workers`: processes to fork (default: one per core on a large vault); `strict`
-    re-raises a failure instead (tests); `progress` is told what is being done."""
+    re-raises a failure instead (tests); `progress` is told what is being done. With `select`,
+    only the problems of the notes it picks are reported (all are checked, for the snapshot
+    the next check starts from: `check_from_snapshot`); None when there is no index cache to
+    keep that snapshot in. `cache`: the index cache (default: the user's)."""
     try:
-        loader = VaultLoader(root, settings, use_cache=use_cache, lazy=False)
+        loader = VaultLoader(root, settings, cache=cache, use_cache=use_cache, lazy=False)
         loader.discover()
+        if select is not None and loader.cache is None:
+            return None  # checking the whole vault would only cost more than the index does
         log.debug("bulk check: discovered at %.3f s", time.perf_counter() - _T0)
         items = loader.take_encodings()
         if progress is not None:
@@ -214,35 +251,160 @@ def check_whole_vault(
         if done is None:
             count = 0
             done = _in_process(loader, items)
-        parts, unreadable = done
+        parts, unreadable, summary_parts = done
         found: Checked = []
         for part in parts:  # a worker's part comes as the marshal encoding of its rows
             found += marshal.loads(part) if isinstance(part, bytes) else part
         found.sort(key=lambda note: note[0])
-        by_note = [(path, rows) for path, rows, _ in found]
+        chosen = None if select is None else select(loader.found.notes)
+        by_note = [(path, rows) for path, rows, _ in found if chosen is None or path in chosen]
         wide = {path for path, _, is_wide in found if is_wide}
     except Exception:  # noqa: BLE001 - the model-based check is always there to fall back on
         if strict:
             raise
         log.warning("the bulk check failed; checking through the vault model", exc_info=True)
         return None
-    loader.save_in_background()  # records parsed here, and notes gone from the vault
+    if loader.cache is not None:
+        summaries = (s for part in summary_parts for s in (marshal.loads(part) if isinstance(part, bytes) else part))
+        env = snapshot.environment(root, settings, loader.cache.fingerprint)
+        state = snapshot.of_check(env, loader.stats, summaries, found, set(unreadable), loader.found.attachments)
+        # The records parsed here and the notes gone (`save`), then the snapshot: after this
+        # process has printed (the interpreter waits for the thread before it exits).
+        threading.Thread(target=_save, args=(loader, state), name="vaultls-cache-save", daemon=False).start()
     skipped = list(loader.found.skipped) + [(rel, "unreadable") for rel in sorted(unreadable)]
     cached = sum(1 for item in items if item[1] is not None)
-    result = CheckResult(root, skipped, by_note, workers=count, cached=cached, checked=len(items) - len(unreadable))
+    checked = len(items) - len(unreadable) if chosen is None else len(chosen - set(unreadable))
+    result = CheckResult(root, skipped, by_note, workers=count, cached=cached, checked=checked)
     result.wide = wide
     return result
 
 
-# (the problem rows of each round two, as a list or its marshal encoding; unreadable notes)
-Done = tuple[list["Checked | bytes"], list[str]]
+# Which notes of the vault (its note paths, sorted) a check reports.
+Select = Callable[[list[str]], set[str]]
+# A check from the snapshot re-reads at most this many changed notes (or a tenth of the vault):
+# beyond that, checking the whole vault (in workers) costs about as much.
+MAX_CHANGES = 200
+
+
+def check_from_snapshot(
+    root: Path, settings: Settings, select: Select | None = None, cache: IndexCache | None = None
+) -> CheckResult | None:
+    """`check_whole_vault` from the snapshot the last check left (store/snapshot.py): the
+    walk, one read of the snapshot, and a check of only the notes whose problems may have
+    changed (changed notes parsed, the others viewed from the cache); the rest is the
+    snapshot's. None when there is no usable snapshot, or too much changed for this to pay."""
+    default = cache is None
+    if cache is None:
+        cache = IndexCache.for_settings(root, settings)
+    found = walk(root, PathFilter(root, settings)) if cache.enabled else None
+    if found is None or (default and len(found.notes) < MIN_NOTES_TO_CACHE):
+        return None  # no cache, or a vault too small to have one (see `VaultLoader.discover`)
+    known = snapshot.decode(cache.load_snapshot(), snapshot.environment(root, settings, cache.fingerprint))
+    if known is None:
+        return None
+    stats = snapshot.stat_notes(root, found.notes)
+    diff = snapshot.changes(known, stats, found.notes, found.attachments)
+    if diff.count() > max(MAX_CHANGES, len(found.notes) // 10):
+        return None
+    base = str(root)
+    views: dict[str, NoteView] = {}
+    fresh: dict[str, Summary] = {}
+    records: list[CacheRecord] = []
+    unreadable: set[str] = set()
+
+    def parse(rels: list[str]) -> None:
+        for rel, rows, valid, record in parse_files(base, rels):
+            if rows is None or record is None:
+                unreadable.add(rel)
+                continue
+            views[rel] = view_of_rows(rel, rows, valid, EncodedModel(base, rel, record.blob))
+            fresh[rel] = summary_of(views[rel], decode_summary(record.summary)[1])
+            records.append(record)
+
+    parse(diff.changed)
+    wanted = found.notes if select is None else sorted(select(found.notes))
+    gate = NoteChecker(Vault(root, settings)).needs_schema_for
+    todo = sorted(snapshot.stale(known, diff, fresh, wanted, gate) - unreadable)
+    entries = cache.entries(rel for rel in todo if rel not in views)
+    again: list[str] = []
+    for rel in todo:
+        entry = entries.get(rel)
+        if rel not in views:
+            same = entry is not None and (entry.size, entry.mtime_ns) == stats.get(rel)
+            view = view_of_entry(base, rel, entry.blob, entry.valid_utf8) if same and entry and entry.blob else None
+            if view is None:
+                again.append(rel)  # not in the cache as it was checked: parsed
+            else:
+                views[rel] = view
+    parse(again)
+    present = [rel for rel in found.notes if rel not in unreadable]
+    if len(todo) > len(present) // 4:
+        indexed = present
+    else:  # only the notes these links can lead to (a check of five notes reads ~50 of 10,000)
+        keys = set().union(*(fresh[rel][5] if rel in fresh else known.notes[rel].link_keys() for rel in todo))
+        indexed = sorted(snapshot.index_for(known, set(present), fresh, keys).union(todo))
+    summaries = [fresh[rel] if rel in fresh else known.notes[rel].summary() for rel in indexed]
+    rechecked = [views[rel] for rel in todo if rel in views]
+    todo_set = set(todo)
+    checked = {
+        path: (rows, wide) for path, rows, wide in round_two(root, settings, found.attachments, summaries, rechecked)
+    }
+    if select is None:  # every note whose problems may have changed is checked: the vault as it is now
+        notes = {rel: known.notes[rel] for rel in present if rel in known.notes and rel not in fresh}
+        attachments = tuple(found.attachments)
+    else:  # the changes stay changes for the next check, which may check their other linkers
+        notes, attachments = dict(known.notes), known.attachments
+    changed = select is None and bool(diff.count())
+    for rel in todo:
+        rows, is_wide = checked.get(rel, (_NO_ROWS, False))
+        old = notes.get(rel)
+        if rel in fresh and select is None:
+            notes[rel] = snapshot.NoteState.of(stats.get(rel, (-1, -1)), fresh[rel], rows, is_wide)
+        elif old is not None and rel not in fresh:
+            notes[rel] = old.with_rows(rows, is_wide)
+            changed = changed or notes[rel].fields() != old.fields()
+    if changed:  # written after this process has printed (the interpreter waits for it)
+        state = snapshot.encode(snapshot.Snapshot(known.environment, notes, attachments))
+        threading.Thread(target=cache.store_snapshot, args=(state, records), name="vaultls-cache-save").start()
+    by_note: list[tuple[str, list[ProblemRow]]] = []
+    wide: set[str] = set()
+    for rel in wanted:
+        if rel in todo_set:
+            rows, is_wide = checked.get(rel, (_NO_ROWS, False))
+        elif rel in notes and rel not in unreadable:
+            rows, is_wide = notes[rel].rows(), notes[rel].wide
+        else:
+            continue
+        if rows:
+            by_note.append((rel, rows))
+            if is_wide:
+                wide.add(rel)
+    skipped = list(found.skipped) + [(rel, "unreadable") for rel in sorted(unreadable)]
+    checked_count = len(set(wanted) - unreadable)
+    result = CheckResult(root, skipped, by_note, cached=len(found.notes) - len(diff.changed), checked=checked_count)
+    result.wide = wide
+    return result
+
+
+_NO_ROWS: list[ProblemRow] = []
+
+
+def _save(loader: VaultLoader, state: bytes) -> None:
+    loader.save()
+    if loader.cache is not None:
+        loader.cache.store_snapshot(state)
+
+
+# (the problem rows of each round two, as a list or its marshal encoding; unreadable notes;
+# the summaries of each round one, the same way)
+Done = tuple[list["Checked | bytes"], list[str], list[Any]]
 
 
 def _in_process(loader: VaultLoader, items: list[Item]) -> Done:
     views, summaries, unreadable, records = round_one(str(loader.root), items, loader.cache, store=False)
     loader.records.extend(records)
     checked = round_two(loader.root, loader.settings, loader.found.attachments, summaries, views)
-    return [checked], unreadable
+    return [checked], unreadable, [summaries]
 
 
 def _forked(loader: VaultLoader, items: list[Item], count: int) -> Done | None:
@@ -277,7 +439,7 @@ def _forked(loader: VaultLoader, items: list[Item], count: int) -> Done | None:
         parts: list[Checked | bytes] = [conn.recv_bytes() for _, conn in workers]
         log.debug("bulk check: round two done at %.3f s", time.perf_counter() - _T0)
         done = True
-        return parts, unreadable
+        return parts, unreadable, summaries
     except (EOFError, OSError, ValueError, TypeError) as exc:
         log.warning("a check worker failed (%s); checking in this process", exc)
         return None

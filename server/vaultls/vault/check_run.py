@@ -1,19 +1,22 @@
 """`vaultls check` of one vault, for whoever shows the result (the CLI, through vaultls.report):
 `check_files` loads and checks the vault's notes, or some of them, and says what it found as
-a `CheckResult`. The model decides how: a whole vault, and nothing but its problems, is checked
-by the runner that builds no model (vault/bulk_check.py); a selection of notes, orphans and
-link statistics need the vault's index (`load_vault`, `check_vault`, vault/graph.py).
+a `CheckResult`. The model decides how: problems, of the whole vault or of some notes, come
+from the snapshot the last check left, checking again only what changed since, else from the
+runner that checks the whole vault without building its model (vault/bulk_check.py, which
+leaves the next snapshot); orphans and link statistics, and a vault too small for an index
+cache, need the vault's index (`load_vault`, `check_vault`, vault/graph.py).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Iterator
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from vaultls.vault.bulk_check import check_whole_vault
+from vaultls.vault.bulk_check import check_from_snapshot, check_whole_vault
 from vaultls.vault.check import check_vault
 from vaultls.vault.check_result import CheckResult, NoteProblems, on_wide_line
 from vaultls.vault.graph import link_stats, orphans
@@ -40,8 +43,12 @@ def check_files(
     """Check the vault at `root`: every note, or those `selection` names (vault paths of notes
     and folders); with `want_orphans` and `want_stats`, also those reports, over the same
     notes (and, for stats, the selected attachments). `progress` is told what is being done."""
-    if selection is None and not (want_orphans or want_stats):
-        whole = check_whole_vault(root, settings, progress=progress)
+    if not (want_orphans or want_stats):
+        # From the snapshot the last check left, else the whole vault (which leaves one).
+        select = None if selection is None else functools.partial(expand, selection=selection)
+        whole = check_from_snapshot(root, settings, select) or check_whole_vault(
+            root, settings, progress=progress, select=select
+        )
         if whole is not None:
             return whole
     if progress is not None:
@@ -107,7 +114,7 @@ def _rows_by_note(problems: list[Problem]) -> Iterator[NoteProblems]:
         )
 
 
-def expand(paths: Collection[str], selection: set[str]) -> set[str]:
+def expand(paths: Collection[str], selection: Collection[str]) -> set[str]:
     """The selected notes (or attachments) of `paths`, and every one under selected folders."""
     chosen: set[str] = set()
     for rel in selection:

@@ -145,7 +145,13 @@ CREATE TABLE IF NOT EXISTS notes (
     summary BLOB NOT NULL
 )
 """
-_SCHEMA = f"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n{_NOTES_TABLE};"
+# What the last check found of the whole vault, as one blob (store/snapshot.py): one row.
+_SNAPSHOT_TABLE = (
+    "CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL)"
+)
+_SCHEMA = (
+    f"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n{_NOTES_TABLE};\n{_SNAPSHOT_TABLE};"
+)
 
 
 class IndexCache:
@@ -196,7 +202,9 @@ class IndexCache:
                     if stored is None or stored[0] != self.fingerprint:
                         # Dropped, not emptied: another format may have had other columns.
                         conn.execute("DROP TABLE IF EXISTS notes")
+                        conn.execute("DROP TABLE IF EXISTS snapshot")
                         conn.execute(_NOTES_TABLE)
+                        conn.execute(_SNAPSHOT_TABLE)
                         conn.execute(
                             "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", (self.fingerprint,)
                         )
@@ -292,6 +300,52 @@ class IndexCache:
             return None
         return row[0]
 
+    def entries(self, paths: Iterable[str]) -> dict[str, Entry]:
+        """The cached notes among `paths`, with their data (entries whose CRC fails are left
+        out): what a check of a few notes reads of the table."""
+        wanted = list(paths)
+
+        def work(conn: sqlite3.Connection) -> dict[str, Entry]:
+            out: dict[str, Entry] = {}
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                for path, size, mtime_ns, valid, crc, summary_crc, blob, summary in conn.execute(
+                    "SELECT path, size, mtime_ns, valid, crc, summary_crc, CAST(data AS BLOB), CAST(summary AS BLOB)"
+                    f" FROM notes WHERE path IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ):
+                    if zlib.crc32(summary) == summary_crc and zlib.crc32(blob) == crc:
+                        out[str(path)] = Entry(int(size), int(mtime_ns), bool(valid), summary, int(crc), blob)
+            return out
+
+        return self._with_connection("reading", work, {}) if wanted else {}
+
+    def load_snapshot(self) -> bytes | None:
+        """The snapshot blob (store/snapshot.py), if one is stored and its CRC holds."""
+
+        def work(conn: sqlite3.Connection) -> bytes | None:
+            row = conn.execute("SELECT crc, CAST(data AS BLOB) FROM snapshot WHERE id = 0").fetchone()
+            if row is None or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[0]:
+                return None
+            return bytes(row[1])
+
+        return self._with_connection("reading", work, None)
+
+    def store_snapshot(self, blob: bytes, records: Iterable[CacheRecord] = ()) -> None:
+        """Replace the snapshot blob, and store these notes with it (one transaction)."""
+        now = time.time_ns()
+        fresh = [_row(record) for record in records if self.cacheable(record, now)]
+
+        def work(conn: sqlite3.Connection) -> None:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany(_INSERT, fresh)
+                conn.execute(
+                    "INSERT OR REPLACE INTO snapshot (id, crc, data) VALUES (0, ?, ?)", (zlib.crc32(blob), blob)
+                )
+
+        self._with_connection("writing", work, None)
+
     @staticmethod
     def cacheable(record: CacheRecord, now_ns: int) -> bool:
         """Whether `store` keeps this record: not if its file was written too recently to tell
@@ -302,20 +356,7 @@ class IndexCache:
         """Write these notes; with `keep`, also forget every note not in it (deleted files).
         Returns the number of notes written."""
         now = time.time_ns()
-        fresh = [
-            (
-                record.path,
-                record.size,
-                record.mtime_ns,
-                int(record.valid_utf8),
-                zlib.crc32(record.blob),
-                zlib.crc32(record.summary),
-                record.blob,
-                record.summary,
-            )
-            for record in records
-            if self.cacheable(record, now)
-        ]
+        fresh = [_row(record) for record in records if self.cacheable(record, now)]
 
         def work(conn: sqlite3.Connection) -> int:
             with conn:
@@ -324,11 +365,7 @@ class IndexCache:
                     stored = [p for (p,) in conn.execute("SELECT path FROM notes")]
                     gone = [(p,) for p in stored if p not in keep]
                     conn.executemany("DELETE FROM notes WHERE path = ?", gone)
-                conn.executemany(
-                    "INSERT OR REPLACE INTO notes (path, size, mtime_ns, valid, crc, summary_crc, data, summary)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    fresh,
-                )
+                conn.executemany(_INSERT, fresh)
             return len(fresh)
 
         written = self._with_connection("writing", work, 0)
@@ -356,6 +393,25 @@ class IndexCache:
 
     def clear(self) -> None:
         self._discard(RuntimeError("cleared on request"))
+
+
+_INSERT = (
+    "INSERT OR REPLACE INTO notes (path, size, mtime_ns, valid, crc, summary_crc, data, summary)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _row(record: CacheRecord) -> tuple[str, int, int, int, int, int, bytes, bytes]:
+    return (
+        record.path,
+        record.size,
+        record.mtime_ns,
+        int(record.valid_utf8),
+        zlib.crc32(record.blob),
+        zlib.crc32(record.summary),
+        record.blob,
+        record.summary,
+    )
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -38,6 +38,7 @@ from vaultls.vault.settings import Settings
 from vaultls.vault.store.cache import CacheRecord, Entry, IndexCache
 from vaultls.vault.store.encoding import decode, decode_summary
 from vaultls.vault.store.read import load_note, parse_files, read_aliases
+from vaultls.vault.store.snapshot import Stat, stat_notes
 from vaultls.vault.store.walk import ScanResult, walk
 from vaultls.vault.store.workers import WorkerPool
 
@@ -164,6 +165,7 @@ class VaultLoader:
         self.misses: list[str] = []
         self.records: list[CacheRecord] = []  # parsed here, to store
         self.unreadable: list[str] = []
+        self.stats: dict[str, Stat] = {}  # each note's (size, mtime) before it was read
         self._forgotten = False  # the cache holds notes that are gone
 
     @property
@@ -178,18 +180,12 @@ class VaultLoader:
         if self._default_cache and len(self.found.notes) < MIN_NOTES_TO_CACHE:
             self.cache = None
         cached = self.cache.load(data=not self.lazy) if self.cache is not None else {}
-        root = str(self.root)
         self._forgotten = bool(cached.keys() - set(self.found.notes))
+        self.stats = stats = stat_notes(self.root, self.found.notes)
         for rel in self.found.notes:
             entry = cached.get(rel)
-            if entry is not None:
-                try:
-                    st = os.stat(os.path.join(root, *rel.split("/")))
-                except OSError:
-                    entry = None
-                else:
-                    if st.st_size != entry.size or st.st_mtime_ns != entry.mtime_ns:
-                        entry = None
+            if entry is not None and stats.get(rel) != (entry.size, entry.mtime_ns):
+                entry = None
             if entry is None:
                 self.misses.append(rel)
             else:
@@ -198,16 +194,19 @@ class VaultLoader:
         if self.cache is not None:
             log.info("index cache %s: %d of %d notes unchanged", self.cache.path, len(self.hits), len(self.found.notes))
 
-    def take_encodings(self) -> list[tuple[str, bytes | None, bool]]:
+    def take_encodings(self) -> list[tuple[str, bytes | None, bool, bytes | None]]:
         """Every note found, with its cache encoding (None when it is not cached, or the cache
-        was read without the encodings: `lazy`) and whether it was valid UTF-8 (True when not
-        cached), for whoever reads the notes itself (the whole-vault check). The loader then
-        forgets its entries: the encodings are held once, by the caller."""
+        was read without the encodings: `lazy`), whether it was valid UTF-8 (True when not
+        cached) and its cache summary (None when not cached), for whoever reads the notes
+        itself (the whole-vault check). The loader then forgets its entries: the encodings are
+        held once, by the caller."""
         entries = self._entries
-        out: list[tuple[str, bytes | None, bool]] = []
+        out: list[tuple[str, bytes | None, bool, bytes | None]] = []
         for rel in self.found.notes:
             entry = entries.get(rel)
-            out.append((rel, entry.blob, entry.valid_utf8) if entry is not None else (rel, None, True))
+            out.append(
+                (rel, entry.blob, entry.valid_utf8, entry.summary) if entry is not None else (rel, None, True, None)
+            )
         entries.clear()
         return out
 
