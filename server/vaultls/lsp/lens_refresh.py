@@ -45,7 +45,10 @@ class LensRefresh:
 
     @property
     def supported(self) -> bool:
-        return bool(self.host.client_supports("workspace.code_lens.refresh_support", False))
+        try:
+            return bool(self.host.client_supports("workspace.code_lens.refresh_support", False))
+        except AttributeError:  # before `initialize`: no client capabilities, no client to ask
+            return False
 
     def changed(self, affected: Iterable[tuple[Vault, str]]) -> None:
         """These notes changed (or what they link to did): refresh when another note is open."""
