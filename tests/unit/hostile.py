@@ -51,4 +51,6 @@ PATHOLOGICAL_LINES = {
     "block quote markers": "> " * 500_000,
     "list markers": "- " * 500_000,
     "thematic break lookalike": "* " * 500_000 + "x",
+    "block quote markers before a footnote": "> " * 500_000 + "x [^1]",
+    "many unclosed footnote references": "[^a" * 250_000,
 }

@@ -40,9 +40,10 @@ FOLDS = {"": "not foldable", "+": "foldable, shown open", "-": "foldable, shown 
 
 _BY_NAME = {name: t for t in TYPES for name in (t.name, *t.aliases)}
 # A callout's type after the block quote markers and `[!`: being typed, and written.
-_TYPED = re.compile(r"(?:[ ]{0,3}>[ ]?)+[ \t]*\[!([^\]\s]*)$")
+# Written so that no two parts can take the same blank (a line of many `> ` never backtracks).
+_TYPED = re.compile(r"[ ]{0,3}(?:>[ \t]*)+\[!([^\]\s]*)$")
 _WRITTEN = re.compile(r"[^\]\s]*\][+-]?")
-_CALLOUT = re.compile(r"(?:[ ]{0,3}>[ ]?)+[ \t]*\[!([^\]]+)\]([+-]?)")
+_CALLOUT = re.compile(r"[ ]{0,3}(?:>[ \t]*)+\[!([^\]]+)\]([+-]?)")
 
 
 def callout_type(name: str) -> CalloutType | None:

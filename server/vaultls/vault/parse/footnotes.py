@@ -26,7 +26,8 @@ from vaultls.vault.parse.inline import InlineScanner
 from vaultls.vault.parse.rows import FootnoteRow
 
 _REF = re.compile(r"\[\^([^\s\[\]^`#]+)\]")
-_DEF = re.compile(r"(?:[ ]{0,3}>[ ]?)*[ ]{0,3}\[\^([^\s\[\]^`#]+)\]:")
+# Written so that no two parts can take the same blank (a line of many `> ` never backtracks).
+_DEF = re.compile(r"[ ]{0,3}(?:>[ ]*)*\[\^([^\s\[\]^`#]+)\]:")
 
 
 def footnote_key(ident: str) -> str:
@@ -44,11 +45,23 @@ def find_footnotes(lines: list[str], start: int, code_spans: list[tuple[int, int
     definitions: list[FootnoteRow] = []
     references: list[FootnoteRow] = []
     open_def: int | None = None  # index in `definitions` of the definition the lines may continue
+    after_blank = -1  # the first non-blank line after the blank lines being read (or `n`)
     n = len(lines)
     for i in range(start, n):
         raw = lines[i]
-        if open_def is not None and not _continues(lines, i):
-            open_def = None
+        if open_def is not None:
+            if raw.strip():
+                goes_on = raw[:1] in (" ", "\t") and _DEF.match(raw) is None
+            else:
+                # A blank line: the definition goes on when the next non-blank line is indented
+                # by 4+ (looked for once per run of blank lines).
+                if after_blank <= i:
+                    after_blank = i + 1
+                    while after_blank < n and not lines[after_blank].strip():
+                        after_blank += 1
+                goes_on = after_blank < n and lines[after_blank].startswith(("    ", "\t"))
+            if not goes_on:
+                open_def = None
         if i in hidden or "[^" not in raw:
             if open_def is not None and raw.strip():
                 _extend(definitions, open_def, i)
@@ -69,18 +82,6 @@ def find_footnotes(lines: list[str], start: int, code_spans: list[tuple[int, int
                 continue
             references.append((r.group(1), False, i, at, r.end(), i))
     return definitions + references
-
-
-def _continues(lines: list[str], i: int) -> bool:
-    """Whether line `i` still belongs to the definition the lines before it continue."""
-    raw = lines[i]
-    if raw.strip():
-        return raw[:1] in (" ", "\t") and _DEF.match(raw) is None
-    # A blank line: the definition goes on when the next non-blank line is indented by 4+.
-    j = i + 1
-    while j < len(lines) and not lines[j].strip():
-        j += 1
-    return j < len(lines) and (lines[j].startswith("    ") or lines[j].startswith("\t"))
 
 
 def _extend(definitions: list[FootnoteRow], at: int, line: int) -> None:
