@@ -75,6 +75,8 @@ class Phrase:
     first: str
     offset: int
     owners: tuple[Owner, ...]
+    targets: tuple[str, ...]  # the owners' paths, each once
+    word_end: bool  # `key` ends with a word character (then no word character may follow it)
 
 
 class Dictionary:
@@ -100,7 +102,15 @@ class Dictionary:
             first = WORD.search(key)
             if first is None:
                 continue
-            phrase = Phrase(key, first.group(), first.start(), tuple(dict.fromkeys(found)))
+            unique = tuple(dict.fromkeys(found))
+            phrase = Phrase(
+                key,
+                first.group(),
+                first.start(),
+                unique,
+                tuple(dict.fromkeys(owner.path for owner in unique)),
+                WORD.fullmatch(key[-1]) is not None,
+            )
             self.phrases[key] = phrase
             if len(words) == 1:
                 self.singles.setdefault(phrase.first, []).append(phrase)

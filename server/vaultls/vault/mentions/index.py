@@ -159,7 +159,6 @@ def _mentions(
     never mentions itself)."""
     for line, start, end, key in matches:
         phrase: Phrase | None = dictionary.phrases.get(key)
-        if phrase is None or any(owner.path == path for owner in phrase.owners):
+        if phrase is None or path in phrase.targets:
             continue
-        targets = tuple(dict.fromkeys(owner.path for owner in phrase.owners))
-        yield Mention(path, Range.on_line(line, start, end), key, targets, line not in non_ascii)
+        yield Mention(path, Range.on_line(line, start, end), key, phrase.targets, line not in non_ascii)

@@ -38,7 +38,6 @@ _BRACKETED = re.compile(r"\[[!^][^\]]*\]")  # `[!note]` callout markers, `[^1]` 
 _BLOCK_ID = re.compile(r"(?<!\S)\^[A-Za-z0-9-]+\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _DIGITS = bytes.maketrans(b"\0\1", b"01")
-_COMBINING = re.compile(r"[\u0300-\u036f]")
 SIGNATURE_BITS = 4096
 # The word after a word, a few separators on (`New York`, `Jean-Paul`, `St. Petersburg`).
 _NEXT_WORD = re.compile(r"[^\w\n]{1,3}([\w\u0300-\u036f]+)")
@@ -105,11 +104,13 @@ def _blank_all(pattern: re.Pattern[str], text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Scan:
-    """A note's matches: `keys` are the distinct phrase keys found, `spans` four ints a match
-    (line, start column, end column, index into `keys`), in document order; `signature` is a
-    bit set of the note's words, which tells which notes may hold a phrase added later."""
+    """A note's matches, grouped by phrase: `keys` are the distinct phrase keys found; the
+    matches of `keys[k]` are `spans[3 * starts[k] : 3 * starts[k + 1]]`, three ints a match
+    (line, start column, end column), in document order. `signature` is a bit set of the
+    note's words, which tells which notes may hold a phrase added later."""
 
     keys: tuple[str, ...]
+    starts: array[int]
     spans: array[int]
     signature: int
     # The lines holding a character beyond ASCII: elsewhere a column is the same in every
@@ -117,15 +118,20 @@ class Scan:
     non_ascii: frozenset[int] = frozenset()
 
     def matches(self) -> list[tuple[int, int, int, str]]:
-        """(line, start, end, key) of every match."""
-        s = self.spans
-        return [(s[j], s[j + 1], s[j + 2], self.keys[s[j + 3]]) for j in range(0, len(s), 4)]
+        """(line, start, end, key) of every match, in document order."""
+        found = [m for k in range(len(self.keys)) for m in self._of(k)]
+        found.sort()
+        return found
 
     def matches_of(self, wanted: set[str]) -> list[tuple[int, int, int, str]]:
-        """The matches of the phrases keyed in `wanted`."""
+        """The matches of the phrases keyed in `wanted`, by phrase."""
         if wanted.isdisjoint(self.keys):
             return []
-        return [m for m in self.matches() if m[3] in wanted]
+        return [m for k, key in enumerate(self.keys) if key in wanted for m in self._of(k)]
+
+    def _of(self, k: int) -> list[tuple[int, int, int, str]]:
+        s, key = self.spans, self.keys[k]
+        return [(s[j], s[j + 1], s[j + 2], key) for j in range(3 * self.starts[k], 3 * self.starts[k + 1], 3)]
 
 
 def scan(text: str, dictionary: Dictionary) -> Scan:
@@ -160,12 +166,15 @@ def scan_lines(lines: list[str], dictionary: Dictionary, text_sig: int | None = 
             line_words = set(WORD.findall(low_line))
             words |= line_words
             located += [(number, columns[s], columns[e], key) for s, e, key in _find(low_line, line_words, dictionary)]
-    keys = tuple(dict.fromkeys(key for *_, key in located))
-    index = {key: n for n, key in enumerate(keys)}
-    spans = array("I")
+    by_key: dict[str, list[int]] = {}
     for line, start, end, key in located:
-        spans.extend((line, start, end, index[key]))
-    return Scan(keys, spans, signature(words) if text_sig is None else text_sig)
+        by_key.setdefault(key, []).extend((line, start, end))
+    offsets, spans, count = array("I", [0]), array("I"), 0
+    for found_spans in by_key.values():
+        spans.extend(found_spans)
+        count += len(found_spans) // 3
+        offsets.append(count)
+    return Scan(tuple(by_key), offsets, spans, signature(words) if text_sig is None else text_sig)
 
 
 def comparable(line: str) -> tuple[str, list[int]]:
@@ -203,17 +212,18 @@ def _find(low: str, words: set[str], dictionary: Dictionary) -> list[tuple[int, 
     size = len(low)
     singles, pairs = dictionary.singles, dictionary.pairs
     for at, word in places:
+        # `at` starts a whole word (the searches match whole words only), so a phrase that starts
+        # with a word has no word before it, and one that starts otherwise needs none.
         after = _NEXT_WORD.match(low, at + len(word)) if pairs else None
         longer = pairs.get((word, after.group(1))) if after is not None else None
-        for phrase in (*(longer or ()), *singles.get(word, ())):
+        for phrase in (*longer, *singles.get(word, ())) if longer else singles.get(word, ()):
             key = phrase.key
             start = at - phrase.offset
             end = start + len(key)
             if (
                 start >= 0
                 and low.startswith(key, start)
-                and (start == 0 or not _is_word(low[start - 1]) or not _is_word(key[0]))
-                and (end == size or not _is_word(low[end]) or not _is_word(key[-1]))
+                and (end == size or not phrase.word_end or not _is_word(low[end]))
             ):
                 found.append((start, end, key))
                 break
@@ -228,7 +238,7 @@ def _find(low: str, words: set[str], dictionary: Dictionary) -> list[tuple[int, 
 
 
 def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_" or _COMBINING.match(char) is not None
+    return char.isalnum() or char == "_" or "\u0300" <= char <= "\u036f"
 
 
 # Bounded memoisation of a pure function: the same first words recur in every note.
