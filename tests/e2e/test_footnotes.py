@@ -17,7 +17,10 @@ from tests.e2e.conftest import BOTH_PROFILES, codes, diagnostics_for, open_note,
 pytestmark = [BOTH_PROFILES]
 
 # "Éé 🎉" is 4 code points, 5 UTF-16 units and 9 UTF-8 bytes before the reference.
-PAPER = "# Paper\n\nÉé 🎉[^src] and [^Other].\n\n[^src]: The State and Revolution, 1917.\n  Chapter one.\n[^other]: Another.\n"
+PAPER = (
+    "# Paper\n\nÉé 🎉[^src] and [^Other].\n\n"
+    "[^src]: The State and Revolution, 1917.\n  Chapter one.\n[^other]: Another.\n"
+)
 
 
 @pytest.fixture
