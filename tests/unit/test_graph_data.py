@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.vaults import vault_of
+from vaultls.vault import names
 from vaultls.vault.graph import link_stats, orphans
 from vaultls.vault.graph_data import GraphCache, build_link_graph, find_note, graph_data
 from vaultls.vault.index import Vault
@@ -297,3 +298,45 @@ def test_a_graph_made_in_steps_while_the_vault_changes_answers_once_and_is_made_
     assert cache.graph is not None
     assert cache.changed(vault, [])  # made while the vault changed: not kept as it is
     assert graph_data(vault, graph=cache.graph_of(vault)) == graph_data(vault)
+
+
+def expected_edges(vault: Vault) -> Counter:
+    """(source, target, kind) → count, from `Vault.resolve` link by link."""
+    drawn = set(build_link_graph(vault).notes)
+    out: Counter = Counter()
+    for path in drawn:
+        for link in vault.notes[path].parsed.links:
+            res = vault.resolve(path, link)
+            if link.is_self or res.outside or res.target == path:
+                continue
+            target = res.target
+            if target is None:
+                target = "dangling:" + names.key(names.strip_note_suffix(link.target.strip()))
+            elif target not in drawn and target not in vault.attachments:
+                continue
+            out[(path, target, "embed" if link.embed else "link")] += 1
+    return out
+
+
+@pytest.mark.parametrize("root", VAULTS, ids=lambda p: p.name)
+def test_every_edge_leads_where_vault_resolve_leads(root):
+    vault = loaded(root)
+    data = graph_data(vault, include_attachments=True)
+    assert Counter({(e["source"], e["target"], e["kind"]): e["count"] for e in data["edges"]}) == expected_edges(vault)
+
+
+def test_an_ambiguous_name_leads_to_the_candidate_under_the_linking_notes_folder():
+    vault = vault_of(
+        {
+            "A/Dup.md": "",
+            "Old/Dup.md": "",
+            "Index.md": "[[Dup]]\n",
+            "Old/Link.md": "[[Dup]]\n",
+            "New/Link.md": "[[Dup]]",
+        }
+    )
+    assert edges(graph_data(vault)) == {
+        ("Index.md", "A/Dup.md", "link"),
+        ("Old/Link.md", "Old/Dup.md", "link"),
+        ("New/Link.md", "A/Dup.md", "link"),
+    }

@@ -37,6 +37,7 @@ from typing import Any
 from vaultls.vault import names, parse
 from vaultls.vault.check import is_exempt_template
 from vaultls.vault.index import Note, Vault
+from vaultls.vault.link_check import ancestor_folders
 from vaultls.vault.model import Position, Range
 
 _NOWHERE = Range(Position(0, 0), Position(0, 0))
@@ -88,29 +89,33 @@ def note_facts(note: Note) -> NoteFacts:
 
 class LinkTargets:
     """Where links lead, each distinct (folder, kind, target) resolved once (`Vault.resolve`,
-    without its heading or block part). A wikilink looked up from the vault root that names
-    at most one note leads there from every folder: resolved once for all."""
+    without its heading or block part). A wikilink looked up from the vault root leads to the
+    same note from every folder but those that hold some of its candidates and not others
+    (`index._rank` puts those first): resolved once for all of them, as `LinkChecker` does."""
 
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
-        self._general: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        # (kind, target) → (the folders it does not hold for, (path or None, out of the vault))
+        self._general: dict[tuple[str, str], tuple[frozenset[str], tuple[str | None, bool]]] = {}
         self._by_folder: dict[tuple[str, str, str], tuple[str | None, bool]] = {}
 
     def __call__(self, source: str, folder: str, kind: str, target: str) -> tuple[str | None, bool]:
         """(the path it leads to or None, whether it climbs out of the vault)."""
-        found = self._general.get((kind, target))
-        if found is not None:
-            return found
+        general = self._general.get((kind, target))
+        if general is not None and folder not in general[0]:
+            return general[1]
         found = self._by_folder.get((folder, kind, target))
         if found is not None:
             return found
         res = self.vault.resolve(source, parse.make_link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE))
         found = (res.target, res.outside)
-        relative = target.replace("\\", "/").startswith(("./", "../"))
-        if kind == "wiki" and not relative and len(res.targets) <= 1:
-            self._general[(kind, target)] = found
-        else:
-            self._by_folder[(folder, kind, target)] = found
+        if kind == "wiki" and general is None and not target.replace("\\", "/").startswith(("./", "../")):
+            under = [frozenset(ancestor_folders(t)) for t in res.targets]
+            folders = frozenset().union(*under) - frozenset.intersection(*under) if len(under) > 1 else frozenset()
+            if folder not in folders:
+                self._general[(kind, target)] = (folders, found)
+                return found
+        self._by_folder[(folder, kind, target)] = found
         return found
 
 
