@@ -5,7 +5,8 @@
   several notes share the name); on the note's title heading or in its frontmatter, "Link all N
   unlinked mentions of this note", one WorkspaceEdit over every note that mentions it (with the
   versions of open ones). That one is offered once the vault's mentions of the note are known:
-  a request finds them for a few dozen notes, and the rest in the background, in slices;
+  a request looks for them for a few milliseconds (a small vault's are found), and the rest
+  are found in the background, in slices of as long, for a later request;
 - the command `vaultls.unlinkedMentions URI`: the Locations of every unlinked mention of the
   note, for a references view (VS Code) or the quickfix list (Neovim).
 """
@@ -27,7 +28,7 @@ from vaultls.vault.plural import counted
 from vaultls.vault.refactor import RenamePlan, title_heading
 
 UNLINKED_MENTIONS = "vaultls.unlinkedMentions"
-SLICE = 64  # notes read or scanned between two looks at the event loop
+SLICE = 0.02  # seconds of reading and scanning notes between two looks at the event loop
 MAX_TARGETS = 4  # "Link to" actions for one mention of a name several notes share
 
 

@@ -14,6 +14,8 @@ contained reading path; the model never opens a file itself.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -105,9 +107,10 @@ class MentionIndex:
             return []
         return list(_mentions(self.dictionary(vault), path, found.matches(), found.non_ascii))
 
-    def prepare(self, vault: Vault, path: str, text_of: TextOf, limit: int) -> bool:
-        """Read or scan at most `limit` notes towards `mentions_of(path)`; True when it needs no
-        more (so a server can answer a large vault's first query in slices)."""
+    def prepare(self, vault: Vault, path: str, text_of: TextOf, budget: float = math.inf) -> bool:
+        """Read or scan notes towards `mentions_of(path)` until `budget` seconds have passed;
+        True when it needs no more (so a server answers a large vault's first query in slices,
+        other requests answered in between)."""
         dictionary = self.dictionary(vault)
         wanted = [phrase_signature(phrase.key) for phrase in dictionary.phrases_of(path)]
         for gone in self._scans.keys() - vault.notes.keys():
@@ -117,16 +120,15 @@ class MentionIndex:
         if not wanted:
             return True
         scans, signatures = self._scans, self._signatures
-        done = 0
+        stop = time.perf_counter() + budget
         for other, note in vault.notes.items():
             if other == path or ((kept := scans.get(other)) is not None and kept[0] is note):
                 continue
             read = signatures.get(other)
             if read is not None and read[0] is note and not any(may_hold(read[1], sig) for sig in wanted):
                 continue  # read before: it holds none of the names
-            if done >= limit:
+            if time.perf_counter() > stop:
                 return False
-            done += 1
             text = text_of(other)
             if text is None:
                 signatures[other] = (note, 0)
@@ -141,7 +143,7 @@ class MentionIndex:
     def mentions_of(self, vault: Vault, path: str, text_of: TextOf) -> list[Mention]:
         """Every unlinked mention of the note at `path` in the other notes, by note path and
         position."""
-        self.prepare(vault, path, text_of, len(vault.notes))
+        self.prepare(vault, path, text_of)
         dictionary = self.dictionary(vault)
         wanted = {phrase.key for phrase in dictionary.phrases_of(path)}
         out: list[Mention] = []
