@@ -4,6 +4,7 @@ created, range and delta requests, and the expand-selection chain."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -85,6 +86,8 @@ async def test_a_dangling_link_is_unresolved_until_its_note_is_created(client: L
     data = (await full(client, note)).data
     assert link_token(client, data, lines, "[[Northern Expedition]]")[4] == ["unresolved"]
     assert link_token(client, data, lines, "[[Trotsky]]")[4] == ["ambiguous"]  # two notes are called Trotsky
+    await asyncio.sleep(0.3)  # any refresh of the first scan's end has come
+    client.refreshes.clear()  # type: ignore[attr-defined]
 
     (client.vault / "Northern Expedition.md").write_text("# Northern Expedition\n", encoding="utf-8")  # type: ignore[attr-defined]
     client.workspace_did_change_watched_files(
@@ -100,7 +103,11 @@ async def test_a_dangling_link_is_unresolved_until_its_note_is_created(client: L
     await diagnostics_for(client, note, lambda d: not any("Northern Expedition" in x.message for x in d))
     data = (await full(client, note)).data
     assert link_token(client, data, lines, "[[Northern Expedition]]")[4] == []
-    # Both editors can be asked to request the tokens again, and were (for their other notes).
+    # Both editors can be asked to request the tokens again, and are (for the notes they show).
+    for _ in range(100):
+        if types.WORKSPACE_SEMANTIC_TOKENS_REFRESH in client.refreshes:  # type: ignore[attr-defined]
+            break
+        await asyncio.sleep(0.05)
     assert types.WORKSPACE_SEMANTIC_TOKENS_REFRESH in client.refreshes  # type: ignore[attr-defined]
 
 

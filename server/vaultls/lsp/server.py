@@ -52,6 +52,7 @@ from vaultls.lsp.roots import (
     vault_containing,
 )
 from vaultls.lsp.stdio import is_pipe
+from vaultls.lsp.token_refresh import TokenRefresh
 from vaultls.lsp.transport import VaultProtocol, serve_pipe
 from vaultls.vault import names, schema
 from vaultls.vault.allocation import bulk_allocation
@@ -88,6 +89,7 @@ class VaultLanguageServer(LanguageServer):
         self.diagnostics = DiagnosticsPublisher(self)
         self.edits = EditDebounce(DIAGNOSTICS_DELAY, self._edits_paused)
         self.lens_refresh = LensRefresh(self)  # code lens counts follow other notes' changes
+        self.token_refresh = TokenRefresh(self)  # and semantic tokens (dangling links) too
         self._caches: dict[Path, VaultCaches] = {}  # by root, for the vault there now
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reported: set[str] = set()
@@ -434,8 +436,7 @@ class VaultLanguageServer(LanguageServer):
             uri = uri_of(vault, path)
             if uri in self.documents:
                 self.diagnostics.schedule(uri, delay)
-        if len(affected) > 1 and any(uri_of(v, p) in self.documents for v, p in affected):
-            self.links_may_have_changed()
+        self.token_refresh.changed(affected)
 
     def refresh_all(self) -> None:
         """Re-check every open note (and say again what is wrong with the configuration)."""
@@ -447,13 +448,4 @@ class VaultLanguageServer(LanguageServer):
         self.lens_refresh.changed_all()
         for uri in list(self.documents):
             self.diagnostics.schedule(uri, 0)
-        self.links_may_have_changed()
-
-    def links_may_have_changed(self) -> None:
-        """Links of open notes may lead elsewhere now (a note created, removed or renamed, the
-        settings changed): the client is asked for their semantic tokens again, when it can be."""
-        if self.documents and self.client_supports("workspace.semantic_tokens.refresh_support", False):
-            try:
-                self.workspace_semantic_tokens_refresh(None)
-            except Exception:  # noqa: BLE001 - no client connected (unit tests, shutdown)
-                log.debug("could not ask for semantic tokens again", exc_info=True)
+        self.token_refresh.changed_all()

@@ -4,8 +4,8 @@ frontmatter keys, as `vault.tokens` finds them, encoded in the client's position
 
 A dangling link's colour depends on other notes: when a change elsewhere may have resolved or
 broken links of open notes, the server asks the client to request tokens again
-(`VaultLanguageServer.links_may_have_changed`: `workspace/semanticTokens/refresh`), and the
-delta keeps that cheap."""
+(`token_refresh.TokenRefresh`: `workspace/semanticTokens/refresh`), and the delta keeps that
+cheap."""
 
 from __future__ import annotations
 
