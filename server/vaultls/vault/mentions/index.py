@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from vaultls.vault.index import Note, Vault
 from vaultls.vault.mentions.dictionary import Dictionary, Phrase
-from vaultls.vault.mentions.scan import Scan, may_hold, phrase_signature, scan, text_signature
+from vaultls.vault.mentions.scan import Scan, comparable_text, may_hold, phrase_signature, scan, text_signature
 from vaultls.vault.model import Range
 from vaultls.vault.name_index import Seen
 
@@ -112,7 +112,8 @@ class MentionIndex:
         True when it needs no more (so a server answers a large vault's first query in slices,
         other requests answered in between)."""
         dictionary = self.dictionary(vault)
-        wanted = [phrase_signature(phrase.key) for phrase in dictionary.phrases_of(path)]
+        keys = [phrase.key for phrase in dictionary.phrases_of(path)]
+        wanted = [phrase_signature(key) for key in keys]
         for gone in self._scans.keys() - vault.notes.keys():
             del self._scans[gone]
         for gone in self._signatures.keys() - vault.notes.keys():
@@ -133,9 +134,11 @@ class MentionIndex:
             if text is None:
                 signatures[other] = (note, 0)
                 continue
-            words = text_signature(text)
-            if any(may_hold(words, sig) for sig in wanted):
-                self.scan_of(vault, other, text_of, text)
+            low = comparable_text(text)
+            words = text_signature(low)
+            if any(key in low for key in keys):
+                self._scans[other] = (note, scan(text, dictionary, words))
+                signatures.pop(other, None)
             else:
                 signatures[other] = (note, words)
         return True

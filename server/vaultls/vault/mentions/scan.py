@@ -134,9 +134,11 @@ class Scan:
         return [(s[j], s[j + 1], s[j + 2], key) for j in range(3 * self.starts[k], 3 * self.starts[k + 1], 3)]
 
 
-def scan(text: str, dictionary: Dictionary) -> Scan:
-    """Find every phrase of `dictionary` in the prose of `text`."""
-    found = scan_lines(prose_lines(text), dictionary, text_signature(text))
+def scan(text: str, dictionary: Dictionary, text_sig: int | None = None) -> Scan:
+    """Find every phrase of `dictionary` in the prose of `text` (whose `text_signature` is
+    `text_sig`, when the caller has it)."""
+    sig = text_signature(comparable_text(text)) if text_sig is None else text_sig
+    found = scan_lines(prose_lines(text), dictionary, sig)
     if text.isascii():
         return found
     lines = split_lines(text)
@@ -263,11 +265,15 @@ def signature(words: Iterable[str]) -> int:
     return int(flags.translate(_DIGITS), 2)
 
 
-def text_signature(text: str) -> int:
-    """The signature of every word of a text (its prose and the rest: never too few)."""
+def comparable_text(text: str) -> str:
+    """A whole text lowercased (and NFC), to look names up in (a phrase not in it is in none of
+    its prose)."""
     low = text.lower()
-    if not low.isascii():
-        low = unicodedata.normalize("NFC", low)
+    return low if low.isascii() else unicodedata.normalize("NFC", low)
+
+
+def text_signature(low: str) -> int:
+    """The signature of every word of a `comparable_text` (its prose and the rest: never too few)."""
     return signature(set(WORD.findall(low)))
 
 
