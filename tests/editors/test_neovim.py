@@ -299,7 +299,8 @@ def test_note_created_outside_neovim(nv: Nvim, vault: Path) -> None:
 
 def test_semantic_tokens_mark_the_dangling_link_unresolved(nv: Nvim, vault: Path) -> None:
     """The server's semantic tokens reach Neovim (`vim.lsp.semantic_tokens`): the dangling link
-    carries `unresolved`, a resolved one does not, and the plugin gives the modifier a colour."""
+    carries `unresolved`, a resolved one does not, and the plugin gives the modifier a colour;
+    the note created outside Neovim, the server's refresh takes the modifier away."""
     dangling_line = find_line(vault / DANGLING_NOTE, re.escape("[[" + DANGLING_TARGET))
     resolved_line = find_line(vault / DANGLING_NOTE, re.escape("[[Trotsky]]"))
     nv.run(
