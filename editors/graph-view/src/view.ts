@@ -313,7 +313,7 @@ export class GraphView {
         const by = this.controls.colourBy.value as ColourBy;
         const groups = mainGroups(this.data.nodes, by, GROUP_COLOURS);
         const colourOf = new Map(groups.map((group, index) => [group, this.theme.palette[index % this.theme.palette.length]]));
-        const dangling = withAlpha(this.theme.muted, 0.45);
+        const dangling = withAlpha(this.theme.muted, 0.7);
         return (node) => {
             if (node.kind === 'dangling') {
                 return dangling;
