@@ -88,7 +88,7 @@ def _link_all(
     if not index.prepare(vault, path, text_of, SLICE):
         if path not in index.preparing:
             index.preparing.add(path)
-            ls.spawn(_prepare(ls, vault, path))
+            ls.spawn(_prepare_in_background(ls, vault, path))
         return None
     mentions = index.mentions_of(vault, path, text_of)
     if not mentions:
@@ -107,14 +107,19 @@ async def _prepare(ls: VaultLanguageServer, vault: Vault, path: str) -> bool:
     """Find the mentions of `path` in slices, the loop free in between; False when the vault
     was replaced meanwhile."""
     index = _index(ls, vault)
+    while not index.prepare(vault, path, _text_of(ls, vault), SLICE):
+        await asyncio.sleep(0)
+        if ls.vaults.get(vault.root) is not vault:
+            return False
+    return True
+
+
+async def _prepare_in_background(ls: VaultLanguageServer, vault: Vault, path: str) -> None:
+    index = _index(ls, vault)
     try:
-        while not index.prepare(vault, path, _text_of(ls, vault), SLICE):
-            await asyncio.sleep(0)
-            if ls.vaults.get(vault.root) is not vault:
-                return False
+        await _prepare(ls, vault, path)
     finally:
         index.preparing.discard(path)
-    return True
 
 
 async def unlinked_mentions_command(ls: VaultLanguageServer, *args: Any) -> list[Any]:
