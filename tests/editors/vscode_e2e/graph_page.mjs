@@ -4,13 +4,17 @@
 //   node page.mjs CONFIG.json
 //
 // CONFIG: {html, chromium, artifacts?, name, scheme ("light"|"dark"), search? (a note's label),
-//          clickCentre? (bool), screenshot? (file), waitLayout? (bool), timeoutMs?}
+//          screenshot? (file), waitLayout? (bool), firstFrameOnly? (bool: stop once the first
+//          frame is drawn), timeoutMs?}
 // Prints one JSON object: {firstFrameMs, nodes, edges, inkPixels, focused, selected, panel:
 // {title, path, lists: {heading: [labels]}}, errors: [...]}.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+
+/** Ends the run early (config.firstFrameOnly): not an error. */
+class FirstFrameOnly extends Error {}
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const timeout = config.timeoutMs ?? 30_000;
@@ -43,6 +47,11 @@ try {
     await page.waitForFunction(() => document.body.dataset.firstFrame !== undefined);
     result.firstFrameMs = Date.now() - started;
     result.firstFramePageMs = Number(await page.evaluate(() => document.body.dataset.firstFrame));
+    if (config.firstFrameOnly) {
+        // The benchmark: what the page drew first, and how many nodes; nothing more to wait for.
+        result.nodes = Number(await page.evaluate(() => document.body.dataset.nodes));
+        throw new FirstFrameOnly();
+    }
     if (config.waitLayout !== false) {
         await page.waitForFunction(() => document.body.dataset.layout === 'done', null, { timeout: 60_000 });
     }
@@ -115,7 +124,9 @@ try {
         }
     }
 } catch (error) {
-    result.errors.push(`harness: ${String(error?.stack ?? error)}`);
+    if (!(error instanceof FirstFrameOnly)) {
+        result.errors.push(`harness: ${String(error?.stack ?? error)}`);
+    }
 } finally {
     await browser.close();
 }
