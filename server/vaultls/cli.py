@@ -23,12 +23,12 @@ from vaultls.report.escape import printable
 from vaultls.report.graph_formats import GRAPH_FORMATS, renderer
 from vaultls.vault.allocation import bulk_allocation
 from vaultls.vault.check_result import CheckResult
-from vaultls.vault.check_run import check_files, graph_of, lines_of
+from vaultls.vault.check_run import check_files, graph_of, keep_rendered, lines_of, rendered_notes
 from vaultls.vault.plural import counted
 from vaultls.vault.roots import find_vault_root
 from vaultls.vault.schema import SchemaStore, configuration_problems
 from vaultls.vault.settings import build_settings
-from vaultls.vault.store.workers import safe_sys_path
+from vaultls.vault.store.syspath import safe_sys_path
 
 FAIL_ON = MappingProxyType({"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4, "never": 0})
 EXIT_CODES = """exit codes:
@@ -216,11 +216,13 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     # Each vault's results, in order. Loading a vault makes millions of objects that all stay
     # alive: the garbage collector is paused meanwhile, and they are frozen out of it after.
     results: list[CheckResult] = []
+    settings_of = {}
     with bulk_allocation():
         for root, selection in selections.items():
             # Strict, as ruff is: a check that silently ran with defaults would pass in CI with
             # the vault's own rules switched off.
             settings, errors = build_settings(root, strict=True)
+            settings_of[root] = settings
             for error in errors:
                 _say(f"vaultls: error: {error}")
             if errors:
@@ -253,7 +255,16 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         return 0 if _emit(rendered.getvalue(), args.output, out) else 2  # reports, not problems
     groups = [(result.root, path, rows) for result in results for path, rows in result.by_note]
     readers = {result.root: result.lines_of(lines_of) for result in results}
-    write_problems(args.format, groups, rendered, cwd, lambda root, path: readers[root](root, path))
+    # Notes rendered before with the same problems are written as they were (check_run keeps them).
+    known = {
+        (r.root, p): t for r in results for p, t in rendered_notes(r, settings_of[r.root], args.format, cwd).items()
+    }
+    made = write_problems(args.format, groups, rendered, cwd, lambda root, path: readers[root](root, path), known)
+    for r in results:
+        used = {p: t for (root, p), t in known.items() if root == r.root}
+        keep_rendered(
+            r, settings_of[r.root], args.format, cwd, used, {p: t for (root, p), t in made.items() if root == r.root}
+        )
     if not _emit(rendered.getvalue(), args.output, out):
         return 2
     counts: dict[int, int] = {}

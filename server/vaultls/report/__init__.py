@@ -8,24 +8,26 @@ from pathlib import Path
 from typing import TextIO
 
 from vaultls.report import github, json, sarif, text
-from vaultls.report.common import LinesOf, Located, NoteGroup, groups_of
+from vaultls.report.common import Chunks, LinesOf, Located, NoteGroup, groups_of
 
 FORMATS = ("text", "json", "github", "sarif")
 REPORT_FORMATS = ("text", "json")  # --orphans / --stats
 
-__all__ = ("FORMATS", "REPORT_FORMATS", "LinesOf", "Located", "NoteGroup", "groups_of", "write_problems")
+__all__ = ("FORMATS", "Chunks", "REPORT_FORMATS", "LinesOf", "Located", "NoteGroup", "groups_of", "write_problems")
 
 
-def write_problems(fmt: str, groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -> None:
+def write_problems(
+    fmt: str, groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf, known: Chunks | None = None
+) -> Chunks:
     """Write the problems, one note's rows at a time (`common.groups_of` makes them of
     `Problem`s), in format `fmt`. `cwd` is what paths are relative to (in GitHub Actions, the
     repository root); `lines` gives the lines of a note, on which json, github and sarif count
-    columns in UTF-16 code units."""
+    columns in UTF-16 code units. `known`: the output of notes rendered before in this format
+    and folder, written as it is; returns the output of each other note (`common.Chunks`)."""
     if fmt == "json":
-        json.write(groups, out, lines, cwd)
-    elif fmt == "github":
-        github.write(groups, out, cwd, lines)
-    elif fmt == "sarif":
-        sarif.write(groups, out, cwd, lines)
-    else:
-        text.write_groups(groups, out, cwd)
+        return json.write(groups, out, lines, cwd, known)
+    if fmt == "github":
+        return github.write(groups, out, cwd, lines, known)
+    if fmt == "sarif":
+        return sarif.write(groups, out, cwd, lines, known)
+    return text.write_groups(groups, out, cwd, known)

@@ -22,6 +22,10 @@ NoteGroup = tuple[Path, str, Sequence[ProblemRow]]
 # The lines of a note, given its vault root and its path in that vault (none when unknown), or
 # None when counting its columns in UTF-16 changes nothing (no character beyond U+FFFF).
 LinesOf = Callable[[Path, str], "Sequence[str] | None"]
+# The output of each note, by (vault root, path), as a format writes it (without what separates
+# notes): what a writer made, handed back to it next time for the notes whose problems are the
+# same (vault.check_run keeps them), so that it writes them again without rendering them.
+Chunks = dict[tuple[Path, str], str]
 
 
 def note_file(root: Path, path: str) -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TextIO
 
-from vaultls.report.common import LinesOf, NoteGroup, Utf16Columns, note_file, relative_to
+from vaultls.report.common import Chunks, LinesOf, NoteGroup, Utf16Columns, note_file, relative_to
 from vaultls.report.escape import printable
 from vaultls.vault.problems import Severity
 
@@ -45,15 +45,20 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -> None:
-    commands: list[str] = []
+def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf, known: Chunks | None = None) -> Chunks:
+    """The commands; `known` and the return value: each note's, as in `text.write_groups`."""
+    made: Chunks = {}
+    chunks: list[str] = []
     for root, path, rows in groups:
-        file = escape_property(printable(relative_to(note_file(root, path), cwd)))
-        columns = Utf16Columns(lines, root, path)
-        for l0, c0, l1, c1, severity, code, message, _ in columns.rows(rows):
-            commands.append(
+        chunk = known.get((root, path)) if known else None
+        if chunk is None:
+            file = escape_property(printable(relative_to(note_file(root, path), cwd)))
+            chunk = made[(root, path)] = "".join(
                 f"::{COMMANDS[severity]} file={file},line={l0 + 1},col={c0 + 1},"
                 f"endLine={l1 + 1},endColumn={c1 + 1},"
                 f"title={escape_property(printable(code))}::{escape_data(printable(message))}\n"
+                for l0, c0, l1, c1, severity, code, message, _ in Utf16Columns(lines, root, path).rows(rows)
             )
-    out.write("".join(commands))  # one write: tens of thousands of small ones cost more
+        chunks.append(chunk)
+    out.write("".join(chunks))  # one write: tens of thousands of small ones cost more
+    return made

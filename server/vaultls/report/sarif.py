@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from vaultls import __version__
-from vaultls.report.common import LinesOf, NoteGroup, Utf16Columns, note_file
+from vaultls.report.common import Chunks, LinesOf, NoteGroup, Utf16Columns, note_file
 from vaultls.report.escape import json_text
 from vaultls.report.rules import RULES, Rule, rule_for
 from vaultls.vault import uris
@@ -46,37 +46,50 @@ LEVELS: Mapping[int, str] = MappingProxyType(
 )
 
 
-def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf) -> None:
+def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf, known: Chunks | None = None) -> Chunks:
     # Compact JSON: SARIF is read by tools and viewers, not by eye. The results (tens of
     # thousands) are written from a template with strings encoded by the json module's own
     # encoder, the same bytes `json.dumps` writes for them, into the log `json.dumps` writes.
+    # `known` and the return value: each note's results, as in `text.write_groups`; a note with
+    # a code that has no rule of its own (its index depends on the notes before) is not kept.
     rules = [*RULES]
     index = {rule.code: i for i, rule in enumerate(rules)}
-    results: list[str] = []
-    append = results.append
     bases: dict[Path, str | None] = {}  # vault root → its path relative to `cwd`, if inside
     kinds: dict[tuple[int, str], str] = {}  # (severity, code) → the result's text before its message
+    made: Chunks = {}
+    chunks: list[str] = []
     for root, path, rows in groups:
-        artifact = json.dumps(_artifact(root, path, cwd, bases), ensure_ascii=False)  # the note's
-        where = f'}}, "locations": [{{"physicalLocation": {{"artifactLocation": {artifact}, "region": {{"startLine": '
-        columns = Utf16Columns(lines, root, path)
-        for l0, c0, l1, c1, severity, code, message, _ in columns.rows(rows):
-            kind = kinds.get((severity, code))
-            if kind is None:
-                if code not in index:
-                    index[code] = len(rules)
-                    rules.append(rule_for(code))
-                kind = kinds[(severity, code)] = (
-                    f'{{"ruleId": {_string(code)}, "ruleIndex": {index[code]}, "level": "{LEVELS[severity]}", '
-                    f'"message": {{"text": '
-                )
-            append(
-                f'{kind}{_string(message)}{where}{l0 + 1}, "startColumn": {c0 + 1}, "endLine": {l1 + 1}, '
-                f'"endColumn": {c1 + 1}}}}}}}]}}'
+        chunk = known.get((root, path)) if known else None
+        if chunk is None:
+            artifact = json.dumps(_artifact(root, path, cwd, bases), ensure_ascii=False)  # the note's
+            where = (
+                f'}}, "locations": [{{"physicalLocation": {{"artifactLocation": {artifact}, "region": {{"startLine": '
             )
+            results: list[str] = []
+            own = True
+            for l0, c0, l1, c1, severity, code, message, _ in Utf16Columns(lines, root, path).rows(rows):
+                kind = kinds.get((severity, code))
+                if kind is None:
+                    if code not in index:
+                        index[code] = len(rules)
+                        rules.append(rule_for(code))
+                    kind = kinds[(severity, code)] = (
+                        f'{{"ruleId": {_string(code)}, "ruleIndex": {index[code]}, "level": "{LEVELS[severity]}", '
+                        f'"message": {{"text": '
+                    )
+                own = own and index[code] < len(RULES)
+                results.append(
+                    f'{kind}{_string(message)}{where}{l0 + 1}, "startColumn": {c0 + 1}, "endLine": {l1 + 1}, '
+                    f'"endColumn": {c1 + 1}}}}}}}]}}'
+                )
+            chunk = json_text(", ".join(results))
+            if own:
+                made[(root, path)] = chunk
+        chunks.append(chunk)
     head, _, tail = json.dumps(sarif_log(rules, cwd), ensure_ascii=False).rpartition(_NO_RESULTS)
-    out.write(json_text(f'{head}"results": [{", ".join(results)}]{tail}'))
+    out.write(f'{json_text(head)}"results": [{", ".join(chunks)}]{json_text(tail)}')
     out.write("\n")
+    return made
 
 
 _NO_RESULTS = '"results": []'  # the last key of the log `sarif_log` makes, filled in by `write`

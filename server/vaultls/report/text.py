@@ -10,15 +10,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TextIO
 
-from vaultls.report.common import Located, NoteGroup, relative_to
+from vaultls.report.common import Chunks, Located, NoteGroup, relative_to
 from vaultls.report.escape import UNSAFE_BUT_NEWLINE, printable
 from vaultls.vault.plural import counted
-from vaultls.vault.problems import Severity
+from vaultls.vault.problems import ProblemRow, Severity
 
 # By severity; plain numbers find the same entries (an IntEnum hashes and compares as its int).
 LABELS: Mapping[int, str] = MappingProxyType({s: s.label for s in Severity})
-
-MakeLine = Callable[[str, int, int, int, str, str], str]
 
 
 def line(path: str, line0: int, character0: int, severity: int, code: str, message: str) -> str:
@@ -41,23 +39,32 @@ def _lines(raw: list[str], escaped: Callable[[], list[str]]) -> str:
     return "".join(escaped())
 
 
-def write_groups(groups: Sequence[NoteGroup], out: TextIO, cwd: Path) -> None:
-    """The problems, one note's rows at a time, paths relative to `cwd`."""
+def write_groups(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, known: Chunks | None = None) -> Chunks:
+    """The problems, one note's rows at a time, paths relative to `cwd`. `known`: the text of
+    notes rendered before (`Chunks`), used as it is; returns the text of the others."""
     prefixes: dict[Path, str] = {}
-    for root, _, _ in groups:
-        if root not in prefixes:
-            folder = relative_to(root, cwd)
-            prefixes[root] = "" if folder == "." else folder + "/"
-
-    def lines(make: MakeLine) -> list[str]:
-        return [
-            make(prefixes[root] + path, row[0], row[1], row[4], row[5], row[6])
-            for root, path, rows in groups
-            for row in rows
-        ]
-
+    made: Chunks = {}
+    chunks: list[str] = []
+    for root, path, rows in groups:
+        chunk = known.get((root, path)) if known else None
+        if chunk is None:
+            prefix = prefixes.get(root)
+            if prefix is None:
+                folder = relative_to(root, cwd)
+                prefix = prefixes[root] = "" if folder == "." else folder + "/"
+            chunk = made[(root, path)] = _note_lines(prefix + path, rows)
+        chunks.append(chunk)
     # One write of one string: 80,000 `write` calls on a StringIO cost more than the lines.
-    out.write(_lines(lines(_line), lambda: lines(line)))
+    out.write("".join(chunks))
+    return made
+
+
+def _note_lines(shown: str, rows: Sequence[ProblemRow]) -> str:
+    """One note's lines (escaped only when one of its values needs it: see `_lines`)."""
+    return _lines(
+        [_line(shown, row[0], row[1], row[4], row[5], row[6]) for row in rows],
+        lambda: [line(shown, row[0], row[1], row[4], row[5], row[6]) for row in rows],
+    )
 
 
 def summary(problems: list[Located]) -> str:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import gc
 import logging
 import marshal
-import multiprocessing
 import os
 import sys
 import threading
@@ -191,6 +190,8 @@ def fork_workers(requested: int | None, notes: int) -> int:
     workers = min(default_workers(), MAX_WORKERS) if requested is None else requested
     if workers < 2 or (notes < FORK_MIN_NOTES and requested is None):
         return 0
+    import multiprocessing  # here: a check that forks no worker does not import it
+
     if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
         return 0  # macOS system libraries are not fork-safe; Windows has no fork
     if threading.active_count() > 1 or not main_is_safe():
@@ -368,11 +369,18 @@ def check_from_snapshot(
         threading.Thread(target=cache.store_snapshot, args=(state, records), name="vaultls-cache-save").start()
     by_note: list[tuple[str, list[ProblemRow]]] = []
     wide: set[str] = set()
+    note_keys: dict[str, int] = {}
     for rel in wanted:
+        stat = stats.get(rel)
         if rel in todo_set:
             rows, is_wide = checked.get(rel, (_NO_ROWS, False))
+            if rows and stat is not None and stat[1] >= 0:
+                note_keys[rel] = snapshot.note_key(stat, marshal.dumps(rows))
         elif rel in notes and rel not in unreadable:
             rows, is_wide = notes[rel].rows(), notes[rel].wide
+            key = notes[rel].key(stat)
+            if key is not None:
+                note_keys[rel] = key
         else:
             continue
         if rows:
@@ -383,6 +391,7 @@ def check_from_snapshot(
     checked_count = len(set(wanted) - unreadable)
     result = CheckResult(root, skipped, by_note, cached=len(found.notes) - len(diff.changed), checked=checked_count)
     result.wide = wide
+    result.note_keys = note_keys
     return result
 
 
@@ -413,6 +422,8 @@ def _forked(loader: VaultLoader, items: list[Item], count: int) -> Done | None:
 
     Between the rounds, each worker's summaries go to every worker as they came, undecoded
     (the order of notes in an index changes nothing it answers)."""
+    import multiprocessing
+
     ctx = multiprocessing.get_context("fork")
     shares = [items[i::count] for i in range(count)]
     sys.stdout.flush()

@@ -43,6 +43,9 @@ class CheckResult:
         # columns differ from code points), or None when not known: a format that counts
         # UTF-16 reads only their lines.
         self.wide: set[str] | None = None
+        # Of each note with problems, a number that changes when its problems or its file do
+        # (None when not known): a format's output of the note is kept under it (check_run).
+        self.note_keys: dict[str, int] | None = None
 
     @functools.cached_property
     def problems(self) -> list[Problem]:

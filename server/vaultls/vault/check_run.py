@@ -10,7 +10,11 @@ cache, need the vault's index (`load_vault`, `check_vault`, vault/graph.py).
 from __future__ import annotations
 
 import functools
+import hashlib
+import marshal
+import os
 import re
+import threading
 from collections.abc import Callable, Collection, Iterator
 from itertools import groupby
 from pathlib import Path
@@ -23,6 +27,7 @@ from vaultls.vault.graph import link_stats, orphans
 from vaultls.vault.graph_data import find_note, graph_data
 from vaultls.vault.problems import Problem
 from vaultls.vault.settings import Settings
+from vaultls.vault.store.cache import IndexCache
 from vaultls.vault.store.loader import load_vault
 from vaultls.vault.store.read import read_bytes, read_note
 from vaultls.vault.text import split_lines
@@ -76,6 +81,39 @@ def graph_of(root: Path, settings: Settings, note: str | None = None, **options:
     if note is not None and path is None:
         raise LookupError(f"{note}: no such note in {root}")
     return graph_data(vault, note=path, **options)
+
+
+def rendered_notes(result: CheckResult, settings: Settings, fmt: str, cwd: Path) -> dict[str, str]:
+    """The output of each note of `result` in format `fmt` with paths shown from `cwd`, as a
+    report wrote it before for the very same problems (`keep_rendered`)."""
+    keys = result.note_keys
+    if not keys:
+        return {}
+    blob = IndexCache.for_settings(result.root, settings).load_rendered(_context(fmt, cwd))
+    try:
+        kept = marshal.loads(blob) if blob is not None else {}
+        return {path: text for path, (key, text) in kept.items() if keys.get(path) == key}
+    except (ValueError, TypeError, EOFError):
+        return {}
+
+
+def keep_rendered(
+    result: CheckResult, settings: Settings, fmt: str, cwd: Path, used: dict[str, str], made: dict[str, str]
+) -> None:
+    """Keep the output of the notes of `result` in format `fmt` from `cwd` (those
+    `rendered_notes` gave, and the others a report made) for the next check, in the background."""
+    keys = result.note_keys
+    if not keys or not made:
+        return
+    kept = {path: (keys[path], text) for notes in (used, made) for path, text in notes.items() if path in keys}
+    cache = IndexCache.for_settings(result.root, settings)
+    threading.Thread(
+        target=cache.store_rendered, args=(_context(fmt, cwd), marshal.dumps(kept)), name="vaultls-cache-save"
+    ).start()
+
+
+def _context(fmt: str, cwd: Path) -> str:
+    return f"{fmt}:{hashlib.sha256(os.fsencode(cwd)).hexdigest()[:24]}"
 
 
 def lines_of(root: Path, path: str) -> list[str] | None:

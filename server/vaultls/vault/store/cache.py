@@ -149,8 +149,13 @@ CREATE TABLE IF NOT EXISTS notes (
 _SNAPSHOT_TABLE = (
     "CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL)"
 )
+# Each note's output in one format and folder (`context`), as `report` wrote it: one row each.
+_RENDERED_TABLE = (
+    "CREATE TABLE IF NOT EXISTS rendered (context TEXT PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL)"
+)
 _SCHEMA = (
-    f"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n{_NOTES_TABLE};\n{_SNAPSHOT_TABLE};"
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+    f"{_NOTES_TABLE};\n{_SNAPSHOT_TABLE};\n{_RENDERED_TABLE};"
 )
 
 
@@ -203,8 +208,10 @@ class IndexCache:
                         # Dropped, not emptied: another format may have had other columns.
                         conn.execute("DROP TABLE IF EXISTS notes")
                         conn.execute("DROP TABLE IF EXISTS snapshot")
+                        conn.execute("DROP TABLE IF EXISTS rendered")
                         conn.execute(_NOTES_TABLE)
                         conn.execute(_SNAPSHOT_TABLE)
+                        conn.execute(_RENDERED_TABLE)
                         conn.execute(
                             "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", (self.fingerprint,)
                         )
@@ -322,9 +329,25 @@ class IndexCache:
 
     def load_snapshot(self) -> bytes | None:
         """The snapshot blob (store/snapshot.py), if one is stored and its CRC holds."""
+        return self._load_blob("SELECT crc, CAST(data AS BLOB) FROM snapshot WHERE id = 0", ())
 
+    def load_rendered(self, context: str) -> bytes | None:
+        """The blob `store_rendered` stored for `context`, if its CRC holds."""
+        return self._load_blob("SELECT crc, CAST(data AS BLOB) FROM rendered WHERE context = ?", (context,))
+
+    def store_rendered(self, context: str, blob: bytes) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            with conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO rendered (context, crc, data) VALUES (?, ?, ?)",
+                    (context, zlib.crc32(blob), blob),
+                )
+
+        self._with_connection("writing", work, None)
+
+    def _load_blob(self, query: str, args: tuple[str, ...]) -> bytes | None:
         def work(conn: sqlite3.Connection) -> bytes | None:
-            row = conn.execute("SELECT crc, CAST(data AS BLOB) FROM snapshot WHERE id = 0").fetchone()
+            row = conn.execute(query, args).fetchone()
             if row is None or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[0]:
                 return None
             return bytes(row[1])

@@ -19,16 +19,14 @@ editor buffer is open.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import logging
 import os
 import threading
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaultls.vault.index import Vault
 from vaultls.vault.model import ParsedNote
@@ -40,7 +38,12 @@ from vaultls.vault.store.encoding import decode, decode_summary
 from vaultls.vault.store.read import load_note, parse_files, read_aliases
 from vaultls.vault.store.snapshot import Stat, stat_notes
 from vaultls.vault.store.walk import ScanResult, walk
-from vaultls.vault.store.workers import WorkerPool
+
+if TYPE_CHECKING:  # imported where used: `vaultls check` needs neither event loop nor process pool
+    import asyncio
+    import concurrent.futures
+
+    from vaultls.vault.store.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +275,8 @@ class VaultLoader:
 
     async def afirst_pass(self) -> AsyncIterator[list[LoadedNote]]:
         """`first_pass` with the reading of each batch in a thread."""
+        import asyncio
+
         for batch in self._first_pass_steps():
             yield await asyncio.to_thread(batch)
 
@@ -304,6 +309,8 @@ class VaultLoader:
     def _pool(self) -> WorkerPool | None:
         if self.workers < 1 or len(self.misses) < POOL_MIN_NOTES:
             return None
+        from vaultls.vault.store.workers import WorkerPool
+
         try:
             # Fresh interpreters, not forks: the server has threads, and a forked copy of a
             # process with threads may deadlock on a lock one of them held. See workers.py for
@@ -315,6 +322,8 @@ class VaultLoader:
 
     def batches(self) -> Iterator[list[LoadedNote]]:
         """The notes, a batch at a time: cached ones first, then parsed ones (synchronous)."""
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = self._pool()
         chunks = list(self._chunks(self.misses))
         futures: list[concurrent.futures.Future[list[Sent]] | None] = []
@@ -351,6 +360,9 @@ class VaultLoader:
         """`batches` for an event loop: parsing runs in worker processes or a thread, decoding
         between awaits, so the loop keeps answering while a large vault loads. With `hits`
         false, only the notes `first_pass` could not take from the cache."""
+        import asyncio
+        from concurrent.futures.process import BrokenProcessPool
+
         loop = asyncio.get_running_loop()
         pool = self._pool()
         futures: list[asyncio.Future[list[Sent]] | None] = []

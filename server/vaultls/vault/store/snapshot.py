@@ -29,6 +29,7 @@ import hashlib
 import marshal
 import os
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,8 +96,19 @@ class NoteState:
         rows: list[ProblemRow] = marshal.loads(self._rows)
         return rows
 
+    def key(self, stat: Stat | None) -> int | None:
+        """`CheckResult.note_keys` of this note with its file at `stat` (None: too recent)."""
+        if stat is None or stat[1] < 0 or not self._rows:
+            return None
+        return note_key(stat, self._rows)
+
     def fields(self) -> tuple[Any, ...]:
         return (self.stat, self.aliases, self.fm_state, self.wide, self._core, self._keys, self._rows)
+
+
+def note_key(stat: Stat, rows: bytes) -> int:
+    """What a note's output in a format depends on: its problems and its text (UTF-16 columns)."""
+    return zlib.crc32(rows, (stat[0] * 1_000_003 + stat[1]) & 0xFFFFFFFF)
 
 
 def _rows(rows: list[ProblemRow]) -> bytes:

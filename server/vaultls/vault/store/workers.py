@@ -38,26 +38,13 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import IO, Any
 
 import vaultls
+from vaultls.vault.store.syspath import safe_sys_path
 
 _HEADER = struct.Struct("!Q")
 _PACKAGE = "vaultls"
 # The vaultls package's own folder, and the folder it was imported from.
 _PACKAGE_FOLDER = os.path.dirname(os.path.abspath(vaultls.__file__))
 _PACKAGE_ROOT = os.path.dirname(_PACKAGE_FOLDER)
-
-
-def safe_sys_path(path: list[str] | None = None, cwd: str | None = None) -> list[str]:
-    """`path` (default `sys.path`) without the entries that stand for the working folder."""
-    cwd = os.getcwd() if cwd is None else cwd
-    here = {os.path.normcase(os.path.realpath(cwd))}
-    out: list[str] = []
-    for entry in sys.path if path is None else path:
-        if not entry or not os.path.isabs(entry):
-            continue
-        if os.path.normcase(os.path.realpath(entry)) in here:
-            continue
-        out.append(entry)
-    return out
 
 
 def worker_command(path: list[str] | None = None) -> list[str]:
