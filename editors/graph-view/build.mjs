@@ -1,6 +1,6 @@
 // Builds the graph view: src/main.ts with sigma.js, graphology and ForceAtlas2 bundled by esbuild
 // into one script, and src/style.css, as
-//   ../../server/vaultls/report/graph_view.js and graph_view.css
+//   ../../server/vaultls/assets/graph_view.js and graph_view.css
 // (package data of the Python package: `vaultls graph --format html` inlines them; committed,
 // so that a clean checkout's wheel has them without Node). The VS Code extension copies them
 // into its media/ when it is bundled (editors/vscode/scripts/copy_graph_view.mjs).
@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const out = resolve(root, '..', '..', 'server', 'vaultls', 'report');
+const out = resolve(root, '..', '..', 'server', 'vaultls', 'assets');
 const check = process.argv.includes('--check');
 
 const result = await build({

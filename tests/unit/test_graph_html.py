@@ -123,7 +123,7 @@ def test_the_policy_runs_only_the_inlined_script_and_style() -> None:
 
 
 def test_the_built_view_is_package_data() -> None:
-    folder = resources.files("vaultls.report")
+    folder = resources.files("vaultls.assets")
     script = folder.joinpath("graph_view.js").read_text(encoding="utf-8")
     assert "sigma" in script.lower() and "</script" not in script.lower()
     assert folder.joinpath("graph_view.css").read_text(encoding="utf-8").strip()

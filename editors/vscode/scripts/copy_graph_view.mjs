@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const source = resolve(root, '..', '..', 'server', 'vaultls', 'report');
+const source = resolve(root, '..', '..', 'server', 'vaultls', 'assets');
 const media = join(root, 'media');
 mkdirSync(media, { recursive: true });
 for (const name of ['graph_view.js', 'graph_view.css']) {

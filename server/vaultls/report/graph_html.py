@@ -1,7 +1,7 @@
 """The link graph as one self-contained html page (`vaultls graph --format html`).
 
 The page carries everything it needs and reaches nothing: the graph view's script and style
-(graph_view.js and graph_view.css, package data built from editors/graph-view: sigma.js,
+(`vaultls.assets`' graph_view.js and graph_view.css, built from editors/graph-view: sigma.js,
 graphology and ForceAtlas2) are inlined, and the graph is embedded as JSON in a
 `<script type="application/json">`, with `<`, `>` and `&` written as JSON escapes so that no
 note name (`</script>`, `<!--`) can end that element or start markup. A content security policy
@@ -16,17 +16,11 @@ import hashlib
 import html
 import json
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from vaultls import assets
+
 _SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-@lru_cache(maxsize=4)
-def _asset(name: str) -> str:
-    """A file of the built graph view, read once (it never changes while vaultls runs)."""
-    return resources.files("vaultls.report").joinpath(name).read_text(encoding="utf-8")
 
 
 def embedded_json(data: Any) -> str:
@@ -41,8 +35,8 @@ def _hash(text: str) -> str:
 
 def render_html(data: dict[str, Any], title: str) -> str:
     """The page: the view drawing `data` (`{nodes, edges}` of the graph request) under `title`."""
-    script = _asset("graph_view.js")
-    style = _asset("graph_view.css")
+    script = assets.text(assets.GRAPH_SCRIPT)
+    style = assets.text(assets.GRAPH_STYLE)
     # The built script never holds `</script` (editors/graph-view/build.mjs escapes it); a
     # damaged installation must still not let the page's markup be rewritten.
     if re.search(r"</script", script, re.IGNORECASE):
