@@ -5,9 +5,11 @@ alone, for the sizes given:
 
     python benchmarks/mentions_bench.py --sizes 10000
 
-The first command reads and scans the vault's notes (the mention index is made on first use,
-in slices); it is timed apart. Then the command for other notes (the scans kept), and again
-after one note was edited (that note alone scanned again). Code actions are asked at words of
+The first command reads the vault's notes (those that may hold the note's names are scanned);
+it is timed apart. It starts the scan of every other note in the background, in slices: the
+time until that is done is measured by asking for another note every 2 s. Then the command
+for other notes (the scans kept), and again after one note was edited (that note alone
+scanned again). Code actions are asked at words of
 four open notes' text; the first request of each note (its scan) is timed apart.
 
 The generated vault is the worst case for mentions: its notes are named with the same few
@@ -89,6 +91,15 @@ async def measure(root: Path, cache_home: Path, log: Path, notes: list[str], pos
         uris = [(root / rel).as_uri() for rel in notes]
         texts = [(root / rel).read_text(encoding="utf-8") for rel in notes]
         first_ms, first_count = await _command(client, uris[0])
+        # The first command starts scanning every note in the background: wait for it (a
+        # command of another note reads nothing once it is done).
+        started = asyncio.get_running_loop().time()
+        while True:
+            await asyncio.sleep(2.0)
+            took, _ = await _command(client, uris[1])
+            if took * 1000 <= COMMAND_TARGET_MS or asyncio.get_running_loop().time() - started > 600:
+                break
+        complete_s = asyncio.get_running_loop().time() - started
         warm, counts = [], []
         for uri in uris[1:]:
             took, count = await _command(client, uri)
@@ -135,6 +146,7 @@ async def measure(root: Path, cache_home: Path, log: Path, notes: list[str], pos
             "notes": len(uris),
             "command_first_ms": first_ms * 1000,
             "command_first_mentions": first_count,
+            "index_complete_s": complete_s,
             "command": _figures(warm),
             "command_mentions_max": max(counts, default=0),
             "command_after_edit_ms": after_edit * 1000,
@@ -160,7 +172,8 @@ def notes_to_ask(probes: list[str]) -> list[str]:
 def row(n: int, figures: dict[str, Any]) -> str:
     return (
         f"unlinked mentions, {n:,} notes: first command {figures['command_first_ms']:.0f} ms "
-        f"({figures['command_first_mentions']} mentions; the vault read and scanned), then p50 "
+        f"({figures['command_first_mentions']} mentions), every note scanned in the background "
+        f"{figures['index_complete_s']:.0f} s later; then p50 "
         f"{figures['command']['p50']:.0f} ms, max {figures['command']['max']:.0f} ms "
         f"(target ≤ {COMMAND_TARGET_MS:.0f} ms; up to {figures['command_mentions_max']} mentions), "
         f"after one edit {figures['command_after_edit_ms']:.0f} ms; code action p95 "

@@ -212,3 +212,19 @@ def test_a_mention_on_an_ascii_line_says_so_and_one_after_other_text_does_not():
     vault = vault_of(texts)
     mentions = MentionIndex().mentions_in(vault, "A.md", texts.get)
     assert [(m.range.start.line, m.ascii_line) for m in mentions] == [(0, True), (1, False), (2, False)]
+
+
+def test_once_complete_a_query_of_any_note_reads_nothing():
+    texts = {"Paris.md": "x", "Lenin.md": "y", "A.md": "Lenin in Paris", "B.md": "Paris"}
+    vault = vault_of(texts)
+    index = MentionIndex()
+    assert index.complete(vault, texts.get)
+    read: list[str] = []
+
+    def text_of(path: str) -> str | None:
+        read.append(path)
+        return texts.get(path)
+
+    assert [m.path for m in index.mentions_of(vault, "Paris.md", text_of)] == ["A.md", "B.md"]
+    assert [m.path for m in index.mentions_of(vault, "Lenin.md", text_of)] == ["A.md"]
+    assert read == []

@@ -8,7 +8,9 @@
   a request looks for them for a few milliseconds (a small vault's are found), and the rest
   are found in the background, in slices of as long, for a later request;
 - the command `vaultls.unlinkedMentions URI`: the Locations of every unlinked mention of the
-  note, for a references view (VS Code) or the quickfix list (Neovim).
+  note, for a references view (VS Code) or the quickfix list (Neovim). The first reads the notes
+  that may hold the note's names; then every note not scanned yet is scanned in the
+  background, in slices, so that the next commands read nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from vaultls.vault.refactor import RenamePlan, title_heading
 UNLINKED_MENTIONS = "vaultls.unlinkedMentions"
 SLICE = 0.02  # seconds of reading and scanning notes between two looks at the event loop
 MAX_TARGETS = 4  # "Link to" actions for one mention of a name several notes share
+COMPLETING = ""  # in `MentionIndex.preparing`: every note is being scanned in the background
 
 
 def _text_of(ls: VaultLanguageServer, vault: Vault) -> TextOf:
@@ -122,6 +125,19 @@ async def _prepare_in_background(ls: VaultLanguageServer, vault: Vault, path: st
         index.preparing.discard(path)
 
 
+async def _complete_in_background(ls: VaultLanguageServer, vault: Vault) -> None:
+    """Scan every note not scanned yet, in slices, so that later queries read nothing."""
+    index = _index(ls, vault)
+    if COMPLETING in index.preparing:
+        return
+    index.preparing.add(COMPLETING)
+    try:
+        while ls.vaults.get(vault.root) is vault and not index.complete(vault, _text_of(ls, vault), SLICE):
+            await asyncio.sleep(0)
+    finally:
+        index.preparing.discard(COMPLETING)
+
+
 async def unlinked_mentions_command(ls: VaultLanguageServer, *args: Any) -> list[Any]:
     """`vaultls.unlinkedMentions URI`: the Locations of every unlinked mention of the note."""
     await ls.ready.wait()
@@ -134,6 +150,7 @@ async def unlinked_mentions_command(ls: VaultLanguageServer, *args: Any) -> list
         return []
     lines = Lines(ls, vault)
     found = _index(ls, vault).mentions_of(vault, path, _text_of(ls, vault))
+    ls.spawn(_complete_in_background(ls, vault))
     return [ls.converter.unstructure(_location(ls, vault, lines, m)) for m in found]
 
 

@@ -143,6 +143,20 @@ class MentionIndex:
                 signatures[other] = (note, words)
         return True
 
+    def complete(self, vault: Vault, text_of: TextOf, budget: float = math.inf) -> bool:
+        """Scan notes not scanned yet (or changed since) until `budget` seconds have passed;
+        True when every note's scan is current. After it, a query of any note reads nothing."""
+        self.dictionary(vault)
+        scans = self._scans
+        stop = time.perf_counter() + budget
+        for other, note in vault.notes.items():
+            if (kept := scans.get(other)) is not None and kept[0] is note:
+                continue
+            if time.perf_counter() > stop:
+                return False
+            self.scan_of(vault, other, text_of)
+        return True
+
     def mentions_of(self, vault: Vault, path: str, text_of: TextOf) -> list[Mention]:
         """Every unlinked mention of the note at `path` in the other notes, by note path and
         position."""
