@@ -61,6 +61,7 @@ def test_sdist_has_what_a_distributor_needs(built: dict[str, Path]) -> None:
         "pyproject.toml",
         "PKG-INFO",
         "server/vaultls/__init__.py",
+        "server/vaultls/assets/graph_view.js",  # the graph view, built and committed (editors/graph-view)
     ):
         assert required in names, f"{required} is not in {built['sdist'].name}"
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
@@ -73,6 +74,7 @@ def test_wheel_has_the_package_and_its_command(built: dict[str, Path]) -> None:
         entry_points = archive.read(f"{info}/entry_points.txt").decode("utf-8")
         metadata = archive.read(f"{info}/METADATA").decode("utf-8")
     assert "vaultls/__init__.py" in names and "vaultls/cli.py" in names
+    assert "vaultls/assets/graph_view.js" in names and "vaultls/assets/graph_view.css" in names
     assert f"{info}/licenses/LICENSE" in names
     assert re.search(r"^vaultls = vaultls\.cli:entry$", entry_points, re.M), entry_points
     assert f"Version: {__version__}" in metadata
