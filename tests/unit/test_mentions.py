@@ -57,6 +57,10 @@ def test_links_embeds_urls_and_tags_are_no_prose():
     assert found(text) == []
 
 
+def test_reference_style_links_and_their_definitions_are_no_prose():
+    assert found("[Paris][1] and [Paris][]\n[Paris]: https://paris.org\n[1]: Paris.md") == []
+
+
 def test_link_display_text_is_no_mention():
     assert found("[[Lenin|Paris]] [Paris](https://paris.org)") == []
 

@@ -2,7 +2,8 @@
 
 Prose is what a reader reads as words: not the frontmatter, code (fences, indented code, inline
 code), math, comments, headings, links and embeds (wikilinks and Markdown links, URLs among
-them), bare URLs, tags, block ids, footnote references, callout markers and HTML tags. The
+them; reference-style links and their definitions), bare URLs, tags, block ids, footnote
+references, callout markers and HTML tags. The
 block-level decisions are the parser's own (`parse_rows`: frontmatter, code spans, headings);
 on each remaining line the parser's inline masks hide code, comments and math, and its link
 finders the links, so that text the parser reads as a link is never a mention.
@@ -35,6 +36,8 @@ from vaultls.vault.text import split_lines
 
 _TAG = re.compile(r"(?<!\S)#[^\s#]+")
 _BRACKETED = re.compile(r"\[[!^][^\]]*\]")  # `[!note]` callout markers, `[^1]` footnote references
+# Reference-style links `[text][ref]` and `[text][]`, and the lines that define them `[ref]: url`.
+_REFERENCE_LINK = re.compile(r"\[[^\[\]]*\]\[[^\[\]]*\]|^ {0,3}\[[^\[\]]+\]:.*")
 _BLOCK_ID = re.compile(r"(?<!\S)\^[A-Za-z0-9-]+\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _DIGITS = bytes.maketrans(b"\0\1", b"01")
@@ -86,6 +89,8 @@ def _mask_line(scanner: InlineScanner, i: int, line: str) -> str:
                 text = blank(text, spans)
         if "[!" in text or "[^" in text:
             text = _blank_all(_BRACKETED, text)
+        if "][" in text or "]:" in text:
+            text = _blank_all(_REFERENCE_LINK, text)
     if "://" in text:
         text = mask_urls(text)
     if "#" in text:
