@@ -78,7 +78,7 @@ class MentionIndex:
             self._scans.clear()
             return
         for path, (note, found) in list(self._scans.items()):
-            if any(key in gone for key in found.keys) or any(may_hold(found.signature, sig) for sig in came):
+            if not gone.isdisjoint(found.keys) or any(may_hold(found.signature, sig) for sig in came):
                 del self._scans[path]
                 self._signatures[path] = (note, found.signature)
 
