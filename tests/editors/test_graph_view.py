@@ -3,7 +3,7 @@ headless Chromium (the one the VS Code tests use) by tests/editors/vscode_e2e/gr
 it draws, it reports as many nodes as the graph's json has, search centres the note it names,
 clicking a note shows its panel, and it asks nothing of the network. Screenshots of the page,
 light and dark, go to test-artifacts/. Also: the committed build of the view is what its
-sources build.
+sources build, and the view's own unit tests (`npm test` there) pass.
 
 What they need comes from `.ci/install-vscode.sh` (Chromium, playwright-core, the view's
 node_modules); when something is missing they skip locally and FAIL when $CI is set.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -131,9 +132,24 @@ def test_clicking_a_note_shows_its_path_and_backlinks(light: dict[str, Any], exa
     assert len(linking) >= 2
 
 
-def test_the_committed_view_is_what_its_sources_build() -> None:
+def _view_tools() -> str:
     node = _node()
     if not (VIEW / "node_modules" / "sigma").is_dir():
         _missing("editors/graph-view/node_modules is missing (npm ci there)")
-    result = subprocess.run([node, "build.mjs", "--check"], cwd=VIEW, capture_output=True, text=True, timeout=120)
+    return node
+
+
+def test_the_committed_view_is_what_its_sources_build() -> None:
+    result = subprocess.run(
+        [_view_tools(), "build.mjs", "--check"], cwd=VIEW, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_view_unit_tests() -> None:
+    """editors/graph-view's own tests of its model (filters, search, neighbourhood, bad data)."""
+    result = subprocess.run([_view_tools(), "test.mjs"], cwd=VIEW, capture_output=True, text=True, timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    passed = re.search(r"^# pass (\d+)$", output, re.M)
+    assert passed and int(passed.group(1)) > 0, output[-4000:]
