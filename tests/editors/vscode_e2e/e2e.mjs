@@ -529,6 +529,13 @@ async function mentionSteps() {
  * clicking a neighbour in the graph opens that note. */
 async function graphSteps() {
     const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    // The panel's content security policy must let the view (and its layout worker) run.
+    const refused = [];
+    page.on('console', (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) {
+            refused.push(message.text());
+        }
+    });
     let neighbour;
     await step('vaultls: Show Local Graph shows the note with its neighbours', async () => {
         const name = config.targetPath.split('/').pop();
@@ -565,6 +572,9 @@ async function graphSteps() {
         const file = neighbour.id.split('/').pop();
         await waitFor(async () => (await activeTabTitle()).startsWith(file), `the tab ${file} to become active`);
         say(`#   clicked ${neighbour.label}: ${await activeTabTitle()}`);
+        if (refused.length > 0) {
+            throw new Error(`the webview refused: ${refused.join(' | ')}`);
+        }
     });
 }
 
