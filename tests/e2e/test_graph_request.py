@@ -151,3 +151,18 @@ async def test_the_uri_of_the_vault_folder_or_none_asks_for_the_whole_vault(clie
     assert {n["id"] for n in answer["nodes"] if n["kind"] == "note"} == {
         p.relative_to(root).as_posix() for p in root.rglob("*.md")
     }
+
+
+async def test_graph_changed_arrives_after_a_note_is_created_on_disk(client: LanguageClient):
+    seen = changes_seen(client)
+    await graph(client)
+    root: Path = client.vault  # type: ignore[attr-defined]
+    (root / "Made Outside.md").write_text("[[Home]]\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(root / "Made Outside.md").as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    await wait_for(seen, 1)
+    after = await graph(client)
+    assert ("Made Outside.md", "Home.md") in {(e["source"], e["target"]) for e in after["edges"]}
