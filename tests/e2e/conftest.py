@@ -82,7 +82,6 @@ async def start_client(request: pytest.FixtureRequest, config: ClientServerConfi
     """A client connected to a new server (not initialized yet) that answers registrations."""
     lsp_client = await config.start(devtools=request.config.getoption("devtools"))
     answer_registrations(lsp_client)
-    answer_refreshes(lsp_client)
     read_code_actions_with_commands(lsp_client)
     return lsp_client  # type: ignore[return-value]
 
@@ -117,8 +116,9 @@ def read_code_actions_with_commands(lsp_client: LanguageClient) -> None:
 
 
 def answer_registrations(lsp_client: LanguageClient) -> None:
-    """pytest-lsp's client does not answer `client/registerCapability`; an editor does. Record
-    what the server registers in `lsp_client.registrations`."""
+    """pytest-lsp's client does not answer `client/registerCapability`, nor the refresh
+    requests (`answer_refreshes`); an editor does. Record what the server registers in
+    `lsp_client.registrations`."""
     registrations: list[types.Registration] = []
 
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
@@ -126,6 +126,7 @@ def answer_registrations(lsp_client: LanguageClient) -> None:
         registrations.extend(params.registrations)
 
     lsp_client.registrations = registrations  # type: ignore[attr-defined]
+    answer_refreshes(lsp_client)
 
 
 REFRESHES = (types.WORKSPACE_SEMANTIC_TOKENS_REFRESH, types.WORKSPACE_CODE_LENS_REFRESH)

@@ -14,7 +14,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.e2e.conftest import BOTH_PROFILES, diagnostics_for, open_note, uri
+from tests.e2e.conftest import BOTH_PROFILES, answer_registrations, diagnostics_for, open_note, uri
 from tests.e2e.test_navigation import rel_of
 from tests.e2e.test_navigation_diagnostics import (
     as_check_json,
@@ -33,10 +33,7 @@ def vault(tmp_path: Path) -> Path:
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vaultls", "serve"]))
 async def pull_client(lsp_client: LanguageClient, vault: Path):
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register(params: types.RegistrationParams) -> None:
-        pass
-
+    answer_registrations(lsp_client)
     lsp_client.vault = vault  # type: ignore[attr-defined]
     lsp_client.profile = "visual-studio-code (pull)"  # type: ignore[attr-defined]
     await lsp_client.initialize_session(
