@@ -340,3 +340,10 @@ def test_an_ambiguous_name_leads_to_the_candidate_under_the_linking_notes_folder
         ("Old/Link.md", "Old/Dup.md", "link"),
         ("New/Link.md", "A/Dup.md", "link"),
     }
+
+
+def test_a_graph_made_before_a_note_was_removed_still_answers():
+    vault = vault_of(CHAIN)
+    graph = build_link_graph(vault)
+    vault.remove("D.md")
+    assert "D.md" in ids(graph_data(vault, graph=graph))

@@ -36,7 +36,7 @@ from typing import Any
 
 from vaultls.vault import names, parse
 from vaultls.vault.check import is_exempt_template
-from vaultls.vault.index import Note, Vault
+from vaultls.vault.index import Note, Vault, note_name
 from vaultls.vault.link_check import ancestor_folders
 from vaultls.vault.model import Position, Range
 
@@ -249,7 +249,7 @@ def _neighbourhood(graph: LinkGraph, start: str, depth: int, shown: Callable[[st
 
 def _node(vault: Vault, graph: LinkGraph, node: str) -> dict[str, Any]:
     if node in graph.note_set:
-        kind, label = "note", vault.notes[node].name
+        kind, label = "note", note_name(node)  # not the vault's note: it may be gone since
     elif node.startswith(TAG) and node not in vault.attachments:
         kind, label = "tag", graph.labels.get(node, "#" + node[len(TAG) :])
     elif node.startswith(DANGLING) and node not in vault.attachments:
