@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from tests.unit.vaults import vault_of
 from vaultls.vault.mentions import Dictionary, MentionIndex, link_mentions, link_text, prose_lines, scan, skipped
+from vaultls.vault.mentions.dictionary import WORD
+from vaultls.vault.mentions.scan import words_of
 from vaultls.vault.parse import parse
 from vaultls.vault.refactor import apply_changes
 from vaultls.vault.text import split_lines
@@ -232,3 +234,8 @@ def test_once_complete_a_query_of_any_note_reads_nothing():
     assert [m.path for m in index.mentions_of(vault, "Paris.md", text_of)] == ["A.md", "B.md"]
     assert [m.path for m in index.mentions_of(vault, "Lenin.md", text_of)] == ["A.md"]
     assert read == []
+
+
+def test_the_fast_word_split_finds_the_words_the_word_pattern_finds():
+    for text in ["foo_bar _ a-b c.d", "x\u2014y «z» w’v", "me\u0301thode 日本語 1,5", "tab\there\nnew", "_é_ \u0301"]:
+        assert words_of(text) == set(WORD.findall(text)), text

@@ -157,7 +157,7 @@ def scan_lines(lines: list[str], dictionary: Dictionary, text_sig: int | None = 
     low = joined.lower()
     located: list[tuple[int, int, int, str]]
     if joined.isascii() or (len(low) == len(joined) and unicodedata.is_normalized("NFC", joined)):
-        words = set(WORD.findall(low))
+        words = words_of(low)
         found = _find(low, words, dictionary)
         starts = _line_starts(lines)
         located = []
@@ -277,9 +277,30 @@ def comparable_text(text: str) -> str:
     return low if low.isascii() else unicodedata.normalize("NFC", low)
 
 
+# A text's words are what `WORD` matches. Faster than the regex: every ASCII character that is
+# not a word character becomes a blank (`bytes.translate` on the UTF-8 bytes, whose multi-byte
+# sequences hold no ASCII byte), the text is split at blanks, and only the few pieces that still
+# hold something else (`_`, a combining accent, non-ASCII punctuation) go through the regex.
+_NON_WORD_BYTES = bytes(c if chr(c).isalnum() or c == 95 else 32 for c in range(128)) + bytes(range(128, 256))
+
+
+def words_of(low: str) -> set[str]:
+    """The distinct words (`WORD`) of a text."""
+    if low.isascii():
+        pieces = set(low.encode("ascii").translate(_NON_WORD_BYTES).decode("ascii").split())
+    else:
+        data = low.encode("utf-8", "surrogatepass").translate(_NON_WORD_BYTES)
+        pieces = set(data.decode("utf-8", "surrogatepass").split())
+    odd = [piece for piece in pieces if not piece.isalnum()]
+    if odd:
+        pieces.difference_update(odd)
+        pieces.update(WORD.findall(" ".join(odd)))
+    return pieces
+
+
 def text_signature(low: str) -> int:
     """The signature of every word of a `comparable_text` (its prose and the rest: never too few)."""
-    return signature(set(WORD.findall(low)))
+    return signature(words_of(low))
 
 
 def phrase_signature(key: str) -> int:
