@@ -1107,12 +1107,16 @@ FIGURES = [
         "ms",
         link_graph_bench.CODE_LENS_TARGET_MS,
     ),
+    Figure("  server CPU per code lens p95", "—", _get("link_graph", "code_lens_cpu", "p95"), "ms", None, None),
     Figure("  first code lens of a note, max", "—", _get("link_graph", "code_lens_first", "max"), "ms", None, None),
     Figure(
         "  codeLens/resolve (the Locations) p95", "—", _get("link_graph", "code_lens_resolve", "p95"), "ms", None, None
     ),
     Figure("call hierarchy: prepare p95", "—", _get("link_graph", "prepare_call_hierarchy", "p95"), "ms", None, None),
     Figure("  incoming calls p95", "—", _get("link_graph", "incoming_calls", "p95"), "ms", None, None),
+    Figure(
+        "  server CPU per incoming calls p95", "—", _get("link_graph", "incoming_calls_cpu", "p95"), "ms", None, None
+    ),
     Figure("  outgoing calls p95", "—", _get("link_graph", "outgoing_calls", "p95"), "ms", None, None),
     Figure("peak RSS (server, and workers if any)", "≤ 250 MB @10k", _get("memory", "peak_rss_mb"), "MB", 250.0),
 ]
