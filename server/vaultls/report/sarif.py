@@ -27,6 +27,7 @@ from urllib.parse import quote
 from vaultls import __version__
 from vaultls.report.common import Chunks, LinesOf, NoteGroup, Utf16Columns, note_file
 from vaultls.report.escape import json_text
+from vaultls.report.json import joined
 from vaultls.report.rules import RULES, Rule, rule_for
 from vaultls.vault import uris
 from vaultls.vault.problems import Severity, code_help
@@ -87,8 +88,8 @@ def write(groups: Sequence[NoteGroup], out: TextIO, cwd: Path, lines: LinesOf, k
                 made[(root, path)] = chunk
         chunks.append(chunk)
     head, _, tail = json.dumps(sarif_log(rules, cwd), ensure_ascii=False).rpartition(_NO_RESULTS)
-    out.write(f'{json_text(head)}"results": [{", ".join(chunks)}]{json_text(tail)}')
-    out.write("\n")
+    start, end = f'{json_text(head)}"results": [', f"]{json_text(tail)}\n"
+    out.write(joined(start, chunks, ", ", end) if chunks else start + end)
     return made
 
 
