@@ -472,13 +472,17 @@ async function linkGraphSteps() {
     await step('Show Call Hierarchy lists the notes that link to the note (incoming calls)', async () => {
         const point = await pointAt(config.targetText, config.targetText, 2);
         await page.mouse.click(point.x, point.y);
-        await runCommand('Calls: Show Call Hierarchy');
         const tree = page.locator('.part.sidebar');
+        const sidebarWasVisible = await tree.isVisible();
+        await runCommand('Calls: Show Call Hierarchy');
         const row = (text) => tree.locator('.monaco-list-row', { hasText: text }).first();
         await row(config.targetNote).waitFor({ state: 'visible', timeout });
         await waitFor(async () => (await row('Welcome').count()) > 0 && (await row('Trotsky').count()) > 0, 'Welcome and Trotsky among the callers');
         const rows = (await tree.locator('.monaco-list-row').allTextContents()).map((s) => s.trim());
         say(`#   call hierarchy: ${rows.slice(0, 8).join(' | ')}`);
+        await shot('call-hierarchy');
+        // The steps after this one find the window as they would without it.
+        await runCommand(sidebarWasVisible ? 'View: Show Explorer' : 'View: Close Primary Side Bar');
     });
 }
 
@@ -575,6 +579,23 @@ async function graphSteps() {
         if (refused.length > 0) {
             throw new Error(`the webview refused: ${refused.join(' | ')}`);
         }
+    });
+    await step('vaultls: Show Graph shows the whole vault', async () => {
+        await runCommand('vaultls: Show Graph');
+        const whole = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
+        await whole.locator('body[data-nodes]').waitFor({ timeout });
+        const nodes = await waitFor(async () => {
+            const count = Number((await whole.locator('body').getAttribute('data-nodes').catch(() => null)) ?? 0);
+            return count >= 0.8 * config.noteNames.length ? count : 0;
+        }, `the graph of the ${config.noteNames.length} notes`);
+        say(`#   ${await whole.locator('.gv-status').textContent()} (${config.noteNames.length} notes in the vault)`);
+        if (refused.length > 0) {
+            throw new Error(`the webview refused: ${refused.join(' | ')}`);
+        }
+        if (!nodes) {
+            throw new Error('no nodes');
+        }
+        await page.screenshot({ path: join(config.artifacts, 'graph-vscode-vault.png') });
     });
 }
 
