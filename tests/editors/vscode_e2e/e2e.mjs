@@ -580,23 +580,6 @@ async function graphSteps() {
             throw new Error(`the webview refused: ${refused.join(' | ')}`);
         }
     });
-    await step('vaultls: Show Graph shows the whole vault', async () => {
-        await runCommand('vaultls: Show Graph');
-        const whole = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
-        await whole.locator('body[data-nodes]').waitFor({ timeout });
-        const nodes = await waitFor(async () => {
-            const count = Number((await whole.locator('body').getAttribute('data-nodes').catch(() => null)) ?? 0);
-            return count >= 0.8 * config.noteNames.length ? count : 0;
-        }, `the graph of the ${config.noteNames.length} notes`);
-        say(`#   ${await whole.locator('.gv-status').textContent()} (${config.noteNames.length} notes in the vault)`);
-        if (refused.length > 0) {
-            throw new Error(`the webview refused: ${refused.join(' | ')}`);
-        }
-        if (!nodes) {
-            throw new Error('no nodes');
-        }
-        await page.screenshot({ path: join(config.artifacts, 'graph-vscode-vault.png') });
-    });
 }
 
 const results = { ok: false };
