@@ -80,7 +80,6 @@ Item = tuple[str, "bytes | None", bool, "bytes | None"]
 # block keys, link lookup keys, frontmatter state); see `link_check.Anchors` and
 # `store.snapshot`, which keeps them for the next check.
 Summary = snapshot.Summary
-# Each note with problems, with its problem rows in `check_vault`'s order.
 # Each note with problems: (path, its problem rows, whether one of them is on a `wide` line).
 Checked = list[tuple[str, list[ProblemRow], bool]]
 
@@ -269,8 +268,7 @@ def check_whole_vault(
         summaries = (s for part in summary_parts for s in (marshal.loads(part) if isinstance(part, bytes) else part))
         env = snapshot.environment(root, settings, loader.cache.fingerprint)
         state = snapshot.of_check(env, loader.stats, summaries, found, set(unreadable), loader.found.attachments)
-        # The records parsed here and the notes gone (`save`), then the snapshot: after this
-        # process has printed (the interpreter waits for the thread before it exits).
+        # The records parsed here, the notes gone (`save`), the snapshot: after the output.
         threading.Thread(target=_save, args=(loader, state), name="vaultls-cache-save", daemon=False).start()
     skipped = list(loader.found.skipped) + [(rel, "unreadable") for rel in sorted(unreadable)]
     cached = sum(1 for item in items if item[1] is not None)
@@ -282,18 +280,14 @@ def check_whole_vault(
 
 # Which notes of the vault (its note paths, sorted) a check reports.
 Select = Callable[[list[str]], set[str]]
-# A check from the snapshot re-reads at most this many changed notes (or a tenth of the vault):
-# beyond that, checking the whole vault (in workers) costs about as much.
-MAX_CHANGES = 200
 
 
 def check_from_snapshot(
     root: Path, settings: Settings, select: Select | None = None, cache: IndexCache | None = None
 ) -> CheckResult | None:
-    """`check_whole_vault` from the snapshot the last check left (store/snapshot.py): the
-    walk, one read of the snapshot, and a check of only the notes whose problems may have
-    changed (changed notes parsed, the others viewed from the cache); the rest is the
-    snapshot's. None when there is no usable snapshot, or too much changed for this to pay."""
+    """`check_whole_vault` from the last check's snapshot (store/snapshot.py), checking only
+    the notes whose problems may have changed (those changed parsed, others viewed from the
+    cache). None when there is no usable snapshot, or too much changed for this to pay."""
     default = cache is None
     if cache is None:
         cache = IndexCache.for_settings(root, settings)
@@ -305,7 +299,7 @@ def check_from_snapshot(
         return None
     stats = snapshot.stat_notes(root, found.notes)
     diff = snapshot.changes(known, stats, found.notes, found.attachments)
-    if diff.count() > max(MAX_CHANGES, len(found.notes) // 10):
+    if diff.count() > max(snapshot.MAX_CHANGES, len(found.notes) // 10):
         return None
     base = str(root)
     views: dict[str, NoteView] = {}
@@ -324,6 +318,9 @@ def check_from_snapshot(
 
     parse(diff.changed)
     wanted = found.notes if select is None else sorted(select(found.notes))
+    for rel, data in cache.load_snapshot_rows(None if select is None else wanted).items():
+        if rel in known.notes:
+            known.notes[rel].attach(data)  # the others count as not checked
     gate = NoteChecker(Vault(root, settings)).needs_schema_for
     todo = sorted(snapshot.stale(known, diff, fresh, wanted, gate) - unreadable)
     entries = cache.entries(rel for rel in todo if rel not in views)
@@ -363,10 +360,13 @@ def check_from_snapshot(
             notes[rel] = snapshot.NoteState.of(stats.get(rel, (-1, -1)), fresh[rel], rows, is_wide)
         elif old is not None and rel not in fresh:
             notes[rel] = old.with_rows(rows, is_wide)
-            changed = changed or notes[rel].fields() != old.fields()
+            changed = changed or (notes[rel].fields(), notes[rel].encoded_rows) != (old.fields(), old.encoded_rows)
     if changed:  # written after this process has printed (the interpreter waits for it)
-        state = snapshot.encode(snapshot.Snapshot(known.environment, notes, attachments))
-        threading.Thread(target=cache.store_snapshot, args=(state, records), name="vaultls-cache-save").start()
+        index, rows_of = snapshot.encode(snapshot.Snapshot(known.environment, notes, attachments))
+        gone = set(diff.removed) | unreadable if select is None else set()
+        write = {rel: rows_of.get(rel) for rel in todo_set | gone}
+        args = (index, write, False, records)
+        threading.Thread(target=cache.store_snapshot, args=args, name="vaultls-cache-save").start()
     by_note: list[tuple[str, list[ProblemRow]]] = []
     wide: set[str] = set()
     note_keys: dict[str, int] = {}
@@ -398,10 +398,10 @@ def check_from_snapshot(
 _NO_ROWS: list[ProblemRow] = []
 
 
-def _save(loader: VaultLoader, state: bytes) -> None:
+def _save(loader: VaultLoader, state: tuple[bytes, dict[str, bytes | None]]) -> None:
     loader.save()
     if loader.cache is not None:
-        loader.cache.store_snapshot(state)
+        loader.cache.store_snapshot(*state, full=True)
 
 
 # (the problem rows of each round two, as a list or its marshal encoding; unreadable notes;

@@ -145,9 +145,11 @@ CREATE TABLE IF NOT EXISTS notes (
     summary BLOB NOT NULL
 )
 """
-# What the last check found of the whole vault, as one blob (store/snapshot.py): one row.
+# What the last check found of the whole vault (store/snapshot.py): its index as one blob (one
+# row), and each note's problem rows.
 _SNAPSHOT_TABLE = (
-    "CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL)"
+    "CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS snapshot_rows (path TEXT PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL)"
 )
 # Each note's output in one format and folder (`context`), as `report` wrote it: one row each.
 _RENDERED_TABLE = (
@@ -208,9 +210,10 @@ class IndexCache:
                         # Dropped, not emptied: another format may have had other columns.
                         conn.execute("DROP TABLE IF EXISTS notes")
                         conn.execute("DROP TABLE IF EXISTS snapshot")
+                        conn.execute("DROP TABLE IF EXISTS snapshot_rows")
                         conn.execute("DROP TABLE IF EXISTS rendered")
                         conn.execute(_NOTES_TABLE)
-                        conn.execute(_SNAPSHOT_TABLE)
+                        conn.executescript(_SNAPSHOT_TABLE)
                         conn.execute(_RENDERED_TABLE)
                         conn.execute(
                             "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", (self.fingerprint,)
@@ -354,15 +357,41 @@ class IndexCache:
 
         return self._with_connection("reading", work, None)
 
-    def store_snapshot(self, blob: bytes, records: Iterable[CacheRecord] = ()) -> None:
-        """Replace the snapshot blob, and store these notes with it (one transaction)."""
+    def load_snapshot_rows(self, paths: Iterable[str] | None = None) -> dict[str, bytes]:
+        """The problem rows the snapshot holds of these notes (default: of all), by note."""
+        wanted = None if paths is None else list(paths)
+
+        def work(conn: sqlite3.Connection) -> dict[str, bytes]:
+            out: dict[str, bytes] = {}
+            query = "SELECT path, crc, CAST(data AS BLOB) FROM snapshot_rows"
+            chunks = [[]] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+            for chunk in chunks:
+                where = "" if wanted is None else f" WHERE path IN ({', '.join('?' * len(chunk))})"
+                for path, crc, data in conn.execute(query + where, chunk):
+                    if isinstance(data, bytes) and zlib.crc32(data) == crc:  # else: as if not checked
+                        out[str(path)] = data
+            return out
+
+        return self._with_connection("reading", work, {})
+
+    def store_snapshot(
+        self, blob: bytes, rows: dict[str, bytes | None], full: bool, records: Iterable[CacheRecord] = ()
+    ) -> None:
+        """Replace the snapshot's index, store these notes' rows (None: forget them; `full`:
+        these are all), and these notes in the table of notes, in one transaction."""
         now = time.time_ns()
         fresh = [_row(record) for record in records if self.cacheable(record, now)]
+        kept = [(path, zlib.crc32(data), data) for path, data in rows.items() if data is not None]
+        gone = [(path,) for path, data in rows.items() if data is None]
 
         def work(conn: sqlite3.Connection) -> None:
             with conn:
                 conn.execute("BEGIN IMMEDIATE")
                 conn.executemany(_INSERT, fresh)
+                if full:
+                    conn.execute("DELETE FROM snapshot_rows")
+                conn.executemany("DELETE FROM snapshot_rows WHERE path = ?", gone)
+                conn.executemany("INSERT OR REPLACE INTO snapshot_rows (path, crc, data) VALUES (?, ?, ?)", kept)
                 conn.execute(
                     "INSERT OR REPLACE INTO snapshot (id, crc, data) VALUES (0, ?, ?)", (zlib.crc32(blob), blob)
                 )

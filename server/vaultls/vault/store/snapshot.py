@@ -48,6 +48,9 @@ OBSIDIAN = ".obsidian"
 Summary = tuple[str, bool, list[str], "tuple[tuple[int, str, str], ...]", frozenset[str], tuple[str, ...], Any]
 # A file's (size, mtime in ns); the mtime is -1 when it was too recent to trust.
 Stat = tuple[int, int]
+# A check from a snapshot re-reads at most this many changed notes (or a tenth of the vault):
+# beyond that, checking the whole vault (in workers) costs about as much.
+MAX_CHANGES = 200
 
 
 class NoteState:
@@ -103,7 +106,16 @@ class NoteState:
         return note_key(stat, self._rows)
 
     def fields(self) -> tuple[Any, ...]:
-        return (self.stat, self.aliases, self.fm_state, self.wide, self._core, self._keys, self._rows)
+        """What the snapshot's index holds of the note (its rows are kept apart)."""
+        return (self.stat, self.aliases, self.fm_state, self.wide, self._core, self._keys)
+
+    @property
+    def encoded_rows(self) -> bytes | None:
+        return self._rows
+
+    def attach(self, rows: bytes) -> None:
+        """The note's problem rows, read from where the snapshot keeps them (`encode`)."""
+        self._rows = rows
 
 
 def note_key(stat: Stat, rows: bytes) -> int:
@@ -156,26 +168,30 @@ def stat_notes(root: Path, rels: Iterable[str]) -> dict[str, Stat]:
     return out
 
 
-def encode(snapshot: Snapshot) -> bytes:
+def encode(snapshot: Snapshot) -> tuple[bytes, dict[str, bytes | None]]:
+    """The snapshot's index (one blob: what every check reads), and each note's problem rows
+    (kept apart, by note: a check of five notes reads five; None: not checked)."""
     notes = {path: state.fields() for path, state in snapshot.notes.items()}
+    rows = {path: state.encoded_rows for path, state in snapshot.notes.items()}
     by_name: dict[str, list[str]] = {}
     by_alias: dict[str, list[str]] = {}
     for path, state in snapshot.notes.items():
         by_name.setdefault(names.key(note_name(path)), []).append(path)
         for key in _alias_keys(state.aliases) if state.aliases else ():
             by_alias.setdefault(key, []).append(path)
-    return marshal.dumps((FORMAT, snapshot.environment, notes, snapshot.attachments, by_name, by_alias))
+    return marshal.dumps((FORMAT, snapshot.environment, notes, snapshot.attachments, by_name, by_alias)), rows
 
 
 def decode(blob: bytes | None, environment: str) -> Snapshot | None:
-    """The snapshot in `blob`, if it was made in this environment (None otherwise)."""
+    """The snapshot whose index `encode` made, if it was made in this environment (None
+    otherwise), without the notes' rows (`NoteState.attach`)."""
     if blob is None:
         return None
     try:
         fmt, env, notes, attachments, by_name, by_alias = marshal.loads(blob)
         if fmt != FORMAT or env != environment:
             return None
-        states = {path: NoteState(*fields) for path, fields in notes.items()}
+        states = {path: NoteState(*fields, None) for path, fields in notes.items()}  # type: ignore[call-arg]
         return Snapshot(env, states, tuple(attachments), by_name, by_alias)
     except (ValueError, TypeError, EOFError):
         return None
@@ -188,7 +204,7 @@ def of_check(
     found: Iterable[tuple[str, list[ProblemRow], bool]],
     unreadable: set[str],
     attachments: Sequence[str],
-) -> bytes:
+) -> tuple[bytes, dict[str, bytes | None]]:
     """The snapshot of a check of every note: the summaries it made, the problems it found
     (path, rows, wide), the stats taken before it read the notes."""
     rows = {path: (got, wide) for path, got, wide in found}
