@@ -101,3 +101,31 @@ def test_load_vault_is_deferred_when_the_cache_is_warm(tmp_path: Path, monkeypat
     second, _ = load_vault(root, Settings())
     assert not any(note.is_materialised for note in second.notes.values())
     assert check_vault(second) == check_vault(first)
+
+
+def test_the_link_graph_of_a_deferred_vault_is_an_eager_ones_and_decodes_no_note(tmp_path: Path):
+    from vaultls.vault.graph_data import graph_data
+
+    root = _cached_vault(tmp_path)
+    eager = _load(root, tmp_path / "cache", lazy=False)
+    lazy = _load(root, tmp_path / "cache", lazy=True)
+    options = {"include_attachments": True, "include_tags": True}
+    assert graph_data(lazy, **options) == graph_data(eager, **options)
+    assert not any(note.is_materialised for note in lazy.notes.values())
+
+
+def test_a_deferred_note_whose_cache_entry_is_gone_gives_its_links_from_its_model(tmp_path: Path):
+    from vaultls.vault.graph_data import note_facts
+
+    root = _cached_vault(tmp_path)
+    lazy = _load(root, tmp_path / "cache", lazy=True)
+    eager = _load(root, tmp_path / "cache", lazy=False)
+    for path in list(lazy.notes)[:3]:
+        (root / path).write_text("[[Elsewhere]] #new\n", encoding="utf-8")
+    IndexCache(root, "", tmp_path / "cache").store([], keep=set())  # every entry forgotten
+    for path, note in lazy.notes.items():
+        want = eager.notes[path].parsed if path not in list(lazy.notes)[:3] else parse("[[Elsewhere]] #new\n")
+        assert note_facts(note) == (
+            tuple((link.kind, link.target, link.embed) for link in want.links),
+            tuple(tag.name for tag in want.tags),
+        )

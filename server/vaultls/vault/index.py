@@ -63,6 +63,10 @@ class Note:
             self._deferred = None
         return parsed
 
+    def links_and_tags(self) -> object:
+        """The deferred note's links and tags without its model (`DeferredNote.links_and_tags`), or None."""
+        return getattr(self._deferred, "links_and_tags", lambda: None)()
+
     @property
     def is_materialised(self) -> bool:
         return self._parsed is not None

@@ -104,6 +104,15 @@ def encode_rows(rows: NoteRows) -> bytes:
     )
 
 
+def links_and_tags(blob: bytes) -> tuple[tuple[tuple[str, str, bool], ...], tuple[str, ...]]:
+    """The (kind, target, embed) of each link of an encoded note, and its tags' names: what the
+    link graph reads (vault/graph_data.py), without making the note's model."""
+    fmt, _fm, _headings, _blocks, links, tags, *_rest = marshal.loads(blob)
+    if fmt != FORMAT:
+        raise ValueError(f"cache entry format {fmt}, expected {FORMAT}")
+    return tuple((row[0], row[1], row[5]) for row in links), tuple(row[0] for row in tags)
+
+
 def decode(blob: bytes) -> ParsedNote:
     """The `ParsedNote` `encode` made; raises (ValueError, TypeError, ...) on anything else."""
     (

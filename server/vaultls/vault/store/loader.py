@@ -34,7 +34,7 @@ from vaultls.vault.parse import note_from_rows, parse
 from vaultls.vault.path_filter import PathFilter
 from vaultls.vault.settings import Settings
 from vaultls.vault.store.cache import CacheRecord, Entry, IndexCache
-from vaultls.vault.store.encoding import decode, decode_summary
+from vaultls.vault.store.encoding import decode, decode_summary, links_and_tags
 from vaultls.vault.store.read import load_note, parse_files, read_aliases
 from vaultls.vault.store.snapshot import Stat, stat_notes
 from vaultls.vault.store.walk import ScanResult, walk
@@ -95,6 +95,15 @@ class DeferredNote:
             log.info("index cache entry of %s is gone or changed; parsing the file again", self._file)
             return parse_file(self._file)
         return decode_or_parse(blob, self._file)
+
+    def links_and_tags(self) -> tuple[tuple[tuple[str, str, bool], ...], tuple[str, ...]] | None:
+        """`encoding.links_and_tags` of this note, without its model; None when its encoding
+        is gone or unreadable (`materialise` then parses the file)."""
+        blob = self._blob if self._blob is not None or self._cache is None else self._cache.fetch(self._rel, self._crc)
+        try:
+            return None if blob is None else links_and_tags(blob)
+        except Exception:  # noqa: BLE001 - a damaged entry: the model is made the usual way
+            return None
 
 
 class PendingNote:
