@@ -239,3 +239,17 @@ def test_once_complete_a_query_of_any_note_reads_nothing():
 def test_the_fast_word_split_finds_the_words_the_word_pattern_finds():
     for text in ["foo_bar _ a-b c.d", "x\u2014y «z» w’v", "me\u0301thode 日本語 1,5", "tab\there\nnew", "_é_ \u0301"]:
         assert words_of(text) == set(WORD.findall(text)), text
+
+
+def test_a_search_in_slices_ends_and_finds_a_note_changed_after_its_slice():
+    texts = {"Paris.md": "x", **{f"N{i}.md": "nothing" for i in range(5)}, "Z.md": "Paris"}
+    vault = vault_of(texts)
+    index = MentionIndex()
+    assert not index.prepare(vault, "Paris.md", texts.get, budget=0)  # one note a call
+    calls = 1
+    while not index.prepare(vault, "Paris.md", texts.get, budget=0):
+        calls += 1
+    assert calls == 5
+    texts["N0.md"] = "Paris again"
+    vault.upsert("N0.md", parse(texts["N0.md"]))
+    assert [m.path for m in index.mentions_of(vault, "Paris.md", texts.get)] == ["N0.md", "Z.md"]

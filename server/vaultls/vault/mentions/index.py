@@ -57,6 +57,8 @@ class MentionIndex:
         self._scans: dict[str, tuple[Note, Scan]] = {}
         # Notes read but not scanned: the signature of their words, while they are unchanged.
         self._signatures: dict[str, tuple[Note, int]] = {}
+        # What `prepare` (by note) and `complete` (None) have left to look at, between slices.
+        self._todo: dict[str | None, list[str]] = {}
         # The notes whose mentions a caller is finding in slices (`prepare`), so it starts once.
         self.preparing: set[str] = set()
 
@@ -110,37 +112,44 @@ class MentionIndex:
     def prepare(self, vault: Vault, path: str, text_of: TextOf, budget: float = math.inf) -> bool:
         """Read or scan notes towards `mentions_of(path)` until `budget` seconds have passed;
         True when it needs no more (so a server answers a large vault's first query in slices,
-        other requests answered in between)."""
+        other requests answered in between). The notes left to look at are kept from one slice
+        to the next, so a vault is walked once, not once a slice."""
         dictionary = self.dictionary(vault)
         keys = [phrase.key for phrase in dictionary.phrases_of(path)]
         wanted = [phrase_signature(key) for key in keys]
-        for gone in self._scans.keys() - vault.notes.keys():
-            del self._scans[gone]
-        for gone in self._signatures.keys() - vault.notes.keys():
-            del self._signatures[gone]
         if not wanted:
+            self._todo.pop(path, None)
             return True
         scans, signatures = self._scans, self._signatures
-        stop = time.perf_counter() + budget
-        for other, note in vault.notes.items():
+
+        def needed(other: str, note: Note) -> bool:
             if other == path or ((kept := scans.get(other)) is not None and kept[0] is note):
-                continue
-            read = signatures.get(other)
-            if read is not None and read[0] is note and not any(may_hold(read[1], sig) for sig in wanted):
-                continue  # read before: it holds none of the names
-            if time.perf_counter() > stop:
                 return False
-            text = text_of(other)
-            if text is None:
-                signatures[other] = (note, 0)
-                continue
-            low = comparable_text(text)
-            words = text_signature(low)
-            if any(key in low for key in keys):
-                self._scans[other] = (note, scan(text, dictionary, words))
-                signatures.pop(other, None)
-            else:
-                signatures[other] = (note, words)
+            read = signatures.get(other)
+            # Read before and unchanged: its words say whether it may hold one of the names.
+            return read is None or read[0] is not note or any(may_hold(read[1], sig) for sig in wanted)
+
+        todo = self._todo.get(path)
+        if todo is None:
+            self._forget_gone(vault)
+            todo = self._todo[path] = [other for other, note in vault.notes.items() if needed(other, note)]
+            todo.reverse()  # taken from the end: in the vault's order
+        stop = time.perf_counter() + budget
+        while todo:
+            other = todo.pop()
+            note = vault.notes.get(other)
+            if note is not None and needed(other, note):
+                text = text_of(other)
+                low = comparable_text(text) if text is not None else ""
+                words = text_signature(low) if text is not None else 0
+                if text is not None and any(key in low for key in keys):
+                    scans[other] = (note, scan(text, dictionary, words))
+                    signatures.pop(other, None)
+                else:
+                    signatures[other] = (note, words)
+            if todo and time.perf_counter() > stop:
+                return False  # at least one note a call: every slice makes progress
+        del self._todo[path]
         return True
 
     def complete(self, vault: Vault, text_of: TextOf, budget: float = math.inf) -> bool:
@@ -148,19 +157,33 @@ class MentionIndex:
         True when every note's scan is current. After it, a query of any note reads nothing."""
         self.dictionary(vault)
         scans = self._scans
+        todo = self._todo.get(None)
+        if todo is None:
+            self._forget_gone(vault)
+            todo = self._todo[None] = [
+                p for p, note in vault.notes.items() if (k := scans.get(p)) is None or k[0] is not note
+            ]
+            todo.reverse()
         stop = time.perf_counter() + budget
-        for other, note in vault.notes.items():
-            if (kept := scans.get(other)) is not None and kept[0] is note:
-                continue
-            if time.perf_counter() > stop:
+        while todo:
+            self.scan_of(vault, todo.pop(), text_of)
+            if todo and time.perf_counter() > stop:
                 return False
-            self.scan_of(vault, other, text_of)
+        del self._todo[None]
         return True
+
+    def _forget_gone(self, vault: Vault) -> None:
+        for gone in self._scans.keys() - vault.notes.keys():
+            del self._scans[gone]
+        for gone in self._signatures.keys() - vault.notes.keys():
+            del self._signatures[gone]
 
     def mentions_of(self, vault: Vault, path: str, text_of: TextOf) -> list[Mention]:
         """Every unlinked mention of the note at `path` in the other notes, by note path and
         position."""
-        self.prepare(vault, path, text_of)
+        if path in self._todo:
+            self.prepare(vault, path, text_of)  # the rest of a search begun in slices, then anew:
+        self.prepare(vault, path, text_of)  # a note may have changed after its slice looked at it
         dictionary = self.dictionary(vault)
         wanted = {phrase.key for phrase in dictionary.phrases_of(path)}
         out: list[Mention] = []
