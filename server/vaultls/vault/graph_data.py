@@ -36,7 +36,7 @@ from typing import Any
 
 from vaultls.vault import names, parse
 from vaultls.vault.check import is_exempt_template
-from vaultls.vault.index import Note, Vault, note_name
+from vaultls.vault.index import Note, Vault, normalise_path, note_name
 from vaultls.vault.link_check import ancestor_folders
 from vaultls.vault.model import Position, Range
 
@@ -111,6 +111,10 @@ class LinkTargets:
         found = self._by_folder.get((folder, kind, target))
         if found is not None:
             return found
+        if kind == "markdown" and self._names_no_file_here(folder, target):
+            # Looked up as the wikilink with this target (`index._candidates`), for all folders.
+            found = self._by_folder[(folder, kind, target)] = self(source, folder, "wiki", target)
+            return found
         res = self.vault.resolve(source, parse.make_link(kind, target, (), None, None, False, _NOWHERE, _NOWHERE))
         found = (res.target, res.outside)
         if kind == "wiki" and general is None and not target.replace("\\", "/").startswith(("./", "../")):
@@ -121,6 +125,15 @@ class LinkTargets:
                 return found
         self._by_folder[(folder, kind, target)] = found
         return found
+
+    def _names_no_file_here(self, folder: str, target: str) -> bool:
+        """Whether a Markdown link in `folder` is not relative (`/`, `./`, `../`) and names no
+        file there, so that it leads where the wikilink with its target leads."""
+        written = names.nfc(target.replace("\\", "/"))
+        if written.startswith(("/", "./", "../")):
+            return False
+        joined = normalise_path(f"{folder}/{written}" if folder else written)
+        return joined is not None and self.vault.exact_path(joined) is None
 
 
 def build_link_graph(vault: Vault, facts: dict[str, NoteFacts] | None = None) -> LinkGraph:
