@@ -50,10 +50,12 @@ def _figures(samples: list[float]) -> dict[str, float]:
 
 
 def word_positions(text: str, count: int) -> list[dict[str, int]]:
-    """Up to `count` positions inside plain words of a note's body, spread over its lines."""
+    """Up to `count` positions inside plain words of a note's body (not its frontmatter, where
+    "Link all" is offered), spread over its lines."""
     lines = text.split("\n")
     found = []
-    for number, line in enumerate(lines):
+    body = lines.index("---", 1) + 1 if lines[0] == "---" and "---" in lines[1:] else 0
+    for number, line in enumerate(lines[body:], body):
         if line.startswith(("#", "---", "```", "|", ">")) or "[[" in line:
             continue
         m = _WORD.search(line)

@@ -22,7 +22,7 @@ from lsprotocol import types
 
 from vaultls.lsp.cursor import Cursor
 from vaultls.lsp.features.references import Lines
-from vaultls.lsp.features.rename import workspace_edit
+from vaultls.lsp.features.rename import Refused, workspace_edit
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault.index import Vault
 from vaultls.vault.mentions import Mention, MentionIndex, TextOf, link_mentions, link_text, written
@@ -32,6 +32,7 @@ from vaultls.vault.refactor import RenamePlan, title_heading
 UNLINKED_MENTIONS = "vaultls.unlinkedMentions"
 SLICE = 0.02  # seconds of reading and scanning notes between two looks at the event loop
 MAX_TARGETS = 4  # "Link to" actions for one mention of a name several notes share
+LINK_MENTIONS = "link-mentions"  # the `data` of "Link all", whose edit is made on resolve
 COMPLETING = ""  # in `MentionIndex.preparing`: every note is being scanned in the background
 
 
@@ -96,14 +97,41 @@ def _link_all(
     mentions = index.mentions_of(vault, path, text_of)
     if not mentions:
         return None
-    plan = link_mentions(vault, path, mentions, Lines(ls, vault))
-    n = len(mentions)
-    title = (
-        f"Link all {counted(n, 'unlinked mention')} of this note" if n > 1 else "Link the unlinked mention of this note"
+    action = types.CodeAction(
+        title=_link_all_title(len(mentions)),
+        kind=types.CodeActionKind.RefactorRewrite,
+        data={"vaultls": LINK_MENTIONS, "uri": ls.uri_of(vault, path)},
     )
-    return types.CodeAction(
-        title=title, kind=types.CodeActionKind.RefactorRewrite, edit=workspace_edit(ls, vault, plan, rename_files=False)
-    )
+    resolvable = ls.client_supports("text_document.code_action.resolve_support.properties", None) or []
+    if "edit" not in resolvable:
+        action.edit = _link_all_edit(ls, vault, path, mentions)
+    return action  # else the edit (every mentioning note read) is made when the action is chosen
+
+
+def _link_all_title(n: int) -> str:
+    if n == 1:
+        return "Link the unlinked mention of this note"
+    return f"Link all {counted(n, 'unlinked mention')} of this note"
+
+
+def _link_all_edit(ls: VaultLanguageServer, vault: Vault, path: str, mentions: list[Mention]) -> types.WorkspaceEdit:
+    return workspace_edit(ls, vault, link_mentions(vault, path, mentions, Lines(ls, vault)), rename_files=False)
+
+
+def resolve_link_all(ls: VaultLanguageServer, action: types.CodeAction) -> types.CodeAction:
+    """The edit of "Link all N unlinked mentions", made when the action is chosen
+    (`codeAction/resolve`, through `refactor.resolve_code_action`)."""
+    data = action.data if isinstance(action.data, dict) else {}
+    ref = ls.locate(str(data.get("uri", "")))
+    if ref is None or ref.note is None:
+        raise Refused("the note is gone since this action was offered; ask again")
+    vault, path = ref.vault, ref.path
+    mentions = _index(ls, vault).mentions_of(vault, path, _text_of(ls, vault))
+    if not mentions:
+        raise Refused("the note has no unlinked mentions any more")
+    action.title = _link_all_title(len(mentions))
+    action.edit = _link_all_edit(ls, vault, path, mentions)
+    return action
 
 
 async def _prepare(ls: VaultLanguageServer, vault: Vault, path: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from vaultls.lsp.cursor import Cursor
+from vaultls.lsp.features.mention_actions import LINK_MENTIONS, resolve_link_all
 from vaultls.lsp.features.references import Lines
 from vaultls.lsp.features.rename import Refused, workspace_edit
 from vaultls.lsp.server import VaultLanguageServer
@@ -110,6 +111,8 @@ def _with_extract_edit(ls: VaultLanguageServer, action: types.CodeAction) -> typ
 
 async def resolve_code_action(ls: VaultLanguageServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data
+    if isinstance(data, dict) and data.get("vaultls") == LINK_MENTIONS and action.edit is None:
+        return resolve_link_all(ls, action)  # "Link all N unlinked mentions" (features/mention_actions.py)
     if not isinstance(data, dict) or data.get("vaultls") != "extract-section" or action.edit is not None:
         return action
     await ls.indexed.wait()
