@@ -429,6 +429,8 @@ export class GraphView {
 
     private closePanel(): void {
         this.controls.panel.hidden = true;
+        // The canvas widened: measure it now, so that a click right after lands where it is drawn.
+        this.sigma?.resize();
         this.selected = undefined;
         delete document.body.dataset.selected;
         if (this.clientDepth() > 0) {

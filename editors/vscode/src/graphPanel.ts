@@ -269,7 +269,7 @@ class GraphPanel {
         }
         let data: unknown;
         try {
-            data = await client.sendRequest(GRAPH_REQUEST, graphParams(this.mode, this.note?.toString(), this.depth));
+            data = await client.sendRequest(GRAPH_REQUEST, graphParams(this.mode, this.mode === 'local' ? this.note?.toString() : this.folder.uri.toString(), this.depth));
         } catch (error) {
             this.owner.log(`graph: ${GRAPH_REQUEST} failed for ${this.folder.name}: ${String(error instanceof Error ? error.message : error)}`);
             return;

@@ -23,11 +23,16 @@ export interface GraphParams {
     includeTags: boolean;
 }
 
-/** Everything is asked for; the view's check boxes choose what is drawn without asking again. */
+/**
+ * The whole vault (`uri`: the vault folder's) or the local graph of a note (`uri`: the note's).
+ * Everything is asked for; the view's check boxes choose what is drawn without asking again.
+ */
 export function graphParams(mode: GraphMode, uri: string | undefined, depth: number): GraphParams {
     const params: GraphParams = { includeDangling: true, includeAttachments: true, includeTags: true };
-    if (mode === 'local' && uri !== undefined) {
+    if (uri !== undefined) {
         params.uri = uri;
+    }
+    if (mode === 'local') {
         params.depth = depth;
     }
     return params;

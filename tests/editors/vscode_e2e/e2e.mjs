@@ -570,6 +570,7 @@ async function graphSteps() {
         await view.locator('.gv-search').press('Enter');
         await waitFor(async () => (await view.locator('body').getAttribute('data-focused')) === neighbour.id, `the graph to centre ${neighbour.id}`);
         await view.locator('.gv-panel .gv-close').click();
+        await page.waitForTimeout(300); // the canvas takes the panel's room
         const box = await view.locator('.gv-graph').boundingBox();
         await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
         await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -579,6 +580,30 @@ async function graphSteps() {
         if (refused.length > 0) {
             throw new Error(`the webview refused: ${refused.join(' | ')}`);
         }
+    });
+    await step('vaultls: Show Graph shows the whole vault', async () => {
+        // From the note's editor (keys typed in a webview stay there), whose vault it shows.
+        await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+        // Not runCommand: Enter would take the first row, where VS Code lists "Show Local Graph" (used recently).
+        await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input').fill('>vaultls: Show Graph');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'vaultls: Show Graph', hasNotText: 'Local' }).first().click();
+        const title = `Graph: ${config.vaultName}`;
+        await waitFor(async () => (await page.locator('.tab.active', { hasText: title }).count()) > 0, `the tab ${title}`);
+        const whole = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
+        await whole.locator('body[data-nodes]').waitFor({ timeout });
+        const nodes = await waitFor(async () => {
+            const count = Number((await whole.locator('body').getAttribute('data-nodes').catch(() => null)) ?? 0);
+            return count >= 0.8 * config.noteNames.length ? count : 0;
+        }, `the graph of the ${config.noteNames.length} notes`);
+        say(`#   ${await whole.locator('.gv-status').textContent()} (${config.noteNames.length} notes in the vault)`);
+        if (refused.length > 0) {
+            throw new Error(`the webview refused: ${refused.join(' | ')}`);
+        }
+        if (!nodes) {
+            throw new Error('no nodes');
+        }
+        await page.screenshot({ path: join(config.artifacts, 'graph-vscode-vault.png') });
     });
 }
 

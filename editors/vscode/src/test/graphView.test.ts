@@ -13,8 +13,8 @@ const page = {
 };
 
 describe('graph panel', () => {
-    it('asks for the whole vault, or for the local graph of the note at a depth', () => {
-        assert.deepEqual(graphParams('vault', 'file:///v/a.md', 2), { includeDangling: true, includeAttachments: true, includeTags: true });
+    it('asks for the whole vault by its folder, or for the local graph of the note at a depth', () => {
+        assert.deepEqual(graphParams('vault', 'file:///v', 2), { uri: 'file:///v', includeDangling: true, includeAttachments: true, includeTags: true });
         assert.deepEqual(graphParams('local', 'file:///v/a.md', 2), { uri: 'file:///v/a.md', depth: 2, includeDangling: true, includeAttachments: true, includeTags: true });
     });
 
