@@ -176,24 +176,38 @@ async def unlinked_mentions_command(ls: VaultLanguageServer, *args: Any) -> list
     vault, path = ref.vault, ref.path
     if not await _prepare(ls, vault, path):
         return []
-    lines = Lines(ls, vault)
     found = _index(ls, vault).mentions_of(vault, path, _text_of(ls, vault))
     ls.spawn(_complete_in_background(ls, vault))
-    return [ls.converter.unstructure(_location(ls, vault, lines, m)) for m in found]
+    return _locations(ls, vault, found)
 
 
-def _location(ls: VaultLanguageServer, vault: Vault, lines: Lines, mention: Mention) -> types.Location:
-    """Where a mention is, in the client's columns; an ASCII line is not read for them."""
-    if not mention.ascii_line:
-        return lines.location(mention.path, mention.range)
-    start, end = mention.range.start, mention.range.end
-    return types.Location(
-        uri=ls.uri_of(vault, mention.path),
-        range=types.Range(
-            start=types.Position(line=start.line, character=start.character),
-            end=types.Position(line=end.line, character=end.character),
-        ),
-    )
+def _locations(ls: VaultLanguageServer, vault: Vault, mentions: list[Mention]) -> list[dict[str, Any]]:
+    """The mentions as LSP Locations, written as JSON values directly (a note's name may be
+    mentioned thousands of times). An ASCII line's columns are the same in every encoding, so
+    only the notes with a mention on another line are read for theirs."""
+    lines = Lines(ls, vault)
+    uris: dict[str, str] = {}
+    out: list[dict[str, Any]] = []
+    for mention in mentions:
+        uri = uris.get(mention.path)
+        if uri is None:
+            uri = uris[mention.path] = ls.uri_of(vault, mention.path)
+        if mention.ascii_line:
+            start, end = mention.range.start, mention.range.end
+            begin, stop = (start.line, start.character), (end.line, end.character)
+        else:
+            found = ls.codec.range_to_client(lines(mention.path), mention.range)
+            begin, stop = (found.start.line, found.start.character), (found.end.line, found.end.character)
+        out.append(
+            {
+                "uri": uri,
+                "range": {
+                    "start": {"line": begin[0], "character": begin[1]},
+                    "end": {"line": stop[0], "character": stop[1]},
+                },
+            }
+        )
+    return out
 
 
 COMMANDS = ((UNLINKED_MENTIONS, unlinked_mentions_command),)
