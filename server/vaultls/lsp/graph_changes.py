@@ -1,38 +1,56 @@
-"""`vaultls/graphChanged`: the notification that tells a graph view to fetch `vaultls/graph`
-again. Sent once the model has stopped changing for `DELAY` seconds, only to a client that has
-asked for a graph in this session, and only when the graph may have changed: typing prose in a
-note changes no link and sends nothing (`GraphCache.changed`). The server tells it of every
-change to the model (`VaultLanguageServer.refresh`, `refresh_all`)."""
+"""Each vault's graph for `vaultls/graph`, kept between requests and made ahead when it pays,
+and `vaultls/graphChanged`, the notification that tells a graph view to fetch it again.
+
+The notification is sent once the model has stopped changing for `DELAY` seconds, only to a
+client that has asked for a graph in this session, and only when the graph may have changed:
+typing prose in a note changes no link and sends nothing (`GraphCache.changed`). The server
+tells it of every change to the model (`VaultLanguageServer.refresh`, `refresh_all`).
+
+Made ahead (`_prepare`): a whole vault's answer takes seconds at 10,000 notes (its graph, its
+nodes and edges, tens of megabytes of JSON), so it is made in the background, in slices, with
+the options last asked for, before a view would ask: before `vaultls/graphChanged` is sent
+(the view refetches on it), and right after the first scan for a client that says it will
+show a graph (`initializationOptions` `{"graph": {"prepare": true}}`). Other clients pay
+nothing until they ask.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 from vaultls.lsp.transport import Encoded
-from vaultls.vault.graph_data import GraphCache, LinkGraph
+from vaultls.vault.graph_data import GraphCache, LinkGraph, graph_data
 from vaultls.vault.index import Vault
 
 log = logging.getLogger(__name__)
 
 GRAPH_CHANGED = "vaultls/graphChanged"
+WHOLE = {"note": None, "depth": 1, "include_dangling": True, "include_attachments": False, "include_tags": False}
+CHUNK = 5000  # nodes or edges encoded between two turns of the event loop
 
 
 class Host(Protocol):
-    """What the notification needs of the language server."""
+    """What the graph needs of the language server."""
 
     @property
     def vaults(self) -> Any: ...
     @property
     def protocol(self) -> Any: ...
+    @property
+    def client_settings(self) -> Any: ...
+    @property
+    def indexed(self) -> asyncio.Event: ...
 
 
 class GraphChanges:
-    """Each vault's graph, kept between requests (`graph_for`), and the notification."""
+    """Each vault's graph and last answers, kept between requests (`answer`), and the notification."""
 
     DELAY = 1.0  # seconds after the last change
     ANSWERS = 4  # answers kept as JSON text
@@ -41,12 +59,14 @@ class GraphChanges:
         self.host = host
         self.asked = False  # a client asked for a graph in this session
         self._timer: asyncio.TimerHandle | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._lock: asyncio.Lock | None = None  # one graph made at a time (made on the loop, when first needed)
+        self._whole = dict(WHOLE)  # the options of the last whole-vault answer asked for
         self._caches: dict[Path, tuple[Vault, GraphCache]] = {}  # by root, for the vault there now
         self._encoded: list[tuple[LinkGraph, tuple[tuple[str, Any], ...], Encoded]] = []  # newest first
 
     def graph_for(self, vault: Vault) -> GraphCache:
         """The graph cache of `vault` (a new one for a vault that replaced another at its root)."""
-        self.asked = True
         for root in [r for r, (v, _) in self._caches.items() if self.host.vaults.get(r) is not v]:
             del self._caches[root]  # a vault removed or scanned anew: its graph goes with it
         kept = self._caches.get(vault.root)
@@ -54,20 +74,38 @@ class GraphChanges:
             kept = self._caches[vault.root] = (vault, GraphCache())
         return kept[1]
 
-    def encoded(self, graph: LinkGraph, options: dict[str, Any], make: Callable[[], dict[str, Any]]) -> Encoded:
-        """The answer `make` makes, as JSON text, kept for the last few (graph, options): a view
-        asks again with the same ones (a panel shown again, back to a note)."""
-        key = tuple(sorted(options.items()))
-        for kept_graph, kept_key, text in self._encoded:
-            if kept_graph is graph and kept_key == key:
-                return text
-        text = Encoded(json.dumps(make()))
+    async def answer(self, vault: Vault, options: dict[str, Any], root: str) -> Encoded:
+        """The answer to `vaultls/graph` with these `graph_data` options, as JSON text with
+        `root` added; the last few are kept: a view asks again with the same options (a panel
+        shown again, back to a note)."""
+        self.asked = True
+        if options.get("note") is None:
+            self._whole = dict(options)
+        return await self._made(vault, options, root)
+
+    async def _made(self, vault: Vault, options: dict[str, Any], root: str) -> Encoded:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            return await self._make(vault, options, root)
+
+    async def _make(self, vault: Vault, options: dict[str, Any], root: str) -> Encoded:
+        cache = self.graph_for(vault)
+        with collector_paused():
+            for _ in cache.steps(vault):
+                await asyncio.sleep(0)  # other requests meanwhile
+            graph = cache.graph_of(vault)
+            key = tuple(sorted(options.items()))
+            for kept_graph, kept_key, text in self._encoded:
+                if kept_graph is graph and kept_key == key:
+                    return text
+            text = await encode({**graph_data(vault, graph=graph, **options), "root": root})
         self._encoded = [(graph, key, text), *self._encoded[: self.ANSWERS - 1]]
         return text
 
     def changed(self, affected: Iterable[tuple[Vault, str]] | None) -> None:
         """The model changed: these (vault, note) pairs, or anything (None)."""
-        if not self.asked:
+        if not self.asked and not (self._prepare_asked() and self.host.indexed.is_set()):
             return
         if affected is None:
             any_changed = [self.graph_for(v).changed(v, None) for v in list(self.host.vaults.values())]
@@ -81,6 +119,11 @@ class GraphChanges:
         if any(any_changed):
             self._schedule()
 
+    def _prepare_asked(self) -> bool:
+        options = getattr(self.host.client_settings, "init_options", {})
+        graph = options.get("graph") if isinstance(options, dict) else None
+        return isinstance(graph, dict) and graph.get("prepare") is True
+
     def _schedule(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
@@ -88,11 +131,57 @@ class GraphChanges:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # no loop: no client to tell (unit tests)
-        self._timer = loop.call_later(self.DELAY, self._send)
+        # The first graph (after the first scan) at once: a view opened then waits for it.
+        self._timer = loop.call_later(self.DELAY if self._encoded else 0.0, self._send)
 
     def _send(self) -> None:
         self._timer = None
+        if self._task is None or self._task.done():
+            self._task = asyncio.ensure_future(self._prepare_then_notify())
+        else:
+            self._schedule()  # still making the last one: again once it is made
+
+    async def _prepare_then_notify(self) -> None:
+        try:
+            for vault in list(self.host.vaults.values()):
+                await self._made(vault, self._whole, vault.root.as_uri())
+        except Exception:  # noqa: BLE001 - made again when asked for; a view must still hear of the change
+            log.exception("could not make the graph ahead")
+        if not self.asked:
+            return
         try:
             self.host.protocol.notify(GRAPH_CHANGED, {})
         except Exception:  # noqa: BLE001 - the client is gone (shutdown)
             log.debug("could not send %s", GRAPH_CHANGED, exc_info=True)
+
+
+async def encode(value: dict[str, Any]) -> Encoded:
+    """`json.dumps(value)` (the same text), its lists encoded `CHUNK` items at a time with the
+    event loop turning in between: tens of megabytes are a second's work."""
+    fields = []
+    for name, item in value.items():
+        if isinstance(item, list):
+            chunks = []
+            for start in range(0, len(item), CHUNK):
+                chunks.append(json.dumps(item[start : start + CHUNK], check_circular=False)[1:-1])
+                await asyncio.sleep(0)
+            text = "[" + ", ".join(chunks) + "]"
+        else:
+            text = json.dumps(item)
+        fields.append(f"{json.dumps(name)}: {text}")
+    return Encoded("{" + ", ".join(fields) + "}")
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a graph is made, and what is kept of it frozen out of
+    the collector afterwards: its millions of small objects made collections take most of
+    the time (as `note_results.collector_paused` for a pull; the graph holds no cycles)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()

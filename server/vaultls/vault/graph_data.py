@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from vaultls.vault import names, parse
@@ -100,12 +101,12 @@ class LinkTargets:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
         # (kind, target) → (the folders it does not hold for, (path or None, out of the vault))
-        self._general: dict[tuple[str, str], tuple[frozenset[str], tuple[str | None, bool]]] = {}
+        self.general: dict[tuple[str, str], tuple[frozenset[str], tuple[str | None, bool]]] = {}
         self._by_folder: dict[tuple[str, str, str], tuple[str | None, bool]] = {}
 
     def __call__(self, source: str, folder: str, kind: str, target: str) -> tuple[str | None, bool]:
         """(the path it leads to or None, whether it climbs out of the vault)."""
-        general = self._general.get((kind, target))
+        general = self.general.get((kind, target))
         if general is not None and folder not in general[0]:
             return general[1]
         found = self._by_folder.get((folder, kind, target))
@@ -121,7 +122,7 @@ class LinkTargets:
             under = [frozenset(ancestor_folders(t)) for t in res.targets]
             folders = frozenset().union(*under) - frozenset.intersection(*under) if len(under) > 1 else frozenset()
             if folder not in folders:
-                self._general[(kind, target)] = (folders, found)
+                self.general[(kind, target)] = (folders, found)
                 return found
         self._by_folder[(folder, kind, target)] = found
         return found
@@ -150,7 +151,10 @@ def build_steps(vault: Vault, graph: LinkGraph, facts: dict[str, NoteFacts] | No
     graph.note_set = set(graph.notes)
     graph.attachments = sorted(vault.attachments)
     targets = LinkTargets(vault)
-    spellings: dict[str, Counter[str]] = {}
+    # (kind, target) → (the folders it does not hold for, (the node it leads to, "" for no edge,
+    # and a dangling name as written)): most links lead to the same node from every folder.
+    ways: dict[tuple[str, str], tuple[frozenset[str], tuple[str, str]]] = {}
+    spellings: dict[str, dict[str, int]] = {}
     for k, path in enumerate(graph.notes):
         if k % SLICE == SLICE - 1:
             yield
@@ -165,13 +169,22 @@ def build_steps(vault: Vault, graph: LinkGraph, facts: dict[str, NoteFacts] | No
         for kind, target, embed in links:
             if not target:
                 continue  # into the note itself
-            goal, outside = targets(path, folder, kind, target)
-            if goal == path or outside:
+            key = (kind, target)
+            known = ways.get(key)
+            if known is not None and folder not in known[0]:
+                goal, written = known[1]
+            else:
+                goal, written = _goal(targets(path, folder, kind, target), target)
+                general = targets.general.get(key)
+                if known is None and general is not None and folder not in general[0]:
+                    ways[key] = (general[0], (goal, written))
+            if not goal or (not written and goal == path):
                 continue
-            if goal is None:
-                written = names.strip_note_suffix(target.strip())
-                goal = DANGLING + names.key(written)
-                spellings.setdefault(goal, Counter())[written] += 1
+            if written:
+                counts = spellings.get(goal)
+                if counts is None:
+                    counts = spellings[goal] = {}
+                counts[written] = counts.get(written, 0) + 1
             edge = (goal, "embed" if embed else "link")
             edges[edge] = edges.get(edge, 0) + 1
         graph.links[path] = edges
@@ -184,11 +197,26 @@ def build_steps(vault: Vault, graph: LinkGraph, facts: dict[str, NoteFacts] | No
             tag = TAG + names.key(name)
             used[tag] = used.get(tag, 0) + 1
             written_tags.setdefault(tag, name)
-            spellings.setdefault(tag, Counter())["#" + name] += 1
+            counts = spellings.get(tag)
+            if counts is None:
+                counts = spellings[tag] = {}
+            counts["#" + name] = counts.get("#" + name, 0) + 1
         graph.tags[path] = used
         graph.tag_spellings[path] = list(written_tags.values())
         graph.backlinks.update(used.keys())
-    graph.labels = {node: counts.most_common(1)[0][0] for node, counts in spellings.items()}
+    # The spelling used most, the first written among equals (as `Counter.most_common`).
+    graph.labels = {node: max(counts.items(), key=itemgetter(1))[0] for node, counts in spellings.items()}
+
+
+def _goal(way: tuple[str | None, bool], target: str) -> tuple[str, str]:
+    """(the node a link leads to, "" for none, and for a dangling name how it is written)."""
+    goal, outside = way
+    if outside:
+        return "", ""
+    if goal is not None:
+        return goal, ""
+    written = names.strip_note_suffix(target.strip())
+    return DANGLING + names.key(written), written
 
 
 def graph_data(

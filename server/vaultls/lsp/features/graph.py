@@ -8,20 +8,19 @@ json`; `root` is the URI of the vault's folder (node paths are relative to it). 
 of a note, the local graph of that note to `depth` links (default 1); with the `uri` of a vault
 folder, or none, that vault's (none: the first workspace folder's) whole graph. Anything else,
 or a `uri` of no vault, gets an empty graph. The graph, and the last answers as JSON text,
-are kept between requests until the vault changes (`lsp/graph_changes.py`, which also sends
-`vaultls/graphChanged`): a whole vault's answer is tens of megabytes at 10,000 notes.
+are kept between requests until the vault changes, and made ahead when it pays
+(`lsp/graph_changes.py`, which also sends `vaultls/graphChanged`): a whole vault's answer is
+tens of megabytes at 10,000 notes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 from vaultls.lsp.roots import fs_path
 from vaultls.lsp.server import VaultLanguageServer
 from vaultls.lsp.transport import Encoded
-from vaultls.vault.graph_data import graph_data
 from vaultls.vault.index import Vault
 
 GRAPH = "vaultls/graph"
@@ -36,9 +35,6 @@ async def graph(ls: VaultLanguageServer, params: Any) -> Encoded:
         return Encoded(json.dumps({"nodes": [], "edges": [], "root": None}))
     depth = asked.get("depth", 1)
     depth = min(MAX_DEPTH, max(0, depth)) if isinstance(depth, int) and not isinstance(depth, bool) else 1
-    cache = ls.graph_changes.graph_for(vault)
-    for _ in cache.steps(vault):
-        await asyncio.sleep(0)  # other requests meanwhile: a large vault's graph takes seconds
     options: dict[str, Any] = {
         "note": note,
         "depth": depth if note is not None else 1,
@@ -46,9 +42,7 @@ async def graph(ls: VaultLanguageServer, params: Any) -> Encoded:
         "include_attachments": _flag(asked, "includeAttachments", False),
         "include_tags": _flag(asked, "includeTags", False),
     }
-    graph = cache.graph_of(vault)
-    root = vault.root.as_uri()
-    return ls.graph_changes.encoded(graph, options, lambda: {**graph_data(vault, graph=graph, **options), "root": root})
+    return await ls.graph_changes.answer(vault, options, vault.root.as_uri())
 
 
 def _where(ls: VaultLanguageServer, uri: object) -> tuple[Vault | None, str | None]:
