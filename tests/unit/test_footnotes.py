@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import write_vault
+from vaultls.vault import bulk_check
 from vaultls.vault.check import check_vault
 from vaultls.vault.check_run import check_files
 from vaultls.vault.footnotes import candidates, definition_text, next_number, rename_problem, rename_ranges
@@ -84,3 +85,18 @@ def test_a_rename_to_an_invalid_or_taken_id_is_refused():
     assert rename_problem(note, "x", "Y") is not None
     assert rename_problem(note, "x", "X") is None
     assert rename_problem(note, "x", "z") is None
+
+
+def test_the_forked_runner_finds_the_same_footnote_problems(tmp_path, monkeypatch):
+    text = "A[^x] and [^1].\n\n[^1]: one\n[^old]: unused\n"
+    in_process = _found(tmp_path, text)
+    monkeypatch.setattr("threading.active_count", lambda: 1)  # whatever pytest runs besides
+    monkeypatch.setattr(bulk_check, "FORK_MIN_NOTES", 0)
+    root = tmp_path / "v"
+    settings, _ = build_settings(root)
+    result = check_files(root, settings)
+    assert result.workers == bulk_check.fork_workers(None, 10_000)  # 2 on 2 cores; 0 on one
+    assert [(p.range.start.line, p.range.start.character, p.code, int(p.severity)) for p in result.problems] == (
+        in_process
+    )
+    assert in_process == [(0, 1, "undefined-footnote", 2), (3, 0, "unused-footnote", 4)]
