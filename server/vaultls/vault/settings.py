@@ -154,7 +154,7 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "templates.check": ("templates_check", _boolean),
 }
 # Sections that belong to other parts of vaultls or to editors, accepted without complaint.
-_PASSTHROUGH = ("server", "trace", "log_level", "log_file", "enable", "start")
+_PASSTHROUGH = ("server", "trace", "log_level", "log_file", "enable", "start", "graph")
 SETTING_KEYS = tuple(_FIELDS)  # every setting, dotted snake_case (vault/settings_schema.py describes each)
 PASSTHROUGH_SECTIONS = _PASSTHROUGH
 
