@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from vaultls.lsp.transport import Encoded
-from vaultls.vault.graph_data import GraphCache, LinkGraph, graph_data
+from vaultls.vault.graph_data import GraphCache, LinkGraph, graph_data_steps
 from vaultls.vault.index import Vault
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,16 @@ class GraphChanges:
             for kept_graph, kept_key, text in self._encoded:
                 if kept_graph is graph and kept_key == key:
                     return text
-            text = await encode({**graph_data(vault, graph=graph, **options), "root": root})
+            steps = graph_data_steps(vault, graph=graph, **options)
+            while True:
+                try:
+                    next(steps)
+                except StopIteration as done:
+                    data = done.value
+                    break
+                await asyncio.sleep(0)
+            text = await encode({**data, "root": root})
+            del data, steps  # freed before the collector freezes what is kept
         self._encoded = [(graph, key, text), *self._encoded[: self.ANSWERS - 1]]
         return text
 

@@ -30,7 +30,7 @@ share it), with the edges among them.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -43,6 +43,7 @@ from vaultls.vault.model import Position, Range
 
 _NOWHERE = Range(Position(0, 0), Position(0, 0))
 SLICE = 250  # notes per step when the graph is made in steps
+STEP = 10_000  # nodes or edges per step when an answer is made in steps
 DANGLING = "dangling:"
 TAG = "tag:"
 # A note's own facts, as the graph reads them: its links as (kind, target, embed) and its tags.
@@ -232,8 +233,34 @@ def graph_data(
     """The graph of the whole vault, or with `note` (a vault path) the local graph of that note
     to `depth` edges; empty when `note` is not a note of the graph. `graph`: the vault's
     `build_link_graph`, when it is at hand."""
-    if graph is None:
-        graph = build_link_graph(vault)
+    steps = graph_data_steps(
+        vault,
+        note=note,
+        depth=depth,
+        include_dangling=include_dangling,
+        include_attachments=include_attachments,
+        include_tags=include_tags,
+        graph=graph if graph is not None else build_link_graph(vault),
+    )
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+
+def graph_data_steps(
+    vault: Vault,
+    *,
+    note: str | None,
+    depth: int,
+    include_dangling: bool,
+    include_attachments: bool,
+    include_tags: bool,
+    graph: LinkGraph,
+) -> Generator[None, None, dict[str, Any]]:
+    """`graph_data`, yielding now and then (`STEP` nodes or edges made): a server answers
+    other requests meanwhile; it returns the answer."""
     attachments = set(graph.attachments) if include_attachments else set()
     note_set = graph.note_set
 
@@ -250,7 +277,9 @@ def graph_data(
         nodes = _neighbourhood(graph, note, max(0, depth), shown, include_tags)
         sources = [s for s in graph.notes if s in nodes]
     edges: list[tuple[str, str, int, str]] = []
-    for source in sources:
+    for k, source in enumerate(sources):
+        if k % SLICE == SLICE - 1:
+            yield
         for (target, kind), count in graph.links[source].items():
             if shown(target) and (nodes is None or target in nodes):
                 edges.append((source, target, count, kind))
@@ -266,10 +295,15 @@ def graph_data(
     # Names and tags are nodes only as the targets of edges shown.
     listed += sorted({t for _, t, _, k in edges if k != "tag" and t.startswith(DANGLING) and t not in note_set})
     listed += sorted({t for _, t, _, k in edges if k == "tag"})
-    return {
-        "nodes": [_node(vault, graph, node) for node in listed],
-        "edges": [{"source": s, "target": t, "count": c, "kind": k} for s, t, c, k in edges],
-    }
+    made: list[dict[str, Any]] = []
+    for start in range(0, len(listed), STEP):
+        yield
+        made += [_node(vault, graph, node) for node in listed[start : start + STEP]]
+    links: list[dict[str, Any]] = []
+    for start in range(0, len(edges), STEP):
+        yield
+        links += [{"source": s, "target": t, "count": c, "kind": k} for s, t, c, k in edges[start : start + STEP]]
+    return {"nodes": made, "edges": links}
 
 
 def _neighbourhood(graph: LinkGraph, start: str, depth: int, shown: Callable[[str], bool], tags: bool) -> set[str]:
