@@ -32,7 +32,6 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from vaultls.vault import names, parse
@@ -155,7 +154,8 @@ def build_steps(vault: Vault, graph: LinkGraph, facts: dict[str, NoteFacts] | No
     # (kind, target) → (the folders it does not hold for, (the node it leads to, "" for no edge,
     # and a dangling name as written)): most links lead to the same node from every folder.
     ways: dict[tuple[str, str], tuple[frozenset[str], tuple[str, str]]] = {}
-    spellings: dict[str, dict[str, int]] = {}
+    spelt: list[tuple[str, str]] = []  # (dangling or tag id, as written), once a use
+    tag_ids: dict[str, tuple[str, str]] = {}  # a tag as written → (its id, "#" and it)
     for k, path in enumerate(graph.notes):
         if k % SLICE == SLICE - 1:
             yield
@@ -166,47 +166,45 @@ def build_steps(vault: Vault, graph: LinkGraph, facts: dict[str, NoteFacts] | No
         else:
             links, tags = (), ()  # removed while the graph was made in slices
         folder = path.rpartition("/")[0]
-        edges: dict[tuple[str, str], int] = {}
+        found: list[tuple[str, str]] = []
         for kind, target, embed in links:
             if not target:
                 continue  # into the note itself
-            key = (kind, target)
-            known = ways.get(key)
+            known = ways.get((kind, target))
             if known is not None and folder not in known[0]:
                 goal, written = known[1]
             else:
                 goal, written = _goal(targets(path, folder, kind, target), target)
-                general = targets.general.get(key)
+                general = targets.general.get((kind, target))
                 if known is None and general is not None and folder not in general[0]:
-                    ways[key] = (general[0], (goal, written))
+                    ways[(kind, target)] = (general[0], (goal, written))
             if not goal or (not written and goal == path):
                 continue
             if written:
-                counts = spellings.get(goal)
-                if counts is None:
-                    counts = spellings[goal] = {}
-                counts[written] = counts.get(written, 0) + 1
-            edge = (goal, "embed" if embed else "link")
-            edges[edge] = edges.get(edge, 0) + 1
-        graph.links[path] = edges
+                spelt.append((goal, written))
+            found.append((goal, "embed" if embed else "link"))
+        edges = graph.links[path] = Counter(found)
         linked = {goal for goal, _ in edges}
         graph.outlinks[path] = len(linked)
         graph.backlinks.update(linked)
         used: dict[str, int] = {}
-        written_tags: dict[str, str] = {}
+        firsts: dict[str, str] = {}
         for name in tags:
-            tag = TAG + names.key(name)
-            used[tag] = used.get(tag, 0) + 1
-            written_tags.setdefault(tag, name)
-            counts = spellings.get(tag)
-            if counts is None:
-                counts = spellings[tag] = {}
-            counts["#" + name] = counts.get("#" + name, 0) + 1
+            tag = tag_ids.get(name)
+            if tag is None:
+                tag = tag_ids[name] = (TAG + names.key(name), "#" + name)
+            used[tag[0]] = used.get(tag[0], 0) + 1
+            firsts.setdefault(tag[0], name)
+            spelt.append(tag)
         graph.tags[path] = used
-        graph.tag_spellings[path] = list(written_tags.values())
+        graph.tag_spellings[path] = list(firsts.values())
         graph.backlinks.update(used.keys())
     # The spelling used most, the first written among equals (as `Counter.most_common`).
-    graph.labels = {node: max(counts.items(), key=itemgetter(1))[0] for node, counts in spellings.items()}
+    best: dict[str, int] = {}
+    for (node, written), count in Counter(spelt).items():
+        if count > best.get(node, 0):
+            best[node] = count
+            graph.labels[node] = written
 
 
 def _goal(way: tuple[str | None, bool], target: str) -> tuple[str, str]:
