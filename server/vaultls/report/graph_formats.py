@@ -14,7 +14,6 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from vaultls.report.escape import json_text, printable
 
@@ -80,7 +79,16 @@ def render_dot(data: dict[str, Any], title: str = "vault") -> str:
 
 
 def xml_text(text: str) -> str:
-    return escape(_NOT_XML.sub("\ufffd", text))
+    return _NOT_XML.sub("\ufffd", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """`text` as a double-quoted XML attribute value, white space kept as character references
+    (an XML reader normalises literal tabs and line breaks in attributes to spaces). Written
+    here rather than imported from xml.sax.saxutils, which imports urllib and ssl into every
+    `vaultls check`."""
+    text = xml_text(text).replace('"', "&quot;")
+    return '"' + text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
 
 
 def render_graphml(data: dict[str, Any], title: str = "vault") -> str:
