@@ -17,4 +17,5 @@ def test_an_answer_encoded_in_slices_is_json_dumps_text(monkeypatch) -> None:
         "edges": [],
         "root": "file:///v",
     }
-    assert asyncio.run(encode(answer)) == json.dumps(answer)
+    expected = json.dumps(answer)
+    assert asyncio.run(encode(answer)) == expected
