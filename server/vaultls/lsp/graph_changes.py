@@ -6,12 +6,13 @@ client that has asked for a graph in this session, and only when the graph may h
 typing prose in a note changes no link and sends nothing (`GraphCache.changed`). The server
 tells it of every change to the model (`VaultLanguageServer.refresh`, `refresh_all`).
 
-Made ahead (`_prepare`): a whole vault's answer takes seconds at 10,000 notes (its graph, its
+Made ahead (`_prepare_then_notify`): a whole vault's answer takes seconds at 10,000 notes (its graph, its
 nodes and edges, tens of megabytes of JSON), so it is made in the background, in slices, with
 the options last asked for, before a view would ask: before `vaultls/graphChanged` is sent
 (the view refetches on it), and right after the first scan for a client that says it will
-show a graph (`initializationOptions` `{"graph": {"prepare": true}}`). Other clients pay
-nothing until they ask.
+show a graph (`initializationOptions` `{"graph": {"prepare": true}}`, or with the flags its
+view asks with: `{"prepare": {"includeAttachments": true, "includeTags": true}}`). Other
+clients pay nothing until they ask.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ log = logging.getLogger(__name__)
 
 GRAPH_CHANGED = "vaultls/graphChanged"
 WHOLE = {"note": None, "depth": 1, "include_dangling": True, "include_attachments": False, "include_tags": False}
+FLAGS = {
+    "includeDangling": "include_dangling",
+    "includeAttachments": "include_attachments",
+    "includeTags": "include_tags",
+}
 CHUNK = 5000  # nodes or edges encoded between two turns of the event loop
 
 
@@ -114,8 +120,11 @@ class GraphChanges:
 
     def changed(self, affected: Iterable[tuple[Vault, str]] | None) -> None:
         """The model changed: these (vault, note) pairs, or anything (None)."""
-        if not self.asked and not (self._prepare_asked() and self.host.indexed.is_set()):
-            return
+        if not self.asked:
+            prepare = self._prepare_asked()
+            if prepare is None or not self.host.indexed.is_set():
+                return
+            self._whole = prepare
         if affected is None:
             any_changed = [self.graph_for(v).changed(v, None) for v in list(self.host.vaults.values())]
         else:
@@ -128,10 +137,19 @@ class GraphChanges:
         if any(any_changed):
             self._schedule()
 
-    def _prepare_asked(self) -> bool:
+    def _prepare_asked(self) -> dict[str, Any] | None:
+        """The options of the whole-vault answer the client said it will ask for
+        (`{"graph": {"prepare": true}}`: the defaults; `{"prepare": {"includeTags": true, ...}}`:
+        with those flags, as a view sends them), or None."""
         options = getattr(self.host.client_settings, "init_options", {})
         graph = options.get("graph") if isinstance(options, dict) else None
-        return isinstance(graph, dict) and graph.get("prepare") is True
+        prepare = graph.get("prepare") if isinstance(graph, dict) else None
+        if prepare is True:
+            return dict(WHOLE)
+        if not isinstance(prepare, dict):
+            return None
+        flags = {name: prepare.get(flag) for flag, name in FLAGS.items()}
+        return {**WHOLE, **{name: value for name, value in flags.items() if isinstance(value, bool)}}
 
     def _schedule(self) -> None:
         if self._timer is not None:
