@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from vaultls.vault import names
 from vaultls.vault.model import Block, Heading, Link, ParsedNote
@@ -22,8 +22,7 @@ from vaultls.vault.settings import Settings
 
 
 class Deferred(Protocol):
-    """A note known by its summary, whose full `ParsedNote` is made only when first asked for
-    (a warm start's cached notes; see `store.loader.DeferredNote`)."""
+    """A note known by its summary, whose `ParsedNote` is made on first use (`store.loader.DeferredNote`)."""
 
     aliases: list[str]
     link_keys: tuple[str, ...]
@@ -190,6 +189,10 @@ class Vault:
         if remember_links:
             self._remember_links(note)
         return affected
+
+    def restore(self, notes: dict[str, Note], maps: tuple[Any, Any, Any, Any]) -> None:
+        """Take notes and the maps `_put` would make of them at once (`store.index_blob`): into an empty vault."""
+        self.notes, (self._notes_by_name, self._notes_by_path, self._alias_owners, self._linkers) = notes, maps
 
     def remove(self, path: str) -> set[str]:
         old = self.notes.pop(path, None)

@@ -18,11 +18,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Collection, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from vaultls.vault.index import Note, Vault
+from vaultls.vault.store import index_blob
 from vaultls.vault.store.loader import PendingNote, VaultLoader, add_note
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class Scan:
     # path → its first-pass `Note`, or None when the file could not be read then
     pending: dict[str, Note | None] = field(default_factory=dict)
     unlinked: list[str] = field(default_factory=list)  # cached notes not yet filed as linkers
+    restore: index_blob.Restore = field(default_factory=index_blob.Restore)  # the cached index, whole
 
 
 class Indexer:
@@ -120,16 +123,18 @@ class Indexer:
         Filing each note as a linker of its targets, and parsing the notes not cached, are left
         to `second_pass`."""
         loader = VaultLoader(vault.root, vault.settings, lazy=True)
-        await asyncio.to_thread(loader.discover)
+        scan = Scan(vault, loader)
+        # The cached notes that are unchanged come whole from one blob (names, aliases, linkers).
+        await asyncio.to_thread(loader.discover, scan.restore.vouch)
         found = loader.found
         for rel, why in found.skipped:
             log.info("skipped %s: %s", rel, why)
         for rel in found.attachments:
             vault.add_attachment(rel)
-        scan = Scan(vault, loader)
         total = max(loader.total, 1)
-        done = 0
+        done = len(scan.restore.vouched)
         with self.allocation():  # the server's: no cyclic GC while the index is built, frozen afterwards
+            scan.restore.apply(vault, loader.cache)
             async for batch in loader.afirst_pass():
                 open_paths = self.open_paths(vault)
                 for rel, note, valid in batch:
@@ -183,7 +188,15 @@ class Indexer:
         for rel in loader.unreadable:
             log.info("skipped %s: unreadable", rel)
         log.info("indexed %d notes (%d parsed) in %s", len(vault.notes), len(loader.misses), vault.root)
+        save = loader.save if scan.restore.complete or loader.cache is None else lambda: _save_and_refresh(loader)
         if self.in_background is None:
-            loader.save_in_background()
+            threading.Thread(target=save, name="vaultls-cache-save", daemon=False).start()
         else:
-            self.in_background(loader.save)
+            self.in_background(save)
+
+
+def _save_and_refresh(loader: VaultLoader) -> None:
+    """Store what the scan parsed, then the index blob of the cache as it now is."""
+    loader.save()
+    if loader.cache is not None:
+        index_blob.refresh(loader.cache, loader.found.notes)

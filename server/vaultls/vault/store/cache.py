@@ -155,9 +155,13 @@ _SNAPSHOT_TABLE = (
 _RENDERED_TABLE = (
     "CREATE TABLE IF NOT EXISTS rendered (context TEXT PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL)"
 )
+# The index's maps of every cached note as one blob (one row; store/index_blob.py).
+_INDEX_TABLE = (
+    "CREATE TABLE IF NOT EXISTS vault_index (id INTEGER PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL)"
+)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
-    f"{_NOTES_TABLE};\n{_SNAPSHOT_TABLE};\n{_RENDERED_TABLE};"
+    f"{_NOTES_TABLE};\n{_SNAPSHOT_TABLE};\n{_RENDERED_TABLE};\n{_INDEX_TABLE};"
 )
 
 
@@ -212,9 +216,11 @@ class IndexCache:
                         conn.execute("DROP TABLE IF EXISTS snapshot")
                         conn.execute("DROP TABLE IF EXISTS snapshot_rows")
                         conn.execute("DROP TABLE IF EXISTS rendered")
+                        conn.execute("DROP TABLE IF EXISTS vault_index")
                         conn.execute(_NOTES_TABLE)
                         conn.executescript(_SNAPSHOT_TABLE)
                         conn.execute(_RENDERED_TABLE)
+                        conn.execute(_INDEX_TABLE)
                         conn.execute(
                             "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", (self.fingerprint,)
                         )
@@ -333,6 +339,19 @@ class IndexCache:
     def load_snapshot(self) -> bytes | None:
         """The snapshot blob (store/snapshot.py), if one is stored and its CRC holds."""
         return self._load_blob("SELECT crc, CAST(data AS BLOB) FROM snapshot WHERE id = 0", ())
+
+    def load_index_blob(self) -> bytes | None:
+        """The blob `store_index_blob` stored, if its CRC holds."""
+        return self._load_blob("SELECT crc, CAST(data AS BLOB) FROM vault_index WHERE id = 0", ())
+
+    def store_index_blob(self, blob: bytes) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            with conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO vault_index (id, crc, data) VALUES (0, ?, ?)", (zlib.crc32(blob), blob)
+                )
+
+        self._with_connection("writing", work, None)
 
     def load_rendered(self, context: str) -> bytes | None:
         """The blob `store_rendered` stored for `context`, if its CRC holds."""

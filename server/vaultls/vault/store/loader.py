@@ -137,6 +137,9 @@ def decode_or_parse(blob: bytes, file: str) -> ParsedNote:
     return parse_file(file)
 
 
+# What a restored index answers for of the notes found, by their (size, mtime): (those notes,
+# whether it holds notes that are gone), or None when it has nothing to say.
+Vouch = Callable[[IndexCache, dict[str, Stat]], "tuple[set[str], bool] | None"]
 # A note as a loader hands it out: (vault path, the note in one of its forms, valid UTF-8); the
 # note is None when its file could not be read in the first pass (see `first_pass`).
 LoadedNote = tuple[str, "ParsedNote | DeferredNote | PendingNote | None", bool]
@@ -186,15 +189,21 @@ class VaultLoader:
 
     # ------------------------------------------------------------------ 1, 2
 
-    def discover(self) -> None:
-        """Walk, stat and read the cache. Touches no shared state: safe in a thread."""
+    def discover(self, vouch: Vouch | None = None) -> None:
+        """Walk, stat and read the cache. Touches no shared state: safe in a thread. The notes
+        `vouch` answers for (`index_blob.Restore.vouch`) are neither hits nor misses."""
         self.found = walk(self.root, PathFilter(self.root, self.settings))
         if self._default_cache and len(self.found.notes) < MIN_NOTES_TO_CACHE:
             self.cache = None
-        cached = self.cache.load(data=not self.lazy) if self.cache is not None else {}
-        self._forgotten = bool(cached.keys() - set(self.found.notes))
         self.stats = stats = stat_notes(self.root, self.found.notes)
-        for rel in self.found.notes:
+        known, gone = (vouch(self.cache, stats) if vouch and self.cache else None) or (None, False)
+        if known is None or self.cache is None:
+            cached = self.cache.load(data=not self.lazy) if self.cache is not None else {}
+            gone, known = bool(cached.keys() - set(self.found.notes)), set()
+        else:  # only the entries of the notes the blob does not answer for
+            cached = self.cache.entries(rel for rel in self.found.notes if rel not in known)
+        self._forgotten = gone
+        for rel in (rel for rel in self.found.notes if rel not in known):
             entry = cached.get(rel)
             if entry is not None and stats.get(rel) != (entry.size, entry.mtime_ns):
                 entry = None
