@@ -291,6 +291,26 @@ async function pointAt(lineText, needle, offset) {
     throw new Error(`"${needle}" is not on screen in a line with "${lineText}" (last seen: "${seen}")`);
 }
 
+// The mouse rests on `point` until a hover holding `text` shows. VS Code hides a hover when the
+// editor's layout changes under it (code lenses asked for again as other notes change), and a
+// user then points again: so does this, a few times within the step's time.
+async function hoverAt(point, text) {
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: text });
+    const deadline = Date.now() + timeout;
+    for (;;) {
+        await page.mouse.move(point.x - 10, point.y);
+        await page.mouse.move(point.x, point.y, { steps: 3 });
+        const left = deadline - Date.now();
+        try {
+            await hover.first().waitFor({ state: 'visible', timeout: Math.max(1000, Math.min(5000, left)) });
+            return hover;
+        } catch (error) {
+            if (Date.now() >= deadline) throw error;
+            say('#   no hover yet: pointing again');
+        }
+    }
+}
+
 async function runCommand(title) {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
@@ -755,10 +775,7 @@ try {
             await step('hovering the link shows a preview of the note', async () => {
                 await page.keyboard.press('Escape');
                 const point = await pointAt(`See [[${config.targetNote}`, config.targetNote, 4);
-                await page.mouse.move(point.x - 10, point.y);
-                await page.mouse.move(point.x, point.y, { steps: 3 });
-                const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: config.targetText });
-                await hover.first().waitFor({ state: 'visible', timeout });
+                const hover = await hoverAt(point, config.targetText);
                 say(`#   hover: ${((await hover.first().textContent()) ?? '').slice(0, 120).replace(/\s+/g, ' ')}…`);
                 await shot('hover');
                 await page.mouse.move(5, 5);
@@ -772,10 +789,7 @@ try {
                 await openQuickly('People/Lenin');
                 await waitFor(async () => (await activeTabTitle()).startsWith('Lenin.md'), 'the tab Lenin.md to become active');
                 const point = await pointAt('[[Dual Power]]; argued', 'Dual Power', 4);
-                await page.mouse.move(point.x - 10, point.y);
-                await page.mouse.move(point.x, point.y, { steps: 3 });
-                const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Provisional Government' }).first();
-                await hover.waitFor({ state: 'visible', timeout });
+                const hover = (await hoverAt(point, 'Provisional Government')).first();
                 const link = hover.locator('a', { hasText: 'April Theses' }).first();
                 await link.waitFor({ state: 'visible', timeout });
                 // VS Code keeps the link's URI as the title (code-server rewrites data-href).
