@@ -59,10 +59,18 @@ def find_wikilinks(
     matches = _WIKILINK.finditer(text, start, end) if "\\[" not in text else _unescaped_wikilinks(text, start, end)
     for m in matches:
         begin, stop = m.span()
-        inner = m.group(1)
+        inner = m[1]
         embed = begin > start and text[begin - 1] == "!"
         if embed:
             begin -= 1
+        if "|" not in inner and "#" not in inner and not inner[0].isspace() and not inner[-1].isspace():
+            # `[[Target]]`, most links: the target is the whole inner text, which `[[]]` never
+            # matching keeps from being empty. The same row as the general path below makes.
+            t_start = stop - 2 - len(inner)
+            append(("wiki", inner, (), None, None, embed, i, begin, i, stop, i, t_start, i, stop - 2, in_frontmatter))
+            if mask:
+                spans.append((begin, stop))
+            continue
         # The first `|` ends the target (`\|` inside a table row too); a `#` starts the
         # heading chain or the `^block`.
         if "|" not in inner:
@@ -155,6 +163,11 @@ def find_markdown_links(links: list[LinkRow], i: int, text: str, *, mask: bool) 
 def _split_subpath(part: str) -> tuple[tuple[str, ...], str | None]:
     """What follows a link's first `#`: `Heading#Sub` → (("Heading", "Sub"), None);
     `^id` → ((), "id")."""
+    if "#" not in part:  # one heading or one block id, most subpaths: the same as below
+        piece = part.strip()
+        if piece.startswith("^"):
+            return (), piece[1:].strip()
+        return ((piece,) if piece else ()), None
     pieces = [p.strip() for p in part.split("#")]
     block = None
     if pieces and pieces[-1].startswith("^"):
