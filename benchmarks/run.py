@@ -52,6 +52,7 @@ import graph_page  # noqa: E402 - the same
 import link_graph_bench  # noqa: E402 - the same
 import lsp_wire  # noqa: E402 - the same
 import mentions_bench  # noqa: E402 - the same
+import parse_bench  # noqa: E402 - the same
 import pull_scenario  # noqa: E402 - the same
 
 # --------------------------------------------------------------------------- bootstrap
@@ -856,6 +857,8 @@ async def bench_size(n: int, vaults: Path, results: Path, plan: Plan, log: Calla
     }
     out["read_floor"] = read_floor(root)
     log(f"  floor: read {out['read_floor']['files']} files in {out['read_floor']['seconds']:.2f} s")
+    out["parse_alone"] = parse_bench.parse_vault(root)
+    log(f"  parse alone: {out['parse_alone']['seconds']:.2f} s CPU, {out['parse_alone']['us_per_note']} µs a note")
     out["import_floor"] = import_floor()
     log(f"  floor: python importing pygls + lsprotocol {out['import_floor']['seconds']:.2f} s")
 
@@ -1079,6 +1082,8 @@ FIGURES = [
         "machine load average before (1 min; 2 = both cores busy)", "—", _get("load_average_before"), "load", None, None
     ),
     Figure("read every file (the floor)", "—", _get("read_floor", "seconds"), "s", None, None),
+    Figure("parse every note, one process (CPU)", "—", _get("parse_alone", "seconds"), "s", None, None),
+    Figure("  parse per note (µs CPU)", "—", _get("parse_alone", "us_per_note"), "", None, None),
     Figure("cold start → diagnostics of opened note", "—", _get("cold", "ready_diagnostics_s"), "s", None, None),
     Figure("cold start → end of indexing progress", "—", _get("cold", "ready_progress_end_s"), "s", None, None),
     Figure(
