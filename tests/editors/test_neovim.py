@@ -175,6 +175,9 @@ class Nvim:
         took = time.monotonic() - start
         if proc.returncode != 0:
             self.fail(script, f"exit {proc.returncode} after {took:.1f}s", proc.stdout, proc.stderr)
+        if "OK" not in proc.stdout.splitlines():
+            # Neovim exits 0 when a prompt (e.g. a code action menu) reads the end of stdin.
+            self.fail(script, f"ended after {took:.1f}s without finishing its body", proc.stdout, proc.stderr)
         print(f"{script} ({route}) took {took:.2f}s\n{proc.stdout}")  # shown by pytest -rP
         return proc.stdout
 

@@ -18,7 +18,8 @@ H.run(function()
   vim.lsp.buf.code_action({
     apply = true,
     filter = function(action)
-      return action.title:find('Create note', 1, true) == 1
+      -- the plain one; "Create note … from template …" is offered beside it
+      return action.title == 'Create note ' .. dangling .. '.md'
     end,
   })
   H.wait('the new note to open', function()
