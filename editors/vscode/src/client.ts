@@ -24,6 +24,7 @@ import {
 import { BUILTIN_MARKDOWN_EXTENSION, BuiltinMarkdownOverlap } from './builtinMarkdown';
 import { ServerCommand } from './discovery';
 import { errorMessage } from './failures';
+import { initializationOptions } from './graphView';
 import { serverProcessOptions } from './nodeHost';
 import { withData } from './outputLog';
 import { ExitWindow, continueAfterError, restartAfterExit } from './restartPolicy';
@@ -94,6 +95,8 @@ export interface FolderClientOptions {
     traceOutput: vscode.OutputChannel;
     /** The server settings for the folder (or for a scope inside it). */
     settings(scope?: vscode.Uri): ServerSettings;
+    /** The vault's whole graph has been shown in this workspace (graphView.ts: initializationOptions). */
+    graphShown: boolean;
     log(message: string): void;
     /** The server stopped working; `message` says how. */
     failed(message: string): void;
@@ -124,7 +127,7 @@ export function createFolderClient(options: FolderClientOptions): VaultClient {
         revealOutputChannelOn: RevealOutputChannelOn.Never,
         diagnosticCollectionName: SECTION,
         // logFile only here: the server never takes it from workspace/configuration (settings.ts).
-        initializationOptions: initialSettings,
+        initializationOptions: initializationOptions(initialSettings, options.graphShown),
         // The server registers its own file watchers (workspace/didChangeWatchedFiles).
         synchronize: { configurationSection: SECTION },
         markdown: { isTrusted: false, supportHtml: false },

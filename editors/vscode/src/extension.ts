@@ -15,7 +15,7 @@ import { discoveryHost, settingsFor } from './configuration';
 import { ServerCommand, discoverServer } from './discovery';
 import { Notification, OPEN_SETTINGS, SHOW_OUTPUT, discoveryFailed, errorMessage, serverFailed } from './failures';
 import { GraphPanels } from './graphPanel';
-import { SHOW_GRAPH, SHOW_LOCAL_GRAPH } from './graphView';
+import { GRAPH_SHOWN_KEY, SHOW_GRAPH, SHOW_LOCAL_GRAPH } from './graphView';
 import { Notifier } from './notifier';
 import { registerMentions } from './mentions';
 import { registerNoteCommands } from './noteCommands';
@@ -126,8 +126,26 @@ class Session {
 
     /** "Show Graph" and "Show Local Graph" (graphPanel.ts), with their panels. */
     private graphCommands(): vscode.Disposable[] {
-        const graphs = new GraphPanels({ extensionUri: this.context.extensionUri, client: (folder) => this.ensureWanted(folder), vaultFolderOf, folders: topLevelWorkspaceFolders, log: this.log });
+        const graphs = new GraphPanels({
+            extensionUri: this.context.extensionUri,
+            client: (folder) => this.ensureWanted(folder),
+            vaultFolderOf,
+            folders: topLevelWorkspaceFolders,
+            wholeGraphShown: (folder) => {
+                const shown = this.graphShownIn();
+                if (!shown.includes(folder.uri.toString())) {
+                    void this.context.workspaceState.update(GRAPH_SHOWN_KEY, [...shown, folder.uri.toString()]);
+                }
+            },
+            log: this.log,
+        });
         return [graphs, vscode.commands.registerCommand(SHOW_GRAPH, () => graphs.showGraph()), vscode.commands.registerCommand(SHOW_LOCAL_GRAPH, () => graphs.showLocalGraph())];
+    }
+
+    /** The vault folders (URIs) whose whole graph was shown in this workspace. */
+    private graphShownIn(): string[] {
+        const value = this.context.workspaceState.get<unknown>(GRAPH_SHOWN_KEY);
+        return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
     }
 
     /** Stops every server (the rest is disposed with the context's subscriptions). */
@@ -277,6 +295,7 @@ class Session {
             output: this.channel,
             traceOutput: this.traceChannel,
             settings: (scope) => this.settingsFor(folder, scope),
+            graphShown: this.graphShownIn().includes(folder.uri.toString()),
             log: this.log,
             failed: (message) => this.serverFailed(folder, message),
             settingsChanged: () => this.checkResults.clearFolder(folder),

@@ -39,6 +39,8 @@ export interface GraphDeps {
     client(folder: Folder): Promise<GraphClient | undefined>;
     vaultFolderOf(uri: vscode.Uri): Folder | undefined;
     folders(): readonly Folder[];
+    /** A vault's whole graph is being shown (remembered, so its server makes it ahead next time). */
+    wholeGraphShown(folder: Folder): void;
     log(message: string): void;
 }
 
@@ -76,6 +78,7 @@ export class GraphPanels implements vscode.Disposable {
             existing.reveal();
             return;
         }
+        this.deps.wholeGraphShown(folder);
         const panel = new GraphPanel(this, 'vault', folder, undefined);
         this.vaultPanels.set(key, panel);
         panel.onDispose(() => this.vaultPanels.delete(key));

@@ -23,12 +23,25 @@ export interface GraphParams {
     includeTags: boolean;
 }
 
+/** What the view asks for: everything; its check boxes choose what is drawn without asking again. */
+export const GRAPH_FLAGS = { includeDangling: true, includeAttachments: true, includeTags: true } as const;
+
+/** The workspace memento's key that remembers the vaults whose whole graph was shown. */
+export const GRAPH_SHOWN_KEY = 'vaultls.graphShownIn';
+
 /**
- * The whole vault (`uri`: the vault folder's) or the local graph of a note (`uri`: the note's).
- * Everything is asked for; the view's check boxes choose what is drawn without asking again.
+ * The `initializationOptions` of a vault's server. Once its whole graph has been shown, the
+ * server is asked to make the graph ahead (`graph.prepare`, with the flags the view asks with)
+ * right after its first scan, so the panel opens at once; vaults whose graph nobody looks at
+ * pay nothing.
  */
+export function initializationOptions(settings: { [key: string]: unknown }, graphShown: boolean): { [key: string]: unknown } {
+    return graphShown ? { ...settings, graph: { prepare: { ...GRAPH_FLAGS } } } : settings;
+}
+
+/** The whole vault (`uri`: the vault folder's) or the local graph of a note (`uri`: the note's). */
 export function graphParams(mode: GraphMode, uri: string | undefined, depth: number): GraphParams {
-    const params: GraphParams = { includeDangling: true, includeAttachments: true, includeTags: true };
+    const params: GraphParams = { ...GRAPH_FLAGS };
     if (uri !== undefined) {
         params.uri = uri;
     }

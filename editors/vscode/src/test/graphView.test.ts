@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { Debouncer, graphParams, makeNonce, notePathSegments, parseViewMessage, relativePath, webviewHtml } from '../graphView';
+import { Debouncer, graphParams, initializationOptions, makeNonce, notePathSegments, parseViewMessage, relativePath, webviewHtml } from '../graphView';
 
 const page = {
     cspSource: 'https://webview.example',
@@ -16,6 +16,18 @@ describe('graph panel', () => {
     it('asks for the whole vault by its folder, or for the local graph of the note at a depth', () => {
         assert.deepEqual(graphParams('vault', 'file:///v', 2), { uri: 'file:///v', includeDangling: true, includeAttachments: true, includeTags: true });
         assert.deepEqual(graphParams('local', 'file:///v/a.md', 2), { uri: 'file:///v/a.md', depth: 2, includeDangling: true, includeAttachments: true, includeTags: true });
+    });
+
+    it('asks the server to make the whole graph ahead, with the flags the view asks with, once it was shown', () => {
+        const settings = { diagnostics: { danglingLinks: 'error' } };
+        const flags: Partial<ReturnType<typeof graphParams>> = graphParams('vault', 'file:///v', 1);
+        delete flags.uri;
+        assert.deepEqual(initializationOptions(settings, true), { ...settings, graph: { prepare: flags } });
+    });
+
+    it('does not ask for the graph ahead in a vault whose whole graph was never shown', () => {
+        const settings = { diagnostics: { danglingLinks: 'error' } };
+        assert.deepEqual(initializationOptions(settings, false), settings);
     });
 
     it('gives the webview a strict content security policy: no remote content, its script by nonce', () => {
