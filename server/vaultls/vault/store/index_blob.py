@@ -18,6 +18,7 @@ import logging
 import marshal
 import os
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from vaultls.vault.store.snapshot import Stat
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 # The maps depend on `names`' keys and on this module: a change to either makes old blobs useless.
 _DIGEST = hashlib.sha256(Path(names.__file__ or "").read_bytes() + Path(__file__).read_bytes()).digest()
 # Below this share of a vault's notes vouched for, the blob is not used: the others' entries
@@ -40,43 +41,66 @@ NoteRow = tuple[str, int, int, bool, int, list[str], tuple[str, ...]]
 """(vault path, size, mtime_ns, valid UTF-8, data CRC, aliases, link keys) of a cached note."""
 
 
-def build(rows: list[NoteRow]) -> bytes:
-    """The blob of these notes, in this order (the walk's: the maps' lists keep it)."""
-    by_name: dict[str, list[str]] = {}
-    by_path: dict[str, list[str]] = {}
-    owners: dict[str, set[str]] = {}
-    linkers: dict[str, set[str]] = {}
-    key = names.key
-    # One object per distinct link key, so that the blob refers to it rather than repeating it
-    # (a key is in ~8 notes' summaries, each decoded on its own): a third of the size and load time.
-    same: dict[str, str] = {}
-    rows = [(*row[:6], tuple([same.setdefault(k, k) for k in row[6]])) for row in rows]
-    for path, _, _, _, _, aliases, link_keys in rows:
-        by_name.setdefault(key(note_name(path)), []).append(path)
-        by_path.setdefault(key(names.strip_note_suffix(path)), []).append(path)
+class _Builder:
+    """The blob's columns and maps, grown a note at a time, so that only the blob's own
+    objects are held: each note's decoded summary is dropped once filed, and its link keys are
+    the ones already met (a key is in ~30 notes' summaries at 50k notes, each decoded apart)."""
+
+    def __init__(self) -> None:
+        self.columns: tuple[list[Any], ...] = tuple([] for _ in range(8))
+        self.by_name: defaultdict[str, list[str]] = defaultdict(list)
+        self.by_path: defaultdict[str, list[str]] = defaultdict(list)
+        self.owners: defaultdict[str, set[str]] = defaultdict(set)
+        # Lists, made sets on restore: a set of 9+ paths takes ~5× the memory of a list, and
+        # most keys have that many linkers (each note's keys are distinct, so no duplicates).
+        self.linkers: defaultdict[str, list[str]] = defaultdict(list)
+        self._same: dict[str, str] = {}
+
+    def add(self, row: NoteRow) -> None:
+        path, size, mtime_ns, valid, crc, aliases, link_keys = row
+        same = self._same
+        keys = tuple([same.setdefault(k, k) for k in link_keys])
+        name = note_name(path)  # made once here, not at every start
+        for column, value in zip(self.columns, (path, size, mtime_ns, valid, crc, aliases, keys, name), strict=True):
+            column.append(value)
+        key = names.key
+        self.by_name[key(name)].append(path)
+        self.by_path[key(names.strip_note_suffix(path))].append(path)
         for alias in set(map(key, aliases)):
-            owners.setdefault(alias, set()).add(path)
-        for lookup in link_keys:
-            linkers.setdefault(lookup, set()).add(path)
-    columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
-    note_names = [note_name(path) for path in columns[0]]  # made once here, not at every start
-    return marshal.dumps((FORMAT, _DIGEST, *columns, note_names, by_name, by_path, owners, linkers))
+            self.owners[alias].add(path)
+        linkers = self.linkers
+        for lookup in keys:
+            linkers[lookup].append(path)
+
+    def dumps(self) -> bytes:
+        maps = [dict(m) for m in (self.by_name, self.by_path, self.owners, self.linkers)]  # marshal takes dicts only
+        return marshal.dumps((FORMAT, _DIGEST, *self.columns, *maps))
+
+
+def build(rows: Iterable[NoteRow]) -> bytes:
+    """The blob of these notes, in this order (the walk's: the maps' lists keep it)."""
+    builder = _Builder()
+    for row in rows:
+        builder.add(row)
+    return builder.dumps()
 
 
 def refresh(cache: IndexCache, order: list[str]) -> None:
     """Make the blob again from the cache's entries of these notes (after a scan stored them)."""
     entries = cache.load()
-    rows: list[NoteRow] = []
-    for path in order:
-        entry = entries.get(path)
-        if entry is None:
-            continue
-        try:
-            aliases, link_keys = decode_summary(entry.summary)
-        except Exception:  # noqa: BLE001 - a damaged entry is left out: loaded the usual way
-            continue
-        rows.append((path, entry.size, entry.mtime_ns, entry.valid_utf8, entry.data_crc, aliases, link_keys))
-    cache.store_index_blob(build(rows))
+
+    def rows() -> Iterator[NoteRow]:
+        for path in order:
+            entry = entries.pop(path, None)  # each summary freed once its note is filed
+            if entry is None:
+                continue
+            try:
+                aliases, link_keys = decode_summary(entry.summary)
+            except Exception:  # noqa: BLE001 - a damaged entry is left out: loaded the usual way
+                continue
+            yield (path, entry.size, entry.mtime_ns, entry.valid_utf8, entry.data_crc, aliases, link_keys)
+
+    cache.store_index_blob(build(rows()))
 
 
 class Restore:
@@ -128,7 +152,7 @@ class Restore:
             deferred = DeferredNote(note_aliases, keys, None, folder + path.replace("/", os.sep), cache, path, crc)
             notes[path] = Note(path, name, None, valid, deferred)
         maps = (defaultdict(list, by_name), defaultdict(list, by_path), defaultdict(set, owners))
-        vault.restore(notes, (*maps, defaultdict(set, linkers)))
+        vault.restore(notes, (*maps, defaultdict(set, {k: set(v) for k, v in linkers.items()})))
         for path in paths:
             if path not in self.vouched:
                 vault.remove(path)  # changed since it was cached: loaded the usual way
