@@ -6,7 +6,9 @@ parsed one (issue 23)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,27 @@ def test_the_restored_maps_are_those_built_note_by_note(
     vault, restore, loader = restored(root, cache)
     assert restore.complete and loader.hits == loader.misses == []
     assert maps(vault) == maps(note_by_note(root, cache))
+
+
+def test_the_restored_notes_keep_the_walk_order_whatever_order_the_cache_holds_them_in(
+    generated: Path, tmp_path: Path
+) -> None:
+    """The blob is written from the cache's rows as they come (the workers store batches in
+    any order) and put in the walk's order: the index's notes, and the notes of each name."""
+    cache = cached(generated, tmp_path)
+    with contextlib.closing(sqlite3.connect(cache.path)) as conn, conn:
+        rows = conn.execute("SELECT * FROM notes ORDER BY path DESC").fetchall()
+        conn.execute("DELETE FROM notes")
+        conn.executemany(f"INSERT INTO notes VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    settings, _ = build_settings(generated)
+    loader = VaultLoader(generated, settings, cache=cache, workers=0, lazy=True)
+    loader.discover()
+    index_blob.refresh(cache, loader.found.notes)
+    vault, restore, _ = restored(generated, cache)
+    expected = note_by_note(generated, cache)
+    assert restore.complete and list(vault.notes) == list(expected.notes) == loader.found.notes
+    assert maps(vault) == maps(expected)
+    assert any(len(paths) > 1 for paths in vault._notes_by_name.values())  # the order of a name's notes is tried
 
 
 def test_a_restored_note_is_deferred_until_used(generated: Path, tmp_path: Path) -> None:

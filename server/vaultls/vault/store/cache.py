@@ -37,7 +37,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -118,6 +118,10 @@ class Entry:
     summary: bytes
     data_crc: int
     blob: bytes | None = None
+
+
+SummaryRow = tuple[str, int, int, bool, int, bytes]
+"""(vault path, size, mtime_ns, valid UTF-8, data CRC, summary) of a cached note (`with_summaries`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +297,23 @@ class IndexCache:
             except OSError:
                 pass
         return found
+
+    def with_summaries(self, use: Callable[[Iterator[SummaryRow]], T]) -> T | None:
+        """`use` applied to every cached note's summary row, read one at a time in the table's
+        order (rows whose CRC fails left out), so that it need not hold them all as `load`
+        does; None when the cache cannot be read. A retry calls `use` again with new rows."""
+
+        def work(conn: sqlite3.Connection) -> T:
+            rows = conn.execute(
+                "SELECT path, size, mtime_ns, valid, crc, summary_crc, CAST(summary AS BLOB) FROM notes"
+            )
+            return use(
+                (str(path), int(size), int(mtime_ns), bool(valid), int(crc), summary)
+                for path, size, mtime_ns, valid, crc, summary_crc, summary in rows
+                if isinstance(summary, bytes) and zlib.crc32(summary) == summary_crc
+            )
+
+        return self._with_connection("reading", work, None)
 
     def fetch(self, path: str, data_crc: int) -> bytes | None:
         """The encoding of one note, if the cache still holds the very one whose summary was

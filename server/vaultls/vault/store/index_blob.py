@@ -24,7 +24,7 @@ from typing import Any
 
 from vaultls.vault import names
 from vaultls.vault.index import Note, Vault, note_name
-from vaultls.vault.store.cache import IndexCache
+from vaultls.vault.store.cache import IndexCache, SummaryRow
 from vaultls.vault.store.encoding import decode_summary
 from vaultls.vault.store.snapshot import Stat
 
@@ -48,12 +48,13 @@ class _Builder:
 
     def __init__(self) -> None:
         self.columns: tuple[list[Any], ...] = tuple([] for _ in range(8))
-        self.by_name: defaultdict[str, list[str]] = defaultdict(list)
-        self.by_path: defaultdict[str, list[str]] = defaultdict(list)
-        self.owners: defaultdict[str, set[str]] = defaultdict(set)
+        # Plain dicts (marshal takes no subclass), filled with `_list`/`_set`.
+        self.by_name: dict[str, list[str]] = {}
+        self.by_path: dict[str, list[str]] = {}
+        self.owners: dict[str, set[str]] = {}
         # Lists, made sets on restore: a set of 9+ paths takes ~5× the memory of a list, and
         # most keys have that many linkers (each note's keys are distinct, so no duplicates).
-        self.linkers: defaultdict[str, list[str]] = defaultdict(list)
+        self.linkers: dict[str, list[str]] = {}
         self._same: dict[str, str] = {}
 
     def add(self, row: NoteRow) -> None:
@@ -64,17 +65,43 @@ class _Builder:
         for column, value in zip(self.columns, (path, size, mtime_ns, valid, crc, aliases, keys, name), strict=True):
             column.append(value)
         key = names.key
-        self.by_name[key(name)].append(path)
-        self.by_path[key(names.strip_note_suffix(path))].append(path)
+        _list(self.by_name, key(name)).append(path)
+        _list(self.by_path, key(names.strip_note_suffix(path))).append(path)
         for alias in set(map(key, aliases)):
-            self.owners[alias].add(path)
+            _set(self.owners, alias).add(path)
         linkers = self.linkers
         for lookup in keys:
-            linkers[lookup].append(path)
+            _list(linkers, lookup).append(path)
 
-    def dumps(self) -> bytes:
-        maps = [dict(m) for m in (self.by_name, self.by_path, self.owners, self.linkers)]  # marshal takes dicts only
+    def dumps(self, position: dict[str, int] | None = None) -> bytes:
+        """The blob; with `position`, its notes (and the paths of each name) put in that order
+        first (the walk's: `Vault` keeps it), having been added in another."""
+        if position is not None:
+            rank = position.__getitem__
+            paths = self.columns[0]
+            order = sorted(range(len(paths)), key=lambda i: rank(paths[i]))
+            for column in self.columns:
+                column[:] = [column[i] for i in order]
+            for by in (self.by_name, self.by_path):
+                for same_key in by.values():
+                    if len(same_key) > 1:
+                        same_key.sort(key=rank)
+        maps = (self.by_name, self.by_path, self.owners, self.linkers)
         return marshal.dumps((FORMAT, _DIGEST, *self.columns, *maps))
+
+
+def _list(by: dict[str, list[str]], key: str) -> list[str]:
+    found = by.get(key)
+    if found is None:
+        found = by[key] = []
+    return found
+
+
+def _set(by: dict[str, set[str]], key: str) -> set[str]:
+    found = by.get(key)
+    if found is None:
+        found = by[key] = set()
+    return found
 
 
 def build(rows: Iterable[NoteRow]) -> bytes:
@@ -86,21 +113,25 @@ def build(rows: Iterable[NoteRow]) -> bytes:
 
 
 def refresh(cache: IndexCache, order: list[str]) -> None:
-    """Make the blob again from the cache's entries of these notes (after a scan stored them)."""
-    entries = cache.load()
+    """Make the blob again from the cache's entries of these notes (after a scan stored them),
+    read a row at a time: no note's summary is held longer than it takes to file it."""
+    position = {path: i for i, path in enumerate(order)}
 
-    def rows() -> Iterator[NoteRow]:
-        for path in order:
-            entry = entries.pop(path, None)  # each summary freed once its note is filed
-            if entry is None:
-                continue
+    def file_rows(rows: Iterator[SummaryRow]) -> _Builder:
+        builder = _Builder()
+        for path, size, mtime_ns, valid, crc, summary in rows:
+            if path not in position:
+                continue  # gone since (`save` forgets it)
             try:
-                aliases, link_keys = decode_summary(entry.summary)
+                aliases, link_keys = decode_summary(summary)
             except Exception:  # noqa: BLE001 - a damaged entry is left out: loaded the usual way
                 continue
-            yield (path, entry.size, entry.mtime_ns, entry.valid_utf8, entry.data_crc, aliases, link_keys)
+            builder.add((path, size, mtime_ns, valid, crc, aliases, link_keys))
+        return builder
 
-    cache.store_index_blob(build(rows()))
+    builder = cache.with_summaries(file_rows)
+    if builder is not None:
+        cache.store_index_blob(builder.dumps(position))
 
 
 class Restore:
