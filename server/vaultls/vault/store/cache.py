@@ -120,10 +120,6 @@ class Entry:
     blob: bytes | None = None
 
 
-SummaryRow = tuple[str, int, int, bool, int, bytes]
-"""(vault path, size, mtime_ns, valid UTF-8, data CRC, summary) of a cached note (`with_summaries`)."""
-
-
 @dataclass(frozen=True, slots=True)
 class CacheRecord:
     """A note to store: the file's size and mtime *before* it was read, its encoding and its
@@ -275,22 +271,7 @@ class IndexCache:
         """Every cached note, by vault path (entries whose CRC fails are left out). Without
         `data`, only the summaries: a warm start reads a tenth of the file and holds none of
         the notes' encodings in memory."""
-        columns = "CAST(data AS BLOB)" if data else "NULL"
-
-        def work(conn: sqlite3.Connection) -> dict[str, Entry]:
-            out: dict[str, Entry] = {}
-            for path, size, mtime_ns, valid, crc, summary_crc, blob, summary in conn.execute(
-                f"SELECT path, size, mtime_ns, valid, crc, summary_crc, {columns}, CAST(summary AS BLOB) FROM notes"
-            ):
-                try:
-                    if zlib.crc32(summary) != summary_crc or (blob is not None and zlib.crc32(blob) != crc):
-                        raise ValueError("checksum")
-                    out[str(path)] = Entry(int(size), int(mtime_ns), bool(valid), summary, int(crc), blob)
-                except (TypeError, ValueError):  # damaged or foreign entry: a miss, not a failure
-                    log.info("index cache: the entry of %s is damaged; parsing the note again", path)
-            return out
-
-        found: dict[str, Entry] = self._with_connection("reading", work, {})
+        found: dict[str, Entry] = self._with_connection("reading", lambda conn: dict(_entries(conn, data)), {})
         if found:
             try:
                 os.utime(self.path)  # in use: not stale (see `_forget_stale_vaults`)
@@ -298,22 +279,11 @@ class IndexCache:
                 pass
         return found
 
-    def with_summaries(self, use: Callable[[Iterator[SummaryRow]], T]) -> T | None:
-        """`use` applied to every cached note's summary row, read one at a time in the table's
-        order (rows whose CRC fails left out), so that it need not hold them all as `load`
-        does; None when the cache cannot be read. A retry calls `use` again with new rows."""
-
-        def work(conn: sqlite3.Connection) -> T:
-            rows = conn.execute(
-                "SELECT path, size, mtime_ns, valid, crc, summary_crc, CAST(summary AS BLOB) FROM notes"
-            )
-            return use(
-                (str(path), int(size), int(mtime_ns), bool(valid), int(crc), summary)
-                for path, size, mtime_ns, valid, crc, summary_crc, summary in rows
-                if isinstance(summary, bytes) and zlib.crc32(summary) == summary_crc
-            )
-
-        return self._with_connection("reading", work, None)
+    def with_summaries(self, use: Callable[[Iterator[tuple[str, Entry]]], T]) -> T | None:
+        """`use` applied to `load()`'s entries read one at a time in the table's order, so
+        that it need not hold them all; None when the cache cannot be read. A retry calls
+        `use` again with new rows."""
+        return self._with_connection("reading", lambda conn: use(_entries(conn, False)), None)
 
     def fetch(self, path: str, data_crc: int) -> bytes | None:
         """The encoding of one note, if the cache still holds the very one whose summary was
@@ -485,6 +455,19 @@ class IndexCache:
 
     def clear(self) -> None:
         self._discard(RuntimeError("cleared on request"))
+
+
+def _entries(conn: sqlite3.Connection, data: bool) -> Iterator[tuple[str, Entry]]:
+    columns = "CAST(data AS BLOB)" if data else "NULL"
+    for path, size, mtime_ns, valid, crc, summary_crc, blob, summary in conn.execute(
+        f"SELECT path, size, mtime_ns, valid, crc, summary_crc, {columns}, CAST(summary AS BLOB) FROM notes"
+    ):
+        try:
+            if zlib.crc32(summary) != summary_crc or (blob is not None and zlib.crc32(blob) != crc):
+                raise ValueError("checksum")
+            yield str(path), Entry(int(size), int(mtime_ns), bool(valid), summary, int(crc), blob)
+        except (TypeError, ValueError):  # damaged or foreign entry: a miss, not a failure
+            log.info("index cache: the entry of %s is damaged; parsing the note again", path)
 
 
 _INSERT = (

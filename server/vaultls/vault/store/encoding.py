@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import marshal
 import pickle
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -242,4 +243,6 @@ def decode_summary(blob: bytes) -> tuple[list[str], tuple[str, ...]]:
         raise ValueError("not a vaultls summary")
     if not set(map(type, aliases)) <= {str} or not set(map(type, link_keys)) <= {str}:  # C loops: 10k notes
         raise ValueError("not a vaultls summary")
-    return aliases, link_keys
+    # Interned: a key is in ~30 notes' summaries at 50,000 notes, each decoded apart; one
+    # string for all of them (and the index's linker map) is ~80 MB less after a cold scan.
+    return aliases, tuple(map(sys.intern, link_keys))

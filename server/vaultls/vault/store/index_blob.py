@@ -24,7 +24,7 @@ from typing import Any
 
 from vaultls.vault import names
 from vaultls.vault.index import Note, Vault, note_name
-from vaultls.vault.store.cache import IndexCache, SummaryRow
+from vaultls.vault.store.cache import Entry, IndexCache
 from vaultls.vault.store.encoding import decode_summary
 from vaultls.vault.store.snapshot import Stat
 
@@ -43,8 +43,8 @@ NoteRow = tuple[str, int, int, bool, int, list[str], tuple[str, ...]]
 
 class _Builder:
     """The blob's columns and maps, grown a note at a time, so that only the blob's own
-    objects are held: each note's decoded summary is dropped once filed, and its link keys are
-    the ones already met (a key is in ~30 notes' summaries at 50k notes, each decoded apart)."""
+    objects are held: each note's decoded summary is dropped once filed (its link keys are
+    interned by `decode_summary`, so marshal writes each key once and refers to it)."""
 
     def __init__(self) -> None:
         self.columns: tuple[list[Any], ...] = tuple([] for _ in range(8))
@@ -55,12 +55,9 @@ class _Builder:
         # Lists, made sets on restore: a set of 9+ paths takes ~5× the memory of a list, and
         # most keys have that many linkers (each note's keys are distinct, so no duplicates).
         self.linkers: dict[str, list[str]] = {}
-        self._same: dict[str, str] = {}
 
     def add(self, row: NoteRow) -> None:
-        path, size, mtime_ns, valid, crc, aliases, link_keys = row
-        same = self._same
-        keys = tuple([same.setdefault(k, k) for k in link_keys])
+        path, size, mtime_ns, valid, crc, aliases, keys = row
         name = note_name(path)  # made once here, not at every start
         for column, value in zip(self.columns, (path, size, mtime_ns, valid, crc, aliases, keys, name), strict=True):
             column.append(value)
@@ -117,16 +114,16 @@ def refresh(cache: IndexCache, order: list[str]) -> None:
     read a row at a time: no note's summary is held longer than it takes to file it."""
     position = {path: i for i, path in enumerate(order)}
 
-    def file_rows(rows: Iterator[SummaryRow]) -> _Builder:
+    def file_rows(entries: Iterator[tuple[str, Entry]]) -> _Builder:
         builder = _Builder()
-        for path, size, mtime_ns, valid, crc, summary in rows:
+        for path, entry in entries:
             if path not in position:
                 continue  # gone since (`save` forgets it)
             try:
-                aliases, link_keys = decode_summary(summary)
+                aliases, link_keys = decode_summary(entry.summary)
             except Exception:  # noqa: BLE001 - a damaged entry is left out: loaded the usual way
                 continue
-            builder.add((path, size, mtime_ns, valid, crc, aliases, link_keys))
+            builder.add((path, entry.size, entry.mtime_ns, entry.valid_utf8, entry.data_crc, aliases, link_keys))
         return builder
 
     builder = cache.with_summaries(file_rows)
