@@ -3,6 +3,7 @@ change, and is kept while they do not (the suggester's ranking: test_suggest.py)
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 from pathlib import Path
@@ -188,3 +189,33 @@ def test_a_vault_indexed_again_keeps_the_indices_and_the_check_cheap():
     vault.upsert(first, parse("---\naliases: [" + ", ".join(vault.notes[first].aliases) + "]\n---\ntyped"))
     assert index.aliases() is aliases
     assert aliases.seen.hot == [0]
+
+
+def test_a_warm_up_asked_for_while_one_runs_runs_once_more_after_it_not_beside_it() -> None:
+    """Several notes opened while a vault is indexed each ask for completion's warm-up; it
+    ranks the vault (and reads every note's modification time) once at a time: one more
+    round after the running one covers every request made meanwhile."""
+    from vaultls.lsp.caches import Rerun
+
+    async def scenario() -> list[str]:
+        events: list[str] = []
+        release = asyncio.Event()
+
+        async def work() -> None:
+            events.append("start")
+            await release.wait()
+            events.append("end")
+
+        flight = Rerun()
+        flight.request(asyncio.ensure_future, work)
+        await asyncio.sleep(0)
+        for _ in range(3):  # three notes opened while the first round waits
+            flight.request(asyncio.ensure_future, work)
+        release.set()
+        assert flight.task is not None
+        await flight.task
+        flight.request(asyncio.ensure_future, work)  # asked again later: a new round
+        await flight.task
+        return events
+
+    assert asyncio.run(scenario()) == ["start", "end", "start", "end", "start", "end"]

@@ -127,7 +127,7 @@ def test_refreshing_reads_only_the_notes_that_changed(tmp_path: Path) -> None:
     vault = vault_of(tmp_path, {f"n{i}.md": "" for i in range(1200)})
     suggest = Suggester(vault, NameIndex(vault))
     steps = suggest.refresh_steps(indexed=True)
-    assert len(steps) == 3 + 1 + 1  # modification times in three chunks, backlinks in one, the sort
+    assert len(steps) == 6 + 1 + 1  # modification times in six chunks of 200, backlinks in one, the sort
     for step in steps:
         step()
     assert suggest.refresh_steps(indexed=True) == []

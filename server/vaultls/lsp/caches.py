@@ -4,7 +4,10 @@ excludes changed) starts with empty ones, and no module keeps state of its own."
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from vaultls.lsp.token_results import TokenResults
 from vaultls.vault.daily_notes import ConfigFiles
@@ -14,6 +17,31 @@ from vaultls.vault.name_index import NameIndex
 from vaultls.vault.references import TagCounter
 from vaultls.vault.suggest import Suggester
 from vaultls.vault.symbols import SymbolIndex
+
+
+@dataclass
+class Rerun:
+    """One background task at a time, run once more when asked again meanwhile: completion's
+    warm-up, which every opened note and file event asks for (notes opened while a large vault
+    is indexed would otherwise each rank it, and read every note's modification time, again)."""
+
+    task: asyncio.Task[None] | None = None
+    again: bool = False
+
+    def request(
+        self, spawn: Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]], work: Callable[[], Awaitable[None]]
+    ) -> None:
+        if self.task is not None and not self.task.done():
+            self.again = True
+            return
+
+        async def rounds() -> None:
+            self.again = True
+            while self.again:
+                self.again = False
+                await work()
+
+        self.task = spawn(rounds())
 
 
 @dataclass
@@ -28,6 +56,7 @@ class VaultCaches:
     obsidian: ConfigFiles = field(default_factory=ConfigFiles)  # Obsidian's settings files (daily notes, templates)
     tokens: TokenResults = field(default_factory=TokenResults)  # semantic tokens last sent, for deltas
     mentions: MentionIndex = field(default_factory=MentionIndex)  # unlinked mentions, each note's scan
+    warmup: Rerun = field(default_factory=Rerun)  # completion's warm-up (completion_warmup.py)
 
     @classmethod
     def of(cls, vault: Vault) -> VaultCaches:

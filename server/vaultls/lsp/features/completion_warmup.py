@@ -1,6 +1,6 @@
 """Completion made ready before the first `[[`: the vault's suggester ranked and built, and pygls's
 converter taught the messages of a keystroke and a completion answer, in the background once
-the index is ready (`prepare_when_idle`, scheduled by `features/sync.py`)."""
+the index is ready (`prepare_when_idle`, scheduled by `features/sync.py` through `warm_up`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ from vaultls.lsp.server import VaultLanguageServer
 from vaultls.vault.index import Vault
 
 PREPARE_DELAY = 0.1  # seconds after the index is ready (or a change) before `prepare_when_idle`
+
+
+def warm_up(ls: VaultLanguageServer, vault: Vault) -> None:
+    """`prepare_when_idle`, one at a time per vault: asked again while it runs, it runs once
+    more afterwards (for what changed meanwhile) instead of twice at once."""
+    ls.caches_for(vault).warmup.request(ls.spawn, lambda: prepare_when_idle(ls, vault))
 
 
 async def prepare_when_idle(ls: VaultLanguageServer, vault: Vault) -> None:

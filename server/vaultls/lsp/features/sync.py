@@ -13,7 +13,7 @@ def did_open(ls: VaultLanguageServer, params: types.DidOpenTextDocumentParams) -
     item = params.text_document
     vault = ls.open_document(item.uri, item.text, item.version)
     if vault is not None:
-        ls.spawn(completion_warmup.prepare_when_idle(ls, vault))  # a `[[` may come next
+        completion_warmup.warm_up(ls, vault)  # a `[[` may come next
 
 
 def did_change(ls: VaultLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -34,7 +34,7 @@ def did_change_watched_files(ls: VaultLanguageServer, params: types.DidChangeWat
         # Notes or attachments may have come or gone (an attachment affects no note, so
         # `affected` does not tell): completion's indices are checked, and rebuilt if need
         # be, now rather than on the next keystroke.
-        ls.spawn(completion_warmup.prepare_when_idle(ls, vault))
+        completion_warmup.warm_up(ls, vault)
 
 
 FEATURES = (
