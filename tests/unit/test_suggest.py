@@ -135,6 +135,22 @@ def test_refreshing_reads_only_the_notes_that_changed(tmp_path: Path) -> None:
     assert len(suggest.refresh_steps(indexed=True)) == 1 + 1 + 1
 
 
+def test_modification_times_the_scan_took_are_not_read_again(tmp_path: Path) -> None:
+    """The scan stats every note before reading it; completion ranks by those times and
+    reads only a note changed since (or one the scan saw written moments before: -1)."""
+    vault = vault_of(tmp_path, {f"n{i}.md": "" for i in range(1200)})
+    stats = {path: (0, 1_000 + i) for i, path in enumerate(vault.notes)}
+    stats["n3.md"] = (0, -1)
+    suggest = Suggester(vault, NameIndex(vault))
+    suggest.know_mtimes(stats)
+    vault.upsert("n7.md", parse("edited"))
+    steps = suggest.refresh_steps(indexed=True)
+    assert len(steps) == 1 + 1 + 1  # n3 and n7 read in one chunk, backlinks in one, the sort
+    for step in steps:
+        step()
+    assert suggest.refresh_steps(indexed=True) == []
+
+
 def test_before_the_index_is_complete_a_large_vaults_targets_rank_by_path_length(tmp_path: Path) -> None:
     """Before the scan's second pass no backlink is filed: nothing is ranked in the background
     then, and in a large vault the shorter path comes first; once indexed, the more linked."""

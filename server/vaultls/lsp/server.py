@@ -328,6 +328,8 @@ class VaultLanguageServer(LanguageServer):
                 self.ready.set()
             self.refresh_all()
             await indexer.second_passes(second)
+            for scan in second:  # completion ranks by them: not read from disk a second time
+                self.caches_for(scan.vault).suggest.know_mtimes(scan.loader.stats)
         finally:
             self.indexed.set()
             if progress is not None:

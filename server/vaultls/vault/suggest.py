@@ -37,7 +37,7 @@ from __future__ import annotations
 import heapq
 import os
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
@@ -233,6 +233,16 @@ class Suggester:
         steps += [self._key_step(paths[i : i + _KEY_CHUNK], keys) for i in range(0, len(paths), _KEY_CHUNK)]
         steps.append(lambda: self._rank(notes, keys))
         return steps
+
+    def know_mtimes(self, stats: Mapping[str, tuple[int, int]]) -> None:
+        """The (size, modification time) a scan took of each note just before reading it
+        (`stat_notes`; -1 for a file written moments before), for the notes as they are now:
+        not read again until a note changes."""
+        mtimes = self._mtimes
+        for path, note in self.vault.notes.items():
+            stat = stats.get(path)
+            if stat is not None and stat[1] >= 0 and path not in mtimes:
+                mtimes[path] = (note, stat[1])
 
     def _mtime_step(self, notes: list[Note]) -> Callable[[], None]:
         return lambda: self._read_mtimes(notes)
