@@ -135,6 +135,32 @@ def test_refreshing_reads_only_the_notes_that_changed(tmp_path: Path) -> None:
     assert len(suggest.refresh_steps(indexed=True)) == 1 + 1 + 1
 
 
+def test_a_large_vault_is_ranked_again_only_once_a_hundredth_of_its_notes_changed(tmp_path: Path) -> None:
+    """Ranking costs the whole vault; a note being typed in changes on every keystroke. In a
+    vault larger than one step, its time is read and the ranking kept until 1% of the notes
+    changed since (a small vault is ranked again at once: the first test above)."""
+    vault = vault_of(tmp_path, {f"n{i}.md": "" for i in range(2500)})
+    suggest = Suggester(vault, NameIndex(vault))
+    for step in suggest.refresh_steps(indexed=True):
+        step()
+    vault.upsert("n7.md", parse("edited"))
+    steps = suggest.refresh_steps(indexed=True)
+    assert len(steps) == 1  # its time alone
+    steps[0]()
+    ranks = suggest.ranks()
+    for i in range(100, 123):  # 23 more: 24 of 2,500 changed, the ranking stays
+        vault.upsert(f"n{i}.md", parse("edited"))
+    steps = suggest.refresh_steps(indexed=True)
+    assert len(steps) == 1
+    steps[0]()
+    vault.upsert("n200.md", parse("edited"))  # the 25th
+    steps = suggest.refresh_steps(indexed=True)
+    assert len(steps) == 1 + 2 + 1  # its time, backlinks in two chunks, the sort
+    for step in steps:
+        step()
+    assert suggest.ranks() is not ranks and suggest.refresh_steps(indexed=True) == []
+
+
 def test_modification_times_the_scan_took_are_not_read_again(tmp_path: Path) -> None:
     """The scan stats every note before reading it; completion ranks by those times and
     reads only a note changed since (or one the scan saw written moments before: -1)."""

@@ -1,10 +1,8 @@
 """The vault index: every note and attachment under one root, with the lookups that make
 resolution and "who is affected by this change" dictionary lookups rather than scans.
-
 `upsert`, `remove`, `add_attachment` and `remove_attachment` are the only ways the index
 changes; each returns the set of notes whose problems may have changed, so the server
-re-checks exactly those and never rebuilds the vault for one event.
-"""
+re-checks exactly those and never rebuilds the vault for one event."""
 
 from __future__ import annotations
 
@@ -252,6 +250,9 @@ class Vault:
         """Notes with a link whose lookup key (`names.link_lookup_key`) is this."""
         return set(self._linkers.get(lookup_key, ()))
 
+    def linker_count(self, lookup_key: str) -> int:
+        return len(self._linkers.get(lookup_key, ()))  # without the copy `linkers_of` makes
+
     def is_note(self, path: str) -> bool:
         return path in self.notes
 
@@ -260,11 +261,7 @@ class Vault:
 
     def relpath(self, file: Path) -> str | None:
         """The vault-relative path of a file, or None when it is outside this vault."""
-        try:
-            rel = file.relative_to(self.root)
-        except ValueError:
-            return None
-        return rel.as_posix()
+        return file.relative_to(self.root).as_posix() if file.is_relative_to(self.root) else None
 
     def shortest_link(self, path: str) -> str:
         """The shortest text that links to `path` unambiguously (Obsidian's "shortest path when

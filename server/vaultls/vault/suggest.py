@@ -66,6 +66,7 @@ _SEP = "\0"  # between keys in the joined strings: no key holds it
 _WORD_STARTS = (" ", "/", "-", "_", ".", "(", "[", ",", "'", '"')
 _STAT_CHUNK = 200  # notes whose modification time one background step reads (~1-7 ms)
 _KEY_CHUNK = 2000  # targets whose linking notes one background step counts
+_RERANK_SHARE = 0.01  # changed notes, as a share of a large vault, that make it ranked again
 
 
 def is_supported(path: str) -> bool:
@@ -189,6 +190,7 @@ class Suggester:
         self._ranks: dict[str, int] | None = None  # path → place in popularity order
         self._generation = 0  # bumped whenever `_ranks` is recomputed
         self._ranked_indexed = False  # ranked by `refresh_steps` (not by path length alone)
+        self._unranked = 0  # notes changed since the last ranking (`refresh_steps`)
         self._names: _Built | None = None
         self._paths: _Built | None = None
         self._aliases: _Built | None = None
@@ -218,17 +220,26 @@ class Suggester:
         a time; then the sort. None until the vault is `indexed` (the scan's second pass files
         every note's links: before it, no backlink is known, and the scan needs the cores);
         until then a large vault's targets rank by path length (`ranks`). Nothing when no
-        note changed since."""
+        note changed since. In a vault larger than one step, a few notes changed (fewer than
+        `_RERANK_SHARE` of them since the last ranking) have their times read and keep the
+        ranking as it is: a new ranking costs the whole vault, and a few changed notes move
+        few targets between popularity buckets (a new note ranks last in its tier until then)."""
         if not indexed:
             return []
         notes = list(self.vault.notes.values())
-        stale = [note for note in notes if self._mtimes.get(note.path, (None, 0))[0] is not note]
-        if not stale and self._ranks is not None and self._ranked_indexed and len(self._mtimes) == len(notes):
+        mtimes = self._mtimes
+        stale = [note for note in notes if mtimes.get(note.path, (None, 0))[0] is not note]
+        new = sum(1 for note in stale if note.path not in mtimes)
+        if not stale and self._ranks is not None and self._ranked_indexed and len(mtimes) == len(notes):
             return []
         steps: list[Callable[[], object]] = [
             self._mtime_step(stale[i : i + _STAT_CHUNK]) for i in range(0, len(stale), _STAT_CHUNK)
         ]
         paths = [*self.vault.notes, *self.vault.attachments]
+        ranked = self._ranks is not None and self._ranked_indexed and len(mtimes) + new == len(notes)
+        if ranked and len(paths) > _KEY_CHUNK and self._unranked + len(stale) < len(notes) * _RERANK_SHARE:
+            self._unranked += len(stale)
+            return steps
         keys: list[tuple[int, int, int, str]] = []
         steps += [self._key_step(paths[i : i + _KEY_CHUNK], keys) for i in range(0, len(paths), _KEY_CHUNK)]
         steps.append(lambda: self._rank(notes, keys))
@@ -269,6 +280,7 @@ class Suggester:
             del self._mtimes[gone]
         keys.sort()
         self._ranks = {key[3]: place for place, key in enumerate(keys)}
+        self._unranked = 0
         self._ranked_indexed = True
         self._generation += 1
 
@@ -372,7 +384,7 @@ def popularity_key(vault: Vault, path: str, mtime: int) -> tuple[int, int, int, 
     """What places a target in popularity order, smallest first: more linking notes (in
     doubling buckets, so that a note edited today is not buried under one linked once more),
     then the more recently modified (`mtime`, ns), then the shorter path, then the path."""
-    linked = len(vault.linkers_of(names.link_lookup_key(path))).bit_length()
+    linked = vault.linker_count(names.link_lookup_key(path)).bit_length()
     return (-linked, -mtime, len(path), path)
 
 
