@@ -34,11 +34,12 @@ into items.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -65,7 +66,8 @@ EXACT, PREFIX, WORD, SUBSTRING, FUZZY, LATER = range(6)
 _SEP = "\0"  # between keys in the joined strings: no key holds it
 _WORD_STARTS = (" ", "/", "-", "_", ".", "(", "[", ",", "'", '"')
 _STAT_CHUNK = 200  # notes whose modification time one background step reads (~1-7 ms)
-_KEY_CHUNK = 2000  # targets whose linking notes one background step counts
+_KEY_CHUNK = 1000  # targets whose linking notes one background step counts (~10-30 ms)
+_SMALL = 2000  # targets a vault ranks at once, on the first request, rather than in steps
 _RERANK_SHARE = 0.01  # changed notes, as a share of a large vault, that make it ranked again
 
 
@@ -179,6 +181,16 @@ class _Built:
     aliases: tuple[str, ...] = ()
 
 
+@dataclass
+class _Ranking:
+    """A new ranking and the candidates built with it, until `Suggester._take` takes them."""
+
+    ranks: dict[str, int] = field(default_factory=dict)
+    names: _Built | None = None
+    paths: _Built | None = None
+    aliases: _Built | None = None
+
+
 class Suggester:
     """The link suggester of one vault (the language server keeps one per vault, beside its
     `NameIndex`, whose indices tell when notes, files or aliases changed)."""
@@ -220,7 +232,7 @@ class Suggester:
         a time; then the sort. None until the vault is `indexed` (the scan's second pass files
         every note's links: before it, no backlink is known, and the scan needs the cores);
         until then a large vault's targets rank by path length (`ranks`). Nothing when no
-        note changed since. In a vault larger than one step, a few notes changed (fewer than
+        note changed since. In a vault of more than `_SMALL` targets, a few notes changed (fewer than
         `_RERANK_SHARE` of them since the last ranking) have their times read and keep the
         ranking as it is: a new ranking costs the whole vault, and a few changed notes move
         few targets between popularity buckets (a new note ranks last in its tier until then)."""
@@ -237,12 +249,15 @@ class Suggester:
         ]
         paths = [*self.vault.notes, *self.vault.attachments]
         ranked = self._ranks is not None and self._ranked_indexed and len(mtimes) + new == len(notes)
-        if ranked and len(paths) > _KEY_CHUNK and self._unranked + len(stale) < len(notes) * _RERANK_SHARE:
+        if ranked and len(paths) > _SMALL and self._unranked + len(stale) < len(notes) * _RERANK_SHARE:
             self._unranked += len(stale)
             return steps
         keys: list[tuple[int, int, int, str]] = []
         steps += [self._key_step(paths[i : i + _KEY_CHUNK], keys) for i in range(0, len(paths), _KEY_CHUNK)]
-        steps.append(lambda: self._rank(notes, keys))
+        ranking = _Ranking()
+        steps.append(lambda: self._rank(notes, keys, ranking))
+        steps += [functools.partial(self._prebuild, ranking, which) for which in ("names", "paths", "aliases")]
+        steps.append(lambda: self._take(ranking))
         return steps
 
     def know_mtimes(self, stats: Mapping[str, tuple[int, int]]) -> None:
@@ -274,20 +289,17 @@ class Suggester:
 
         return step
 
-    def _rank(self, notes: list[Note], keys: list[tuple[int, int, int, str]]) -> None:
+    def _rank(self, notes: list[Note], keys: list[tuple[int, int, int, str]], ranking: _Ranking) -> None:
         present = {note.path for note in notes}
         for gone in [path for path in self._mtimes if path not in present]:
             del self._mtimes[gone]
         keys.sort()
-        self._ranks = {key[3]: place for place, key in enumerate(keys)}
-        self._unranked = 0
-        self._ranked_indexed = True
-        self._generation += 1
+        ranking.ranks = {key[3]: place for place, key in enumerate(keys)}
 
     def ranks(self) -> dict[str, int]:
         if self._ranks is None:  # before the first `refresh_steps`
             paths = [*self.vault.notes, *self.vault.attachments]
-            if len(paths) <= _KEY_CHUNK:  # as cheap as one background step: by backlinks now
+            if len(paths) <= _SMALL:  # as cheap as a few background steps: by backlinks now
                 self._ranks = popularity_ranks(self.vault, {})
             else:  # by path length until the background steps have ranked them
                 self._ranks = {p: i for i, p in enumerate(sorted(paths, key=_short))}
@@ -306,45 +318,62 @@ class Suggester:
             or built.show_unsupported != shown
             or (built.generation != self._generation)
         ):
-            vault = self.vault
-            paths = [p for p in targets.ordered if shown or p in vault.notes or is_supported(p)]
-            texts = paths if by_path else [label_of(vault, p) for p in paths]
-            keys = [names.key(t) for t in texts]
-            last = len(ranks)
-            order = [ranks.get(p, last) for p in paths]
-            built = _Built(
-                targets, shown, self._generation, Candidates(keys, list(range(len(paths))), order), tuple(paths)
-            )
+            built = self._built_targets(targets, by_path, shown, ranks, self._generation)
             if by_path:
                 self._paths = built
             else:
                 self._names = built
         return built
 
+    def _built_targets(
+        self, targets: Targets, by_path: bool, shown: bool, ranks: dict[str, int], generation: int
+    ) -> _Built:
+        vault = self.vault
+        paths = [p for p in targets.ordered if shown or p in vault.notes or is_supported(p)]
+        texts = paths if by_path else [label_of(vault, p) for p in paths]
+        keys = [names.key(t) for t in texts]
+        last = len(ranks)
+        order = [ranks.get(p, last) for p in paths]
+        return _Built(targets, shown, generation, Candidates(keys, list(range(len(paths))), order), tuple(paths))
+
     def _alias_candidates(self, aliases: Aliases) -> _Built:
         built = self._aliases
         ranks = self.ranks()
         if built is None or built.source is not aliases or built.generation != self._generation:
-            vault = self.vault
-            keep = [
-                i
-                for i, owner in enumerate(aliases.owners)
-                if (note := vault.notes.get(owner)) is not None
-                and names.key(aliases.aliases[i]) != names.key(note.name)
-            ]
-            last = len(ranks)
-            keys = [aliases.memo.get(aliases.aliases[i]) or names.key(aliases.aliases[i]) for i in keep]
-            order = [ranks.get(aliases.owners[i], last) for i in keep]
-            built = _Built(
-                aliases,
-                False,
-                self._generation,
-                Candidates(keys, keep, order),
-                tuple(aliases.owners),
-                tuple(aliases.aliases),
-            )
-            self._aliases = built
+            built = self._aliases = self._built_aliases(aliases, ranks, self._generation)
         return built
+
+    def _built_aliases(self, aliases: Aliases, ranks: dict[str, int], generation: int) -> _Built:
+        vault = self.vault
+        keep = [
+            i
+            for i, owner in enumerate(aliases.owners)
+            if (note := vault.notes.get(owner)) is not None and names.key(aliases.aliases[i]) != names.key(note.name)
+        ]
+        last = len(ranks)
+        keys = [aliases.memo.get(aliases.aliases[i]) or names.key(aliases.aliases[i]) for i in keep]
+        order = [ranks.get(aliases.owners[i], last) for i in keep]
+        cands = Candidates(keys, keep, order)
+        return _Built(aliases, False, generation, cands, tuple(aliases.owners), tuple(aliases.aliases))
+
+    def _prebuild(self, ranking: _Ranking, which: str) -> None:
+        """One of the candidate sets of a new ranking, built before it is taken (`_take`), so
+        that no request builds it itself meanwhile."""
+        generation = self._generation + 1
+        if which == "aliases":
+            ranking.aliases = self._built_aliases(self.index.aliases(), ranking.ranks, generation)
+            return
+        by_path = which == "paths"
+        built = self._built_targets(self.index.targets(), by_path, self.show_unsupported(), ranking.ranks, generation)
+        if by_path:
+            ranking.paths = built
+        else:
+            ranking.names = built
+
+    def _take(self, ranking: _Ranking) -> None:
+        self._ranks, self._unranked, self._ranked_indexed = ranking.ranks, 0, True
+        self._generation += 1
+        self._names, self._paths, self._aliases = ranking.names, ranking.paths, ranking.aliases
 
     def prepare_steps(self) -> list[Callable[[], object]]:
         """Building the candidates ahead of the first `[[` (after `refresh_steps`)."""
