@@ -25,10 +25,8 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -166,14 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         "--no-prepare", action="store_true", help="the client does not ask for the graph to be made ahead"
     )
     args = parser.parse_args(argv)
-    for n in (int(s) for s in args.sizes.split(",") if s):
-        root = generate_vault.generate(n, args.vaults / str(n))
-        probe = (generate_vault.read_manifest(root) or {})["probe_notes"][0]
-        cache = Path(tempfile.mkdtemp(prefix=f"vaultls-graph-{n}-"))
-        try:
-            figures = asyncio.run(measure(root, cache, cache / "server.log", probe, prepare=not args.no_prepare))
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
+    for n, root, probes, cache in lsp_wire.each_vault(args.sizes, args.vaults, "graph"):
+        figures = asyncio.run(measure(root, cache, cache / "server.log", probes[0], prepare=not args.no_prepare))
         print(row(n, figures))
     return 0
 

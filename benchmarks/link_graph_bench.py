@@ -17,9 +17,7 @@ import argparse
 import asyncio
 import os
 import re
-import shutil
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -182,14 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vaults", type=Path, default=generate_vault.DEFAULT_VAULTS)
     parser.add_argument("--rounds", type=int, default=10, help="requests per note and method (default 10)")
     args = parser.parse_args(argv)
-    for n in (int(s) for s in args.sizes.split(",") if s):
-        root = generate_vault.generate(n, args.vaults / str(n))
-        probes = (generate_vault.read_manifest(root) or {})["probe_notes"]
-        cache = Path(tempfile.mkdtemp(prefix=f"vaultls-links-{n}-"))
-        try:
-            figures = asyncio.run(measure(root, cache, cache / "server.log", notes_to_ask(root, probes), args.rounds))
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
+    for n, root, probes, cache in lsp_wire.each_vault(args.sizes, args.vaults, "links"):
+        figures = asyncio.run(measure(root, cache, cache / "server.log", notes_to_ask(root, probes), args.rounds))
         print(row(n, figures))
     return 0
 

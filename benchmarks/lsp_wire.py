@@ -7,7 +7,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,3 +55,18 @@ async def read_message(stdout: asyncio.StreamReader) -> Any | None:
         if name.lower() == "content-length":
             length = int(value.strip())
     return json.loads(await stdout.readexactly(length))
+
+
+def each_vault(sizes: str, vaults: Path, what: str) -> Iterator[tuple[int, Path, list[str], Path]]:
+    """For each of the comma-separated `sizes`: the generated vault, its probe notes and a fresh
+    cache folder for the server, removed once the caller is done with that size."""
+    import generate_vault  # a sibling module, as this one is to the scripts that use it
+
+    for n in (int(s) for s in sizes.split(",") if s):
+        root = generate_vault.generate(n, vaults / str(n))
+        probes: list[str] = (generate_vault.read_manifest(root) or {})["probe_notes"]
+        cache = Path(tempfile.mkdtemp(prefix=f"vaultls-{what}-{n}-"))
+        try:
+            yield n, root, probes, cache
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)

@@ -22,9 +22,7 @@ import argparse
 import asyncio
 import os
 import re
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -190,14 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vaults", type=Path, default=generate_vault.DEFAULT_VAULTS)
     parser.add_argument("--positions", type=int, default=25, help="code action requests per note (default 25)")
     args = parser.parse_args(argv)
-    for n in (int(s) for s in args.sizes.split(",") if s):
-        root = generate_vault.generate(n, args.vaults / str(n))
-        probes = (generate_vault.read_manifest(root) or {})["probe_notes"]
-        cache = Path(tempfile.mkdtemp(prefix=f"vaultls-mentions-{n}-"))
-        try:
-            figures = asyncio.run(measure(root, cache, cache / "server.log", notes_to_ask(probes), args.positions))
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
+    for n, root, probes, cache in lsp_wire.each_vault(args.sizes, args.vaults, "mentions"):
+        figures = asyncio.run(measure(root, cache, cache / "server.log", notes_to_ask(probes), args.positions))
         print(row(n, figures))
     return 0
 

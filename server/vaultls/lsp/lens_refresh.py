@@ -10,17 +10,14 @@ alone has its lenses asked for by the editor already).
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from typing import Any, Protocol
 
 from vaultls.lsp.documents import OpenDocument
+from vaultls.lsp.refresh_timer import RefreshTimer
 from vaultls.lsp.roots import doc_key
 from vaultls.vault.index import Vault
-
-log = logging.getLogger(__name__)
 
 # Long enough that typing in one note refreshes the lenses of the others once per pause.
 LENS_REFRESH_DELAY = 0.3
@@ -41,7 +38,7 @@ class LensRefresh:
 
     def __init__(self, host: Host) -> None:
         self.host = host
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer = RefreshTimer(LENS_REFRESH_DELAY, lambda: host.workspace_code_lens_refresh(None), "code lenses")
 
     @property
     def supported(self) -> bool:
@@ -56,26 +53,9 @@ class LensRefresh:
             return
         changed = {doc_key(self.host.uri_of(vault, path)) for vault, path in affected}
         if any(key not in changed for key in self.host.documents):
-            self._schedule()
+            self._timer.schedule()
 
     def changed_all(self) -> None:
         """Anything may have changed (the end of a scan, settings)."""
         if self.host.documents and self.supported:
-            self._schedule()
-
-    def _schedule(self) -> None:
-        if self._timer is not None:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop: no client to refresh
-            return
-        self._timer = loop.call_later(LENS_REFRESH_DELAY, self._send)
-
-    def _send(self) -> None:
-        self._timer = None
-        try:
-            future = self.host.workspace_code_lens_refresh(None)
-            future.add_done_callback(lambda f: f.cancelled() or f.exception())
-        except Exception:  # noqa: BLE001 - no client connected (shutdown)
-            log.debug("could not ask the client to refresh code lenses", exc_info=True)
+            self._timer.schedule()

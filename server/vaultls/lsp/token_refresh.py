@@ -9,17 +9,15 @@ events), and only when it said it can be (`workspace.semanticTokens.refreshSuppo
 
 from __future__ import annotations
 
-import asyncio
-import logging
+import functools
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any, Protocol
 
 from vaultls.lsp.documents import OpenDocument
+from vaultls.lsp.refresh_timer import RefreshTimer
 from vaultls.lsp.roots import doc_key
 from vaultls.vault.index import Vault
-
-log = logging.getLogger(__name__)
 
 # Short: a dangling link should change colour about when its diagnostic goes.
 TOKEN_REFRESH_DELAY = 0.1
@@ -40,7 +38,8 @@ class TokenRefresh:
 
     def __init__(self, host: Host) -> None:
         self.host = host
-        self._timer: asyncio.TimerHandle | None = None
+        send = functools.partial(host.workspace_semantic_tokens_refresh, None)
+        self._timer = RefreshTimer(TOKEN_REFRESH_DELAY, send, "semantic tokens")
 
     @property
     def supported(self) -> bool:
@@ -53,26 +52,9 @@ class TokenRefresh:
         if len(affected) < 2 or not self.host.documents or not self.supported:
             return
         if any(doc_key(self.host.uri_of(vault, path)) in self.host.documents for vault, path in affected):
-            self._schedule()
+            self._timer.schedule()
 
     def changed_all(self) -> None:
         """Anything may have changed (the end of a scan, settings)."""
         if self.host.documents and self.supported:
-            self._schedule()
-
-    def _schedule(self) -> None:
-        if self._timer is not None:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop: no client to refresh
-            return
-        self._timer = loop.call_later(TOKEN_REFRESH_DELAY, self._send)
-
-    def _send(self) -> None:
-        self._timer = None
-        try:
-            future = self.host.workspace_semantic_tokens_refresh(None)
-            future.add_done_callback(lambda f: f.cancelled() or f.exception())
-        except Exception:  # noqa: BLE001 - no client connected (shutdown)
-            log.debug("could not ask the client for semantic tokens again", exc_info=True)
+            self._timer.schedule()
