@@ -291,13 +291,15 @@ async function pointAt(lineText, needle, offset) {
     throw new Error(`"${needle}" is not on screen in a line with "${lineText}" (last seen: "${seen}")`);
 }
 
-// The mouse rests on `point` until a hover holding `text` shows. VS Code hides a hover when the
-// editor's layout changes under it (code lenses asked for again as other notes change), and a
-// user then points again: so does this, a few times within the step's time.
-async function hoverAt(point, text) {
+// The mouse rests on the point `locate` finds until a hover holding `text` shows. VS Code hides
+// a hover when the editor's layout changes under it (code lenses drawn, or asked for again as
+// other notes change: the lines move down), and a user then points again at where the link now
+// is: so does this, a few times within the step's time.
+async function hoverAt(locate, text) {
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: text });
     const deadline = Date.now() + timeout;
     for (;;) {
+        const point = await locate();
         await page.mouse.move(point.x - 10, point.y);
         await page.mouse.move(point.x, point.y, { steps: 3 });
         const left = deadline - Date.now();
@@ -784,8 +786,7 @@ try {
 
             await step('hovering the link shows a preview of the note', async () => {
                 await page.keyboard.press('Escape');
-                const point = await pointAt(`See [[${config.targetNote}`, config.targetNote, 4);
-                const hover = await hoverAt(point, config.targetText);
+                const hover = await hoverAt(() => pointAt(`See [[${config.targetNote}`, config.targetNote, 4), config.targetText);
                 say(`#   hover: ${((await hover.first().textContent()) ?? '').slice(0, 120).replace(/\s+/g, ' ')}…`);
                 await shot('hover');
                 await page.mouse.move(5, 5);
@@ -798,8 +799,7 @@ try {
                 const from = await activeTabTitle();
                 await openQuickly('People/Lenin');
                 await waitFor(async () => (await activeTabTitle()).startsWith('Lenin.md'), 'the tab Lenin.md to become active');
-                const point = await pointAt('[[Dual Power]]; argued', 'Dual Power', 4);
-                const hover = (await hoverAt(point, 'Provisional Government')).first();
+                const hover = (await hoverAt(() => pointAt('[[Dual Power]]; argued', 'Dual Power', 4), 'Provisional Government')).first();
                 const link = hover.locator('a', { hasText: 'April Theses' }).first();
                 await link.waitFor({ state: 'visible', timeout });
                 // VS Code keeps the link's URI as the title (code-server rewrites data-href).
