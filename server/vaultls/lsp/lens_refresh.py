@@ -10,6 +10,7 @@ alone has its lenses asked for by the editor already).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from typing import Any, Protocol
@@ -38,7 +39,8 @@ class LensRefresh:
 
     def __init__(self, host: Host) -> None:
         self.host = host
-        self._timer = RefreshTimer(LENS_REFRESH_DELAY, lambda: host.workspace_code_lens_refresh(None), "code lenses")
+        send = functools.partial(host.workspace_code_lens_refresh, None)
+        self._timer = RefreshTimer(LENS_REFRESH_DELAY, send, "code lenses")
 
     @property
     def supported(self) -> bool:

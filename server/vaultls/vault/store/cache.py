@@ -465,9 +465,11 @@ def _entries(conn: sqlite3.Connection, data: bool) -> Iterator[tuple[str, Entry]
         try:
             if zlib.crc32(summary) != summary_crc or (blob is not None and zlib.crc32(blob) != crc):
                 raise ValueError("checksum")
-            yield str(path), Entry(int(size), int(mtime_ns), bool(valid), summary, int(crc), blob)
+            entry = Entry(int(size), int(mtime_ns), bool(valid), summary, int(crc), blob)
         except (TypeError, ValueError):  # damaged or foreign entry: a miss, not a failure
             log.info("index cache: the entry of %s is damaged; parsing the note again", path)
+            continue
+        yield str(path), entry
 
 
 _INSERT = (
